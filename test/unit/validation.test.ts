@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { validateConfig } from '../../common/src/validation/validate';
+import type { ConfigDiagnostic } from '../../common/src/validation/diagnostic';
+import { header, rangeText } from '../support/text';
+
+/** `code@range` for each diagnostic, the compact form every assertion here compares. */
+function found(text: string, secrets?: string[]): string[] {
+  return validateConfig(text, secrets ? { secrets } : {}).map((d) => `${d.code}@${rangeText(d.range)}`);
+}
+
+function only(text: string, code: ConfigDiagnostic['code']): ConfigDiagnostic {
+  const matches = validateConfig(text).filter((d) => d.code === code);
+  assert.equal(matches.length, 1, `expected one ${code}, got ${JSON.stringify(validateConfig(text))}`);
+  return matches[0]!;
+}
+
+describe('validateConfig: YAML syntax', () => {
+  it('reports a syntax error at its position and still validates the rest', () => {
+    const text = `${header}build:\n  command: [npm run build\nisolation:\n  email: captur\n`;
+    const codes = found(text);
+    assert.ok(codes.some((c) => c.startsWith('yaml-syntax@')), codes.join());
+    assert.ok(codes.includes('invalid-value@8:9-8:15'), codes.join());
+  });
+
+  it('reports a duplicate key on the second occurrence', () => {
+    const text = `${header}isolation:\n  email: capture\n  email: block\n`;
+    assert.deepEqual(found(text), ['duplicate-key@7:2-7:7']);
+  });
+
+  it('does not report missing keys while the document does not parse', () => {
+    assert.ok(!found('version: 1\nproject: [shop\n').some((c) => c.startsWith('missing-key')));
+  });
+});
+
+describe('validateConfig: schema errors mapped to the source', () => {
+  it('underlines an unknown key, suggesting the closest one', () => {
+    const d = only(`${header}build:\n  comand: npm run build\n`, 'unknown-key');
+    assert.equal(rangeText(d.range), '6:2-6:8');
+    assert.match(d.message, /Unknown key 'comand' in 'build'\. Did you mean 'command'\?/);
+    assert.deepEqual(d.fix, { kind: 'replace', candidates: ['command'] });
+  });
+
+  it('underlines a wrong value, not its key', () => {
+    const d = only(`${header}isolation:\n  payments: live\n`, 'invalid-value');
+    assert.equal(rangeText(d.range), '6:12-6:16');
+    assert.match(d.message, /'live' is not a valid value for 'payments'.*test, block/);
+  });
+
+  it('underlines the parent key when a required key is missing', () => {
+    const d = only('version: 1\nproject: shop\nproduction:\n  url: https://shop.example.com\n', 'missing-key');
+    assert.equal(rangeText(d.range), '2:0-2:10');
+    assert.equal(d.message, "Missing required key 'branch' in 'production'.");
+    assert.deepEqual(d.fix, { kind: 'add-key', key: 'branch', parentPath: ['production'] });
+  });
+
+  it('underlines the first key of a list item that misses a required key', () => {
+    const d = only(`${header}environments:\n  - branch: develop\n`, 'missing-key');
+    assert.equal(rangeText(d.range), '6:4-6:10');
+  });
+
+  it('reports a wrong type on the value with the expected type', () => {
+    const d = only(`${header}environments:\n  - name: staging\n    branch: develop\n    autoDeploy: maybe\n`, 'invalid-type');
+    assert.equal(rangeText(d.range), '8:16-8:21');
+    assert.equal(d.message, "'autoDeploy' must be true or false, not 'maybe'.");
+  });
+
+  it('merges the alternatives of a value with several shapes into one message', () => {
+    const d = only(`${header}variables:\n  PORTS: [1, 2]\n`, 'invalid-type');
+    assert.equal(rangeText(d.range), '6:9-6:15');
+    assert.match(d.message, /must be a string, a number, a boolean or a secret reference/);
+  });
+
+  it('reports the branch that got furthest inside a value with several shapes', () => {
+    const codes = found(`${header}variables:\n  DB: { secrt: shop-db }\n`);
+    assert.deepEqual(codes, ['missing-key@6:2-6:4', 'unknown-key@6:8-6:13']);
+  });
+
+  it('explains an invalid duration', () => {
+    const d = only(`${header}run:\n  command: node server.js\n  health:\n    timeout: 30 seconds\n`, 'invalid-duration');
+    assert.equal(rangeText(d.range), '8:13-8:23');
+    assert.match(d.message, /'30 seconds' is not a duration/);
+  });
+
+  it('reports every error, not only the first', () => {
+    const text = `${header}isolation:\n  email: captur\n  robots: hide\nbuild:\n  comand: x\n`;
+    assert.deepEqual(found(text), ['invalid-value@6:9-6:15', 'invalid-value@7:10-7:14', 'unknown-key@9:2-9:8']);
+  });
+
+  it('flags an invalid variable name on the key', () => {
+    const d = only(`${header}variables:\n  9LIVES: x\n`, 'invalid-format');
+    assert.equal(rangeText(d.range), '6:2-6:8');
+  });
+
+  it('accepts every example shipped in examples/', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const root = `${__dirname}/../../../examples`;
+    const names = readdirSync(root).filter((n) => !n.startsWith('.'));
+    assert.ok(names.length >= 3);
+    for (const name of names) assert.deepEqual(validateConfig(readFileSync(`${root}/${name}/staging.yaml`, 'utf8')), [], name);
+  });
+});
+
+describe('validateConfig: rules beyond the schema', () => {
+  it('reports a duplicate environment name on the second one', () => {
+    const d = only(`${header}environments:\n  - name: staging\n    branch: develop\n  - name: staging\n    branch: main\n`, 'duplicate-environment');
+    assert.equal(rangeText(d.range), '8:10-8:17');
+  });
+
+  it('reports an invalid glob and a pattern no branch can match', () => {
+    const text = `${header}environments:\n  - name: pr-{branch}\n    branches:\n      - "feature/[x"\n      - "fix me/*"\n`;
+    assert.deepEqual(found(text), ['invalid-glob@8:8-8:20', 'invalid-glob@9:8-9:18']);
+  });
+
+  it('requires {branch} in the name of a per-branch environment', () => {
+    const d = only(`${header}environments:\n  - name: preview\n    branches: feature/*\n`, 'environment-branch');
+    assert.equal(rangeText(d.range), '6:10-6:17');
+  });
+
+  it('reports an invalid cron expression', () => {
+    const d = only(`${header}database:\n  engine: sqlite\n  source: data/prod.db\n  schedule: "61 * * * *"\n`, 'invalid-cron');
+    assert.equal(rangeText(d.range), '8:12-8:24');
+    const fields = only(`${header}database:\n  engine: sqlite\n  source: data/prod.db\n  schedule: "* * *"\n`, 'invalid-cron');
+    assert.match(fields.message, /five fields/);
+  });
+
+  it('reports an anonymisation rule for a table that is not synced', () => {
+    const text = `${header}database:\n  engine: postgres\n  source: postgres://localhost/shop\n  tables:\n    include: [users]\n    exclude: [audit]\n  anonymize:\n    userz:\n      email: fake.email\n    audit:\n      ip: hash\n`;
+    assert.deepEqual(found(text), ['unsynced-table@12:4-12:9', 'unsynced-table@14:4-14:9']);
+  });
+
+  it('reports a secret reference the staging API does not know, only when it is known', () => {
+    const text = `${header}variables:\n  DB:\n    secret: shop-db\n  KEY:\n    secret: stripe-test-key\n`;
+    assert.deepEqual(found(text, ['stripe-test-key']), ['unknown-secret@7:12-7:19']);
+    assert.deepEqual(found(text), []);
+  });
+
+  it('refuses a live payment key without repeating it', () => {
+    const d = only(`${header}environments:\n  - name: staging\n    branch: develop\n    variables:\n      STRIPE_KEY: sk_live_51Habcdefghijklmnop\n`, 'live-payment-key');
+    assert.equal(rangeText(d.range), '9:18-9:45');
+    assert.ok(!d.message.includes('sk_live_51H'), d.message);
+  });
+
+  it('requires a health path to start with a slash', () => {
+    const d = only(`${header}run:\n  command: node server.js\n  health:\n    path: healthz\n`, 'health-path');
+    assert.equal(rangeText(d.range), '8:10-8:17');
+    assert.deepEqual(d.fix, { kind: 'prefix', text: '/' });
+  });
+
+  it('warns when the health interval is not shorter than the timeout', () => {
+    const d = only(`${header}run:\n  command: node server.js\n  health:\n    timeout: 10s\n    interval: 1m\n`, 'invalid-duration');
+    assert.equal(d.severity, 'warning');
+    assert.equal(rangeText(d.range), '9:14-9:16');
+  });
+});
+
+describe('validateConfig: silencing', () => {
+  const text = `${header}isolation:\n  email: captur # staging-ignore invalid-value\n  robots: hide\n`;
+
+  it('silences one code on one line with a trailing comment', () => {
+    assert.deepEqual(found(text), ['invalid-value@7:10-7:14']);
+  });
+
+  it('silences the next line with a comment on its own line', () => {
+    assert.deepEqual(found(`${header}isolation:\n  # staging-ignore\n  robots: hide\n`), []);
+  });
+
+  it('does not silence other codes than the named ones', () => {
+    assert.equal(found(`${header}isolation:\n  email: captur # staging-ignore unknown-key\n`).length, 1);
+  });
+
+  it('drops codes listed in the ignore setting everywhere', () => {
+    assert.deepEqual(validateConfig(text, {}, { ignore: ['invalid-value'] }), []);
+  });
+});

@@ -1,6 +1,20 @@
-import { createConnection, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeParams } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { BranchesRequest, defaultSettings, ProjectContextChangedNotification, ProjectContextRequest, type StagingInitializationOptions, type StagingSettings } from '../../common/src/lsp-protocol';
+import {
+  BranchesRequest,
+  defaultSettings,
+  ProjectContextChangedNotification,
+  ProjectContextRequest,
+  type StagingInitializationOptions,
+  type StagingSettings,
+} from '../../common/src/lsp-protocol';
 import { DocumentCache } from './document-cache';
 import { codeActions } from './service/code-actions';
 import { complete, completionNeeds, type CompletionData } from './service/completion';
@@ -14,7 +28,11 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new DocumentCache();
 const pending = new Set<string>();
-let client: { configuration: boolean; configurationChanges: boolean; options: StagingInitializationOptions } = { configuration: false, configurationChanges: false, options: {} };
+let client: { configuration: boolean; configurationChanges: boolean; options: StagingInitializationOptions } = {
+  configuration: false,
+  configurationChanges: false,
+  options: {},
+};
 
 connection.onInitialize((params: InitializeParams) => {
   client = {
@@ -66,7 +84,9 @@ async function validate(uri: string): Promise<void> {
   const project = await cache.project(uri, () => pullProject(uri));
   const document = documents.get(uri);
   if (!document) return;
-  const found = settings.validation.enabled ? diagnostics(cache.parsed(document), project?.connected ? { secrets: project.secrets } : {}, { ignore: settings.validation.ignore }) : [];
+  const found = settings.validation.enabled
+    ? diagnostics(cache.parsed(document), project?.connected ? { secrets: project.secrets } : {}, { ignore: settings.validation.ignore })
+    : [];
   // An edit that arrived while we waited gets its own validation; publishing now would flash stale results.
   if (documents.get(uri)?.version !== document.version) return;
   await connection.sendDiagnostics({ uri, version: document.version, diagnostics: found });

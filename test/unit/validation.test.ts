@@ -19,7 +19,10 @@ describe('validateConfig: YAML syntax', () => {
   it('reports a syntax error at its position and still validates the rest', () => {
     const text = `${header}build:\n  command: [npm run build\nisolation:\n  email: captur\n`;
     const codes = found(text);
-    assert.ok(codes.some((c) => c.startsWith('yaml-syntax@')), codes.join());
+    assert.ok(
+      codes.some((c) => c.startsWith('yaml-syntax@')),
+      codes.join(),
+    );
     assert.ok(codes.includes('invalid-value@8:9-8:15'), codes.join());
   });
 
@@ -136,7 +139,10 @@ describe('validateConfig: rules beyond the schema', () => {
   });
 
   it('refuses a live payment key without repeating it', () => {
-    const d = only(`${header}environments:\n  - name: staging\n    branch: develop\n    variables:\n      STRIPE_KEY: sk_live_51Habcdefghijklmnop\n`, 'live-payment-key');
+    const d = only(
+      `${header}environments:\n  - name: staging\n    branch: develop\n    variables:\n      STRIPE_KEY: sk_live_51Habcdefghijklmnop\n`,
+      'live-payment-key',
+    );
     assert.equal(rangeText(d.range), '9:18-9:45');
     assert.ok(!d.message.includes('sk_live_51H'), d.message);
   });

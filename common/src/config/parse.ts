@@ -36,7 +36,12 @@ export function parseConfig(text: string): ParsedConfig {
     const duplicate = error.code === 'DUPLICATE_KEY';
     // The parser marks one character of a duplicate key; the whole key reads better.
     const end = duplicate ? error.pos[0] + (/^("[^"\n]*"|'[^'\n]*'|[^:\n]*?)(?=\s*:)/.exec(text.slice(error.pos[0]))?.[0].length ?? 1) : error.pos[1];
-    problems.push({ code: duplicate ? 'duplicate-key' : 'yaml-syntax', message: yamlMessage(error.message), range: lines.rangeOf(error.pos[0], end), severity: 'error' });
+    problems.push({
+      code: duplicate ? 'duplicate-key' : 'yaml-syntax',
+      message: yamlMessage(error.message),
+      range: lines.rangeOf(error.pos[0], end),
+      severity: 'error',
+    });
   }
   for (const warning of document.warnings) {
     problems.push({ code: 'yaml-syntax', message: yamlMessage(warning.message), range: lines.rangeOf(warning.pos[0], warning.pos[1]), severity: 'warning' });

@@ -27,9 +27,7 @@ export type Severity = 'error' | 'warning' | 'information';
 
 /** What a quick fix needs, carried on the diagnostic so the code-action handler need not re-validate. */
 export type DiagnosticFix =
-  | { kind: 'replace'; candidates: string[] }
-  | { kind: 'add-key'; key: string; parentPath: (string | number)[] }
-  | { kind: 'prefix'; text: string };
+  { kind: 'replace'; candidates: string[] } | { kind: 'add-key'; key: string; parentPath: (string | number)[] } | { kind: 'prefix'; text: string };
 
 /** A staging.yaml problem; the language server and the API both report exactly this. */
 export interface ConfigDiagnostic {

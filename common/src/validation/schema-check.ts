@@ -24,8 +24,16 @@ function validator(): ValidateFunction {
 /** Friendly messages for the schema's patterns, keyed by the end of the failing schema path. */
 const patternMessages: [RegExp, DiagnosticCode, string][] = [
   [/\$defs\/duration\/pattern$/, 'invalid-duration', 'is not a duration: use a whole number and a unit (ms, s, m, h, d, w), e.g. 30s, 15m, 7d or 1h30m'],
-  [/properties\/project\/pattern$/, 'invalid-format', 'is not a valid project name: lowercase letters, digits and dashes, starting with a letter, at most 40 characters'],
-  [/\$defs\/environmentName\/pattern$/, 'invalid-format', 'is not a valid environment name: lowercase letters, digits and dashes, with {branch} for per-branch environments'],
+  [
+    /properties\/project\/pattern$/,
+    'invalid-format',
+    'is not a valid project name: lowercase letters, digits and dashes, starting with a letter, at most 40 characters',
+  ],
+  [
+    /\$defs\/environmentName\/pattern$/,
+    'invalid-format',
+    'is not a valid environment name: lowercase letters, digits and dashes, with {branch} for per-branch environments',
+  ],
   [/\$defs\/secretRef\/.*pattern$/, 'invalid-format', 'is not a valid secret name: letters, digits, dot, dash and underscore'],
   [/memory\/pattern$/, 'invalid-format', 'is not a memory size: use Mi or Gi, e.g. 512Mi or 2Gi'],
   [/cpu.*pattern$/, 'invalid-format', 'is not a CPU amount: use cores (0.5) or millicores ("500m")'],
@@ -56,7 +64,9 @@ function simplify(errors: ErrorObject[]): ErrorObject[] {
   const composites = kept.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   for (const composite of composites) {
     const at = composite.instancePath;
-    const inside = kept.filter((e) => e !== composite && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)) && e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
+    const inside = kept.filter(
+      (e) => e !== composite && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)) && e.keyword !== 'anyOf' && e.keyword !== 'oneOf',
+    );
     const typeErrorsHere = inside.filter((e) => e.instancePath === at && e.keyword === 'type');
     const branchGotFurther = inside.some((e) => !(e.instancePath === at && e.keyword === 'type'));
     if (branchGotFurther) {
@@ -78,7 +88,15 @@ function expectedType(error: ErrorObject): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', integer: 'a whole number', boolean: 'true or false', null: 'nothing' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    integer: 'a whole number',
+    boolean: 'true or false',
+    null: 'nothing',
+  };
   return type
     .split(',')
     .map((t) => names[t] ?? t)
@@ -116,7 +134,10 @@ function toDiagnostic(parsed: ParsedConfig, error: ErrorObject): ConfigDiagnosti
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const candidates = didYouMean(key, known);
       const hint = candidates.length > 0 ? ` Did you mean '${candidates[0]}'?` : known.length > 0 ? ` Expected one of: ${known.join(', ')}.` : '';
-      return { ...make('unknown-key', `Unknown key '${key}'${name ? ` in '${name}'` : ''}.${hint}`, child.keyRange ?? at), fix: { kind: 'replace', candidates } };
+      return {
+        ...make('unknown-key', `Unknown key '${key}'${name ? ` in '${name}'` : ''}.${hint}`, child.keyRange ?? at),
+        fix: { kind: 'replace', candidates },
+      };
     }
     case 'required': {
       const missing = String(params['missingProperty']);
@@ -125,12 +146,18 @@ function toDiagnostic(parsed: ParsedConfig, error: ErrorObject): ConfigDiagnosti
       return { ...make('missing-key', `Missing required key '${missing}'${where}.`, range), fix: { kind: 'add-key', key: missing, parentPath: [...path] } };
     }
     case 'type':
-      return make('invalid-type', `${subject} must be ${typeof params['expected'] === 'string' ? params['expected'] : article(String(params['type']))}, not ${quoteValue(error.data)}.`);
+      return make(
+        'invalid-type',
+        `${subject} must be ${typeof params['expected'] === 'string' ? params['expected'] : article(String(params['type']))}, not ${quoteValue(error.data)}.`,
+      );
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map(String);
       const candidates = typeof error.data === 'string' ? didYouMean(error.data, allowed) : [];
       const hint = candidates.length > 0 ? ` Did you mean '${candidates[0]}'?` : '';
-      return { ...make('invalid-value', `${quoteValue(error.data)} is not a valid value for ${subject}.${hint} Expected one of: ${allowed.join(', ')}.`), fix: { kind: 'replace', candidates } };
+      return {
+        ...make('invalid-value', `${quoteValue(error.data)} is not a valid value for ${subject}.${hint} Expected one of: ${allowed.join(', ')}.`),
+        fix: { kind: 'replace', candidates },
+      };
     }
     case 'const': {
       const allowed = String(params['allowedValue']);
@@ -141,12 +168,19 @@ function toDiagnostic(parsed: ParsedConfig, error: ErrorObject): ConfigDiagnosti
       if (friendly) return make(friendly[1], `${quoteValue(error.data)} ${friendly[2]}.`);
       if (error.propertyName !== undefined) {
         const key = locate(parsed, [...path, error.propertyName]);
-        return make('invalid-format', `'${error.propertyName}' is not a valid variable name: use letters, digits and underscores, not starting with a digit.`, key.keyRange ?? at);
+        return make(
+          'invalid-format',
+          `'${error.propertyName}' is not a valid variable name: use letters, digits and underscores, not starting with a digit.`,
+          key.keyRange ?? at,
+        );
       }
       return make('invalid-format', `${quoteValue(error.data)} does not match the expected format (${String(params['pattern'])}).`);
     }
     case 'format':
-      return make('invalid-format', `${quoteValue(error.data)} is not a valid ${params['format'] === 'uri' ? 'absolute URL, e.g. https://shop.example.com' : String(params['format'])}.`);
+      return make(
+        'invalid-format',
+        `${quoteValue(error.data)} is not a valid ${params['format'] === 'uri' ? 'absolute URL, e.g. https://shop.example.com' : String(params['format'])}.`,
+      );
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':

@@ -56,21 +56,38 @@ function checkEnvironments(root: Record<string, unknown>, report: Report): void 
     if (typeof name === 'string') {
       const first = firstByName.get(name);
       if (first === undefined) firstByName.set(name, index);
-      else report('duplicate-environment', ['environments', index, 'name'], `Environment '${name}' is defined twice (also environments[${first}]). Environment names must be unique.`);
+      else
+        report(
+          'duplicate-environment',
+          ['environments', index, 'name'],
+          `Environment '${name}' is defined twice (also environments[${first}]). Environment names must be unique.`,
+        );
     }
     const perBranch = env['branches'] !== undefined;
     if (perBranch && env['branch'] !== undefined) {
-      report('environment-branch', ['environments', index, 'branch'], `An environment follows either one 'branch' or the 'branches' patterns, not both.`, { on: 'key' });
+      report('environment-branch', ['environments', index, 'branch'], `An environment follows either one 'branch' or the 'branches' patterns, not both.`, {
+        on: 'key',
+      });
     }
     if (typeof name === 'string') {
       const templated = name.includes('{branch}');
-      if (perBranch && !templated) report('environment-branch', ['environments', index, 'name'], `A per-branch environment needs '{branch}' in its name (e.g. 'pr-{branch}'), or every branch would share one environment.`);
-      if (!perBranch && templated) report('environment-branch', ['environments', index, 'name'], `'{branch}' in a name needs 'branches' patterns to fill it in.`);
+      if (perBranch && !templated)
+        report(
+          'environment-branch',
+          ['environments', index, 'name'],
+          `A per-branch environment needs '{branch}' in its name (e.g. 'pr-{branch}'), or every branch would share one environment.`,
+        );
+      if (!perBranch && templated)
+        report('environment-branch', ['environments', index, 'name'], `'{branch}' in a name needs 'branches' patterns to fill it in.`);
       const braces = name.replace(/\{branch\}/g, '');
-      if (/[{}]/.test(braces)) report('environment-branch', ['environments', index, 'name'], `The only placeholder an environment name may contain is '{branch}'.`);
+      if (/[{}]/.test(braces))
+        report('environment-branch', ['environments', index, 'name'], `The only placeholder an environment name may contain is '{branch}'.`);
     }
     if (!perBranch && env['expiry'] !== undefined) {
-      report('environment-branch', ['environments', index, 'expiry'], `'expiry' applies only to per-branch environments (those with 'branches').`, { on: 'key', severity: 'warning' });
+      report('environment-branch', ['environments', index, 'expiry'], `'expiry' applies only to per-branch environments (those with 'branches').`, {
+        on: 'key',
+        severity: 'warning',
+      });
     }
     const patterns = typeof env['branches'] === 'string' ? [env['branches']] : asArray(env['branches']);
     patterns.forEach((pattern, i) => {
@@ -110,7 +127,12 @@ function checkDurations(root: Record<string, unknown>, report: Report): void {
     if (typeof value === 'string' && parseDuration(value) === 0) report('invalid-duration', path, `A duration of zero is not allowed here.`);
   }
   if (timeout && interval && interval >= timeout) {
-    report('invalid-duration', ['run', 'health', 'interval'], `The health check interval (${String(health?.['interval'])}) must be shorter than its timeout (${String(health?.['timeout'])}), or the check runs at most once.`, { severity: 'warning' });
+    report(
+      'invalid-duration',
+      ['run', 'health', 'interval'],
+      `The health check interval (${String(health?.['interval'])}) must be shorter than its timeout (${String(health?.['timeout'])}), or the check runs at most once.`,
+      { severity: 'warning' },
+    );
   }
 }
 
@@ -147,9 +169,19 @@ function checkDatabaseTables(root: Record<string, unknown>, report: Report): voi
   const exclude = new Set(asArray(tables?.['exclude']).map(String));
   for (const table of Object.keys(anonymize)) {
     if (exclude.has(table)) {
-      report('unsynced-table', ['database', 'anonymize', table], `Table '${table}' is excluded from sync (database.tables.exclude), so this rule never applies.`, { on: 'key' });
+      report(
+        'unsynced-table',
+        ['database', 'anonymize', table],
+        `Table '${table}' is excluded from sync (database.tables.exclude), so this rule never applies.`,
+        { on: 'key' },
+      );
     } else if (include && !include.has(table)) {
-      report('unsynced-table', ['database', 'anonymize', table], `Table '${table}' is not synced (it is not in database.tables.include), so this rule never applies. Is the table name misspelt?`, { on: 'key' });
+      report(
+        'unsynced-table',
+        ['database', 'anonymize', table],
+        `Table '${table}' is not synced (it is not in database.tables.include), so this rule never applies. Is the table name misspelt?`,
+        { on: 'key' },
+      );
     }
   }
 }
@@ -172,7 +204,11 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
     for (const [name, value] of Object.entries(variables)) {
       // The key itself is never echoed: the message must not carry a secret.
       if (typeof value === 'string' && livePaymentKey.test(value)) {
-        report('live-payment-key', [...path, name], `'${name}' holds a live payment key. Staging must use test keys (sk_test_...), and keys belong in a secret reference ({ secret: name }), never in the file.`);
+        report(
+          'live-payment-key',
+          [...path, name],
+          `'${name}' holds a live payment key. Staging must use test keys (sk_test_...), and keys belong in a secret reference ({ secret: name }), never in the file.`,
+        );
       }
     }
   }
@@ -182,12 +218,17 @@ function checkPaths(root: Record<string, unknown>, report: Report): void {
   const health = asRecord(asRecord(root['run'])?.['health']);
   const healthPath = health?.['path'];
   if (typeof healthPath === 'string' && !healthPath.startsWith('/')) {
-    report('health-path', ['run', 'health', 'path'], `The health check path must start with '/', e.g. '/${healthPath}'.`, { fix: { kind: 'prefix', text: '/' } });
+    report('health-path', ['run', 'health', 'path'], `The health check path must start with '/', e.g. '/${healthPath}'.`, {
+      fix: { kind: 'prefix', text: '/' },
+    });
   }
   const checks = asRecord(root['checks']);
   for (const kind of ['visual', 'performance']) {
     asArray(asRecord(checks?.[kind])?.['pages']).forEach((page, index) => {
-      if (typeof page === 'string' && !page.startsWith('/')) report('page-path', ['checks', kind, 'pages', index], `A page is a path on the environment's URL and must start with '/', e.g. '/${page}'.`, { fix: { kind: 'prefix', text: '/' } });
+      if (typeof page === 'string' && !page.startsWith('/'))
+        report('page-path', ['checks', kind, 'pages', index], `A page is a path on the environment's URL and must start with '/', e.g. '/${page}'.`, {
+          fix: { kind: 'prefix', text: '/' },
+        });
     });
   }
 }

@@ -1,3 +1,4 @@
+import { scalarText } from '../../../common/src/text/quote';
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
 import { isMap, isPair, type Node } from 'yaml';
 import { locate, type ParsedConfig } from '../../../common/src/config/parse';
@@ -16,7 +17,9 @@ export function codeActions(parsed: ParsedConfig, uri: string, diagnostics: read
     if (diagnostic.source !== 'staging') continue;
     const fix = (diagnostic.data as DiagnosticData | undefined)?.fix;
     if (fix?.kind === 'replace') {
-      fix.candidates.forEach((candidate, index) => edit(`Change to '${candidate}'`, diagnostic, [{ range: diagnostic.range, newText: yamlString(candidate) }], index === 0));
+      fix.candidates.forEach((candidate, index) =>
+        edit(`Change to '${candidate}'`, diagnostic, [{ range: diagnostic.range, newText: yamlString(candidate) }], index === 0),
+      );
     } else if (fix?.kind === 'prefix') {
       edit(`Add '${fix.text}'`, diagnostic, [{ range: { start: diagnostic.range.start, end: diagnostic.range.start }, newText: fix.text }], true);
     } else if (fix?.kind === 'add-key') {
@@ -47,7 +50,9 @@ function ignoreEdit(parsed: ParsedConfig, diagnostic: Diagnostic): TextEdit | un
 function addKeyEdit(parsed: ParsedConfig, parentPath: (string | number)[], key: string): TextEdit | undefined {
   const located = locate(parsed, parentPath);
   const node = parentPath.length === 0 ? (parsed.document.contents as Node | null) : located.node;
-  const schema = schemasAt([...parentPath]).map((s) => childSchema(s, key)).find((s) => s !== undefined);
+  const schema = schemasAt([...parentPath])
+    .map((s) => childSchema(s, key))
+    .find((s) => s !== undefined);
   let indent: number;
   let afterOffset: number;
   if (isMap(node) && node.items.length > 0 && node.range && !node.flow) {
@@ -62,6 +67,8 @@ function addKeyEdit(parsed: ParsedConfig, parentPath: (string | number)[], key: 
   } else {
     return undefined;
   }
+  // A block's range runs through its final line break; the entry goes after its last content.
+  while (afterOffset > 0 && /\s/.test(parsed.text[afterOffset - 1]!)) afterOffset--;
   const endLine = parsed.lines.positionAt(afterOffset).line;
   const lines = entryLines(key, schema, ' '.repeat(indent));
   const lineEnd = parsed.lines.lineEnd(endLine);
@@ -83,7 +90,7 @@ function entryLines(key: string, schema: JsonSchema | undefined, indent: string)
 function placeholder(options: JsonSchema[]): string {
   for (const option of options) {
     const value = option.examples?.[0] ?? option.default ?? option.enum?.[0] ?? option.const;
-    if (value !== undefined && (typeof value !== 'object' || value === null)) return typeof value === 'string' ? yamlString(value) : String(value);
+    if (value !== undefined && (typeof value !== 'object' || value === null)) return typeof value === 'string' ? yamlString(value) : scalarText(value);
   }
   return '""';
 }

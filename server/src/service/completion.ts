@@ -1,3 +1,4 @@
+import { scalarText } from '../../../common/src/text/quote';
 import { alternatives, describe, isArraySchema, isObjectSchema, schemasAt, type JsonSchema } from '../../../common/src/schema/json-schema';
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem, type CompletionList, type Range } from 'vscode-languageserver';
 import type { Position, TextDocument } from 'vscode-languageserver-textdocument';
@@ -64,7 +65,13 @@ function keyItems(lines: readonly string[], context: Extract<CursorContext, { ki
   }
   if (lastKey(context.container) === 'anonymize' && context.container.length === 2) {
     for (const table of syncedTables(data.documentValue)) {
-      if (!present.has(table)) items.push({ label: table, kind: CompletionItemKind.Field, detail: 'synced table', textEdit: { range, newText: context.hasColon ? table : `${table}:\n  ` } });
+      if (!present.has(table))
+        items.push({
+          label: table,
+          kind: CompletionItemKind.Field,
+          detail: 'synced table',
+          textEdit: { range, newText: context.hasColon ? table : `${table}:\n  ` },
+        });
     }
   }
   // On a `- ` line of a list of values, the values themselves.
@@ -106,11 +113,11 @@ function scalarChoices(options: JsonSchema[]): string[] {
   const values: string[] = [];
   for (const option of options) {
     if (option.enum) values.push(...option.enum.map((v) => String(v)));
-    else if (option.const !== undefined) values.push(String(option.const));
+    else if (option.const !== undefined) values.push(scalarText(option.const));
     else if (option.type === 'boolean') values.push('true', 'false');
   }
   const preferred = options.find((o) => o.default !== undefined)?.default;
-  if (preferred !== undefined && values.includes(String(preferred))) return [String(preferred), ...values.filter((v) => v !== String(preferred))];
+  if (preferred !== undefined && values.includes(scalarText(preferred))) return [scalarText(preferred), ...values.filter((v) => v !== scalarText(preferred))];
   return values;
 }
 
@@ -128,7 +135,10 @@ function blockSnippets(key: string, schema: JsonSchema, range: Range): Completio
       textEdit: { range, newText: text },
     };
     const documentation = snippet.markdownDescription ?? snippet.description;
-    item.documentation = { kind: MarkupKind.Markdown, value: `${documentation ? `${documentation}\n\n` : ''}\`\`\`yaml\n${text.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '')}\n\`\`\`` };
+    item.documentation = {
+      kind: MarkupKind.Markdown,
+      value: `${documentation ? `${documentation}\n\n` : ''}\`\`\`yaml\n${text.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '')}\n\`\`\``,
+    };
     return item;
   });
 }
@@ -155,10 +165,13 @@ function valueItems(schemas: JsonSchema[], path: Path, range: Range, data: Compl
   }
   for (const schema of schemas) {
     schema.enum?.forEach((value, index) => add(String(value), CompletionItemKind.EnumMember, undefined, schema.markdownEnumDescriptions?.[index]));
-    if (schema.const !== undefined) add(String(schema.const), CompletionItemKind.Constant);
+    if (schema.const !== undefined) add(scalarText(schema.const), CompletionItemKind.Constant);
     if (schema.type === 'boolean') ['true', 'false'].forEach((v) => add(v, CompletionItemKind.Value));
-    if (schema.default !== undefined && typeof schema.default !== 'object') add(String(schema.default), CompletionItemKind.Value, 'default');
-    for (const example of schema.examples ?? []) if (typeof example === 'string' || typeof example === 'number') add(String(example), CompletionItemKind.Value, 'example');
+    if (schema.default !== undefined && typeof schema.default !== 'object') add(scalarText(schema.default), CompletionItemKind.Value, 'default');
+    // Where real names are known (branches, secrets, environments), the schema's examples would only be noise.
+    if (need) continue;
+    for (const example of schema.examples ?? [])
+      if (typeof example === 'string' || typeof example === 'number') add(String(example), CompletionItemKind.Value, 'example');
   }
   return items;
 }

@@ -26,7 +26,14 @@ export function cursorContext(lines: readonly string[], position: Position): Cur
       const partialStart = position.character - flow[1]!.length;
       return { kind: 'value', path: [...path, 0], partialStart, partialEnd: wordEnd(text, position.character, /[^,\]\s]/), line, quoted: false };
     }
-    return { kind: 'value', path, partialStart: valueStart, partialEnd: valueEnd(text, valueStart, position.character), line, quoted: /^["']/.test(valueTyped) };
+    return {
+      kind: 'value',
+      path,
+      partialStart: valueStart,
+      partialEnd: valueEnd(text, valueStart, position.character),
+      line,
+      quoted: /^["']/.test(valueTyped),
+    };
   }
   if (/^[^\s:#'"{[\]]*$/.test(typed)) {
     const hasColon = /^[^\s:#]*\s*:/.test(text.slice(column));

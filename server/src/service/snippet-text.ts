@@ -1,3 +1,5 @@
+import { scalarText } from '../../../common/src/text/quote';
+
 /**
  * Renders a JSON Schema `defaultSnippets` body (a JSON value whose strings may hold `$1` / `${1:x}`)
  * as YAML block text, lines relative to the key's indentation.
@@ -26,7 +28,7 @@ function isScalar(value: unknown): boolean {
 
 function scalar(value: unknown): string {
   if (typeof value === 'string') return value;
-  return value === null ? 'null' : String(value);
+  return scalarText(value);
 }
 
 /** Escapes text for use inside an LSP snippet. */
@@ -37,9 +39,7 @@ export function escapeSnippet(text: string): string {
 /** Whether a string would not read back as the same string if written as a plain YAML scalar. */
 export function needsQuotes(text: string): boolean {
   return (
-    text === '' ||
-    /^[\s*&!|>'"%@`{[\],#?:-]|: |\s#|\s$/.test(text) ||
-    /^(true|false|yes|no|on|off|null|~|[-+]?(\d[\d_]*)?\.?\d+(e[-+]?\d+)?)$/i.test(text)
+    text === '' || /^[\s*&!|>'"%@`{[\],#?:-]|: |\s#|\s$/.test(text) || /^(true|false|yes|no|on|off|null|~|[-+]?(\d[\d_]*)?\.?\d+(e[-+]?\d+)?)$/i.test(text)
   );
 }
 

@@ -1,3 +1,4 @@
+import { scalarText } from '../../../common/src/text/quote';
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver';
 import { keyText, type ParsedConfig } from '../../../common/src/config/parse';
@@ -23,7 +24,9 @@ function children(parsed: ParsedConfig, node: unknown): DocumentSymbol[] {
       const child = item as Node | null;
       if (!child?.range) return;
       const name = isMap(child) ? child.get('name') : undefined;
-      symbols.push(symbol(parsed, typeof name === 'string' && name ? name : `[${index}]`, child, [child.range[0], child.range[1]], [child.range[0], child.range[1]]));
+      symbols.push(
+        symbol(parsed, typeof name === 'string' && name ? name : `[${index}]`, child, [child.range[0], child.range[1]], [child.range[0], child.range[1]]),
+      );
     });
   }
   return symbols;
@@ -36,7 +39,7 @@ function symbol(parsed: ParsedConfig, name: string, value: Node | null, range: [
     range: parsed.lines.rangeOf(range[0], range[1]),
     selectionRange: parsed.lines.rangeOf(selection[0], selection[1]),
   };
-  if (isScalar(value) && value.value !== null) result.detail = String(value.value);
+  if (isScalar(value) && value.value !== null) result.detail = scalarText(value.value);
   const nested = children(parsed, value);
   if (nested.length > 0) result.children = nested;
   return result;

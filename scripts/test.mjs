@@ -1,0 +1,37 @@
+// Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
+// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property)
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+
+const allLayers = ['unit', 'lsp', 'property'];
+const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
+
+function testFiles(layer) {
+  const folder = join('out', 'test', layer);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { recursive: true })
+    .filter((name) => String(name).endsWith('.test.js'))
+    .map((name) => join(folder, String(name)));
+}
+
+let passed = 0;
+let failed = 0;
+for (const layer of layers) {
+  const files = testFiles(layer);
+  if (files.length === 0) continue;
+  console.log(`\n# ${layer} (${files.length} file${files.length === 1 ? '' : 's'})`);
+  const stream = run({ files, concurrency: layer === 'unit' ? true : 1 });
+  stream.on('test:pass', (event) => {
+    if (event.details.type !== 'suite') passed++;
+  });
+  stream.on('test:fail', (event) => {
+    if (event.details.type !== 'suite') failed++;
+  });
+  await new Promise((resolve, reject) => {
+    stream.compose(spec).on('end', resolve).on('error', reject).pipe(process.stdout, { end: false });
+  });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

@@ -30,7 +30,7 @@ export interface ParsedConfig {
 
 export function parseConfig(text: string): ParsedConfig {
   const lines = new LineIndex(text);
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, logLevel: 'error' });
   const problems: YamlProblem[] = [];
   for (const error of document.errors) {
     const duplicate = error.code === 'DUPLICATE_KEY';

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoRoot } from './server-process';
+
+function check(...files: string[]): { status: number | null; stdout: string } {
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'staging-language-server.js'), '--check', ...files], { encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout };
+}
+
+describe('staging-language-server --check', () => {
+  it('passes the shipped examples', () => {
+    const result = check(...['hello-node', 'shop', 'blog'].map((name) => join(repoRoot, 'examples', name, 'staging.yaml')));
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /3 files checked: 0 errors, 0 warnings/);
+  });
+
+  it('prints each problem as file:line:column (1-based) and fails', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'staging-check-'));
+    try {
+      const file = join(folder, 'staging.yaml');
+      writeFileSync(file, 'version: 1\nproject: shop\nproduction:\n  url: https://shop.example.com\n  branch: main\nisolation:\n  email: captur\n');
+      const result = check(file);
+      assert.equal(result.status, 1);
+      assert.match(
+        result.stdout,
+        new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:7:10: error invalid-value: 'captur' is not a valid value for 'email'`, 'm'),
+      );
+      assert.match(result.stdout, /1 file checked: 1 error, 0 warnings/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});

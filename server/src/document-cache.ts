@@ -1,30 +1,27 @@
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseConfig, type ParsedConfig } from '../../common/src/config/parse';
 import type { ProjectContextRequest, StagingSettings } from '../../common/src/lsp-protocol';
+import type { CompletionHints } from './service/completion';
 
 /** What the server knows about one open document; dropped when the document closes. */
 interface DocumentEntry {
-  parsed?: { version: number; value: ParsedConfig };
+  /** Names from the last validated version, for completion. */
+  hints?: CompletionHints;
   settings?: Promise<StagingSettings>;
   project?: Promise<ProjectContextRequest.Result | undefined>;
 }
 
 /**
- * Per-document caches: the parse of the current version (shared by diagnostics, hover, symbols and
- * code actions), and the settings and project context pulled for that document, never server-wide.
+ * Per-document caches on the main thread: the settings and project context pulled for that document
+ * (never server-wide), and names from the last validated version. Parsed documents live in the document worker.
  */
 export class DocumentCache {
   private readonly entries = new Map<string, DocumentEntry>();
 
-  parsed(document: TextDocument): ParsedConfig {
-    const entry = this.entry(document.uri);
-    if (entry.parsed?.version !== document.version) entry.parsed = { version: document.version, value: parseConfig(document.getText()) };
-    return entry.parsed.value;
+  hints(uri: string): CompletionHints | undefined {
+    return this.entries.get(uri)?.hints;
   }
 
-  /** The parse of the newest version already parsed, without parsing again (for completion's hints). */
-  lastParsed(uri: string): ParsedConfig | undefined {
-    return this.entries.get(uri)?.parsed?.value;
+  setHints(uri: string, hints: CompletionHints): void {
+    this.entry(uri).hints = hints;
   }
 
   settings(uri: string, pull: () => Promise<StagingSettings>): Promise<StagingSettings> {

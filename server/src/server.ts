@@ -16,17 +16,17 @@ import {
   type StagingSettings,
 } from '../../common/src/lsp-protocol';
 import { DocumentCache } from './document-cache';
-import { codeActions } from './service/code-actions';
 import { complete, completionNeeds, type CompletionData } from './service/completion';
-import { diagnostics } from './service/diagnostics';
-import { hover } from './service/hover';
-import { documentSymbols } from './service/symbols';
 import { readSettings } from './settings';
+import { DocumentWorker } from './worker/worker-client';
 
-// Wiring only: every feature is a pure function in ./service.
+// Wiring only: every feature is a pure function in ./service. Completion reads the text here; the
+// features that need the parsed document run in the document worker, so a large file's parse never
+// makes a completion wait.
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const cache = new DocumentCache();
+const worker = new DocumentWorker((message) => connection.console.error(message));
 const pending = new Set<string>();
 let client: { configuration: boolean; configurationChanges: boolean; options: StagingInitializationOptions } = {
   configuration: false,
@@ -84,21 +84,29 @@ async function validate(uri: string): Promise<void> {
   const project = await cache.project(uri, () => pullProject(uri));
   const document = documents.get(uri);
   if (!document) return;
-  const found = settings.validation.enabled
-    ? diagnostics(cache.parsed(document), project?.connected ? { secrets: project.secrets } : {}, { ignore: settings.validation.ignore })
-    : [];
-  // An edit that arrived while we waited gets its own validation; publishing now would flash stale results.
-  if (documents.get(uri)?.version !== document.version) return;
-  await connection.sendDiagnostics({ uri, version: document.version, diagnostics: found });
+  if (!settings.validation.enabled) {
+    await connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
+    return;
+  }
+  const context = project?.connected ? { secrets: project.secrets } : {};
+  const result = await worker.request({ kind: 'validate', uri, version: document.version, context, options: { ignore: settings.validation.ignore } });
+  // An edit that arrived meanwhile gets its own validation; publishing this one would flash stale results.
+  if (result.diagnostics === null || result.hints === null || documents.get(uri)?.version !== document.version) return;
+  cache.setHints(uri, result.hints);
+  await connection.sendDiagnostics({ uri, version: document.version, diagnostics: result.diagnostics });
 }
 
 function revalidateAll(): void {
   for (const document of documents.all()) scheduleValidation(document.uri);
 }
 
-documents.onDidChangeContent((change) => scheduleValidation(change.document.uri));
+documents.onDidChangeContent(({ document }) => {
+  worker.update(document.uri, document.version, document.getText());
+  scheduleValidation(document.uri);
+});
 documents.onDidClose((event) => {
   cache.delete(event.document.uri);
+  worker.close(event.document.uri);
   void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
 });
 
@@ -115,7 +123,9 @@ connection.onNotification(ProjectContextChangedNotification.type, () => {
 connection.onCompletion(async (params) => {
   const document = documents.get(params.textDocument.uri);
   if (!document) return null;
-  const data: CompletionData = { documentValue: cache.lastParsed(document.uri)?.value };
+  const data: CompletionData = {};
+  const hints = cache.hints(document.uri);
+  if (hints) data.hints = hints;
   const need = completionNeeds(document, params.position);
   if (need === 'branches' && client.options.branches) {
     const refs = await connection.sendRequest(BranchesRequest.type, { uri: document.uri }).catch(() => undefined);
@@ -129,20 +139,13 @@ connection.onCompletion(async (params) => {
   return complete(document, params.position, data);
 });
 
-connection.onHover((params) => {
-  const document = documents.get(params.textDocument.uri);
-  return document ? hover(cache.parsed(document), params.position) : null;
-});
+connection.onHover(({ textDocument, position }) => worker.request({ kind: 'hover', uri: textDocument.uri, position }));
 
-connection.onDocumentSymbol((params) => {
-  const document = documents.get(params.textDocument.uri);
-  return document ? documentSymbols(cache.parsed(document)) : null;
-});
+connection.onDocumentSymbol(({ textDocument }) => worker.request({ kind: 'symbols', uri: textDocument.uri }));
 
-connection.onCodeAction((params) => {
-  const document = documents.get(params.textDocument.uri);
-  return document ? codeActions(cache.parsed(document), document.uri, params.context.diagnostics) : null;
-});
+connection.onCodeAction(({ textDocument, context }) => worker.request({ kind: 'codeActions', uri: textDocument.uri, diagnostics: context.diagnostics }));
+
+connection.onShutdown(() => worker.dispose());
 
 documents.listen(connection);
 connection.listen();

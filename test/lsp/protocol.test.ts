@@ -97,6 +97,18 @@ describe('the language server over stdio, as VS Code drives it', () => {
     assert.equal(email.textEdit.newText, 'email: ${1|capture,block,allow|}');
   });
 
+  it("completes table names defined elsewhere in the file, from the worker's last validation", async () => {
+    await client.changeAndWaitForDiagnostics(
+      uri,
+      `${header}database:\n  engine: postgres\n  source: postgres://localhost/shop\n  tables:\n    include: [users, orders]\n  anonymize:\n    \n`,
+    );
+    const list = (await client.completion(uri, { line: 11, character: 4 })) as CompletionList;
+    assert.deepEqual(
+      list.items.map((i) => i.label),
+      ['users', 'orders'],
+    );
+  });
+
   it('answers hover with the schema documentation', async () => {
     await client.changeAndWaitForDiagnostics(uri, `${header}isolation:\n  robots: block\n`);
     const result = await client.hover(uri, { line: 6, character: 4 });

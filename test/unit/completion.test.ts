@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CompletionItem } from 'vscode-languageserver';
-import { complete, completionNeeds } from '../../server/src/service/completion';
+import { complete, completionHints, completionNeeds } from '../../server/src/service/completion';
 import { containerPath } from '../../server/src/service/outline';
 import { yamlString } from '../../server/src/service/snippet-text';
 import { header, withCaret } from '../support/text';
@@ -102,8 +102,8 @@ describe('complete: keys', () => {
   });
 
   it('offers synced table names under database.anonymize', () => {
-    const documentValue = { database: { tables: { include: ['users', 'orders'] } } };
-    const found = labels(`${header}database:\n  anonymize:\n    |`, { documentValue });
+    const hints = completionHints({ database: { tables: { include: ['users', 'orders'] } } });
+    const found = labels(`${header}database:\n  anonymize:\n    |`, { hints });
     assert.deepEqual(found, ['users', 'orders']);
   });
 });
@@ -146,8 +146,8 @@ describe('complete: values', () => {
   });
 
   it('offers environment names from the file and the API in lists of environments', () => {
-    const documentValue = { environments: [{ name: 'staging' }, { name: 'pr-{branch}' }] };
-    assert.deepEqual(labels(`${header}database:\n  environments:\n    - |`, { documentValue, environments: ['qa'] }), ['staging', 'qa']);
+    const hints = completionHints({ environments: [{ name: 'staging' }, { name: 'pr-{branch}' }] });
+    assert.deepEqual(labels(`${header}database:\n  environments:\n    - |`, { hints, environments: ['qa'] }), ['staging', 'qa']);
   });
 
   it('quotes a value that YAML would otherwise misread', () => {

@@ -12,8 +12,18 @@ export interface CompletionData {
   tags?: string[];
   secrets?: string[];
   environments?: string[];
-  /** The document's last parsed value, for names defined elsewhere in the file (tables, environments). */
-  documentValue?: unknown;
+  /** Names defined elsewhere in the file, from its last validated version. */
+  hints?: CompletionHints;
+}
+
+export interface CompletionHints {
+  tables: string[];
+  environments: string[];
+}
+
+/** The names completion offers from the file itself: synced tables and fixed environment names. */
+export function completionHints(value: unknown): CompletionHints {
+  return { tables: syncedTables(value), environments: environmentNames(value) };
 }
 
 export type ExternalNeed = 'branches' | 'secrets' | 'environments';
@@ -64,7 +74,7 @@ function keyItems(lines: readonly string[], context: Extract<CursorContext, { ki
     }
   }
   if (lastKey(context.container) === 'anonymize' && context.container.length === 2) {
-    for (const table of syncedTables(data.documentValue)) {
+    for (const table of data.hints?.tables ?? []) {
       if (!present.has(table))
         items.push({
           label: table,
@@ -161,7 +171,7 @@ function valueItems(schemas: JsonSchema[], path: Path, range: Range, data: Compl
   }
   if (need === 'secrets') for (const secret of data.secrets ?? []) add(secret, CompletionItemKind.Variable, 'secret on the staging server');
   if (need === 'environments') {
-    for (const name of [...environmentNames(data.documentValue), ...(data.environments ?? [])]) add(name, CompletionItemKind.Module, 'environment');
+    for (const name of [...(data.hints?.environments ?? []), ...(data.environments ?? [])]) add(name, CompletionItemKind.Module, 'environment');
   }
   for (const schema of schemas) {
     schema.enum?.forEach((value, index) => add(String(value), CompletionItemKind.EnumMember, undefined, schema.markdownEnumDescriptions?.[index]));

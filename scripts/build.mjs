@@ -1,5 +1,6 @@
 // Bundles what ships: the extension client (vscode external) and the language server, one file each.
 // Type checking is tsc -b's job; this only bundles.
+import { existsSync, readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -21,6 +22,19 @@ const builds = [
   { ...common, entryPoints: ['server/src/check.ts'], outfile: 'dist/check.js' },
   { ...common, entryPoints: ['server/src/worker/document-worker.ts'], outfile: 'dist/document-worker.js' },
 ];
+
+// Webview panels: one browser bundle per webview/src/<panel>/main.ts, once panels exist.
+const panels = existsSync('webview/src') ? readdirSync('webview/src').filter((panel) => existsSync(`webview/src/${panel}/main.ts`)) : [];
+for (const panel of panels) {
+  builds.push({
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: [`webview/src/${panel}/main.ts`],
+    outfile: `dist/webview/${panel}.js`,
+  });
+}
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gitRefs } from '../../client/src/git-refs';
+
+describe('gitRefs: what the extension answers to staging/branches', () => {
+  let repo: string;
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+
+  before(() => {
+    repo = mkdtempSync(join(tmpdir(), 'staging-git-'));
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 'dev@example.com');
+    git('config', 'user.name', 'Dev');
+    writeFileSync(join(repo, 'staging.yaml'), 'version: 1\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'first');
+    git('branch', 'develop');
+    git('branch', 'feature/login');
+    git('tag', 'v1.0.0');
+    git('checkout', '-q', 'develop');
+  });
+
+  after(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('lists the current branch first, then the others, and the tags', async () => {
+    const refs = await gitRefs(join(repo, 'staging.yaml'));
+    assert.equal(refs.branches[0], 'develop');
+    assert.deepEqual([...refs.branches].sort(), ['develop', 'feature/login', 'main']);
+    assert.deepEqual(refs.tags, ['v1.0.0']);
+  });
+
+  it('answers empty lists outside a repository', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'staging-nogit-'));
+    try {
+      assert.deepEqual(await gitRefs(join(outside, 'staging.yaml')), { branches: [], tags: [] });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,11 +1,11 @@
 // Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
-// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property)
+// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property, api)
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const allLayers = ['unit', 'lsp', 'property'];
+const allLayers = ['unit', 'lsp', 'property', 'api'];
 const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
 
 function testFiles(layer) {

@@ -21,6 +21,8 @@ const builds = [
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/check.ts'], outfile: 'dist/check.js' },
   { ...common, entryPoints: ['server/src/worker/document-worker.ts'], outfile: 'dist/document-worker.js' },
+  // stagingd runs from a checkout or an npm install, not from the VSIX: its native SQLite stays a dependency.
+  { ...common, entryPoints: ['api/src/main.ts'], outfile: 'dist/stagingd.js', external: ['@libsql/client', 'libsql'] },
 ];
 
 // Webview panels: one browser bundle per webview/src/<panel>/main.ts, once panels exist.

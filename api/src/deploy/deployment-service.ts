@@ -1,0 +1,422 @@
+import { cpSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { BadRefError, GitRepository } from '../runtime/git-repository';
+import { freePort, isAlive, stopGroup } from '../runtime/processes';
+import { Release } from '../runtime/release';
+import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectRecord } from '../store/records';
+import { now } from '../store/records';
+import { runBuild } from './build-step';
+import { ClientError, type ServerContext } from './context';
+import { presentDeployment, presentEnvironment } from './presenters';
+import { releaseVariables, stagingConfig } from './project-config';
+
+/**
+ * Deploy, roll back, promote: the lifecycle of releases. Deployments of one environment run one at a
+ * time; a failed one leaves the previous release serving.
+ */
+export class DeploymentService {
+  private readonly repositories = new Map<string, Promise<GitRepository>>();
+  private readonly releases = new Map<string, Release>();
+  private readonly warmTimers = new Map<string, NodeJS.Timeout>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly context: ServerContext) {}
+
+  repository(project: Pick<ProjectRecord, 'name' | 'repository'>): Promise<GitRepository> {
+    let repository = this.repositories.get(project.name);
+    if (!repository) {
+      repository = GitRepository.open(project.repository, path.join(this.context.dataDir, 'repos', `${project.name}.git`));
+      repository.catch(() => this.repositories.delete(project.name));
+      this.repositories.set(project.name, repository);
+    }
+    return repository;
+  }
+
+  /** Resolves the ref now (a bad ref is a 422 with nothing created), then builds and releases in the background. */
+  async deploy(project: ProjectRecord, env: EnvironmentRecord, ref: string, deployedBy: string): Promise<DeploymentRecord> {
+    const repository = await this.repository(project);
+    await repository.fetch();
+    let commit: string;
+    try {
+      commit = await repository.resolve(ref);
+    } catch (error) {
+      if (error instanceof BadRefError) throw new ClientError(422, error.message, { field: '/body/ref' });
+      throw error;
+    }
+    const deployment = await this.context.deployments.insert({
+      id: crypto.randomUUID(),
+      environmentId: env.id,
+      ref,
+      commit,
+      status: 'queued',
+      deployedBy,
+      reason: null,
+      sourceDeploymentId: null,
+      releaseDir: null,
+      port: null,
+      pid: null,
+      createdAt: now(),
+      startedAt: null,
+      completedAt: null,
+    });
+    this.context.logs.append(deployment.id, 'system', `Queued ${ref} (${commit.slice(0, 12)}) for ${env.name}, by ${deployedBy}`);
+    await this.publish(deployment);
+    void this.enqueue(env.id, () => this.build(project, deployment));
+    return deployment;
+  }
+
+  /** Deploys the exact build of a successful deployment to production, without rebuilding. */
+  async promote(project: ProjectRecord, sourceId: string, deployedBy: string): Promise<DeploymentRecord> {
+    const source = await this.context.deployments.get(sourceId);
+    if (!source || source.project !== project.name)
+      throw new ClientError(404, `Deployment ${sourceId} does not belong to project '${project.name}'.`, { field: '/body/deployment_id' });
+    if (!['live', 'superseded', 'rolled_back'].includes(source.status) || !source.releaseDir) {
+      throw new ClientError(409, `Deployment ${sourceId} is ${source.status}; only a deployment that went live can be promoted.`, {
+        field: '/body/deployment_id',
+      });
+    }
+    const production = (await this.context.environments.list(project.name)).find((e) => e.kind === 'production');
+    if (!production) throw new ClientError(409, `Project '${project.name}' has no production environment.`);
+    if (source.environmentId === production.id)
+      throw new ClientError(409, 'That deployment is already a production deployment.', { field: '/body/deployment_id' });
+    const deployment = await this.context.deployments.insert({
+      id: crypto.randomUUID(),
+      environmentId: production.id,
+      ref: source.ref,
+      commit: source.commit,
+      status: 'queued',
+      deployedBy,
+      reason: null,
+      sourceDeploymentId: source.id,
+      releaseDir: null,
+      port: null,
+      pid: null,
+      createdAt: now(),
+      startedAt: null,
+      completedAt: null,
+    });
+    this.context.logs.append(
+      deployment.id,
+      'system',
+      `Promoting the build of deployment ${source.id} (${source.commit?.slice(0, 12) ?? '?'}) to production, by ${deployedBy}`,
+    );
+    await this.publish(deployment);
+    const sourceDir = source.releaseDir;
+    void this.enqueue(production.id, () => this.release(project, deployment, () => this.copyBuild(sourceDir, deployment)));
+    return deployment;
+  }
+
+  /** Serves an earlier deployment again: a proxy switch while it is warm, otherwise a restart of its kept build. */
+  async rollback(project: ProjectRecord, env: EnvironmentRecord, targetId: string | undefined): Promise<DeploymentRecord> {
+    return this.enqueue(env.id, () => this.switchBack(project, env.id, targetId));
+  }
+
+  private async switchBack(project: ProjectRecord, envId: string, targetId: string | undefined): Promise<DeploymentRecord> {
+    const env = await this.context.environments.byId(envId);
+    if (!env) throw new ClientError(404, 'The environment no longer exists.');
+    const target = targetId ? await this.context.deployments.get(targetId) : await this.previousLive(env);
+    if (!target || target.environmentId !== env.id) {
+      throw new ClientError(
+        targetId ? 404 : 409,
+        targetId ? `Deployment ${targetId} is not a deployment of '${env.name}'.` : `'${env.name}' has no earlier release to roll back to.`,
+        {
+          field: '/body/deployment_id',
+        },
+      );
+    }
+    if (target.id === env.liveDeploymentId) throw new ClientError(409, `Deployment ${target.id} is already live.`, { field: '/body/deployment_id' });
+    if (!['superseded', 'rolled_back'].includes(target.status) || !target.releaseDir) {
+      throw new ClientError(409, `Deployment ${target.id} is ${target.status} and has no release to roll back to.`, { field: '/body/deployment_id' });
+    }
+    this.context.logs.reopen(target.id);
+    let release = this.releases.get(target.id);
+    if (release) {
+      this.cancelWarmStop(target.id);
+      this.context.logs.append(target.id, 'system', 'Rolled back to this release (it was still running)');
+    } else {
+      this.context.logs.append(target.id, 'system', 'Rolling back to this release: restarting its build');
+      const started = await this.startRelease(project, env, target, target.releaseDir);
+      if ('failure' in started) throw new ClientError(409, `Rolling back failed: ${started.failure}`);
+      release = started;
+    }
+    return this.goLive(project, env, target, release, 'rolled_back');
+  }
+
+  private async previousLive(env: EnvironmentRecord): Promise<DeploymentRecord | undefined> {
+    for (const candidate of await this.context.deployments.page(env.id, 100)) {
+      if (candidate.id !== env.liveDeploymentId && candidate.status === 'superseded' && candidate.releaseDir) return candidate;
+    }
+    return undefined;
+  }
+
+  private enqueue<T>(envId: string, job: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(envId) ?? Promise.resolve();
+    const next = previous.then(job, job);
+    const settled = next.catch(() => undefined);
+    this.queues.set(envId, settled);
+    void settled.then(() => {
+      if (this.queues.get(envId) === settled) this.queues.delete(envId);
+    });
+    return next;
+  }
+
+  private async build(project: ProjectRecord, deployment: DeploymentRecord): Promise<void> {
+    await this.release(project, deployment, async (env) => {
+      const releaseDir = path.join(this.context.dataDir, 'releases', deployment.id);
+      const repository = await this.repository(project);
+      await repository.addWorktree(releaseDir, deployment.commit!);
+      this.context.logs.append(deployment.id, 'system', `Checked out ${deployment.commit!.slice(0, 12)}`);
+      const config = stagingConfig(project.config);
+      if (config.build.command) {
+        const env0 = await releaseVariables(this.context, config, env);
+        const failure = await runBuild(this.context.logs, deployment.id, {
+          directory: path.join(releaseDir, config.build.directory),
+          command: config.build.command,
+          env: env0,
+          timeoutMs: config.build.timeoutMs,
+        });
+        if (failure) {
+          await repository.removeWorktree(releaseDir);
+          return { failure };
+        }
+      }
+      return { releaseDir };
+    });
+  }
+
+  private copyBuild(sourceDir: string, deployment: DeploymentRecord): Promise<{ releaseDir: string }> {
+    const releaseDir = path.join(this.context.dataDir, 'releases', deployment.id);
+    cpSync(sourceDir, releaseDir, { recursive: true, verbatimSymlinks: true });
+    this.context.logs.append(deployment.id, 'system', 'Copied the promoted build');
+    return Promise.resolve({ releaseDir });
+  }
+
+  /** building -> starting -> live, or failed with the previous release still serving. */
+  private async release(
+    project: ProjectRecord,
+    queued: DeploymentRecord,
+    prepare: (env: EnvironmentRecord) => Promise<{ releaseDir: string } | { failure: string }>,
+  ): Promise<void> {
+    let env = await this.context.environments.byId(queued.environmentId);
+    if (!env) return;
+    let deployment = await this.setStatus(queued, 'building', { startedAt: now() });
+    env = await this.setEnvironment(env, { status: 'building' });
+    try {
+      const prepared = await prepare(env);
+      if ('failure' in prepared) return await this.fail(deployment, prepared.failure);
+      deployment = await this.setStatus(deployment, 'starting', { releaseDir: prepared.releaseDir });
+      const release = await this.startRelease(project, env, deployment, prepared.releaseDir);
+      if ('failure' in release) return await this.fail(deployment, release.failure);
+      await this.goLive(project, env, deployment, release, 'superseded');
+    } catch (error) {
+      const reason = error instanceof ClientError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+      await this.fail(deployment, reason);
+    }
+  }
+
+  private async startRelease(
+    project: ProjectRecord,
+    env: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    releaseDir: string,
+  ): Promise<Release | { failure: string }> {
+    const config = stagingConfig(project.config);
+    const port = config.run.port === '$PORT' ? await freePort() : config.run.port;
+    const variables = await releaseVariables(this.context, config, env);
+    const release = await Release.start(
+      {
+        deploymentId: deployment.id,
+        directory: releaseDir,
+        command: config.run.command,
+        env: { ...variables, PORT: String(port), RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
+        port,
+        health: config.run.health,
+      },
+      this.context.logs,
+      (state, detail) => void this.onReleaseState(deployment.id, state, detail),
+    );
+    if (!('failure' in release)) {
+      this.releases.set(deployment.id, release);
+      await this.context.deployments.update(deployment.id, { port, pid: release.pid ?? null });
+    }
+    return release;
+  }
+
+  private async onReleaseState(deploymentId: string, state: string, detail: string): Promise<void> {
+    const deployment = await this.context.deployments.get(deploymentId);
+    const env = deployment ? await this.context.environments.byId(deployment.environmentId) : undefined;
+    if (!deployment || !env || env.liveDeploymentId !== deploymentId) return;
+    if (state === 'crashed') await this.setEnvironment(env, { status: 'error' });
+    if (state === 'recovered') {
+      await this.context.deployments.update(deploymentId, { pid: this.releases.get(deploymentId)?.pid ?? null });
+      await this.setEnvironment(env, { status: 'active' });
+    }
+    this.context.logs.append(deploymentId, 'system', `Release ${state}: ${detail}`);
+  }
+
+  /** Switches the proxy to the release, then retires the one it replaces (kept warm for a fast rollback). */
+  private async goLive(
+    project: ProjectRecord,
+    env: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    release: Release,
+    previousBecomes: DeploymentStatus,
+  ): Promise<DeploymentRecord> {
+    this.route(project, env, release.port);
+    const current = await this.context.environments.byId(env.id);
+    const previousId = current?.liveDeploymentId;
+    const live = await this.setStatus(deployment, 'live', { completedAt: now(), reason: null });
+    await this.setEnvironment(current ?? env, { status: 'active', liveDeploymentId: deployment.id });
+    this.context.logs.append(deployment.id, 'system', `Live at ${this.context.previewUrl(project.name, env.kind === 'production' ? null : env.name)}`);
+    if (previousId && previousId !== deployment.id) {
+      const previous = await this.context.deployments.get(previousId);
+      if (previous) await this.setStatus(previous, previousBecomes, previousBecomes === 'rolled_back' ? { reason: `rolled back to ${deployment.id}` } : {});
+      this.keepWarm(previousId);
+    }
+    return live;
+  }
+
+  /** Points the environment's host at a release: the atomic switch of a deploy or rollback. */
+  private route(project: ProjectRecord, env: EnvironmentRecord, port: number): void {
+    const production = env.kind === 'production';
+    this.context.routes.set(project.name, production ? null : env.name, {
+      target: { host: '127.0.0.1', port },
+      robots: production ? 'allow' : stagingConfig(project.config).robots,
+    });
+  }
+
+  private keepWarm(deploymentId: string): void {
+    this.cancelWarmStop(deploymentId);
+    const timer = setTimeout(() => {
+      this.warmTimers.delete(deploymentId);
+      void this.stopRelease(deploymentId);
+    }, this.context.keepWarmMs);
+    timer.unref();
+    this.warmTimers.set(deploymentId, timer);
+  }
+
+  private cancelWarmStop(deploymentId: string): void {
+    const timer = this.warmTimers.get(deploymentId);
+    if (timer) clearTimeout(timer);
+    this.warmTimers.delete(deploymentId);
+  }
+
+  private async stopRelease(deploymentId: string): Promise<void> {
+    const release = this.releases.get(deploymentId);
+    this.releases.delete(deploymentId);
+    this.cancelWarmStop(deploymentId);
+    if (release) {
+      await release.stop();
+      this.context.logs.append(deploymentId, 'system', 'Release stopped');
+    }
+    this.context.logs.finish(deploymentId);
+  }
+
+  private async fail(deployment: DeploymentRecord, reason: string): Promise<void> {
+    this.context.logs.append(deployment.id, 'system', `Deployment failed: ${reason}`);
+    await this.setStatus(deployment, 'failed', { reason, completedAt: now() });
+    this.context.logs.finish(deployment.id);
+    const env = await this.context.environments.byId(deployment.environmentId);
+    // The previous release, if any, is still serving: the environment stays active.
+    if (env) await this.setEnvironment(env, { status: env.liveDeploymentId ? 'active' : 'error' });
+  }
+
+  private async setStatus(
+    deployment: DeploymentRecord,
+    status: DeploymentStatus,
+    changes: Parameters<ServerContext['deployments']['update']>[1] = {},
+  ): Promise<DeploymentRecord> {
+    const updated = await this.context.deployments.update(deployment.id, { ...changes, status });
+    await this.publish(updated);
+    return updated;
+  }
+
+  private async setEnvironment(env: EnvironmentRecord, changes: Parameters<ServerContext['environments']['update']>[1]): Promise<EnvironmentRecord> {
+    const updated = await this.context.environments.update(env.id, changes);
+    await this.context.events.publish('environment.updated', await presentEnvironment(this.context, updated));
+    return updated;
+  }
+
+  private async publish(deployment: DeploymentRecord): Promise<void> {
+    await this.context.events.publish('deployment.updated', presentDeployment(deployment));
+  }
+
+  /** Stops an environment's live release (PATCH status: stopped) or starts it again. */
+  async setRunning(project: ProjectRecord, env: EnvironmentRecord, running: boolean): Promise<EnvironmentRecord> {
+    if (!env.liveDeploymentId) {
+      if (running) throw new ClientError(409, `'${env.name}' has never been deployed: deploy a ref first.`, { field: '/body/status' });
+      return this.setEnvironment(env, { status: 'stopped' });
+    }
+    const deployment = await this.context.deployments.get(env.liveDeploymentId);
+    if (!running) {
+      this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
+      await this.stopRelease(env.liveDeploymentId);
+      return this.setEnvironment(env, { status: 'stopped' });
+    }
+    if (!deployment?.releaseDir) throw new ClientError(409, `The live release of '${env.name}' is gone: deploy again.`);
+    if (!this.releases.has(deployment.id)) {
+      this.context.logs.reopen(deployment.id);
+      const release = await this.startRelease(project, env, deployment, deployment.releaseDir);
+      if ('failure' in release) return this.setEnvironment(env, { status: 'error' });
+      this.route(project, env, release.port);
+    }
+    return this.setEnvironment(env, { status: 'active' });
+  }
+
+  /** Stops every release of the environment and removes it with its releases on disk. */
+  async deleteEnvironment(project: ProjectRecord, env: EnvironmentRecord): Promise<void> {
+    await this.enqueue(env.id, async () => {
+      this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
+      const history = await this.context.deployments.page(env.id, 1000);
+      for (const deployment of history) {
+        await this.stopRelease(deployment.id);
+        if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
+      }
+      await this.context.environments.delete(env.id);
+      await this.context.events.publish('environment.deleted', { project: project.name, name: env.name });
+    });
+  }
+
+  /**
+   * After a restart (even kill -9): unfinished deployments are marked failed with the reason, and live
+   * releases are started again from their kept builds so the proxy serves them.
+   */
+  async recover(): Promise<void> {
+    for (const deployment of await this.context.deployments.withStatus(['queued', 'building', 'starting'])) {
+      await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
+    }
+    for (const env of await this.context.environments.all()) {
+      if (!env.liveDeploymentId || env.status === 'stopped') continue;
+      const deployment = await this.context.deployments.get(env.liveDeploymentId);
+      const project = await this.context.projects.get(env.project);
+      if (!deployment?.releaseDir || !project) continue;
+      // The old process group lost its log pipes with the old stagingd: replace it.
+      if (deployment.pid && isAlive(deployment.pid)) await stopGroup(deployment.pid, 2000);
+      this.context.logs.reopen(deployment.id);
+      this.context.logs.append(deployment.id, 'system', 'stagingd restarted: starting this release again');
+      const release = await this.startRelease(project, env, deployment, deployment.releaseDir);
+      if ('failure' in release) {
+        await this.setEnvironment(env, { status: 'error' });
+        continue;
+      }
+      this.route(project, env, release.port);
+      await this.setEnvironment(env, { status: 'active' });
+    }
+  }
+
+  /** Removes per-branch environments whose expiry passed without a push. */
+  async removeExpired(): Promise<void> {
+    const due = new Date().toISOString();
+    for (const env of await this.context.environments.all()) {
+      if (env.kind !== 'branch' || !env.expiresAt || env.expiresAt > due) continue;
+      const project = await this.context.projects.get(env.project);
+      if (project) await this.deleteEnvironment(project, env);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    for (const timer of this.warmTimers.values()) clearTimeout(timer);
+    await Promise.all([...this.releases.values()].map((release) => release.stop()));
+    this.releases.clear();
+  }
+}

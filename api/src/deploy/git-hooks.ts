@@ -1,0 +1,106 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import picomatch from 'picomatch';
+import type { DeploymentRecord, ProjectRecord } from '../store/records';
+import { now } from '../store/records';
+import { ClientError, type ServerContext } from './context';
+import type { DeploymentService } from './deployment-service';
+import { branchEnvironmentName, stagingConfig } from './project-config';
+
+export interface Push {
+  provider: 'github' | 'gitlab';
+  branch: string | null;
+  commit: string | null;
+  deleted: boolean;
+  pusher: string;
+}
+
+function equalSecrets(a: string, b: string): boolean {
+  // Digests have equal lengths, so the comparison takes the same time whatever the input.
+  const key = 'staging-webhook';
+  return timingSafeEqual(createHmac('sha256', key).update(a).digest(), createHmac('sha256', key).update(b).digest());
+}
+
+/** Checks the provider's signature over the raw body; throws 401 when it does not match. */
+export function verifyHook(headers: IncomingHttpHeaders, rawBody: Buffer, secret: string): 'github' | 'gitlab' {
+  const signature = headers['x-hub-signature-256'];
+  if (typeof signature === 'string') {
+    const expected = `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+    if (equalSecrets(signature, expected)) return 'github';
+  }
+  const token = headers['x-gitlab-token'];
+  if (typeof token === 'string' && equalSecrets(token, secret)) return 'gitlab';
+  throw new ClientError(401, "The webhook signature does not match the project's webhook secret.");
+}
+
+const zeroCommit = /^0+$/;
+
+/** Reads a push from GitHub's or GitLab's payload; undefined for events that are not branch pushes. */
+export function readPush(provider: 'github' | 'gitlab', headers: IncomingHttpHeaders, body: unknown): Push | undefined {
+  const event = provider === 'github' ? headers['x-github-event'] : headers['x-gitlab-event'];
+  if (event !== (provider === 'github' ? 'push' : 'Push Hook')) return undefined;
+  const payload = (body ?? {}) as { ref?: unknown; after?: unknown; deleted?: unknown; pusher?: { name?: unknown }; user_username?: unknown };
+  if (typeof payload.ref !== 'string') throw new ClientError(400, "The push payload has no 'ref'.", { field: '/body/ref' });
+  const branch = payload.ref.startsWith('refs/heads/') ? payload.ref.slice('refs/heads/'.length) : null;
+  const after = typeof payload.after === 'string' ? payload.after : null;
+  const deleted = payload.deleted === true || (after !== null && zeroCommit.test(after));
+  const who = provider === 'github' ? payload.pusher?.name : payload.user_username;
+  return { provider, branch, commit: deleted ? null : after, deleted, pusher: `${provider}:${typeof who === 'string' ? who : 'unknown'}` };
+}
+
+/**
+ * Applies a push: deploys the fixed environments that follow the branch, creates and deploys the
+ * per-branch environments whose patterns match, and removes them when the branch is deleted.
+ */
+export async function applyPush(
+  context: ServerContext,
+  service: DeploymentService,
+  project: ProjectRecord,
+  push: Push,
+): Promise<{ deployments: DeploymentRecord[]; removed: string[] }> {
+  const deployments: DeploymentRecord[] = [];
+  const removed: string[] = [];
+  if (!push.branch) return { deployments, removed };
+  const config = stagingConfig(project.config);
+  const existing = await context.environments.list(project.name);
+  if (push.deleted) {
+    for (const env of existing.filter((e) => e.kind === 'branch' && e.branch === push.branch)) {
+      await service.deleteEnvironment(project, env);
+      removed.push(env.name);
+    }
+    return { deployments, removed };
+  }
+  const ref = push.commit ?? push.branch;
+  for (const env of existing.filter((e) => e.kind === 'fixed' && e.branch === push.branch && e.autoDeploy)) {
+    deployments.push(await service.deploy(project, env, ref, push.pusher));
+  }
+  for (const entry of config.environments.filter((e) => e.branches?.some((pattern) => picomatch.isMatch(push.branch!, pattern)))) {
+    const name = branchEnvironmentName(entry.name, push.branch);
+    const expiresAt = entry.expiryMs ? new Date(Date.now() + entry.expiryMs).toISOString() : null;
+    let env = existing.find((e) => e.name === name);
+    if (env && env.kind !== 'branch') continue;
+    if (!env) {
+      const created = now();
+      env = {
+        id: crypto.randomUUID(),
+        project: project.name,
+        name,
+        kind: 'branch',
+        status: 'stopped',
+        branch: push.branch,
+        autoDeploy: entry.autoDeploy,
+        liveDeploymentId: null,
+        resources: entry.resources,
+        createdAt: created,
+        updatedAt: created,
+        lastPushAt: created,
+        expiresAt,
+      };
+      await context.environments.insert(env);
+    } else {
+      env = await context.environments.update(env.id, { lastPushAt: now(), expiresAt });
+    }
+    if (env.autoDeploy) deployments.push(await service.deploy(project, env, ref, push.pusher));
+  }
+  return { deployments, removed };
+}

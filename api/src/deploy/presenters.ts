@@ -1,0 +1,48 @@
+import type { ApiDeployment, ApiEnvironment, ApiProject, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { ServerContext } from './context';
+
+export function presentDeployment(d: DeploymentRecord): ApiDeployment {
+  return {
+    id: d.id,
+    project: d.project,
+    environment: d.environment,
+    ref: d.ref,
+    commit: d.commit,
+    status: d.status,
+    deployed_by: d.deployedBy,
+    reason: d.reason,
+    created_at: d.createdAt,
+    started_at: d.startedAt,
+    completed_at: d.completedAt,
+    source_deployment_id: d.sourceDeploymentId,
+  };
+}
+
+export async function presentEnvironment(context: ServerContext, env: EnvironmentRecord): Promise<ApiEnvironment> {
+  const live = env.liveDeploymentId ? await context.deployments.get(env.liveDeploymentId) : undefined;
+  return {
+    name: env.name,
+    project: env.project,
+    kind: env.kind,
+    status: env.status,
+    url: context.previewUrl(env.project, env.kind === 'production' ? null : env.name),
+    branch: env.branch,
+    last_commit: live?.commit ?? null,
+    live_deployment_id: env.liveDeploymentId,
+    created_at: env.createdAt,
+    updated_at: env.updatedAt,
+    expires_at: env.expiresAt,
+    resources: env.resources,
+  };
+}
+
+export function presentProject(project: ProjectRecord, productionBranch: string, productionUrl: string): ApiProject {
+  return {
+    name: project.name,
+    repository: project.repository,
+    production_branch: productionBranch,
+    production_url: productionUrl,
+    created_at: project.createdAt,
+    webhook_secret_set: true,
+  };
+}

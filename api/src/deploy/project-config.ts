@@ -1,0 +1,56 @@
+import picomatch from 'picomatch';
+import { parseConfig } from '../../../common/src/config/parse';
+import { toStagingConfig, type EnvironmentConfig, type StagingConfig, type VariableValue } from '../../../common/src/config/model';
+import type { EnvironmentRecord } from '../store/records';
+import type { ServerContext } from './context';
+import { ClientError } from './context';
+
+export function stagingConfig(text: string): StagingConfig {
+  return toStagingConfig(parseConfig(text).value);
+}
+
+/** The staging.yaml entry an environment comes from: by name, or the pattern its branch matched. */
+export function environmentConfig(config: StagingConfig, env: Pick<EnvironmentRecord, 'name' | 'kind' | 'branch'>): EnvironmentConfig | undefined {
+  if (env.kind === 'fixed') return config.environments.find((e) => e.name === env.name && !e.branches);
+  if (env.kind === 'branch' && env.branch) return config.environments.find((e) => e.branches?.some((pattern) => picomatch.isMatch(env.branch!, pattern)));
+  return undefined;
+}
+
+/** `{branch}` filled with a DNS-safe slug of the branch: lowercase, `/` and other runs to `-`. */
+export function branchEnvironmentName(template: string, branch: string): string {
+  const slug = branch
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return template
+    .replace(/\{branch\}/g, slug)
+    .slice(0, 40)
+    .replace(/-+$/, '');
+}
+
+/**
+ * The environment a release runs with: a minimal inherited base, staging.yaml's variables (with secret
+ * references resolved), then the environment's own variables set through the API.
+ */
+export async function releaseVariables(context: ServerContext, config: StagingConfig, env: EnvironmentRecord): Promise<Record<string, string>> {
+  const values: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'LANG', 'TZ', 'NODE_OPTIONS']) {
+    const value = process.env[name];
+    if (value !== undefined) values[name] = value;
+  }
+  const declared: Record<string, VariableValue> = { ...config.variables, ...(environmentConfig(config, env)?.variables ?? {}) };
+  for (const [name, value] of Object.entries(declared)) {
+    if (typeof value === 'string') {
+      values[name] = value;
+      continue;
+    }
+    const secret = await context.variables.secretValue(env.project, value.secret);
+    if (secret === undefined)
+      throw new ClientError(422, `Variable '${name}' refers to the secret '${value.secret}', which is not set for project '${env.project}'.`);
+    values[name] = secret;
+  }
+  for (const variable of await context.variables.resolved(env.id)) values[variable.name] = variable.value;
+  values['STAGING_PROJECT'] = env.project;
+  values['STAGING_ENVIRONMENT'] = env.name;
+  return values;
+}

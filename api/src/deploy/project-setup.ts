@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseConfig } from '../../../common/src/config/parse';
+import { toStagingConfig } from '../../../common/src/config/model';
+import { validateConfig } from '../../../common/src/validation/validate';
+import { GitRepository } from '../runtime/git-repository';
+import type { ProjectRecord } from '../store/records';
+import { now } from '../store/records';
+import { ClientError, type ServerContext } from './context';
+
+const gitUrl = /^(https?:\/\/|ssh:\/\/|git:\/\/|file:\/\/|[\w.-]+@[\w.-]+:)/;
+
+/** The same diagnostics the language server shows, 1-based as people read them. */
+function configProblem(text: string, source: string): ClientError {
+  const diagnostics = validateConfig(text)
+    .filter((d) => d.severity === 'error')
+    .map((d) => ({
+      code: d.code,
+      message: d.message,
+      severity: d.severity,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      end_line: d.range.end.line + 1,
+      end_column: d.range.end.character + 1,
+    }));
+  const first = diagnostics[0]!;
+  return new ClientError(
+    422,
+    `${source} is not valid: ${first.message} (line ${first.line}, column ${first.column})${diagnostics.length > 1 ? ` and ${diagnostics.length - 1} more` : ''}.`,
+    {
+      field: '/body/config',
+      diagnostics,
+    },
+  );
+}
+
+/**
+ * Registers a project: checks the repository and its staging.yaml before anything is stored, so a bad
+ * request leaves nothing behind, then creates the production environment and the fixed ones.
+ */
+export async function createProject(
+  context: ServerContext,
+  input: { repository: string; config?: string; config_path?: string },
+): Promise<{ project: ProjectRecord; webhookSecret: string }> {
+  const repository = input.repository.trim();
+  if (!gitUrl.test(repository)) {
+    if (!path.isAbsolute(repository))
+      throw new ClientError(422, `'repository' must be an absolute path or a git URL, not ${JSON.stringify(repository)}.`, { field: '/body/repository' });
+    if (!existsSync(repository) || !statSync(repository).isDirectory())
+      throw new ClientError(422, `'repository' does not exist on the server: ${repository}.`, { field: '/body/repository' });
+  }
+  const configPath = input.config_path ?? 'staging.yaml';
+  if (path.posix.normalize(configPath).startsWith('..') || path.isAbsolute(configPath))
+    throw new ClientError(422, `'config_path' must be a path inside the repository.`, { field: '/body/config_path' });
+
+  let text = input.config;
+  if (text !== undefined && validateConfig(text).some((d) => d.severity === 'error')) throw configProblem(text, 'staging.yaml');
+
+  const staging = path.join(context.dataDir, 'repos', `.incoming-${randomBytes(6).toString('hex')}.git`);
+  let mirror: GitRepository;
+  try {
+    mirror = await GitRepository.open(repository, staging);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new ClientError(422, `'repository' could not be cloned: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, {
+      field: '/body/repository',
+    });
+  }
+  try {
+    if (text === undefined) {
+      const head = await mirror.resolve('HEAD').catch(() => undefined);
+      text = head ? await mirror.readFile(head, configPath).catch(() => undefined) : undefined;
+      if (text === undefined)
+        throw new ClientError(422, `The repository has no ${configPath} on its default branch; send 'config' or 'config_path'.`, {
+          field: '/body/config_path',
+        });
+      if (validateConfig(text).some((d) => d.severity === 'error')) throw configProblem(text, configPath);
+    }
+    const config = toStagingConfig(parseConfig(text).value);
+    if (await context.projects.get(config.project))
+      throw new ClientError(409, `A project named '${config.project}' already exists.`, { field: '/body/config' });
+    const webhookSecret = randomBytes(24).toString('base64url');
+    const project: ProjectRecord = { name: config.project, repository, config: text, webhookSecret, createdAt: now() };
+    const target = path.join(context.dataDir, 'repos', `${project.name}.git`);
+    rmSync(target, { recursive: true, force: true });
+    renameSync(staging, target);
+    await context.projects.insert(project);
+    const created = now();
+    const environments = [
+      { name: 'production', kind: 'production' as const, branch: config.production.branch, resources: config.resources },
+      ...config.environments
+        .filter((e) => !e.branches)
+        .map((e) => ({ name: e.name, kind: 'fixed' as const, branch: e.branch ?? null, resources: e.resources })),
+    ];
+    for (const env of environments) {
+      await context.environments.insert({
+        id: crypto.randomUUID(),
+        project: project.name,
+        name: env.name,
+        kind: env.kind,
+        status: 'stopped',
+        branch: env.branch,
+        autoDeploy: true,
+        liveDeploymentId: null,
+        resources: env.resources,
+        createdAt: created,
+        updatedAt: created,
+        lastPushAt: null,
+        expiresAt: null,
+      });
+    }
+    return { project, webhookSecret };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}

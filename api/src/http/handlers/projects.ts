@@ -1,0 +1,30 @@
+import type { components } from '../../../../common/src/api/schema';
+import { createProject } from '../../deploy/project-setup';
+import { presentProject } from '../../deploy/presenters';
+import { stagingConfig } from '../../deploy/project-config';
+import type { ProjectRecord } from '../../store/records';
+import type { Handler } from '../openapi-routes';
+import { principalOf, projectOf, type Services } from '../request-context';
+
+function present(project: ProjectRecord): components['schemas']['Project'] {
+  const config = stagingConfig(project.config);
+  return presentProject(project, config.production.branch, config.production.url);
+}
+
+export function projectHandlers(services: Services): Record<string, Handler> {
+  return {
+    getHealth: () => Promise.resolve({ status: 'ok', version: services.version }),
+    createToken: async (request, reply) => {
+      const body = request.body as components['schemas']['TokenCreate'];
+      const { id, token } = await services.tokens.create(body.name, body.scopes);
+      return reply.code(201).send({ id, name: body.name, scopes: body.scopes, token });
+    },
+    listProjects: async () => ({ items: (await services.context.projects.list()).map(present) }),
+    createProject: async (request, reply) => {
+      principalOf(request);
+      const { project, webhookSecret } = await createProject(services.context, request.body as components['schemas']['ProjectCreate']);
+      return reply.code(201).send({ ...present(project), webhook_secret: webhookSecret });
+    },
+    getProject: async (request) => present(await projectOf(services, request)),
+  };
+}

@@ -1,0 +1,44 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ClientError } from '../../deploy/context';
+import { streamLog } from '../../logs/log-stream';
+import type { Handler } from '../openapi-routes';
+import type { Services } from '../request-context';
+import { lastEventId, openEventStream } from '../sse';
+
+function wantsEventStream(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('text/event-stream');
+}
+
+/** Hands the raw response to the SSE writer; Fastify no longer touches it. */
+function hijack(reply: FastifyReply): ReturnType<typeof openEventStream> {
+  reply.hijack();
+  return openEventStream(reply.raw);
+}
+
+export function streamHandlers(services: Services): Record<string, Handler> {
+  const { context } = services;
+  return {
+    getDeploymentLogs: async (request, reply) => {
+      const id = (request.params as { deployment: string }).deployment;
+      if (!(await context.deployments.get(id))) throw new ClientError(404, `No deployment ${id}.`, { field: '/params/deployment' });
+      const after = lastEventId(request.headers, request.query);
+      if (wantsEventStream(request)) {
+        await streamLog(context.logs, id, after, hijack(reply));
+        return reply;
+      }
+      let text = '';
+      for await (const line of context.logs.read(id, after)) text += `${line.text}\n`;
+      return reply.type('text/plain; charset=utf-8').send(text);
+    },
+    streamEvents: async (request, reply) => {
+      if (!wantsEventStream(request)) throw new ClientError(406, 'This route streams server-sent events: send Accept: text/event-stream.');
+      const stream = hijack(reply);
+      await context.events.follow(
+        lastEventId(request.headers, request.query),
+        (event) => void stream.send({ id: event.id, event: event.type, data: JSON.stringify(event.data) }),
+        stream.signal,
+      );
+      return reply;
+    },
+  };
+}

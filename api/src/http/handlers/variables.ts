@@ -1,0 +1,50 @@
+import type { components } from '../../../../common/src/api/schema';
+import { ClientError } from '../../deploy/context';
+import type { Handler } from '../openapi-routes';
+import { environmentOf, projectOf, type Services } from '../request-context';
+
+export function variableHandlers(services: Services): Record<string, Handler> {
+  const { context } = services;
+  const list = async (environmentId: string): Promise<components['schemas']['VariableList']> => ({
+    // Secrets are write-only: their values never leave the server.
+    items: (await context.variables.resolved(environmentId)).map((v) => ({ name: v.name, secret: v.secret, value: v.secret ? null : v.value })),
+  });
+  return {
+    getVariables: async (request) => list((await environmentOf(services, request)).env.id),
+    putVariables: async (request) => {
+      const { env } = await environmentOf(services, request);
+      const body = request.body as components['schemas']['VariablesUpdate'];
+      const names = new Set<string>();
+      for (const [index, item] of body.items.entries()) {
+        if (names.has(item.name)) throw new ClientError(422, `Variable '${item.name}' is listed twice.`, { field: `/body/items/${index}/name` });
+        names.add(item.name);
+      }
+      const missing = await context.variables.replace(
+        env.id,
+        body.items.map((item) => ({ name: item.name, secret: item.secret ?? false, ...(item.value !== undefined ? { value: item.value } : {}) })),
+      );
+      if (missing.length > 0)
+        throw new ClientError(422, `No value for ${missing.map((n) => `'${n}'`).join(', ')}: only a secret that is already stored may be listed without one.`, {
+          field: '/body/items',
+        });
+      return list(env.id);
+    },
+    listSecrets: async (request) => ({ items: await context.variables.secretNames((await projectOf(services, request)).name) }),
+    putSecret: async (request, reply) => {
+      const project = await projectOf(services, request);
+      await context.variables.putSecret(
+        project.name,
+        (request.params as { secret: string }).secret,
+        (request.body as components['schemas']['SecretValue']).value,
+      );
+      return reply.code(204).send();
+    },
+    deleteSecret: async (request, reply) => {
+      const project = await projectOf(services, request);
+      const name = (request.params as { secret: string }).secret;
+      if (!(await context.variables.deleteSecret(project.name, name)))
+        throw new ClientError(404, `Project '${project.name}' has no secret named '${name}'.`, { field: '/params/secret' });
+      return reply.code(204).send();
+    },
+  };
+}

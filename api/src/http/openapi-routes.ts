@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parse } from 'yaml';
+import type { Scope } from '../security/tokens';
+
+type JsonObject = Record<string, unknown>;
+
+export type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
+export interface RouteConfig {
+  scope: Scope | null;
+  operationId: string;
+}
+
+const methods = ['get', 'put', 'post', 'patch', 'delete'] as const;
+
+/** Finds schemas/staging-api.openapi.yaml from the compiled (out/api/src/http) or bundled (dist) location. */
+function documentPath(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'schemas', 'staging-api.openapi.yaml');
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error('schemas/staging-api.openapi.yaml not found above ' + __dirname);
+  }
+}
+
+/** Rewrites the document's local refs so Fastify's validator resolves them against the shared 'openapi' schema. */
+function withSharedRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSharedRefs);
+  if (value === null || typeof value !== 'object') return value;
+  const result: JsonObject = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key === '$ref' && typeof child === 'string' && child.startsWith('#/components/schemas/'))
+      result[key] = `openapi#/$defs/${child.slice('#/components/schemas/'.length)}`;
+    else if (key !== 'examples' && key !== 'example') result[key] = withSharedRefs(child);
+  }
+  return result;
+}
+
+function resolveParameter(document: JsonObject, parameter: JsonObject): JsonObject {
+  const ref = parameter['$ref'];
+  if (typeof ref !== 'string') return parameter;
+  const name = ref.split('/').pop()!;
+  return ((document['components'] as JsonObject)['parameters'] as JsonObject)[name] as JsonObject;
+}
+
+/**
+ * Registers one Fastify route per operation of the OpenAPI document, validating params, query and body
+ * against the document's own schemas. Every operation must have a handler, and every handler an operation.
+ */
+export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<string, Handler>): void {
+  const document = parse(readFileSync(documentPath(), 'utf8')) as JsonObject;
+  app.addSchema({ $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) });
+  const used = new Set<string>();
+  for (const [route, item] of Object.entries(document['paths'] as Record<string, JsonObject>)) {
+    for (const method of methods) {
+      const operation = item[method] as JsonObject | undefined;
+      if (!operation) continue;
+      const operationId = String(operation['operationId']);
+      const handler = handlers[operationId];
+      if (!handler) throw new Error(`no handler for operation ${operationId}`);
+      used.add(operationId);
+      const parameters = [...((item['parameters'] as JsonObject[] | undefined) ?? []), ...((operation['parameters'] as JsonObject[] | undefined) ?? [])].map(
+        (p) => resolveParameter(document, p),
+      );
+      const schema: JsonObject = {};
+      for (const [location, key] of [
+        ['path', 'params'],
+        ['query', 'querystring'],
+      ] as const) {
+        const own = parameters.filter((p) => p['in'] === location);
+        if (own.length === 0) continue;
+        schema[key] = {
+          type: 'object',
+          properties: Object.fromEntries(own.map((p): [string, unknown] => [String(p['name']), withSharedRefs(p['schema'])])),
+          required: own.filter((p) => p['required'] === true).map((p) => p['name']),
+        };
+      }
+      const body = (
+        ((operation['requestBody'] as JsonObject | undefined)?.['content'] as JsonObject | undefined)?.['application/json'] as JsonObject | undefined
+      )?.['schema'];
+      if (body) schema['body'] = withSharedRefs(body);
+      const security = operation['security'] as unknown[] | undefined;
+      const config: RouteConfig = { operationId, scope: security && security.length === 0 ? null : ((operation['x-scope'] as Scope | undefined) ?? 'admin') };
+      app.route({
+        method: method.toUpperCase(),
+        url: route.replace(/\{(\w+)\}/g, ':$1'),
+        schema,
+        config,
+        // An optional body that was not sent validates as an empty object.
+        preValidation: (request, _reply, done) => {
+          if (body && request.body === undefined && (operation['requestBody'] as JsonObject)['required'] !== true) request.body = {};
+          done();
+        },
+        handler,
+      });
+    }
+  }
+  const unused = Object.keys(handlers).filter((id) => !used.has(id));
+  if (unused.length > 0) throw new Error(`handlers without an operation in the OpenAPI document: ${unused.join(', ')}`);
+}

@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import { ClientError } from '../deploy/context';
+import type { ServerContext } from '../deploy/context';
+import type { DeploymentService } from '../deploy/deployment-service';
+import type { Principal, TokenStore } from '../security/tokens';
+import type { EnvironmentRecord, ProjectRecord } from '../store/records';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** What route handlers reach: the server context, the deployment service and the token store. */
+export interface Services {
+  context: ServerContext;
+  deployments: DeploymentService;
+  tokens: TokenStore;
+  version: string;
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ClientError(401, 'Authentication required.');
+  return request.principal;
+}
+
+export async function projectOf(services: Services, request: FastifyRequest): Promise<ProjectRecord> {
+  const name = (request.params as { project: string }).project;
+  const project = await services.context.projects.get(name);
+  if (!project) throw new ClientError(404, `No project named '${name}'.`, { field: '/params/project' });
+  return project;
+}
+
+export async function environmentOf(services: Services, request: FastifyRequest): Promise<{ project: ProjectRecord; env: EnvironmentRecord }> {
+  const project = await projectOf(services, request);
+  const name = (request.params as { environment: string }).environment;
+  const env = await services.context.environments.get(project.name, name);
+  if (!env) throw new ClientError(404, `Project '${project.name}' has no environment named '${name}'.`, { field: '/params/environment' });
+  return { project, env };
+}

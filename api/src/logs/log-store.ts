@@ -1,0 +1,189 @@
+import { mkdirSync } from 'node:fs';
+import { DeploymentLog, type TailLimits } from './deployment-log';
+import { assertSafeDeploymentId } from './deployment-id';
+import { LineSplitter } from './line-splitter';
+import { readLogFile } from './log-file';
+import { isLogStream, type LogLine, type LogStream } from './log-line';
+
+export type { LogLine, LogStream } from './log-line';
+
+export interface LogStoreOptions {
+  /** Newest lines kept in memory per deployment (default 10,000) ... */
+  tailLines?: number;
+  /** ... and at most this many characters of them (default 4 Mi). */
+  tailChars?: number;
+  /** A deployment's log nobody used for between one and two of these is dropped from memory (default 60 s). */
+  idleMs?: number;
+}
+
+export interface LogWriter {
+  write(chunk: Buffer | string): void;
+  /** Writes the unfinished last line, if any: call it when the process exits. */
+  flushPartial(): void;
+}
+
+/**
+ * Deployment logs: one JSON-lines file per deployment under `directory`, numbered lines (ids 1, 2, 3, ... per
+ * deployment) that survive a restart of stagingd, and live following for server-sent events.
+ *
+ * append() assigns the id and notifies followers synchronously, from memory; the file is written in batches a turn of
+ * the event loop later (flush() waits for it). A crash loses at most the lines of that last turn, and numbering then
+ * continues after the last line in the file.
+ */
+export class LogStore {
+  private readonly logs = new Map<string, DeploymentLog>();
+  private readonly tailLimits: TailLimits;
+  private readonly sweeper: NodeJS.Timeout;
+  private isClosed = false;
+
+  constructor(
+    private readonly directory: string,
+    options: LogStoreOptions = {},
+  ) {
+    mkdirSync(directory, { recursive: true });
+    this.tailLimits = { lines: options.tailLines ?? 10_000, chars: options.tailChars ?? 4 * 1024 * 1024 };
+    const idleMs = options.idleMs ?? 60_000;
+    this.sweeper = setInterval(() => this.releaseIdle(), idleMs).unref();
+  }
+
+  /** Appends one line (text without its newline; a trailing \r is dropped, text over 16 Ki characters truncated). */
+  append(deploymentId: string, stream: LogStream, text: string): LogLine {
+    if (!isLogStream(stream)) throw new Error(`Unknown log stream: ${String(stream)}`);
+    return this.log(deploymentId).append(stream, text);
+  }
+
+  /** Feeds raw process output: splits it into lines, keeping a partial last line until the next chunk or flushPartial(). */
+  writer(deploymentId: string, stream: LogStream): LogWriter {
+    this.log(deploymentId);
+    const splitter = new LineSplitter((text) => this.append(deploymentId, stream, text));
+    return { write: (chunk) => splitter.write(chunk), flushPartial: () => splitter.flush() };
+  }
+
+  /** close() was called: every other method throws from then on. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** The deployment has a log: at least one line, or it is finished. */
+  has(deploymentId: string): boolean {
+    const log = this.log(deploymentId);
+    return log.lastId > 0 || log.finished;
+  }
+
+  /** The log is complete (its release stopped for good, or it failed): followers end after its last line. Persisted. */
+  finish(deploymentId: string): void {
+    this.log(deploymentId).finish();
+  }
+
+  /** Reopens a finished log (a rolled-back-to release starts running again). */
+  reopen(deploymentId: string): void {
+    this.log(deploymentId).reopen();
+  }
+
+  isFinished(deploymentId: string): boolean {
+    return this.log(deploymentId).finished;
+  }
+
+  /** Lines with id > afterId that exist now. */
+  read(deploymentId: string, afterId = 0): AsyncIterable<LogLine> {
+    const log = this.log(deploymentId);
+    return this.using(log, this.lines(log, afterId, log.lastId));
+  }
+
+  /** Lines with id > afterId, then live ones as they come, until the log is finished, the signal aborts or the store closes. */
+  follow(deploymentId: string, afterId: number, signal: AbortSignal): AsyncIterable<LogLine> {
+    const log = this.log(deploymentId);
+    return this.using(log, this.followLines(log, afterId, signal));
+  }
+
+  /** Waits until the lines appended so far are on disk (for tests and shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.logs.values()].map((log) => log.file.whenWritten(log.lastId)));
+  }
+
+  /** Ends followers, writes pending lines and closes the files. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    clearInterval(this.sweeper);
+    const logs = [...this.logs.values()];
+    this.logs.clear();
+    for (const log of logs) log.notify();
+    await Promise.all(logs.map((log) => log.file.close()));
+  }
+
+  /** The deployment's log, loaded from disk on first use (after a restart, or after it was released as idle). */
+  private log(deploymentId: string): DeploymentLog {
+    if (this.isClosed) throw new Error('The log store is closed');
+    let log = this.logs.get(deploymentId);
+    if (log === undefined) {
+      assertSafeDeploymentId(deploymentId);
+      log = DeploymentLog.load(this.directory, deploymentId, this.tailLimits);
+      this.logs.set(deploymentId, log);
+    }
+    log.touched = true;
+    return log;
+  }
+
+  /** Keeps the log in memory while lines are iterated, so a follower never holds a released copy. */
+  private async *using(log: DeploymentLog, lines: AsyncGenerator<LogLine>): AsyncGenerator<LogLine> {
+    log.users++;
+    try {
+      yield* lines;
+    } finally {
+      log.users--;
+      log.touched = true;
+    }
+  }
+
+  private async *followLines(log: DeploymentLog, afterId: number, signal: AbortSignal): AsyncGenerator<LogLine> {
+    let lastId = afterId;
+    while (!signal.aborted && !this.isClosed) {
+      if (lastId < log.lastId) {
+        for await (const line of this.lines(log, lastId, log.lastId)) {
+          yield line;
+          lastId = line.id;
+          if (signal.aborted) return;
+        }
+      } else if (log.finished) {
+        return;
+      } else {
+        await log.changed(signal);
+      }
+    }
+  }
+
+  /** Lines with afterId < id <= untilId: from memory when they are still there, older ones from the file. */
+  private async *lines(log: DeploymentLog, afterId: number, untilId: number): AsyncGenerator<LogLine> {
+    let lastId = afterId;
+    while (lastId < untilId) {
+      const inMemory = log.tail.after(lastId);
+      if (inMemory !== undefined) {
+        for (const line of inMemory) {
+          if (line.id > untilId) return;
+          yield line;
+        }
+        return;
+      }
+      const fileUntilId = Math.min(untilId, (log.tail.firstId ?? log.lastId + 1) - 1);
+      await log.file.whenWritten(fileUntilId);
+      for await (const batch of readLogFile(log.path, lastId, fileUntilId)) {
+        for (const line of batch) {
+          yield line;
+          lastId = line.id;
+        }
+      }
+      // Lines missing from the file (only after damage to it): skip the gap rather than look for them forever.
+      lastId = Math.max(lastId, fileUntilId);
+    }
+  }
+
+  private releaseIdle(): void {
+    for (const [deploymentId, log] of this.logs) {
+      if (log.touched) log.touched = false;
+      else if (log.users === 0 && log.file.idle) {
+        this.logs.delete(deploymentId);
+        log.file.close().catch(() => undefined);
+      }
+    }
+  }
+}

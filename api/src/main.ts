@@ -1,0 +1,38 @@
+import { parseOptions, usage } from './options';
+import { redact } from './security/tokens';
+import { startStagingd } from './stagingd';
+
+/** `stagingd`: the staging API with its embedded defaults, no configuration needed. */
+async function main(): Promise<void> {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2), process.cwd());
+  } catch (error) {
+    console.error(`stagingd: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    console.log(usage);
+    return;
+  }
+  const log = (message: string): void => console.error(`stagingd: ${message}`);
+  const running = await startStagingd(options, log);
+  // The token is never printed in full: where to find it is enough.
+  const where = process.env['STAGINGD_TOKEN']
+    ? 'from STAGINGD_TOKEN'
+    : `in ${options.dataDir}/admin-token${running.adminTokenGenerated ? ' (generated now)' : ''}`;
+  console.log(`stagingd ${running.apiUrl} api`);
+  console.log(`stagingd http://*.${options.baseDomain}:${running.proxyPort} previews`);
+  console.log(`stagingd admin token ${redact(running.adminToken)} ${where}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping releases and shutting down`);
+      void running.close().then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`stagingd: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});

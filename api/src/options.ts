@@ -1,0 +1,67 @@
+import * as path from 'node:path';
+import { parseDuration } from '../../common/src/config/duration';
+
+export interface StagingdOptions {
+  dataDir: string;
+  api: { host: string; port: number };
+  proxy: { host: string; port: number };
+  baseDomain: string;
+  keepWarmMs: number;
+}
+
+const usage = `Usage: stagingd [options]
+  --data-dir DIR         state, repositories, releases and logs (default: .staging in the current folder)
+  --listen HOST:PORT     the API (default 127.0.0.1:8787; port 0 picks a free one)
+  --proxy-listen HOST:PORT  the preview proxy (default 127.0.0.1:8788)
+  --base-domain DOMAIN   preview hosts are <env>--<project>.DOMAIN (default localhost)
+  --keep-warm DURATION   how long a replaced release keeps running for instant rollback (default 10m)
+Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
+
+function address(value: string, flag: string): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || !match[1] || port > 65535) throw new Error(`${flag} expects HOST:PORT, not ${JSON.stringify(value)}`);
+  return { host: match[1].replace(/^\[|\]$/g, ''), port };
+}
+
+/** Reads the command line; throws with the usage text on anything it does not understand. */
+export function parseOptions(argv: readonly string[], cwd: string): StagingdOptions | 'help' {
+  const options: StagingdOptions = {
+    dataDir: path.join(cwd, '.staging'),
+    api: { host: '127.0.0.1', port: 8787 },
+    proxy: { host: '127.0.0.1', port: 8788 },
+    baseDomain: 'localhost',
+    keepWarmMs: 10 * 60_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') return 'help';
+    const value = argv[++i];
+    if (value === undefined) throw new Error(`${flag} needs a value\n\n${usage}`);
+    switch (flag) {
+      case '--data-dir':
+        options.dataDir = path.resolve(cwd, value);
+        break;
+      case '--listen':
+        options.api = address(value, flag);
+        break;
+      case '--proxy-listen':
+        options.proxy = address(value, flag);
+        break;
+      case '--base-domain':
+        options.baseDomain = value.toLowerCase();
+        break;
+      case '--keep-warm': {
+        const ms = parseDuration(value);
+        if (ms === undefined) throw new Error(`--keep-warm expects a duration like 30s or 10m, not ${JSON.stringify(value)}`);
+        options.keepWarmMs = ms;
+        break;
+      }
+      default:
+        throw new Error(`unknown option ${flag}\n\n${usage}`);
+    }
+  }
+  return options;
+}
+
+export { usage };

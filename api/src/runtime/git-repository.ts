@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** Thrown for a ref that is malformed or names nothing in the repository: a client error. */
+export class BadRefError extends Error {}
+
+// Refs come from API clients: refuse what git would read as an option, a range, or a path trick.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
+const unsafeRef = /(^-)|\.\.|[\s~^:?*[\\\x00-\x1f\x7f]|@\{|\/\/|^\/|\/$|\.lock$|^\.|\/\./;
+
+export function checkRef(ref: string): void {
+  if (ref.length === 0 || ref.length > 255 || unsafeRef.test(ref))
+    throw new BadRefError(`'ref' is not a valid branch, tag or commit name: ${JSON.stringify(ref.slice(0, 80))}`);
+}
+
+/**
+ * A project's repository, mirrored (bare) into the data directory so deployments never touch the
+ * user's working copy; each release is a detached worktree of one commit.
+ */
+export class GitRepository {
+  private readonly git: SimpleGit;
+
+  private constructor(
+    readonly source: string,
+    readonly mirror: string,
+  ) {
+    this.git = simpleGit(mirror);
+  }
+
+  static async open(source: string, mirror: string): Promise<GitRepository> {
+    if (!existsSync(mirror)) {
+      mkdirSync(path.dirname(mirror), { recursive: true });
+      await simpleGit().clone(source, mirror, ['--mirror', '--quiet']);
+    }
+    return new GitRepository(source, mirror);
+  }
+
+  async fetch(): Promise<void> {
+    await this.git.raw(['remote', 'update', '--prune']);
+  }
+
+  /** The full commit id a branch, tag or commit names; BadRefError when it names nothing. */
+  async resolve(ref: string): Promise<string> {
+    checkRef(ref);
+    try {
+      const commit = (await this.git.raw(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`])).trim();
+      if (/^[0-9a-f]{40,64}$/.test(commit)) return commit;
+    } catch {
+      // rev-parse exits non-zero for an unknown ref; reported below.
+    }
+    throw new BadRefError(`'ref' names no branch, tag or commit of the repository: ${ref}`);
+  }
+
+  async readFile(commit: string, file: string): Promise<string> {
+    return this.git.raw(['show', `${commit}:${file}`]);
+  }
+
+  async addWorktree(directory: string, commit: string): Promise<void> {
+    if (existsSync(directory)) await this.removeWorktree(directory);
+    await this.git.raw(['worktree', 'add', '--detach', '--force', directory, commit]);
+  }
+
+  async removeWorktree(directory: string): Promise<void> {
+    await this.git.raw(['worktree', 'remove', '--force', directory]).catch(() => undefined);
+    rmSync(directory, { recursive: true, force: true });
+    await this.git.raw(['worktree', 'prune']).catch(() => undefined);
+  }
+}

@@ -1,0 +1,104 @@
+import type { ChildProcess } from 'node:child_process';
+import type { LogStore } from '../logs/log-store';
+import { waitHealthy, type HealthCheck } from './health-check';
+import { exited, startCommand, stopGroup } from './processes';
+
+export interface ReleaseSpec {
+  deploymentId: string;
+  directory: string;
+  command: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  health: HealthCheck;
+}
+
+export type ReleaseState = 'running' | 'crashed' | 'recovered';
+
+const backoffMs = [1000, 2000, 4000, 8000, 16000, 30000];
+
+/**
+ * One running release of a deployment: its process group, its runtime log, and a supervisor that
+ * restarts it with backoff when it crashes after it was healthy.
+ */
+export class Release {
+  private child: ChildProcess | undefined;
+  private stopping = false;
+  private restarts = 0;
+
+  private constructor(
+    readonly spec: ReleaseSpec,
+    private readonly logs: LogStore,
+    private readonly onState: (state: ReleaseState, detail: string) => void,
+  ) {}
+
+  get port(): number {
+    return this.spec.port;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the process and waits for its health check: the release, or why it failed (then nothing runs). */
+  static async start(spec: ReleaseSpec, logs: LogStore, onState: (state: ReleaseState, detail: string) => void): Promise<Release | { failure: string }> {
+    const release = new Release(spec, logs, onState);
+    const failure = await release.launch();
+    if (failure) {
+      await release.stop();
+      return { failure };
+    }
+    release.supervise();
+    return release;
+  }
+
+  private async launch(): Promise<string | undefined> {
+    const child = startCommand(this.spec.command, { cwd: this.spec.directory, env: this.spec.env });
+    this.child = child;
+    const stdout = this.logs.writer(this.spec.deploymentId, 'runtime');
+    const stderr = this.logs.writer(this.spec.deploymentId, 'runtime');
+    child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
+    let death: string | undefined;
+    void exited(child).then(({ code, signal }) => {
+      stdout.flushPartial();
+      stderr.flushPartial();
+      death = `the process exited (${signal ? `signal ${signal}` : `code ${String(code)}`}) before it was healthy`;
+    });
+    this.logs.append(
+      this.spec.deploymentId,
+      'system',
+      `Started \`${this.spec.command}\` on port ${this.spec.port} (pid ${String(child.pid)}); waiting for ${this.spec.health.path}`,
+    );
+    return waitHealthy(this.spec.port, this.spec.health, () => death);
+  }
+
+  private supervise(): void {
+    const child = this.child;
+    if (!child) return;
+    void exited(child).then(async ({ code, signal }) => {
+      if (this.stopping || this.child !== child) return;
+      const how = signal ? `signal ${signal}` : `code ${String(code)}`;
+      const delay = backoffMs[Math.min(this.restarts, backoffMs.length - 1)]!;
+      this.restarts++;
+      this.logs.append(this.spec.deploymentId, 'system', `The process exited (${how}); restarting in ${delay / 1000} s`);
+      this.onState('crashed', `exited with ${how}`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.stopping) return;
+      const failure = await this.launch();
+      if (this.stopping) return;
+      if (failure) {
+        this.logs.append(this.spec.deploymentId, 'system', `Restart failed: ${failure}`);
+        this.supervise();
+        return;
+      }
+      this.onState('recovered', `restarted after ${how}`);
+      this.supervise();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const pid = this.child?.pid;
+    if (pid !== undefined) await stopGroup(pid);
+  }
+}

@@ -1,0 +1,82 @@
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DeploymentService } from './deploy/deployment-service';
+import type { ServerContext } from './deploy/context';
+import { EventBus } from './events/event-bus';
+import { buildApp } from './http/app';
+import { LogStore } from './logs/log-store';
+import type { StagingdOptions } from './options';
+import { PreviewProxy, previewHost } from './proxy/preview-proxy';
+import { RouteTable } from './runtime/route-table';
+import { SecretBox } from './security/secret-box';
+import { TokenStore } from './security/tokens';
+import { Database } from './store/database';
+import { DeploymentStore } from './store/deployments';
+import { EnvironmentStore } from './store/environments';
+import { ProjectStore } from './store/projects';
+import { VariableStore } from './store/variables';
+
+export interface RunningStagingd {
+  apiUrl: string;
+  proxyPort: number;
+  adminToken: string;
+  adminTokenGenerated: boolean;
+  close(): Promise<void>;
+}
+
+export const version = '0.1.0';
+
+/** Starts the API and the preview proxy, after recovering what a previous run left behind. */
+export async function startStagingd(options: StagingdOptions, log: (message: string) => void): Promise<RunningStagingd> {
+  const database = await Database.open(options.dataDir);
+  const box = SecretBox.open(options.dataDir);
+  const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
+  const logs = new LogStore(path.join(options.dataDir, 'logs'));
+  const routes = new RouteTable();
+  let proxyPort = options.proxy.port;
+  const context: ServerContext = {
+    dataDir: options.dataDir,
+    projects: new ProjectStore(database),
+    environments: new EnvironmentStore(database),
+    deployments: new DeploymentStore(database),
+    variables: new VariableStore(database, box),
+    events: new EventBus(database),
+    logs,
+    routes,
+    keepWarmMs: options.keepWarmMs,
+    previewUrl: (project, environment) => `http://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
+  };
+  const deployments = new DeploymentService(context);
+  const proxy = await PreviewProxy.start({
+    host: options.proxy.host,
+    port: options.proxy.port,
+    baseDomain: options.baseDomain,
+    resolve: (project, environment) => routes.resolve(project, environment),
+  });
+  proxyPort = proxy.port;
+  await deployments.recover();
+  const app = await buildApp({ context, deployments, tokens, version }, log);
+  await app.listen({ host: options.api.host, port: options.api.port });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const sweeper = setInterval(() => void deployments.removeExpired().catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`)), 60_000);
+  sweeper.unref();
+  let closing: Promise<void> | undefined;
+  return {
+    apiUrl: `http://${host}:${address.port}`,
+    proxyPort,
+    adminToken,
+    adminTokenGenerated: generated,
+    close: () => {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        await app.close();
+        await proxy.close();
+        await deployments.shutdown();
+        await logs.close();
+        database.close();
+      })();
+      return closing;
+    },
+  };
+}

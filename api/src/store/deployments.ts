@@ -1,0 +1,98 @@
+import { type Database, optionalNumber, optionalText, type Row, text } from './database';
+import type { DeploymentRecord, DeploymentStatus } from './records';
+
+const select = `SELECT d.*, e.project AS project, e.name AS environment FROM deployments d JOIN environments e ON e.id = d.environment_id`;
+
+function fromRow(row: Row): DeploymentRecord {
+  return {
+    id: text(row, 'id'),
+    environmentId: text(row, 'environment_id'),
+    project: text(row, 'project'),
+    environment: text(row, 'environment'),
+    seq: Number(row['seq']),
+    ref: text(row, 'ref'),
+    commit: optionalText(row, 'commit_sha'),
+    status: text(row, 'status') as DeploymentStatus,
+    deployedBy: text(row, 'deployed_by'),
+    reason: optionalText(row, 'reason'),
+    sourceDeploymentId: optionalText(row, 'source_deployment_id'),
+    releaseDir: optionalText(row, 'release_dir'),
+    port: optionalNumber(row, 'port'),
+    pid: optionalNumber(row, 'pid'),
+    createdAt: text(row, 'created_at'),
+    startedAt: optionalText(row, 'started_at'),
+    completedAt: optionalText(row, 'completed_at'),
+  };
+}
+
+type Changes = Partial<Pick<DeploymentRecord, 'commit' | 'status' | 'reason' | 'releaseDir' | 'port' | 'pid' | 'startedAt' | 'completedAt'>>;
+const columnOf: Record<keyof Changes, string> = {
+  commit: 'commit_sha',
+  status: 'status',
+  reason: 'reason',
+  releaseDir: 'release_dir',
+  port: 'port',
+  pid: 'pid',
+  startedAt: 'started_at',
+  completedAt: 'completed_at',
+};
+
+export class DeploymentStore {
+  constructor(private readonly database: Database) {}
+
+  async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment'>): Promise<DeploymentRecord> {
+    // seq orders the history even when two deployments share a timestamp.
+    await this.database.run(
+      `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, release_dir, port, pid, created_at, started_at, completed_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM deployments), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        deployment.id,
+        deployment.environmentId,
+        deployment.ref,
+        deployment.commit,
+        deployment.status,
+        deployment.deployedBy,
+        deployment.reason,
+        deployment.sourceDeploymentId,
+        deployment.releaseDir,
+        deployment.port,
+        deployment.pid,
+        deployment.createdAt,
+        deployment.startedAt,
+        deployment.completedAt,
+      ],
+    );
+    return (await this.get(deployment.id))!;
+  }
+
+  async get(id: string): Promise<DeploymentRecord | undefined> {
+    const row = await this.database.get(`${select} WHERE d.id = ?`, [id]);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Newest first; `beforeSeq` continues a page. */
+  async page(environmentId: string, limit: number, beforeSeq?: number): Promise<DeploymentRecord[]> {
+    const rows = await this.database.all(`${select} WHERE d.environment_id = ? AND d.seq < ? ORDER BY d.seq DESC LIMIT ?`, [
+      environmentId,
+      beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    ]);
+    return rows.map(fromRow);
+  }
+
+  async withStatus(statuses: DeploymentStatus[]): Promise<DeploymentRecord[]> {
+    const rows = await this.database.all(`${select} WHERE d.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY d.seq`, statuses);
+    return rows.map(fromRow);
+  }
+
+  async update(id: string, changes: Changes): Promise<DeploymentRecord> {
+    const set = (Object.keys(changes) as (keyof Changes)[]).filter((key) => changes[key] !== undefined);
+    if (set.length > 0) {
+      await this.database.run(`UPDATE deployments SET ${set.map((key) => `${columnOf[key]} = ?`).join(', ')} WHERE id = ?`, [
+        ...set.map((key) => changes[key] ?? null),
+        id,
+      ]);
+    }
+    return (await this.get(id))!;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Versioned schema migrations, applied in order at start. Never edit a released migration: add one.
+ */
+export const migrations: { version: number; name: string; statements: string[] }[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        scopes TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE projects (
+        name TEXT PRIMARY KEY,
+        repository TEXT NOT NULL,
+        config TEXT NOT NULL,
+        webhook_secret TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE environments (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        branch TEXT,
+        auto_deploy INTEGER NOT NULL DEFAULT 1,
+        live_deployment_id TEXT,
+        resources TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_push_at TEXT,
+        expires_at TEXT,
+        UNIQUE (project, name)
+      )`,
+      `CREATE TABLE deployments (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        ref TEXT NOT NULL,
+        commit_sha TEXT,
+        status TEXT NOT NULL,
+        deployed_by TEXT NOT NULL,
+        reason TEXT,
+        source_deployment_id TEXT,
+        release_dir TEXT,
+        port INTEGER,
+        pid INTEGER,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        completed_at TEXT
+      )`,
+      `CREATE INDEX deployments_by_environment ON deployments (environment_id, seq DESC)`,
+      `CREATE TABLE variables (
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        secret INTEGER NOT NULL,
+        PRIMARY KEY (environment_id, name)
+      )`,
+      `CREATE TABLE secrets (
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project, name)
+      )`,
+      `CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+    ],
+  },
+];

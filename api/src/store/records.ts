@@ -1,0 +1,56 @@
+import type { components } from '../../../common/src/api/schema';
+
+export type ApiProject = components['schemas']['Project'];
+export type ApiEnvironment = components['schemas']['Environment'];
+export type ApiDeployment = components['schemas']['Deployment'];
+export type EnvironmentStatus = components['schemas']['EnvironmentStatus'];
+export type DeploymentStatus = components['schemas']['DeploymentStatus'];
+export type EnvironmentKind = ApiEnvironment['kind'];
+
+export interface ProjectRecord {
+  name: string;
+  repository: string;
+  config: string;
+  webhookSecret: string;
+  createdAt: string;
+}
+
+export interface EnvironmentRecord {
+  id: string;
+  project: string;
+  name: string;
+  kind: EnvironmentKind;
+  status: EnvironmentStatus;
+  branch: string | null;
+  autoDeploy: boolean;
+  liveDeploymentId: string | null;
+  resources: { cpu?: number; memory?: number };
+  createdAt: string;
+  updatedAt: string;
+  lastPushAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  environmentId: string;
+  project: string;
+  environment: string;
+  seq: number;
+  ref: string;
+  commit: string | null;
+  status: DeploymentStatus;
+  deployedBy: string;
+  reason: string | null;
+  sourceDeploymentId: string | null;
+  releaseDir: string | null;
+  port: number | null;
+  pid: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,1093 @@
+// Generated from schemas/staging-api.openapi.yaml by scripts/gen-api-types.mjs: do not edit; run `npm run gen:api`.
+export interface paths {
+  '/v1/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness of the server, without authentication. */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create an API token with the given scopes (admin). The token is shown once. */
+    post: operations['createToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['listProjects'];
+    put?: never;
+    /**
+     * Register a project from a repository and its staging.yaml.
+     * @description A staging.yaml that does not validate is refused with 422 and the same diagnostics, with line and column, that the language server shows.
+     */
+    post: operations['createProject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    get: operations['getProject'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    get: operations['listEnvironments'];
+    put?: never;
+    post: operations['createEnvironment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    get: operations['getEnvironment'];
+    put?: never;
+    post?: never;
+    /** Stop the environment's releases and remove it, with its history. Production cannot be deleted. */
+    delete: operations['deleteEnvironment'];
+    options?: never;
+    head?: never;
+    patch: operations['updateEnvironment'];
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/deployments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's deployment history, newest first. */
+    get: operations['listDeployments'];
+    put?: never;
+    /** Deploy a branch, tag or commit. Returns at once; follow the status and the logs. */
+    post: operations['createDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/rollback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Serve an earlier deployment again (default the one live before the current one), without rebuilding. */
+    post: operations['rollbackEnvironment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/variables': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's variables; secret values are never returned. */
+    get: operations['getVariables'];
+    /** Replace the environment's variables. A secret listed without a value keeps its stored value. Applies from the next deployment. */
+    put: operations['putVariables'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/secrets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    /** Names of the project's secrets, for `{ secret: name }` references in staging.yaml. Values are never returned. */
+    get: operations['listSecrets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/secrets/{secret}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        secret: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put: operations['putSecret'];
+    post?: never;
+    delete: operations['deleteSecret'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/promote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deploy the exact build of a staging deployment to production, without rebuilding. */
+    post: operations['promoteDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deployments/{deployment}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    get: operations['getDeployment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deployments/{deployment}/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The build then runtime log.
+     * @description Plain text by default (what exists now). With `Accept: text/event-stream`, server-sent events: each
+     *     line an `event: log` with a monotonically increasing `id` and JSON data `{time, stream, text}`,
+     *     following until the deployment's release stops for good (then `event: end`); resumable with the
+     *     `Last-Event-ID` header or the `lastEventId` query parameter.
+     */
+    get: operations['getDeploymentLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Server-sent events for every state change (environment and deployment status), resumable.
+     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`) and JSON data with the resource. Resume with `Last-Event-ID`.
+     */
+    get: operations['streamEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hooks/git': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Push webhooks in GitHub's and GitLab's formats.
+     * @description GitHub: `X-GitHub-Event: push`, signed with `X-Hub-Signature-256: sha256=<HMAC-SHA256 of the raw body>`.
+     *     GitLab: `X-Gitlab-Event: Push Hook` with the project's secret in `X-Gitlab-Token`. Both are checked in
+     *     constant time against the project's webhook secret. Deploys every environment whose branch or branch
+     *     pattern matches; creates per-branch environments on their first push and removes them when the
+     *     branch is deleted.
+     */
+    post: operations['receiveGitHook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    /** @description Lowercase letters, digits and dashes; the name in staging.yaml. */
+    ProjectName: string;
+    EnvironmentName: string;
+    DeploymentId: string;
+    /** Format: date-time */
+    Timestamp: string;
+    Health: {
+      /** @enum {string} */
+      status: 'ok';
+      version: string;
+    };
+    /** @enum {string} */
+    Scope: 'read' | 'deploy' | 'admin';
+    TokenCreate: {
+      name: string;
+      scopes: components['schemas']['Scope'][];
+    };
+    TokenCreated: {
+      id: string;
+      name: string;
+      scopes: components['schemas']['Scope'][];
+      /** @description Shown once; only a hash is stored. */
+      token: string;
+    };
+    ProjectCreate: {
+      /** @description An absolute path to a local git repository, or a git URL. */
+      repository: string;
+      /** @description The staging.yaml content. Without it, `config_path` is read from the repository's production branch. */
+      config?: string;
+      /**
+       * @description The staging.yaml path inside the repository.
+       * @default staging.yaml
+       */
+      config_path: string;
+    };
+    Project: {
+      name: components['schemas']['ProjectName'];
+      repository: string;
+      production_branch: string;
+      production_url: string;
+      created_at: components['schemas']['Timestamp'];
+      webhook_secret_set: boolean;
+      /** @description Only in the response that creates the project; configure it on the Git host's webhook. */
+      webhook_secret?: string;
+    };
+    Resources: {
+      /** @description Cores. */
+      cpu?: number;
+      /** @description MiB. */
+      memory?: number;
+    };
+    /** @enum {string} */
+    EnvironmentStatus: 'active' | 'building' | 'error' | 'stopped';
+    Environment: {
+      name: components['schemas']['EnvironmentName'];
+      project: components['schemas']['ProjectName'];
+      /** @enum {string} */
+      kind: 'production' | 'fixed' | 'branch';
+      status: components['schemas']['EnvironmentStatus'];
+      /** @description The preview proxy URL of the environment. */
+      url: string;
+      branch: string | null;
+      /** @description The commit of the live deployment. */
+      last_commit: string | null;
+      live_deployment_id: string | null;
+      created_at: components['schemas']['Timestamp'];
+      updated_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      expires_at: string | null;
+      resources: components['schemas']['Resources'];
+    };
+    EnvironmentCreate: {
+      name: components['schemas']['EnvironmentName'];
+      branch?: components['schemas']['GitRef'];
+      resources?: components['schemas']['Resources'];
+    };
+    EnvironmentUpdate: {
+      branch?: components['schemas']['GitRef'];
+      resources?: components['schemas']['Resources'];
+      /**
+       * @description `stopped` stops the live release; `active` starts it again.
+       * @enum {string}
+       */
+      status?: 'active' | 'stopped';
+    };
+    /** @description A branch, tag or commit. Refs are checked with git's own rules (no `..`, no leading `-`, no control characters). */
+    GitRef: string;
+    /** @enum {string} */
+    DeploymentStatus: 'queued' | 'building' | 'starting' | 'live' | 'failed' | 'superseded' | 'rolled_back';
+    Deployment: {
+      id: components['schemas']['DeploymentId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      ref: string;
+      /** @description The full commit id once the ref is resolved. */
+      commit: string | null;
+      status: components['schemas']['DeploymentStatus'];
+      deployed_by: string;
+      /** @description Why it failed or was rolled back. */
+      reason: string | null;
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      completed_at: string | null;
+      /** @description For a promotion, the staging deployment whose build was promoted. */
+      source_deployment_id: string | null;
+    };
+    DeploymentCreate: {
+      ref: components['schemas']['GitRef'];
+    };
+    DeploymentPage: {
+      items: components['schemas']['Deployment'][];
+      next_cursor: string | null;
+    };
+    RollbackRequest: {
+      deployment_id?: components['schemas']['DeploymentId'];
+    };
+    PromoteRequest: {
+      deployment_id: components['schemas']['DeploymentId'];
+    };
+    VariableName: string;
+    Variable: {
+      name: components['schemas']['VariableName'];
+      secret: boolean;
+      /** @description Null for secrets, which are write-only. */
+      value: string | null;
+    };
+    VariableList: {
+      items: components['schemas']['Variable'][];
+    };
+    VariablesUpdate: {
+      items: {
+        name: components['schemas']['VariableName'];
+        value?: string;
+        /** @default false */
+        secret: boolean;
+      }[];
+    };
+    SecretList: {
+      items: {
+        name: string;
+        updated_at: components['schemas']['Timestamp'];
+      }[];
+    };
+    SecretValue: {
+      value: string;
+    };
+    HookResult: {
+      deployments: components['schemas']['Deployment'][];
+      removed_environments: string[];
+    };
+    /** @description A staging.yaml problem, exactly as the language server reports it (1-based lines and columns). */
+    ConfigDiagnostic: {
+      code: string;
+      message: string;
+      /** @enum {string} */
+      severity: 'error' | 'warning' | 'information';
+      line: number;
+      column: number;
+      end_line: number;
+      end_column: number;
+    };
+    Problem: {
+      type: string;
+      title: string;
+      status: number;
+      detail?: string;
+      /** @description The request field at fault, as a JSON pointer into the request (e.g. `/body/ref`). */
+      field?: string;
+      diagnostics?: components['schemas']['ConfigDiagnostic'][];
+    };
+  };
+  responses: {
+    /** @description An error, as RFC 9457 problem details. */
+    Problem: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+  };
+  parameters: {
+    project: components['schemas']['ProjectName'];
+    environment: components['schemas']['EnvironmentName'];
+    deployment: components['schemas']['DeploymentId'];
+  };
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The server is up. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+    };
+  };
+  createToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TokenCreate'];
+      };
+    };
+    responses: {
+      /** @description The new token. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenCreated'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  listProjects: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every project. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Project'][];
+          };
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProjectCreate'];
+      };
+    };
+    responses: {
+      /** @description The project, with its production environment and the environments staging.yaml fixes. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Project'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The project. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Project'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  listEnvironments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The project's environments, production first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Environment'][];
+          };
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnvironmentCreate'];
+      };
+    };
+    responses: {
+      /** @description The new environment (stopped until its first deployment). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The environment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  deleteEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  updateEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EnvironmentUpdate'];
+      };
+    };
+    responses: {
+      /** @description The updated environment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Environment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  listDeployments: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `next_cursor` of the previous page. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of deployments. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeploymentPage'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DeploymentCreate'];
+      };
+    };
+    responses: {
+      /** @description The queued deployment. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  rollbackEnvironment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['RollbackRequest'];
+      };
+    };
+    responses: {
+      /** @description The deployment now live. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getVariables: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The variables. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariableList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  putVariables: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['VariablesUpdate'];
+      };
+    };
+    responses: {
+      /** @description The variables as stored. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariableList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  listSecrets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The secrets' names. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecretList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  putSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        secret: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SecretValue'];
+      };
+    };
+    responses: {
+      /** @description Stored, encrypted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  deleteSecret: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        secret: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  promoteDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PromoteRequest'];
+      };
+    };
+    responses: {
+      /** @description The production deployment. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The deployment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getDeploymentLogs: {
+    parameters: {
+      query?: {
+        lastEventId?: number;
+      };
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+          'text/event-stream': string;
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  streamEvents: {
+    parameters: {
+      query?: {
+        lastEventId?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event stream. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  receiveGitHook: {
+    parameters: {
+      query: {
+        project: components['schemas']['ProjectName'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description What the push did. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HookResult'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+}

@@ -1,0 +1,107 @@
+import { parseDuration } from './duration';
+
+/** The parts of a valid staging.yaml that running environments need, with the schema's defaults applied. */
+export interface StagingConfig {
+  project: string;
+  production: { url: string; branch: string };
+  build: { command: string | undefined; directory: string; timeoutMs: number };
+  run: { command: string; port: number | '$PORT'; health: { path: string; timeoutMs: number; intervalMs: number; expectStatus: number } };
+  resources: Resources;
+  environments: EnvironmentConfig[];
+  variables: Record<string, VariableValue>;
+  robots: 'block' | 'allow';
+}
+
+export interface Resources {
+  cpu?: number;
+  /** MiB */
+  memory?: number;
+}
+
+export type VariableValue = string | { secret: string };
+
+export interface EnvironmentConfig {
+  name: string;
+  branch?: string;
+  branches?: string[];
+  autoDeploy: boolean;
+  expiryMs?: number;
+  variables: Record<string, VariableValue>;
+  resources: Resources;
+}
+
+type Loose = Record<string, unknown>;
+
+function record(value: unknown): Loose {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
+}
+
+function duration(value: unknown, fallback: string): number {
+  return parseDuration(typeof value === 'string' ? value : fallback) ?? parseDuration(fallback)!;
+}
+
+function resources(value: unknown): Resources {
+  const raw = record(value);
+  const result: Resources = {};
+  if (typeof raw['cpu'] === 'number') result.cpu = raw['cpu'];
+  else if (typeof raw['cpu'] === 'string' && /^\d+m$/.test(raw['cpu'])) result.cpu = Number.parseInt(raw['cpu'], 10) / 1000;
+  const memory = typeof raw['memory'] === 'string' ? /^(\d+)(Mi|Gi)$/.exec(raw['memory']) : null;
+  if (memory) result.memory = Number(memory[1]) * (memory[2] === 'Gi' ? 1024 : 1);
+  return result;
+}
+
+function variables(value: unknown): Record<string, VariableValue> {
+  const result: Record<string, VariableValue> = {};
+  for (const [name, raw] of Object.entries(record(value))) {
+    const secret = record(raw)['secret'];
+    if (typeof secret === 'string') result[name] = { secret };
+    else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') result[name] = String(raw);
+  }
+  return result;
+}
+
+/** Reads a staging.yaml value that has passed validation (see validateConfig). */
+export function toStagingConfig(value: unknown): StagingConfig {
+  const root = record(value);
+  const production = record(root['production']);
+  const build = record(root['build']);
+  const run = record(root['run']);
+  const health = record(run['health']);
+  const base = resources(root['resources']);
+  return {
+    project: String(root['project']),
+    production: { url: String(production['url']), branch: String(production['branch']) },
+    build: {
+      command: typeof build['command'] === 'string' ? build['command'] : undefined,
+      directory: typeof build['directory'] === 'string' ? build['directory'] : '.',
+      timeoutMs: duration(build['timeout'], '15m'),
+    },
+    run: {
+      command: String(run['command']),
+      port: typeof run['port'] === 'number' ? run['port'] : '$PORT',
+      health: {
+        path: typeof health['path'] === 'string' ? health['path'] : '/',
+        timeoutMs: duration(health['timeout'], '30s'),
+        intervalMs: duration(health['interval'], '2s'),
+        expectStatus: typeof health['expectStatus'] === 'number' ? health['expectStatus'] : 200,
+      },
+    },
+    resources: base,
+    environments: (Array.isArray(root['environments']) ? root['environments'] : []).map((raw): EnvironmentConfig => {
+      const env = record(raw);
+      const branches = env['branches'];
+      const config: EnvironmentConfig = {
+        name: String(env['name']),
+        autoDeploy: env['autoDeploy'] !== false,
+        variables: variables(env['variables']),
+        resources: { ...base, ...resources(env['resources']) },
+      };
+      if (typeof env['branch'] === 'string') config.branch = env['branch'];
+      if (branches !== undefined) config.branches = (Array.isArray(branches) ? branches : [branches]).map(String);
+      if (typeof env['expiry'] === 'string') config.expiryMs = duration(env['expiry'], '7d');
+      return config;
+    }),
+    variables: variables(root['variables']),
+    robots: record(root['isolation'])['robots'] === 'allow' ? 'allow' : 'block',
+  };
+}

@@ -6,11 +6,13 @@ import { exited, startCommand, stopGroup } from '../runtime/processes';
 export async function runBuild(
   logs: LogStore,
   deploymentId: string,
-  options: { directory: string; command: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+  options: { directory: string; command: string; env: NodeJS.ProcessEnv; timeoutMs: number; started: (pid: number) => Promise<void> },
 ): Promise<string | undefined> {
   const cwd = path.resolve(options.directory);
   logs.append(deploymentId, 'system', `Building: ${options.command}`);
   const child = startCommand(options.command, { cwd, env: options.env });
+  // Recorded so that a restarted stagingd can stop a build it lost track of.
+  if (child.pid !== undefined) await options.started(child.pid);
   const out = logs.writer(deploymentId, 'build');
   const err = logs.writer(deploymentId, 'build');
   child.stdout?.on('data', (chunk: Buffer) => out.write(chunk));

@@ -174,6 +174,7 @@ export class DeploymentService {
           command: config.build.command,
           env: env0,
           timeoutMs: config.build.timeoutMs,
+          started: async (pid) => void (await this.context.deployments.update(deployment.id, { pid })),
         });
         if (failure) {
           await repository.removeWorktree(releaseDir);
@@ -383,6 +384,8 @@ export class DeploymentService {
    */
   async recover(): Promise<void> {
     for (const deployment of await this.context.deployments.withStatus(['queued', 'building', 'starting'])) {
+      // Its build or release process outlived the old stagingd: stop it before marking the deployment failed.
+      if (deployment.pid && isAlive(deployment.pid)) await stopGroup(deployment.pid, 2000);
       await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
     }
     for (const env of await this.context.environments.all()) {

@@ -15,8 +15,6 @@ export async function buildApp(services: Services, log: (message: string) => voi
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
-    // Unknown fields are an error, not something to drop silently.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false, strict: false } },
   });
   app.decorateRequest('principal', null);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {

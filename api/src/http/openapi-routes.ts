@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
 import type { Scope } from '../security/tokens';
@@ -50,7 +52,15 @@ function resolveParameter(document: JsonObject, parameter: JsonObject): JsonObje
  */
 export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<string, Handler>): void {
   const document = parse(readFileSync(documentPath(), 'utf8')) as JsonObject;
-  app.addSchema({ $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) });
+  // Query and path values arrive as text and are coerced; bodies are JSON and must already have the right types.
+  const shared = { $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) as JsonObject };
+  const validators = [true, false].map((coerceTypes) => {
+    const ajv = new Ajv2020({ coerceTypes, useDefaults: true, allErrors: false, strict: false });
+    addFormats(ajv);
+    ajv.addSchema(shared);
+    return ajv;
+  });
+  app.setValidatorCompiler(({ schema, httpPart }) => validators[httpPart === 'body' ? 1 : 0]!.compile(schema));
   const used = new Set<string>();
   for (const [route, item] of Object.entries(document['paths'] as Record<string, JsonObject>)) {
     for (const method of methods) {

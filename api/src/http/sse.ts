@@ -73,7 +73,7 @@ function singleLineField(name: string, value: string): string {
 
 class ResponseEventStream implements EventStream {
   private readonly aborter = new AbortController();
-  private readonly heartbeat: NodeJS.Timeout;
+  private heartbeat: NodeJS.Timeout | undefined;
   private drained: Promise<void> | undefined;
   private corked = false;
 
@@ -85,6 +85,11 @@ class ResponseEventStream implements EventStream {
     response.on('close', () => this.stop());
     // A reset connection reports an error before 'close'; nothing else to do about it here.
     response.on('error', () => this.stop());
+    // The client may be gone already: Fastify runs hooks before the route, and 'close' does not fire twice.
+    if (response.destroyed || response.closed) {
+      this.stop();
+      return;
+    }
     response.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

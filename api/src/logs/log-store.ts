@@ -54,6 +54,7 @@ export class LogStore {
 
   /** Feeds raw process output: splits it into lines, keeping a partial last line until the next chunk or flushPartial(). */
   writer(deploymentId: string, stream: LogStream): LogWriter {
+    if (!isLogStream(stream)) throw new Error(`Unknown log stream: ${String(stream)}`);
     this.log(deploymentId);
     const splitter = new LineSplitter((text) => this.append(deploymentId, stream, text));
     return { write: (chunk) => splitter.write(chunk), flushPartial: () => splitter.flush() };
@@ -87,13 +88,12 @@ export class LogStore {
   /** Lines with id > afterId that exist now. */
   read(deploymentId: string, afterId = 0): AsyncIterable<LogLine> {
     const log = this.log(deploymentId);
-    return this.using(log, this.lines(log, afterId, log.lastId));
+    return this.readLines(log, afterId, log.lastId);
   }
 
   /** Lines with id > afterId, then live ones as they come, until the log is finished, the signal aborts or the store closes. */
   follow(deploymentId: string, afterId: number, signal: AbortSignal): AsyncIterable<LogLine> {
-    const log = this.log(deploymentId);
-    return this.using(log, this.followLines(log, afterId, signal));
+    return this.followLines(this.log(deploymentId), afterId, signal);
   }
 
   /** Waits until the lines appended so far are on disk (for tests and shutdown). */
@@ -124,11 +124,13 @@ export class LogStore {
     return log;
   }
 
-  /** Keeps the log in memory while lines are iterated, so a follower never holds a released copy. */
-  private async *using(log: DeploymentLog, lines: AsyncGenerator<LogLine>): AsyncGenerator<LogLine> {
+  private async *readLines(log: DeploymentLog, afterId: number, untilId: number): AsyncGenerator<LogLine> {
+    // Users keep the log in memory, so a follower never holds a copy that was released and no longer gets lines.
     log.users++;
     try {
-      yield* lines;
+      for await (const batch of this.batches(log, afterId, untilId)) {
+        for (const line of batch) yield line;
+      }
     } finally {
       log.users--;
       log.touched = true;
@@ -136,44 +138,50 @@ export class LogStore {
   }
 
   private async *followLines(log: DeploymentLog, afterId: number, signal: AbortSignal): AsyncGenerator<LogLine> {
-    let lastId = afterId;
-    while (!signal.aborted && !this.isClosed) {
-      if (lastId < log.lastId) {
-        for await (const line of this.lines(log, lastId, log.lastId)) {
-          yield line;
-          lastId = line.id;
-          if (signal.aborted) return;
+    log.users++;
+    try {
+      let lastId = afterId;
+      while (!signal.aborted && !this.isClosed) {
+        if (lastId < log.lastId) {
+          const untilId = log.lastId;
+          for await (const batch of this.batches(log, lastId, untilId)) {
+            for (const line of batch) {
+              yield line;
+              if (signal.aborted) return;
+            }
+          }
+          lastId = untilId;
+        } else if (log.finished) {
+          return;
+        } else {
+          await log.changed(signal);
         }
-      } else if (log.finished) {
-        return;
-      } else {
-        await log.changed(signal);
       }
+    } finally {
+      log.users--;
+      log.touched = true;
     }
   }
 
-  /** Lines with afterId < id <= untilId: from memory when they are still there, older ones from the file. */
-  private async *lines(log: DeploymentLog, afterId: number, untilId: number): AsyncGenerator<LogLine> {
+  /**
+   * Lines with afterId < id <= untilId, in batches (a line at a time costs a promise or two; 100k+ lines a second
+   * add up): from memory when they are still there, older ones from the file.
+   */
+  private async *batches(log: DeploymentLog, afterId: number, untilId: number): AsyncGenerator<LogLine[]> {
     let lastId = afterId;
     while (lastId < untilId) {
       const inMemory = log.tail.after(lastId);
       if (inMemory !== undefined) {
-        for (const line of inMemory) {
-          if (line.id > untilId) return;
-          yield line;
-        }
+        // Ids in memory run without gaps from lastId + 1.
+        const count = untilId - lastId;
+        yield inMemory.length > count ? inMemory.slice(0, count) : inMemory;
         return;
       }
       const fileUntilId = Math.min(untilId, (log.tail.firstId ?? log.lastId + 1) - 1);
       await log.file.whenWritten(fileUntilId);
-      for await (const batch of readLogFile(log.path, lastId, fileUntilId)) {
-        for (const line of batch) {
-          yield line;
-          lastId = line.id;
-        }
-      }
-      // Lines missing from the file (only after damage to it): skip the gap rather than look for them forever.
-      lastId = Math.max(lastId, fileUntilId);
+      yield* readLogFile(log.path, lastId, fileUntilId);
+      // Lines missing from the file (only after damage to it) are skipped rather than looked for forever.
+      lastId = fileUntilId;
     }
   }
 

@@ -1,24 +1,17 @@
 /**
  * The preview proxy: serves each environment at `<env>--<project>.<baseDomain>` (production at
- * `<project>.<baseDomain>`) by forwarding HTTP requests and WebSocket upgrades to the upstream of
- * its live release. The route is asked of `resolve` for every request, so a deploy's switch to a
- * new upstream takes effect on the next request while requests in flight finish where they started.
+ * `<project>.<baseDomain>`) by forwarding HTTP requests (forward-http.ts) and WebSocket upgrades
+ * (http-proxy-3) to the upstream of its live release. The route is asked of `resolve` for every
+ * request, so a deploy's switch to a new upstream takes effect on the next request while requests
+ * in flight finish where they started.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
+import { HttpForwarder } from './forward-http';
 import { PreviewHostParser, type PreviewAddress } from './hosts';
-import {
-  BAD_GATEWAY_PAGE,
-  BAD_REQUEST_PAGE,
-  NOT_FOUND_PAGE,
-  NO_ROBOTS,
-  ROBOTS_TXT_DISALLOW_ALL,
-  ROUTING_FAILED_PAGE,
-  sendCanned,
-  sendCannedOnSocket,
-} from './pages';
+import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, NOT_FOUND_PAGE, ROBOTS_TXT_DISALLOW_ALL, ROUTING_FAILED_PAGE, sendCanned, sendCannedOnSocket } from './pages';
 
 export { parsePreviewHost, previewHost, type PreviewAddress } from './hosts';
 
@@ -42,12 +35,8 @@ export interface PreviewProxyOptions {
   onError?(error: Error, context: { project: string; environment: string | null }): void;
 }
 
-/** Longest wait for an upstream's TCP connect; also how long an idle kept-alive upstream socket is kept. */
-const UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
-/** Longest silence from an upstream while a request is in flight (headers or body). Long enough for long polling. */
-const UPSTREAM_IDLE_TIMEOUT_MS = 120_000;
-/** Per upstream; far above what one developer's browser opens, enough for a load test. */
-const UPSTREAM_MAX_SOCKETS = 256;
+/** Longest wait for an upstream to connect and answer a WebSocket upgrade. */
+const WEBSOCKET_HANDSHAKE_TIMEOUT_MS = 30_000;
 
 const ROBOTS_TXT_PATH = '/robots.txt';
 const SLASH = 47;
@@ -66,13 +55,18 @@ function isOriginForm(url: string | undefined): boolean {
 
 function ignoreError(): void {}
 
+/** http-proxy-3 sets no timeout on a WebSocket handshake; it clears socket timeouts itself once upgraded. */
+function limitHandshake(upstreamRequest: http.ClientRequest): void {
+  upstreamRequest.setTimeout(WEBSOCKET_HANDSHAKE_TIMEOUT_MS, () => upstreamRequest.destroy(new Error('WebSocket handshake timed out')));
+}
+
 /** What routeOf returns when resolve threw. */
 const RESOLVE_FAILED = Symbol('resolve failed');
 
 export class PreviewProxy {
   private readonly hosts: PreviewHostParser;
-  private readonly agent: http.Agent;
-  private readonly proxy: ProxyServer;
+  private readonly httpForwarder: HttpForwarder;
+  private readonly webSocketProxy: ProxyServer;
   private readonly server: http.Server;
   /** Client and upstream sockets of open WebSockets: the http server stops tracking a socket once it is upgraded. */
   private readonly webSocketSockets = new Set<Duplex>();
@@ -81,26 +75,17 @@ export class PreviewProxy {
 
   private constructor(private readonly options: PreviewProxyOptions) {
     this.hosts = new PreviewHostParser(options.baseDomain);
-    // `timeout` is the socket timeout until http-proxy-3's proxyTimeout takes over after connect,
-    // and the idle timeout of a free socket (node shortens it to the upstream's keep-alive hint).
-    this.agent = new http.Agent({
-      keepAlive: true,
-      maxSockets: UPSTREAM_MAX_SOCKETS,
-      maxFreeSockets: UPSTREAM_MAX_SOCKETS,
-      scheduling: 'lifo',
-      timeout: UPSTREAM_CONNECT_TIMEOUT_MS,
-    });
-    this.proxy = new ProxyServer({
-      agent: this.agent,
+    this.httpForwarder = new HttpForwarder((error, req) => this.reportFor(req, error));
+    this.webSocketProxy = new ProxyServer({
       xfwd: true,
-      proxyTimeout: UPSTREAM_IDLE_TIMEOUT_MS,
-      // Forward req.url untouched instead of re-parsing it with `new URL` (which also rewrites
-      // `..` and `\`): the app sees the path the browser sent, and it is cheaper.
+      // A connection of its own per WebSocket (agent false): pooling gains nothing for long-lived sockets.
+      agent: false,
+      // Forward req.url untouched instead of re-parsing it with `new URL` (which also rewrites `..` and `\`).
       toProxy: true,
     });
-    this.proxy.on('error', this.onProxyError);
-    this.proxy.on('proxyRes', this.onUpstreamResponse);
-    this.proxy.on('open', this.trackWebSocketSocket);
+    this.webSocketProxy.on('error', this.onWebSocketError);
+    this.webSocketProxy.on('proxyReqWs', limitHandshake);
+    this.webSocketProxy.on('open', this.trackWebSocketSocket);
     this.server = http.createServer(this.onRequest);
     this.server.on('upgrade', this.onUpgrade);
   }
@@ -115,7 +100,7 @@ export class PreviewProxy {
         resolve();
       });
     });
-    proxy.boundPort = (proxy.server.address() as AddressInfo).port;
+    proxy.boundPort = (proxy.server.address() as net.AddressInfo).port;
     return proxy;
   }
 
@@ -126,14 +111,16 @@ export class PreviewProxy {
 
   /** Stops accepting, and ends every open connection: requests in flight, kept-alive sockets, WebSockets. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-      for (const socket of this.webSocketSockets) socket.destroy();
-      this.webSocketSockets.clear();
-      this.agent.destroy();
-    });
+    this.closing ??= this.shutDown();
     return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    for (const socket of this.webSocketSockets) socket.destroy();
+    this.webSocketSockets.clear();
+    await Promise.all([stopped, this.httpForwarder.close()]);
   }
 
   private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -143,12 +130,9 @@ export class PreviewProxy {
     if (route === undefined) return sendCanned(res, NOT_FOUND_PAGE);
     if (route === RESOLVE_FAILED) return sendCanned(res, ROUTING_FAILED_PAGE);
     if (!isOriginForm(req.url)) return sendCanned(res, BAD_REQUEST_PAGE);
-    if (route.robots === 'block') {
-      if (isRobotsTxt(req)) return sendCanned(res, ROBOTS_TXT_DISALLOW_ALL);
-      // Set before the upstream answers; onUpstreamResponse keeps the upstream from replacing it.
-      res.setHeader('X-Robots-Tag', NO_ROBOTS);
-    }
-    this.proxy.web(req, res, { target: route.target });
+    const blockRobots = route.robots === 'block';
+    if (blockRobots && isRobotsTxt(req)) return sendCanned(res, ROBOTS_TXT_DISALLOW_ALL);
+    this.httpForwarder.forward(req, res, route.target, blockRobots);
   };
 
   private readonly onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -161,7 +145,7 @@ export class PreviewProxy {
     if (route === RESOLVE_FAILED) return sendCannedOnSocket(socket, ROUTING_FAILED_PAGE);
     if (!isOriginForm(req.url)) return sendCannedOnSocket(socket, BAD_REQUEST_PAGE);
     this.trackWebSocketSocket(socket);
-    this.proxy.ws(req, socket, head, { target: route.target });
+    this.webSocketProxy.ws(req, socket, head, { target: route.target });
   };
 
   /** The route, or RESOLVE_FAILED when resolve threw (reported to onError). */
@@ -174,35 +158,24 @@ export class PreviewProxy {
     }
   }
 
-  private readonly onUpstreamResponse = (upstreamResponse: http.IncomingMessage, _req: http.IncomingMessage, res: http.ServerResponse): void => {
-    // Only a blocking route has set the header by now (see onRequest): keep ours over the upstream's.
-    if (upstreamResponse.headers['x-robots-tag'] !== undefined && res.hasHeader('X-Robots-Tag')) {
-      upstreamResponse.headers['x-robots-tag'] = NO_ROBOTS;
-    }
-    // http-proxy-3 pipes the body but never looks at its end: an upstream that dies mid-body would
-    // leave the client waiting for the rest forever. Cut the client off so it sees the failure.
-    upstreamResponse.once('close', () => {
-      if (!upstreamResponse.complete) res.destroy();
-    });
-  };
-
-  private readonly onProxyError = (error: Error, req: http.IncomingMessage, res: http.ServerResponse | Duplex): void => {
-    if (res instanceof http.ServerResponse) {
-      sendCanned(res, BAD_GATEWAY_PAGE);
-    } else if ((res as { bytesWritten?: number }).bytesWritten === 0) {
-      // Nothing has gone to the client yet (no 101), so it can still get an HTTP answer.
-      sendCannedOnSocket(res, BAD_GATEWAY_PAGE);
-    } else {
-      res.destroy();
-    }
-    const address = this.hosts.parse(req.headers.host);
-    if (address !== undefined) this.report(error, address);
+  /** Only ws() is used, so the third argument is always the client's socket. */
+  private readonly onWebSocketError = (error: Error, req: http.IncomingMessage, clientSocket: unknown): void => {
+    const socket = clientSocket as net.Socket;
+    // Nothing has gone to the client before the 101, so until then it can still get an HTTP answer.
+    if (socket.bytesWritten === 0) sendCannedOnSocket(socket, BAD_GATEWAY_PAGE);
+    else socket.destroy();
+    this.reportFor(req, error);
   };
 
   private readonly trackWebSocketSocket = (socket: Duplex): void => {
     this.webSocketSockets.add(socket);
     socket.once('close', () => this.webSocketSockets.delete(socket));
   };
+
+  private reportFor(req: http.IncomingMessage, error: Error): void {
+    const address = this.hosts.parse(req.headers.host);
+    if (address !== undefined) this.report(error, address);
+  }
 
   private report(error: unknown, address: PreviewAddress): void {
     if (this.options.onError === undefined) return;

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { helloNodeRepository } from './support/git-fixture';
+import { readEventStream } from './support/sse-reader';
+import { StagingdProcess } from './support/stagingd-process';
+
+type Deployment = { id: string; status: string; reason: string | null; commit: string; environment: string };
+type Environment = { name: string; status: string; kind: string; branch: string | null; expires_at: string | null };
+
+const config = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'hello-node', 'staging.yaml'), 'utf8').replace('timeout: 20s', 'timeout: 4s');
+
+function githubPush(secret: string, body: object): { body: string; headers: Record<string, string> } {
+  const raw = JSON.stringify(body);
+  return { body: raw, headers: { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` } };
+}
+
+describe('stagingd: git push webhooks', () => {
+  let stagingd: StagingdProcess;
+  let repo: ReturnType<typeof helloNodeRepository>;
+  let secret: string;
+
+  before(async () => {
+    repo = helloNodeRepository();
+    stagingd = await StagingdProcess.start();
+    secret = (await stagingd.api<{ webhook_secret: string }>('POST', '/v1/projects', { repository: repo.dir, config })).body.webhook_secret;
+  });
+
+  after(async () => {
+    await stagingd.stop();
+  });
+
+  it('creates and deploys a per-branch environment on the first push of a matching branch (GitHub)', async () => {
+    const push = githubPush(secret, { ref: 'refs/heads/feature/login', after: repo.commit('feature/login'), deleted: false, pusher: { name: 'octocat' } });
+    const response = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, { token: null, rawBody: push.body, headers: push.headers });
+    assert.equal(response.status, 202);
+    assert.deepEqual(
+      response.body.deployments.map((d) => d.environment),
+      ['preview-feature-login'],
+    );
+    assert.equal((await stagingd.waitForDeployment(response.body.deployments[0]!.id)).status, 'live');
+    const env = await stagingd.api<Environment>('GET', '/v1/projects/hello-node/environments/preview-feature-login');
+    assert.equal(env.body.kind, 'branch');
+    assert.ok(env.body.expires_at && Date.parse(env.body.expires_at) > Date.now() + 2 * 86_400_000, 'expiry 3d from staging.yaml');
+    assert.equal((await stagingd.preview('preview-feature-login--hello-node.localhost')).status, 200);
+  });
+
+  it('deploys the fixed environment that follows a pushed branch (GitLab token)', async () => {
+    const response = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', { ref: 'refs/heads/develop', after: repo.commit('develop'), user_username: 'gitlab-dev' }, {
+      token: null,
+      headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret },
+    });
+    assert.equal(response.status, 202);
+    assert.deepEqual(
+      response.body.deployments.map((d) => d.environment),
+      ['staging'],
+    );
+    assert.equal((await stagingd.waitForDeployment(response.body.deployments[0]!.id)).status, 'live');
+  });
+
+  it('removes the per-branch environment when its branch is deleted', async () => {
+    const push = githubPush(secret, { ref: 'refs/heads/feature/login', after: '0'.repeat(40), deleted: true });
+    const response = await stagingd.api<{ removed_environments: string[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, { token: null, rawBody: push.body, headers: push.headers });
+    assert.deepEqual(response.body.removed_environments, ['preview-feature-login']);
+    assert.equal((await stagingd.api('GET', '/v1/projects/hello-node/environments/preview-feature-login')).status, 404);
+    assert.equal((await stagingd.preview('preview-feature-login--hello-node.localhost')).status, 404);
+  });
+
+  it('refuses a body whose signature was made for another body', async () => {
+    const push = githubPush(secret, { ref: 'refs/heads/develop' });
+    const tampered = push.body.replace('develop', 'main');
+    const response = await stagingd.api('POST', '/v1/hooks/git?project=hello-node', undefined, { token: null, rawBody: tampered, headers: push.headers });
+    assert.equal(response.status, 401);
+  });
+
+  it('streams state changes as events resumable with Last-Event-ID', async () => {
+    const all: string[] = [];
+    const auth = { authorization: `Bearer ${stagingd.token}` };
+    for await (const frame of readEventStream(`${stagingd.apiUrl}/v1/events`, auth, new AbortController().signal)) {
+      all.push(frame.id!);
+      if (all.length === 5) break;
+    }
+    const resumed: string[] = [];
+    for await (const frame of readEventStream(`${stagingd.apiUrl}/v1/events`, { ...auth, 'last-event-id': all[2]! }, new AbortController().signal)) {
+      resumed.push(frame.id!);
+      if (resumed.length === 2) break;
+    }
+    assert.deepEqual(resumed, [all[3], all[4]]);
+    assert.ok(all.every((id, i) => i === 0 || Number(id) > Number(all[i - 1])));
+  });
+});
+
+describe('stagingd: restart, even kill -9 in the middle of a build, loses nothing', () => {
+  let stagingd: StagingdProcess;
+  let repo: ReturnType<typeof helloNodeRepository>;
+
+  before(async () => {
+    repo = helloNodeRepository();
+    stagingd = await StagingdProcess.start();
+    await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config });
+  });
+
+  after(async () => {
+    await stagingd.stop();
+  });
+
+  it('marks the interrupted deployment failed and serves the live release again', async () => {
+    const good = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'develop' });
+    assert.equal((await stagingd.waitForDeployment(good.body.id)).status, 'live');
+    const slow = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'slow-build' });
+    // Follow the deployment's log until its build is running, then kill stagingd without warning.
+    for await (const frame of readEventStream(`${stagingd.apiUrl}/v1/deployments/${slow.body.id}/logs`, { authorization: `Bearer ${stagingd.token}` }, new AbortController().signal)) {
+      if (frame.data.includes('building slowly')) break;
+    }
+    await stagingd.stop('SIGKILL');
+
+    stagingd = await StagingdProcess.start({ dataDir: stagingd.dataDir });
+    const interrupted = await stagingd.api<Deployment>('GET', `/v1/deployments/${slow.body.id}`);
+    assert.equal(interrupted.body.status, 'failed');
+    assert.match(interrupted.body.reason ?? '', /stagingd stopped while this deployment was in progress/);
+    const page = await stagingd.preview('staging--hello-node.localhost');
+    assert.equal(page.status, 200);
+    assert.match(page.body, new RegExp(repo.commit('develop').slice(0, 12)));
+    const before = (await stagingd.api<string>('GET', `/v1/deployments/${good.body.id}/logs`)).body;
+    assert.match(before, /stagingd restarted: starting this release again/);
+    assert.match(before, /build ok/, 'the log written before the crash is still there');
+  });
+
+  it('stops and starts an environment, then deletes it', async () => {
+    const stopped = await stagingd.api<Environment>('PATCH', '/v1/projects/hello-node/environments/staging', { status: 'stopped' });
+    assert.equal(stopped.body.status, 'stopped');
+    assert.equal((await stagingd.preview('staging--hello-node.localhost')).status, 404);
+    const started = await stagingd.api<Environment>('PATCH', '/v1/projects/hello-node/environments/staging', { status: 'active' });
+    assert.equal(started.body.status, 'active');
+    assert.equal((await stagingd.preview('staging--hello-node.localhost')).status, 200);
+    assert.equal((await stagingd.api('DELETE', '/v1/projects/hello-node/environments/staging')).status, 204);
+    assert.equal((await stagingd.preview('staging--hello-node.localhost')).status, 404);
+    await stagingd.waitForEvent('environment.deleted', (e: { name: string }) => e.name === 'staging');
+  });
+});

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const example = join(__dirname, '..', '..', '..', '..', 'examples', 'hello-node');
+
+/**
+ * A real git repository of the hello-node example with branches that exercise every path:
+ * develop (good), feature/login (good, another commit), broken-health (health check answers 500),
+ * crashes (exits at start), build-fails, slow-build (its build takes a minute).
+ */
+export function helloNodeRepository(): { dir: string; git: (...args: string[]) => string; commit: (ref: string) => string } {
+  const dir = mkdtempSync(join(tmpdir(), 'hello-node-'));
+  cpSync(example, dir, { recursive: true });
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  const commitAll = (message: string): void => {
+    git('add', '-A');
+    git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', message);
+  };
+  git('init', '-q', '-b', 'main');
+  commitAll('hello-node');
+  git('branch', 'develop');
+  const variant = (branch: string, change: () => void): void => {
+    git('checkout', '-q', '-b', branch, 'main');
+    change();
+    commitAll(branch);
+  };
+  const server = join(dir, 'server.js');
+  const original = readFileSync(server, 'utf8');
+  variant('feature/login', () => writeFileSync(join(dir, 'LOGIN.md'), 'login\n'));
+  variant('broken-health', () => writeFileSync(server, original.replace("path === '/healthz'", "path === '/never-healthy'")));
+  variant('crashes', () => writeFileSync(server, `console.error('boom: missing configuration');\nprocess.exit(3);\n`));
+  variant('build-fails', () => writeFileSync(join(dir, 'build.js'), `console.error('compile error: unexpected token');\nprocess.exit(1);\n`));
+  variant('slow-build', () => writeFileSync(join(dir, 'build.js'), `console.log('building slowly');\nsetTimeout(() => {}, 60000);\n`));
+  git('checkout', '-q', 'main');
+  return { dir, git, commit: (ref: string) => git('rev-parse', ref) };
+}

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { request } from 'undici';
+import { readEventStream, type SseFrame } from './sse-reader';
+
+const repoRoot = join(__dirname, '..', '..', '..', '..');
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A real stagingd (bin/stagingd.js) on free loopback ports, with its own data directory. */
+export class StagingdProcess {
+  private events: SseFrame[] = [];
+  private readonly waiters = new Set<() => void>();
+  private readonly feed = new AbortController();
+  output = '';
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+    readonly apiUrl: string,
+    readonly proxyPort: number,
+    readonly token: string,
+  ) {}
+
+  static async start(options: { dataDir?: string; keepWarm?: string } = {}): Promise<StagingdProcess> {
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'stagingd.js'), '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--proxy-listen', '127.0.0.1:0', '--keep-warm', options.keepWarm ?? '5m'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STAGINGD_TOKEN: '' },
+    });
+    let output = '';
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const lines = createInterface({ input: child.stdout! });
+    const seen: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`stagingd exited with ${String(code)} before it was ready:\n${output}`)));
+      lines.on('line', (line) => {
+        seen.push(line);
+        if (seen.length === 3) resolve();
+      });
+    });
+    const apiUrl = /^stagingd (\S+) api$/.exec(seen[0]!)![1]!;
+    const proxyPort = Number(/:(\d+) previews$/.exec(seen[1]!)![1]);
+    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    const stagingd = new StagingdProcess(child, dataDir, apiUrl, proxyPort, token);
+    child.stderr!.on('data', (chunk: Buffer) => (stagingd.output += chunk.toString()));
+    stagingd.output = output;
+    stagingd.followEvents();
+    return stagingd;
+  }
+
+  async api<T = unknown>(method: string, path: string, body?: unknown, options: { token?: string | null; headers?: Record<string, string>; rawBody?: string | Buffer } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? this.token : options.token;
+    if (token) headers['authorization'] = `Bearer ${token}`;
+    let payload: string | Buffer | undefined = options.rawBody;
+    if (body !== undefined) payload = JSON.stringify(body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await request(`${this.apiUrl}${path}`, { method: method as 'GET', headers, body: payload ?? null });
+    const text = await response.body.text();
+    const type = String(response.headers['content-type'] ?? '');
+    return { status: response.statusCode, headers: response.headers, body: (type.includes('json') && text ? JSON.parse(text) : text) as T };
+  }
+
+  /** GET through the preview proxy with the Host of an environment. */
+  async preview(host: string, path = '/'): Promise<ApiResponse<string>> {
+    const response = await request(`http://127.0.0.1:${this.proxyPort}${path}`, { headers: { host } });
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+  }
+
+  private followEvents(): void {
+    void (async () => {
+      for await (const frame of readEventStream(`${this.apiUrl}/v1/events`, { authorization: `Bearer ${this.token}` }, this.feed.signal)) {
+        this.events.push(frame);
+        for (const wake of [...this.waiters]) wake();
+      }
+    })().catch(() => undefined);
+  }
+
+  /** Waits for an event from /v1/events (including ones already received) that matches. */
+  async waitForEvent<T>(type: string, match: (data: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find((e) => e.event === type && match(JSON.parse(e.data) as T));
+      if (found) return JSON.parse(found.data) as T;
+      if (Date.now() > deadline) throw new Error(`no ${type} event matched within ${timeoutMs} ms; stagingd said:\n${this.output}`);
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          this.waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.max(0, deadline - Date.now()) + 1);
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  /** Waits until the deployment reaches one of the final statuses and returns it. */
+  waitForDeployment(id: string, statuses: string[] = ['live', 'failed']): Promise<{ id: string; status: string; reason: string | null; commit: string }> {
+    return this.waitForEvent('deployment.updated', (d: { id: string; status: string; reason: string | null; commit: string }) => d.id === id && statuses.includes(d.status));
+  }
+
+  forgetEvents(): void {
+    this.events = [];
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    this.feed.abort();
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill(signal);
+    await exited;
+  }
+}

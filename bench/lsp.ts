@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import type { CompletionItem, ConfigurationItem } from 'vscode-languageserver-protocol/node';
 import { LspClient } from '../test/support/lsp-client';
 import { generateStagingYaml } from './fixture';
+import { stats, type Stats } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCHEMA = path.resolve(ROOT, process.env.BENCH_SCHEMA ?? 'schemas/staging.schema.json');
@@ -59,13 +60,6 @@ const yamlSettings = {
 const stagingSettings = { validation: { enabled: true, ignore: [] as string[] } };
 const configuration = (item: ConfigurationItem): unknown => (item.section === 'staging' ? stagingSettings : item.section === 'yaml' ? yamlSettings : null);
 
-interface Stats {
-  p50: number;
-  p95: number;
-  max: number;
-  samples: number;
-}
-
 interface RunResult {
   server: string;
   diagnostics: Stats;
@@ -80,16 +74,6 @@ interface RunResult {
 }
 
 /** Nearest-rank percentile. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? NaN;
-}
-
-function stats(values: number[]): Stats {
-  const sorted = [...values].sort((a, b) => a - b);
-  const round = (v: number): number => Math.round(v * 100) / 100;
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), max: round(sorted.at(-1) ?? NaN), samples: sorted.length };
-}
-
 /** Marks a promise that is awaited later as handled, so a rejection while awaiting something else is not fatal. */
 function observed<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);

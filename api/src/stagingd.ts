@@ -55,7 +55,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   });
   proxyPort = proxy.port;
   await deployments.recover();
-  const app = await buildApp({ context, deployments, tokens, version }, log);
+  const app = await buildApp({ context, deployments, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

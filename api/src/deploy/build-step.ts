@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { LogStore } from '../logs/log-store';
-import { exited, startCommand, stopGroup } from '../runtime/processes';
+import { closed, startCommand, stopGroup } from '../runtime/processes';
 
 /** Runs the build command in the release directory, its output in the deployment's log; the failure reason or undefined. */
 export async function runBuild(
@@ -22,7 +22,7 @@ export async function runBuild(
     timedOut = true;
     if (child.pid !== undefined) void stopGroup(child.pid, 2000);
   }, options.timeoutMs);
-  const { code, signal } = await exited(child);
+  const { code, signal } = await closed(child);
   clearTimeout(timer);
   out.flushPartial();
   err.flushPartial();

@@ -11,7 +11,7 @@ import { handleError, sendProblem } from './problem';
 import type { Services } from './request-context';
 
 /** The staging API: routes from the OpenAPI document, bearer tokens with scopes, problem+json errors. */
-export async function buildApp(services: Services, log: (message: string) => void): Promise<FastifyInstance> {
+export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
@@ -42,7 +42,7 @@ export async function buildApp(services: Services, log: (message: string) => voi
     if (!allows(principal, config.scope)) return sendProblem(reply, 403, `This needs a token with the '${config.scope}' scope.`);
     request.principal = principal;
   });
-  app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => log(`error: ${e.stack ?? e.message}`)));
+  app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => services.log(`error: ${e.stack ?? e.message}`)));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}.`));
   registerOpenApiRoutes(app, {
     ...projectHandlers(services),

@@ -17,6 +17,7 @@ export interface Services {
   deployments: DeploymentService;
   tokens: TokenStore;
   version: string;
+  log: (message: string) => void;
 }
 
 export function principalOf(request: FastifyRequest): Principal {

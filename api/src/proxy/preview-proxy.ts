@@ -144,6 +144,8 @@ export class PreviewProxy {
     if (route === undefined) return sendCannedOnSocket(socket, NOT_FOUND_PAGE);
     if (route === RESOLVE_FAILED) return sendCannedOnSocket(socket, ROUTING_FAILED_PAGE);
     if (!isOriginForm(req.url)) return sendCannedOnSocket(socket, BAD_REQUEST_PAGE);
+    // http-proxy-3's xfwd adds X-Forwarded-For/Port/Proto to upgrades but not X-Forwarded-Host.
+    req.headers['x-forwarded-host'] ??= req.headers.host;
     this.trackWebSocketSocket(socket);
     this.webSocketProxy.ws(req, socket, head, { target: route.target });
   };

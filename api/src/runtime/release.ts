@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { LogStore } from '../logs/log-store';
 import { waitHealthy, type HealthCheck } from './health-check';
-import { exited, startCommand, stopGroup } from './processes';
+import { closed, exited, startCommand, stopGroup } from './processes';
 
 export interface ReleaseSpec {
   deploymentId: string;
@@ -60,9 +60,12 @@ export class Release {
     child.stderr?.on('data', (chunk: Buffer) => stderr.write(chunk));
     let death: string | undefined;
     void exited(child).then(({ code, signal }) => {
+      death = `the process exited (${signal ? `signal ${signal}` : `code ${String(code)}`}) before it was healthy`;
+    });
+    // Output can still arrive after 'exit'; the unfinished last line is written once the pipes close.
+    void closed(child).then(() => {
       stdout.flushPartial();
       stderr.flushPartial();
-      death = `the process exited (${signal ? `signal ${signal}` : `code ${String(code)}`}) before it was healthy`;
     });
     this.logs.append(
       this.spec.deploymentId,

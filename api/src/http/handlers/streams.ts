@@ -1,9 +1,14 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientError } from '../../deploy/context';
 import { streamLog } from '../../logs/log-stream';
 import type { Handler } from '../openapi-routes';
 import type { Services } from '../request-context';
 import { lastEventId, openEventStream } from '../sse';
+
+async function* logText(lines: AsyncIterable<{ text: string }>): AsyncGenerator<string> {
+  for await (const line of lines) yield `${line.text}\n`;
+}
 
 function wantsEventStream(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/event-stream');
@@ -23,19 +28,23 @@ export function streamHandlers(services: Services): Record<string, Handler> {
       if (!(await context.deployments.get(id))) throw new ClientError(404, `No deployment ${id}.`, { field: '/params/deployment' });
       const after = lastEventId(request.headers, request.query);
       if (wantsEventStream(request)) {
-        await streamLog(context.logs, id, after, hijack(reply));
+        // The response is ours now: a read error can only be logged, the stream is already closed.
+        await streamLog(context.logs, id, after, hijack(reply)).catch((error: unknown) => services.log(`log stream of ${id} failed: ${String(error)}`));
         return reply;
       }
-      let text = '';
-      for await (const line of context.logs.read(id, after)) text += `${line.text}\n`;
-      return reply.type('text/plain; charset=utf-8').send(text);
+      // Streamed, so a long log is never held in memory whole.
+      return reply.type('text/plain; charset=utf-8').send(Readable.from(logText(context.logs.read(id, after))));
     },
     streamEvents: async (request, reply) => {
       if (!wantsEventStream(request)) throw new ClientError(406, 'This route streams server-sent events: send Accept: text/event-stream.');
       const stream = hijack(reply);
+      // Sends are chained so that a slow client holds back its own stream, in order.
+      let sending = Promise.resolve();
       await context.events.follow(
         lastEventId(request.headers, request.query),
-        (event) => void stream.send({ id: event.id, event: event.type, data: JSON.stringify(event.data) }),
+        (event) => {
+          sending = sending.then(() => stream.send({ id: event.id, event: event.type, data: JSON.stringify(event.data) }));
+        },
         stream.signal,
       );
       return reply;

@@ -16,7 +16,13 @@ interface Received {
 }
 
 /** Follows a deployment's log from `afterId`, handing each line to `onLine` until it returns true. */
-async function follow(project: StagedProject, deploymentId: string, afterId: number, onLine: (line: Received) => boolean, stopAfterMs?: number): Promise<number> {
+async function follow(
+  project: StagedProject,
+  deploymentId: string,
+  afterId: number,
+  onLine: (line: Received) => boolean,
+  stopAfterMs?: number,
+): Promise<number> {
   const auth = { authorization: `Bearer ${project.stagingd.token}`, 'last-event-id': String(afterId) };
   const abort = new AbortController();
   const timer = stopAfterMs === undefined ? undefined : setTimeout(() => abort.abort(), stopAfterMs);
@@ -57,7 +63,12 @@ async function latency(project: StagedProject, deploymentId: string): Promise<nu
   return samples;
 }
 
-async function throughput(project: StagedProject, deploymentId: string, disconnects: number, expectedMs = 1000): Promise<{ linesPerSecond: number; received: number; duplicates: number; missing: number; reconnects: number }> {
+async function throughput(
+  project: StagedProject,
+  deploymentId: string,
+  disconnects: number,
+  expectedMs = 1000,
+): Promise<{ linesPerSecond: number; received: number; duplicates: number; missing: number; reconnects: number }> {
   let after = await lastLineId(project, deploymentId);
   const seen = new Set<number>();
   let duplicates = 0;
@@ -100,8 +111,12 @@ async function main(): Promise<void> {
     const plain = await throughput(project, id, 0);
     const resumed = await throughput(project, id, 100, (floodLines / plain.linesPerSecond) * 1000);
     console.log('log streaming through stagingd (app stdout -> log store -> SSE client)');
-    console.log(`latency, ${latencies.samples} lines: p50 ${latencies.p50} ms  p95 ${latencies.p95} ms  max ${latencies.max} ms  (target p95 < 50 ms: ${latencies.p95 < 50 ? 'met' : 'missed'})`);
-    console.log(`throughput: ${plain.linesPerSecond} lines/s over ${plain.received} lines, ${plain.missing} missing, ${plain.duplicates} repeated (target >= 100,000: ${plain.linesPerSecond >= 100_000 ? 'met' : 'missed'})`);
+    console.log(
+      `latency, ${latencies.samples} lines: p50 ${latencies.p50} ms  p95 ${latencies.p95} ms  max ${latencies.max} ms  (target p95 < 50 ms: ${latencies.p95 < 50 ? 'met' : 'missed'})`,
+    );
+    console.log(
+      `throughput: ${plain.linesPerSecond} lines/s over ${plain.received} lines, ${plain.missing} missing, ${plain.duplicates} repeated (target >= 100,000: ${plain.linesPerSecond >= 100_000 ? 'met' : 'missed'})`,
+    );
     console.log(`with ${resumed.reconnects} forced disconnects: ${resumed.received} lines, ${resumed.missing} missing, ${resumed.duplicates} repeated`);
     console.log(`BENCH_RESULT ${JSON.stringify({ latency: latencies, throughput: plain, disconnects: resumed })}`);
     if (plain.missing || plain.duplicates || resumed.missing || resumed.duplicates) process.exitCode = 1;

@@ -14,5 +14,11 @@ export function percentile(sorted: number[], p: number): number {
 export function stats(values: number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
   const round = (v: number): number => Math.round(v * 100) / 100;
-  return { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)), p99: round(percentile(sorted, 99)), max: round(sorted.at(-1) ?? NaN), samples: sorted.length };
+  return {
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? NaN),
+    samples: sorted.length,
+  };
 }

@@ -34,7 +34,11 @@ describe('stagingd: git push webhooks', () => {
 
   it('creates and deploys a per-branch environment on the first push of a matching branch (GitHub)', async () => {
     const push = githubPush(secret, { ref: 'refs/heads/feature/login', after: repo.commit('feature/login'), deleted: false, pusher: { name: 'octocat' } });
-    const response = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, { token: null, rawBody: push.body, headers: push.headers });
+    const response = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, {
+      token: null,
+      rawBody: push.body,
+      headers: push.headers,
+    });
     assert.equal(response.status, 202);
     assert.deepEqual(
       response.body.deployments.map((d) => d.environment),
@@ -48,10 +52,15 @@ describe('stagingd: git push webhooks', () => {
   });
 
   it('deploys the fixed environment that follows a pushed branch (GitLab token)', async () => {
-    const response = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', { ref: 'refs/heads/develop', after: repo.commit('develop'), user_username: 'gitlab-dev' }, {
-      token: null,
-      headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret },
-    });
+    const response = await stagingd.api<{ deployments: Deployment[] }>(
+      'POST',
+      '/v1/hooks/git?project=hello-node',
+      { ref: 'refs/heads/develop', after: repo.commit('develop'), user_username: 'gitlab-dev' },
+      {
+        token: null,
+        headers: { 'x-gitlab-event': 'Push Hook', 'x-gitlab-token': secret },
+      },
+    );
     assert.equal(response.status, 202);
     assert.deepEqual(
       response.body.deployments.map((d) => d.environment),
@@ -62,7 +71,11 @@ describe('stagingd: git push webhooks', () => {
 
   it('removes the per-branch environment when its branch is deleted', async () => {
     const push = githubPush(secret, { ref: 'refs/heads/feature/login', after: '0'.repeat(40), deleted: true });
-    const response = await stagingd.api<{ removed_environments: string[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, { token: null, rawBody: push.body, headers: push.headers });
+    const response = await stagingd.api<{ removed_environments: string[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, {
+      token: null,
+      rawBody: push.body,
+      headers: push.headers,
+    });
     assert.deepEqual(response.body.removed_environments, ['preview-feature-login']);
     assert.equal((await stagingd.api('GET', '/v1/projects/hello-node/environments/preview-feature-login')).status, 404);
     assert.equal((await stagingd.preview('preview-feature-login--hello-node.localhost')).status, 404);
@@ -111,7 +124,11 @@ describe('stagingd: restart, even kill -9 in the middle of a build, loses nothin
     assert.equal((await stagingd.waitForDeployment(good.body.id)).status, 'live');
     const slow = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'slow-build' });
     // Follow the deployment's log until its build is running, then kill stagingd without warning.
-    for await (const frame of readEventStream(`${stagingd.apiUrl}/v1/deployments/${slow.body.id}/logs`, { authorization: `Bearer ${stagingd.token}` }, new AbortController().signal)) {
+    for await (const frame of readEventStream(
+      `${stagingd.apiUrl}/v1/deployments/${slow.body.id}/logs`,
+      { authorization: `Bearer ${stagingd.token}` },
+      new AbortController().signal,
+    )) {
       if (frame.data.includes('building slowly')) break;
     }
     await stagingd.stop('SIGKILL');
@@ -138,5 +155,46 @@ describe('stagingd: restart, even kill -9 in the middle of a build, loses nothin
     assert.equal((await stagingd.api('DELETE', '/v1/projects/hello-node/environments/staging')).status, 204);
     assert.equal((await stagingd.preview('staging--hello-node.localhost')).status, 404);
     await stagingd.waitForEvent('environment.deleted', (e: { name: string }) => e.name === 'staging');
+  });
+});
+
+describe('stagingd: a live release that crashes or exceeds its memory', () => {
+  let stagingd: StagingdProcess;
+  let repo: ReturnType<typeof helloNodeRepository>;
+  const host = 'staging--hello-node.localhost';
+
+  before(async () => {
+    repo = helloNodeRepository();
+    stagingd = await StagingdProcess.start();
+    const limited = `${config}\nresources:\n  memory: 256Mi\n`;
+    assert.equal((await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config: limited })).status, 201);
+  });
+
+  after(async () => {
+    await stagingd.stop();
+  });
+
+  async function crashAndRecover(ref: string, trigger: string, reason: RegExp): Promise<void> {
+    const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref });
+    assert.equal((await stagingd.waitForDeployment(queued.body.id)).status, 'live');
+    stagingd.forgetEvents();
+    await stagingd.preview(host, trigger).catch(() => undefined);
+    await stagingd.waitForEvent('environment.updated', (e: Environment) => e.name === 'staging' && e.status === 'error');
+    const crashed = await stagingd.waitForEvent('deployment.updated', (d: Deployment) => d.id === queued.body.id && reason.test(d.reason ?? ''));
+    assert.equal(crashed.status, 'live');
+    // The restart comes after a 1 s backoff, so events from before it can be dropped safely.
+    stagingd.forgetEvents();
+    await stagingd.waitForEvent('environment.updated', (e: Environment) => e.name === 'staging' && e.status === 'active');
+    assert.equal((await stagingd.preview(host)).status, 200);
+    const log = await stagingd.api<string>('GET', `/v1/deployments/${queued.body.id}/logs`);
+    assert.match(log.body, /restarting in 1 s/);
+  }
+
+  it('restarts a release that crashed after going live, and reports it meanwhile', async () => {
+    await crashAndRecover('crash-later', '/crash', /exited with code 4/);
+  });
+
+  it('stops a release over its memory limit, says so in the log and the status, and restarts it', async () => {
+    await crashAndRecover('memory-hog', '/hog', /Memory limit exceeded: \d+ MiB in use, the limit is 256 MiB/);
   });
 });

@@ -232,6 +232,7 @@ export class DeploymentService {
         env: { ...variables, PORT: String(port), RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
         port,
         health: config.run.health,
+        ...(env.resources.memory ? { memoryLimit: env.resources.memory } : {}),
       },
       this.context.logs,
       (state, detail) => void this.onReleaseState(deployment.id, state, detail),
@@ -247,7 +248,11 @@ export class DeploymentService {
     const deployment = await this.context.deployments.get(deploymentId);
     const env = deployment ? await this.context.environments.byId(deployment.environmentId) : undefined;
     if (!deployment || !env || env.liveDeploymentId !== deploymentId) return;
-    if (state === 'crashed') await this.setEnvironment(env, { status: 'error' });
+    if (state === 'crashed') {
+      // The live deployment says what went wrong, while the environment shows the error.
+      await this.setStatus(deployment, deployment.status, { reason: detail });
+      await this.setEnvironment(env, { status: 'error' });
+    }
     if (state === 'recovered') {
       await this.context.deployments.update(deploymentId, { pid: this.releases.get(deploymentId)?.pid ?? null });
       await this.setEnvironment(env, { status: 'active' });

@@ -23,7 +23,7 @@ function isPreviewName(name: string): boolean {
 }
 
 /** `Example.LOCALHOST.` -> `example.localhost`; undefined when it is not a valid DNS name. */
-export function normalizeBaseDomain(baseDomain: string): string | undefined {
+function normalizeBaseDomain(baseDomain: string): string | undefined {
   const domain = baseDomain.toLowerCase().replace(/\.$/, '');
   if (domain.length === 0 || domain.length > 253) return undefined;
   return domain.split('.').every((label) => DNS_LABEL.test(label)) ? domain : undefined;

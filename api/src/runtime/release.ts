@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { LogStore } from '../logs/log-store';
 import { waitHealthy, type HealthCheck } from './health-check';
+import { watchMemory } from './memory-watch';
 import { closed, exited, startCommand, stopGroup } from './processes';
 
 export interface ReleaseSpec {
@@ -10,6 +11,8 @@ export interface ReleaseSpec {
   env: NodeJS.ProcessEnv;
   port: number;
   health: HealthCheck;
+  /** MiB; enforced by sampling the process group's resident memory. */
+  memoryLimit?: number;
 }
 
 export type ReleaseState = 'running' | 'crashed' | 'recovered';
@@ -72,7 +75,21 @@ export class Release {
       'system',
       `Started \`${this.spec.command}\` on port ${this.spec.port} (pid ${String(child.pid)}); waiting for ${this.spec.health.path}`,
     );
+    this.enforceMemoryLimit(child);
     return waitHealthy(this.spec.port, this.spec.health, () => death);
+  }
+
+  private enforceMemoryLimit(child: ChildProcess): void {
+    const limit = this.spec.memoryLimit;
+    const pid = child.pid;
+    if (!limit || pid === undefined) return;
+    const stopWatching = watchMemory(pid, limit * 1024 * 1024, (used) => {
+      const message = `Memory limit exceeded: ${Math.round(used / 1048576)} MiB in use, the limit is ${limit} MiB; stopping the process`;
+      this.logs.append(this.spec.deploymentId, 'system', message);
+      this.onState('crashed', message);
+      void stopGroup(pid, 0);
+    });
+    void exited(child).then(stopWatching);
   }
 
   private supervise(): void {

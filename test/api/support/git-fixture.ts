@@ -7,8 +7,9 @@ const example = join(__dirname, '..', '..', '..', '..', 'examples', 'hello-node'
 
 /**
  * A real git repository of the hello-node example with branches that exercise every path:
- * develop (good), feature/login (good, another commit), broken-health (health check answers 500),
- * crashes (exits at start), build-fails, slow-build (its build takes a minute).
+ * develop (good), feature/login (good, another commit), broken-health (health check answers 404),
+ * crashes (exits at start), crash-later and memory-hog (fail on demand after going live), build-fails,
+ * slow-build (its build takes a minute).
  */
 export function helloNodeRepository(): { dir: string; git: (...args: string[]) => string; commit: (ref: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'hello-node-'));
@@ -32,6 +33,11 @@ export function helloNodeRepository(): { dir: string; git: (...args: string[]) =
   variant('broken-health', () => writeFileSync(server, original.replace("path === '/healthz'", "path === '/never-healthy'")));
   variant('crashes', () => writeFileSync(server, `console.error('boom: missing configuration');\nprocess.exit(3);\n`));
   variant('build-fails', () => writeFileSync(join(dir, 'build.js'), `console.error('compile error: unexpected token');\nprocess.exit(1);\n`));
+  // Healthy first, then fails on demand: GET /crash exits, GET /hog holds 300 MB.
+  const onDemand = (route: string, action: string): string =>
+    original.replace("} else if (path === '/') {", `} else if (path === '${route}') {\n    ${action}\n  } else if (path === '/') {`);
+  variant('crash-later', () => writeFileSync(server, onDemand('/crash', "res.end('bye'); process.exit(4);")));
+  variant('memory-hog', () => writeFileSync(server, onDemand('/hog', "globalThis.hog = Buffer.alloc(300 * 1024 * 1024, 1); res.end('holding');")));
   variant('slow-build', () => writeFileSync(join(dir, 'build.js'), `console.log('building slowly');\nsetTimeout(() => {}, 60000);\n`));
   git('checkout', '-q', 'main');
   return { dir, git, commit: (ref: string) => git('rev-parse', ref) };

@@ -31,13 +31,27 @@ export class StagingdProcess {
 
   static async start(options: { dataDir?: string; keepWarm?: string } = {}): Promise<StagingdProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'stagingd.js'), '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--proxy-listen', '127.0.0.1:0', '--keep-warm', options.keepWarm ?? '5m'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, STAGINGD_TOKEN: '' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'bin', 'stagingd.js'),
+        '--data-dir',
+        dataDir,
+        '--listen',
+        '127.0.0.1:0',
+        '--proxy-listen',
+        '127.0.0.1:0',
+        '--keep-warm',
+        options.keepWarm ?? '5m',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, STAGINGD_TOKEN: '' },
+      },
+    );
     let output = '';
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const lines = createInterface({ input: child.stdout! });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];
     await new Promise<void>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`stagingd exited with ${String(code)} before it was ready:\n${output}`)));
@@ -50,13 +64,18 @@ export class StagingdProcess {
     const proxyPort = Number(/:(\d+) previews$/.exec(seen[1]!)![1]);
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const stagingd = new StagingdProcess(child, dataDir, apiUrl, proxyPort, token);
-    child.stderr!.on('data', (chunk: Buffer) => (stagingd.output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stagingd.output += chunk.toString()));
     stagingd.output = output;
     stagingd.followEvents();
     return stagingd;
   }
 
-  async api<T = unknown>(method: string, path: string, body?: unknown, options: { token?: string | null; headers?: Record<string, string>; rawBody?: string | Buffer } = {}): Promise<ApiResponse<T>> {
+  async api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { token?: string | null; headers?: Record<string, string>; rawBody?: string | Buffer } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? this.token : options.token;
     if (token) headers['authorization'] = `Bearer ${token}`;
@@ -105,7 +124,10 @@ export class StagingdProcess {
 
   /** Waits until the deployment reaches one of the final statuses and returns it. */
   waitForDeployment(id: string, statuses: string[] = ['live', 'failed']): Promise<{ id: string; status: string; reason: string | null; commit: string }> {
-    return this.waitForEvent('deployment.updated', (d: { id: string; status: string; reason: string | null; commit: string }) => d.id === id && statuses.includes(d.status));
+    return this.waitForEvent(
+      'deployment.updated',
+      (d: { id: string; status: string; reason: string | null; commit: string }) => d.id === id && statuses.includes(d.status),
+    );
   }
 
   forgetEvents(): void {

@@ -36,12 +36,15 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     assert.equal((await stagingd.api('GET', '/v1/projects', undefined, { token: 'stg_wrong' })).status, 401);
   });
 
-  it('refuses a bad staging.yaml with the language server\'s diagnostics, and creates nothing', async () => {
+  it("refuses a bad staging.yaml with the language server's diagnostics, and creates nothing", async () => {
     const bad = config.replace('robots: block', 'robots: hide');
     const response = await stagingd.api<Problem>('POST', '/v1/projects', { repository: repo.dir, config: bad });
     assert.equal(response.status, 422);
     const line = bad.split('\n').findIndex((l) => l.includes('robots: hide')) + 1;
-    assert.deepEqual(response.body.diagnostics?.map((d) => [d.code, d.line, d.column]), [['invalid-value', line, 11]]);
+    assert.deepEqual(
+      response.body.diagnostics?.map((d) => [d.code, d.line, d.column]),
+      [['invalid-value', line, 11]],
+    );
     assert.deepEqual((await stagingd.api<{ items: unknown[] }>('GET', '/v1/projects')).body.items, []);
     const repos = join(stagingd.dataDir, 'repos');
     assert.deepEqual(existsSync(repos) ? readdirSync(repos) : [], []);
@@ -68,7 +71,7 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     assert.equal(queued.status, 202);
     assert.equal(queued.body.commit, repo.commit('develop'));
     await stagingd.waitForEvent('environment.updated', (e: Environment) => e.name === 'staging' && e.status === 'building');
-    first = await stagingd.waitForDeployment(queued.body.id) as Deployment;
+    first = (await stagingd.waitForDeployment(queued.body.id)) as Deployment;
     assert.equal(first.status, 'live');
     const page = await stagingd.preview(staging);
     assert.equal(page.status, 200);
@@ -117,10 +120,19 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     assert.match((await stagingd.preview(staging)).body, new RegExp(repo.commit('develop').slice(0, 12)));
     const replaced = await stagingd.api<Deployment>('GET', `/v1/deployments/${second.body.id}`);
     assert.equal(replaced.body.status, 'rolled_back');
-    const history = await stagingd.api<{ items: Deployment[]; next_cursor: string | null }>('GET', '/v1/projects/hello-node/environments/staging/deployments?limit=2');
-    assert.deepEqual(history.body.items.map((d) => d.id), [second.body.id, history.body.items[1]!.id]);
+    const history = await stagingd.api<{ items: Deployment[]; next_cursor: string | null }>(
+      'GET',
+      '/v1/projects/hello-node/environments/staging/deployments?limit=2',
+    );
+    assert.deepEqual(
+      history.body.items.map((d) => d.id),
+      [second.body.id, history.body.items[1]!.id],
+    );
     assert.ok(history.body.next_cursor);
-    const next = await stagingd.api<{ items: Deployment[] }>('GET', `/v1/projects/hello-node/environments/staging/deployments?limit=50&cursor=${history.body.next_cursor}`);
+    const next = await stagingd.api<{ items: Deployment[] }>(
+      'GET',
+      `/v1/projects/hello-node/environments/staging/deployments?limit=50&cursor=${history.body.next_cursor}`,
+    );
     assert.equal(next.body.items[next.body.items.length - 1]!.id, first.id);
   });
 
@@ -162,7 +174,12 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     const created = await stagingd.api<{ token: string }>('POST', '/v1/tokens', { name: 'viewer', scopes: ['read'] });
     assert.equal(created.status, 201);
     assert.equal((await stagingd.api('GET', '/v1/projects', undefined, { token: created.body.token })).status, 200);
-    const refused = await stagingd.api<Problem>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'develop' }, { token: created.body.token });
+    const refused = await stagingd.api<Problem>(
+      'POST',
+      '/v1/projects/hello-node/environments/staging/deployments',
+      { ref: 'develop' },
+      { token: created.body.token },
+    );
     assert.equal(refused.status, 403);
     assert.match(refused.body.detail, /'deploy' scope/);
   });
@@ -197,9 +214,25 @@ describe('stagingd: bad requests are 4xx with the field named, never 5xx, and cr
     ['a relative repository path', () => stagingd.api('POST', '/v1/projects', { repository: '../repo', config }), 422, /absolute path/],
     ['a repository that does not exist', () => stagingd.api('POST', '/v1/projects', { repository: '/nonexistent/repo', config }), 422, /does not exist/],
     ['deleting production', () => stagingd.api('DELETE', '/v1/projects/hello-node/environments/production'), 409, /cannot be deleted/],
-    ['promoting an unknown deployment', () => stagingd.api('POST', '/v1/projects/hello-node/promote', { deployment_id: '00000000-0000-4000-8000-000000000000' }), 404, /does not belong/],
+    [
+      'promoting an unknown deployment',
+      () => stagingd.api('POST', '/v1/projects/hello-node/promote', { deployment_id: '00000000-0000-4000-8000-000000000000' }),
+      404,
+      /does not belong/,
+    ],
     ['rolling back with no earlier release', () => stagingd.api('POST', '/v1/projects/hello-node/environments/staging/rollback'), 409, /no earlier release/],
-    ['a webhook with a wrong signature', () => stagingd.api('POST', '/v1/hooks/git?project=hello-node', { ref: 'refs/heads/develop' }, { token: null, headers: { 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=00' } }), 401, /signature/],
+    [
+      'a webhook with a wrong signature',
+      () =>
+        stagingd.api(
+          'POST',
+          '/v1/hooks/git?project=hello-node',
+          { ref: 'refs/heads/develop' },
+          { token: null, headers: { 'x-github-event': 'push', 'x-hub-signature-256': 'sha256=00' } },
+        ),
+      401,
+      /signature/,
+    ],
     ['an unknown route', () => stagingd.api('GET', '/v1/nothing-here'), 404, /No route/],
   ];
 

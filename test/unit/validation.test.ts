@@ -110,6 +110,11 @@ describe('validateConfig: rules beyond the schema', () => {
     assert.equal(rangeText(d.range), '8:10-8:17');
   });
 
+  it('reserves the name production', () => {
+    const d = only(`${header}environments:\n  - name: production\n    branch: main\n`, 'reserved-environment');
+    assert.equal(rangeText(d.range), '6:10-6:20');
+  });
+
   it('reports an invalid glob and a pattern no branch can match', () => {
     const text = `${header}environments:\n  - name: pr-{branch}\n    branches:\n      - "feature/[x"\n      - "fix me/*"\n`;
     assert.deepEqual(found(text), ['invalid-glob@8:8-8:20', 'invalid-glob@9:8-9:18']);

@@ -5,6 +5,7 @@ import type { DeploymentRecord, ProjectRecord } from '../store/records';
 import { now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import type { DeploymentService } from './deployment-service';
+import { checkPreviewName } from './preview-names';
 import { branchEnvironmentName, stagingConfig } from './project-config';
 
 export interface Push {
@@ -76,6 +77,7 @@ export async function applyPush(
   }
   for (const entry of config.environments.filter((e) => e.branches?.some((pattern) => picomatch.isMatch(push.branch!, pattern)))) {
     const name = branchEnvironmentName(entry.name, push.branch);
+    checkPreviewName(project.name, name, '/body/ref');
     const expiresAt = entry.expiryMs ? new Date(Date.now() + entry.expiryMs).toISOString() : null;
     let env = existing.find((e) => e.name === name);
     if (env && env.kind !== 'branch') continue;

@@ -8,6 +8,7 @@ import { GitRepository } from '../runtime/git-repository';
 import type { ProjectRecord } from '../store/records';
 import { now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
+import { checkPreviewName } from './preview-names';
 
 const gitUrl = /^(https?:\/\/|ssh:\/\/|git:\/\/|file:\/\/|[\w.-]+@[\w.-]+:)/;
 
@@ -78,6 +79,7 @@ export async function createProject(
       if (validateConfig(text).some((d) => d.severity === 'error')) throw configProblem(text, configPath);
     }
     const config = toStagingConfig(parseConfig(text).value);
+    for (const env of config.environments.filter((e) => !e.branches)) checkPreviewName(config.project, env.name, '/body/config');
     if (await context.projects.get(config.project))
       throw new ClientError(409, `A project named '${config.project}' already exists.`, { field: '/body/config' });
     const webhookSecret = randomBytes(24).toString('base64url');

@@ -13,6 +13,7 @@ export const diagnosticCodes = [
   'invalid-cron',
   'invalid-glob',
   'duplicate-environment',
+  'reserved-environment',
   'environment-branch',
   'unsynced-table',
   'unknown-secret',

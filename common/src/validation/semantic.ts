@@ -53,6 +53,13 @@ function checkEnvironments(root: Record<string, unknown>, report: Report): void 
   const firstByName = new Map<string, number>();
   for (const [index, env] of environments(root)) {
     const name = env['name'];
+    if (name === 'production') {
+      report(
+        'reserved-environment',
+        ['environments', index, 'name'],
+        `'production' is the project's production environment (see 'production'); a staging environment needs another name.`,
+      );
+    }
     if (typeof name === 'string') {
       const first = firstByName.get(name);
       if (first === undefined) firstByName.set(name, index);

@@ -1,6 +1,7 @@
 import type { components } from '../../../../common/src/api/schema';
 import { ClientError } from '../../deploy/context';
 import { presentEnvironment } from '../../deploy/presenters';
+import { checkPreviewName } from '../../deploy/preview-names';
 import { now } from '../../store/records';
 import type { Handler } from '../openapi-routes';
 import { environmentOf, projectOf, type Services } from '../request-context';
@@ -17,6 +18,7 @@ export function environmentHandlers(services: Services): Record<string, Handler>
       const project = await projectOf(services, request);
       const body = request.body as components['schemas']['EnvironmentCreate'];
       if (body.name === 'production') throw new ClientError(409, "'production' is the project's production environment.", { field: '/body/name' });
+      checkPreviewName(project.name, body.name, '/body/name');
       if (await context.environments.get(project.name, body.name))
         throw new ClientError(409, `Project '${project.name}' already has an environment named '${body.name}'.`, { field: '/body/name' });
       const created = now();

@@ -1,14 +1,15 @@
 import { cpSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
-import { freePort, isAlive, stopGroup } from '../runtime/processes';
-import { Release } from '../runtime/release';
+import { isAlive, stopGroup } from '../runtime/processes';
+import type { Release } from '../runtime/release';
 import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectRecord } from '../store/records';
 import { now } from '../store/records';
 import { runBuild } from './build-step';
 import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
 import { releaseVariables, stagingConfig } from './project-config';
+import { RunningReleases } from './running-releases';
 
 /**
  * Deploy, roll back, promote: the lifecycle of releases. Deployments of one environment run one at a
@@ -16,11 +17,13 @@ import { releaseVariables, stagingConfig } from './project-config';
  */
 export class DeploymentService {
   private readonly repositories = new Map<string, Promise<GitRepository>>();
-  private readonly releases = new Map<string, Release>();
-  private readonly warmTimers = new Map<string, NodeJS.Timeout>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly context: ServerContext) {}
+  private readonly running: RunningReleases;
+
+  constructor(private readonly context: ServerContext) {
+    this.running = new RunningReleases(context, (id, state, detail) => void this.onReleaseState(id, state, detail));
+  }
 
   repository(project: Pick<ProjectRecord, 'name' | 'repository'>): Promise<GitRepository> {
     let repository = this.repositories.get(project.name);
@@ -43,22 +46,7 @@ export class DeploymentService {
       if (error instanceof BadRefError) throw new ClientError(422, error.message, { field: '/body/ref' });
       throw error;
     }
-    const deployment = await this.context.deployments.insert({
-      id: crypto.randomUUID(),
-      environmentId: env.id,
-      ref,
-      commit,
-      status: 'queued',
-      deployedBy,
-      reason: null,
-      sourceDeploymentId: null,
-      releaseDir: null,
-      port: null,
-      pid: null,
-      createdAt: now(),
-      startedAt: null,
-      completedAt: null,
-    });
+    const deployment = await this.queue(env.id, ref, commit, deployedBy, null);
     this.context.logs.append(deployment.id, 'system', `Queued ${ref} (${commit.slice(0, 12)}) for ${env.name}, by ${deployedBy}`);
     await this.publish(deployment);
     void this.enqueue(env.id, () => this.build(project, deployment));
@@ -79,22 +67,7 @@ export class DeploymentService {
     if (!production) throw new ClientError(409, `Project '${project.name}' has no production environment.`);
     if (source.environmentId === production.id)
       throw new ClientError(409, 'That deployment is already a production deployment.', { field: '/body/deployment_id' });
-    const deployment = await this.context.deployments.insert({
-      id: crypto.randomUUID(),
-      environmentId: production.id,
-      ref: source.ref,
-      commit: source.commit,
-      status: 'queued',
-      deployedBy,
-      reason: null,
-      sourceDeploymentId: source.id,
-      releaseDir: null,
-      port: null,
-      pid: null,
-      createdAt: now(),
-      startedAt: null,
-      completedAt: null,
-    });
+    const deployment = await this.queue(production.id, source.ref, source.commit, deployedBy, source.id);
     this.context.logs.append(
       deployment.id,
       'system',
@@ -104,6 +77,25 @@ export class DeploymentService {
     const sourceDir = source.releaseDir;
     void this.enqueue(production.id, () => this.release(project, deployment, () => this.copyBuild(sourceDir, deployment)));
     return deployment;
+  }
+
+  private queue(environmentId: string, ref: string, commit: string | null, deployedBy: string, sourceDeploymentId: string | null): Promise<DeploymentRecord> {
+    return this.context.deployments.insert({
+      id: crypto.randomUUID(),
+      environmentId,
+      ref,
+      commit,
+      status: 'queued',
+      deployedBy,
+      reason: null,
+      sourceDeploymentId,
+      releaseDir: null,
+      port: null,
+      pid: null,
+      createdAt: now(),
+      startedAt: null,
+      completedAt: null,
+    });
   }
 
   /** Serves an earlier deployment again: a proxy switch while it is warm, otherwise a restart of its kept build. */
@@ -129,13 +121,13 @@ export class DeploymentService {
       throw new ClientError(409, `Deployment ${target.id} is ${target.status} and has no release to roll back to.`, { field: '/body/deployment_id' });
     }
     this.context.logs.reopen(target.id);
-    let release = this.releases.get(target.id);
+    let release = this.running.get(target.id);
     if (release) {
-      this.cancelWarmStop(target.id);
+      this.running.cancelWarmStop(target.id);
       this.context.logs.append(target.id, 'system', 'Rolled back to this release (it was still running)');
     } else {
       this.context.logs.append(target.id, 'system', 'Rolling back to this release: restarting its build');
-      const started = await this.startRelease(project, env, target, target.releaseDir);
+      const started = await this.running.start(project, env, target, target.releaseDir);
       if ('failure' in started) throw new ClientError(409, `Rolling back failed: ${started.failure}`);
       release = started;
     }
@@ -206,42 +198,13 @@ export class DeploymentService {
       const prepared = await prepare(env);
       if ('failure' in prepared) return await this.fail(deployment, prepared.failure);
       deployment = await this.setStatus(deployment, 'starting', { releaseDir: prepared.releaseDir });
-      const release = await this.startRelease(project, env, deployment, prepared.releaseDir);
+      const release = await this.running.start(project, env, deployment, prepared.releaseDir);
       if ('failure' in release) return await this.fail(deployment, release.failure);
       await this.goLive(project, env, deployment, release, 'superseded');
     } catch (error) {
       const reason = error instanceof ClientError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
       await this.fail(deployment, reason);
     }
-  }
-
-  private async startRelease(
-    project: ProjectRecord,
-    env: EnvironmentRecord,
-    deployment: DeploymentRecord,
-    releaseDir: string,
-  ): Promise<Release | { failure: string }> {
-    const config = stagingConfig(project.config);
-    const port = config.run.port === '$PORT' ? await freePort() : config.run.port;
-    const variables = await releaseVariables(this.context, config, env);
-    const release = await Release.start(
-      {
-        deploymentId: deployment.id,
-        directory: releaseDir,
-        command: config.run.command,
-        env: { ...variables, PORT: String(port), RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
-        port,
-        health: config.run.health,
-        ...(env.resources.memory ? { memoryLimit: env.resources.memory } : {}),
-      },
-      this.context.logs,
-      (state, detail) => void this.onReleaseState(deployment.id, state, detail),
-    );
-    if (!('failure' in release)) {
-      this.releases.set(deployment.id, release);
-      await this.context.deployments.update(deployment.id, { port, pid: release.pid ?? null });
-    }
-    return release;
   }
 
   private async onReleaseState(deploymentId: string, state: string, detail: string): Promise<void> {
@@ -254,7 +217,7 @@ export class DeploymentService {
       await this.setEnvironment(env, { status: 'error' });
     }
     if (state === 'recovered') {
-      await this.context.deployments.update(deploymentId, { pid: this.releases.get(deploymentId)?.pid ?? null });
+      await this.context.deployments.update(deploymentId, { pid: this.running.get(deploymentId)?.pid ?? null });
       await this.setEnvironment(env, { status: 'active' });
     }
     this.context.logs.append(deploymentId, 'system', `Release ${state}: ${detail}`);
@@ -268,7 +231,7 @@ export class DeploymentService {
     release: Release,
     previousBecomes: DeploymentStatus,
   ): Promise<DeploymentRecord> {
-    this.route(project, env, release.port);
+    this.running.route(project, env, release.port);
     const current = await this.context.environments.byId(env.id);
     const previousId = current?.liveDeploymentId;
     const live = await this.setStatus(deployment, 'live', { completedAt: now(), reason: null });
@@ -277,45 +240,9 @@ export class DeploymentService {
     if (previousId && previousId !== deployment.id) {
       const previous = await this.context.deployments.get(previousId);
       if (previous) await this.setStatus(previous, previousBecomes, previousBecomes === 'rolled_back' ? { reason: `rolled back to ${deployment.id}` } : {});
-      this.keepWarm(previousId);
+      this.running.keepWarm(previousId);
     }
     return live;
-  }
-
-  /** Points the environment's host at a release: the atomic switch of a deploy or rollback. */
-  private route(project: ProjectRecord, env: EnvironmentRecord, port: number): void {
-    const production = env.kind === 'production';
-    this.context.routes.set(project.name, production ? null : env.name, {
-      target: { host: '127.0.0.1', port },
-      robots: production ? 'allow' : stagingConfig(project.config).robots,
-    });
-  }
-
-  private keepWarm(deploymentId: string): void {
-    this.cancelWarmStop(deploymentId);
-    const timer = setTimeout(() => {
-      this.warmTimers.delete(deploymentId);
-      void this.stopRelease(deploymentId);
-    }, this.context.keepWarmMs);
-    timer.unref();
-    this.warmTimers.set(deploymentId, timer);
-  }
-
-  private cancelWarmStop(deploymentId: string): void {
-    const timer = this.warmTimers.get(deploymentId);
-    if (timer) clearTimeout(timer);
-    this.warmTimers.delete(deploymentId);
-  }
-
-  private async stopRelease(deploymentId: string): Promise<void> {
-    const release = this.releases.get(deploymentId);
-    this.releases.delete(deploymentId);
-    this.cancelWarmStop(deploymentId);
-    if (release) {
-      await release.stop();
-      this.context.logs.append(deploymentId, 'system', 'Release stopped');
-    }
-    this.context.logs.finish(deploymentId);
   }
 
   private async fail(deployment: DeploymentRecord, reason: string): Promise<void> {
@@ -356,15 +283,15 @@ export class DeploymentService {
     const deployment = await this.context.deployments.get(env.liveDeploymentId);
     if (!running) {
       this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
-      await this.stopRelease(env.liveDeploymentId);
+      await this.running.stop(env.liveDeploymentId);
       return this.setEnvironment(env, { status: 'stopped' });
     }
     if (!deployment?.releaseDir) throw new ClientError(409, `The live release of '${env.name}' is gone: deploy again.`);
-    if (!this.releases.has(deployment.id)) {
+    if (!this.running.get(deployment.id)) {
       this.context.logs.reopen(deployment.id);
-      const release = await this.startRelease(project, env, deployment, deployment.releaseDir);
+      const release = await this.running.start(project, env, deployment, deployment.releaseDir);
       if ('failure' in release) return this.setEnvironment(env, { status: 'error' });
-      this.route(project, env, release.port);
+      this.running.route(project, env, release.port);
     }
     return this.setEnvironment(env, { status: 'active' });
   }
@@ -375,7 +302,7 @@ export class DeploymentService {
       this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
       const history = await this.context.deployments.page(env.id, 1000);
       for (const deployment of history) {
-        await this.stopRelease(deployment.id);
+        await this.running.stop(deployment.id);
         if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
       }
       await this.context.environments.delete(env.id);
@@ -402,12 +329,12 @@ export class DeploymentService {
       if (deployment.pid && isAlive(deployment.pid)) await stopGroup(deployment.pid, 2000);
       this.context.logs.reopen(deployment.id);
       this.context.logs.append(deployment.id, 'system', 'stagingd restarted: starting this release again');
-      const release = await this.startRelease(project, env, deployment, deployment.releaseDir);
+      const release = await this.running.start(project, env, deployment, deployment.releaseDir);
       if ('failure' in release) {
         await this.setEnvironment(env, { status: 'error' });
         continue;
       }
-      this.route(project, env, release.port);
+      this.running.route(project, env, release.port);
       await this.setEnvironment(env, { status: 'active' });
     }
   }
@@ -423,8 +350,6 @@ export class DeploymentService {
   }
 
   async shutdown(): Promise<void> {
-    for (const timer of this.warmTimers.values()) clearTimeout(timer);
-    await Promise.all([...this.releases.values()].map((release) => release.stop()));
-    this.releases.clear();
+    await this.running.shutdown();
   }
 }

@@ -1,0 +1,89 @@
+import { freePort } from '../runtime/processes';
+import { Release, type ReleaseState } from '../runtime/release';
+import type { DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { ServerContext } from './context';
+import { releaseVariables, stagingConfig } from './project-config';
+
+/**
+ * The releases running now: the live one of each environment and the replaced ones kept warm, so that a
+ * rollback is a proxy switch. Each is stopped when its warm time runs out.
+ */
+export class RunningReleases {
+  private readonly releases = new Map<string, Release>();
+  private readonly warmTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly context: ServerContext,
+    private readonly onState: (deploymentId: string, state: ReleaseState, detail: string) => void,
+  ) {}
+
+  get(deploymentId: string): Release | undefined {
+    return this.releases.get(deploymentId);
+  }
+
+  async start(project: ProjectRecord, env: EnvironmentRecord, deployment: DeploymentRecord, releaseDir: string): Promise<Release | { failure: string }> {
+    const config = stagingConfig(project.config);
+    const port = config.run.port === '$PORT' ? await freePort() : config.run.port;
+    const variables = await releaseVariables(this.context, config, env);
+    const release = await Release.start(
+      {
+        deploymentId: deployment.id,
+        directory: releaseDir,
+        command: config.run.command,
+        env: { ...variables, PORT: String(port), RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
+        port,
+        health: config.run.health,
+        ...(env.resources.memory ? { memoryLimit: env.resources.memory } : {}),
+      },
+      this.context.logs,
+      (state, detail) => this.onState(deployment.id, state, detail),
+    );
+    if (!('failure' in release)) {
+      this.releases.set(deployment.id, release);
+      await this.context.deployments.update(deployment.id, { port, pid: release.pid ?? null });
+    }
+    return release;
+  }
+
+  /** Points the environment's host at a release: the atomic switch of a deploy or rollback. */
+  route(project: ProjectRecord, env: EnvironmentRecord, port: number): void {
+    const production = env.kind === 'production';
+    this.context.routes.set(project.name, production ? null : env.name, {
+      target: { host: '127.0.0.1', port },
+      robots: production ? 'allow' : stagingConfig(project.config).robots,
+    });
+  }
+
+  keepWarm(deploymentId: string): void {
+    this.cancelWarmStop(deploymentId);
+    const timer = setTimeout(() => {
+      this.warmTimers.delete(deploymentId);
+      void this.stop(deploymentId);
+    }, this.context.keepWarmMs);
+    timer.unref();
+    this.warmTimers.set(deploymentId, timer);
+  }
+
+  cancelWarmStop(deploymentId: string): void {
+    const timer = this.warmTimers.get(deploymentId);
+    if (timer) clearTimeout(timer);
+    this.warmTimers.delete(deploymentId);
+  }
+
+  async stop(deploymentId: string): Promise<void> {
+    const release = this.releases.get(deploymentId);
+    this.releases.delete(deploymentId);
+    this.cancelWarmStop(deploymentId);
+    if (release) {
+      await release.stop();
+      this.context.logs.append(deploymentId, 'system', 'Release stopped');
+    }
+    this.context.logs.finish(deploymentId);
+  }
+
+  async shutdown(): Promise<void> {
+    for (const timer of this.warmTimers.values()) clearTimeout(timer);
+    await Promise.all([...this.releases.values()].map((release) => release.stop()));
+    this.releases.clear();
+  }
+}

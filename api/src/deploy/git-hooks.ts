@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import picomatch from 'picomatch';
 import type { DeploymentRecord, ProjectRecord } from '../store/records';
-import { now } from '../store/records';
+import { newEnvironment, now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import type { DeploymentService } from './deployment-service';
 import { checkPreviewName } from './preview-names';
@@ -82,22 +82,16 @@ export async function applyPush(
     let env = existing.find((e) => e.name === name);
     if (env && env.kind !== 'branch') continue;
     if (!env) {
-      const created = now();
-      env = {
-        id: crypto.randomUUID(),
+      env = newEnvironment({
         project: project.name,
         name,
         kind: 'branch',
-        status: 'stopped',
         branch: push.branch,
-        autoDeploy: entry.autoDeploy,
-        liveDeploymentId: null,
         resources: entry.resources,
-        createdAt: created,
-        updatedAt: created,
-        lastPushAt: created,
+        autoDeploy: entry.autoDeploy,
+        lastPushAt: now(),
         expiresAt,
-      };
+      });
       await context.environments.insert(env);
     } else {
       env = await context.environments.update(env.id, { lastPushAt: now(), expiresAt });

@@ -6,7 +6,7 @@ import { toStagingConfig } from '../../../common/src/config/model';
 import { validateConfig } from '../../../common/src/validation/validate';
 import { GitRepository } from '../runtime/git-repository';
 import type { ProjectRecord } from '../store/records';
-import { now } from '../store/records';
+import { newEnvironment, now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import { checkPreviewName } from './preview-names';
 
@@ -88,7 +88,6 @@ export async function createProject(
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
     await context.projects.insert(project);
-    const created = now();
     const environments = [
       { name: 'production', kind: 'production' as const, branch: config.production.branch, resources: config.resources },
       ...config.environments
@@ -96,21 +95,9 @@ export async function createProject(
         .map((e) => ({ name: e.name, kind: 'fixed' as const, branch: e.branch ?? null, resources: e.resources })),
     ];
     for (const env of environments) {
-      await context.environments.insert({
-        id: crypto.randomUUID(),
-        project: project.name,
-        name: env.name,
-        kind: env.kind,
-        status: 'stopped',
-        branch: env.branch,
-        autoDeploy: true,
-        liveDeploymentId: null,
-        resources: env.resources,
-        createdAt: created,
-        updatedAt: created,
-        lastPushAt: null,
-        expiresAt: null,
-      });
+      await context.environments.insert(
+        newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources }),
+      );
     }
     return { project, webhookSecret };
   } finally {

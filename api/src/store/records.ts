@@ -54,3 +54,22 @@ export interface DeploymentRecord {
 export function now(): string {
   return new Date().toISOString();
 }
+
+/** A new, never deployed (stopped) environment. */
+export function newEnvironment(
+  fields: Pick<EnvironmentRecord, 'project' | 'name' | 'kind' | 'branch' | 'resources'> &
+    Partial<Pick<EnvironmentRecord, 'autoDeploy' | 'lastPushAt' | 'expiresAt'>>,
+): EnvironmentRecord {
+  const created = now();
+  return {
+    id: crypto.randomUUID(),
+    status: 'stopped',
+    autoDeploy: true,
+    liveDeploymentId: null,
+    createdAt: created,
+    updatedAt: created,
+    lastPushAt: null,
+    expiresAt: null,
+    ...fields,
+  };
+}

@@ -2,7 +2,7 @@ import type { components } from '../../../../common/src/api/schema';
 import { ClientError } from '../../deploy/context';
 import { presentEnvironment } from '../../deploy/presenters';
 import { checkPreviewName } from '../../deploy/preview-names';
-import { now } from '../../store/records';
+import { newEnvironment } from '../../store/records';
 import type { Handler } from '../openapi-routes';
 import { environmentOf, projectOf, type Services } from '../request-context';
 
@@ -21,22 +21,7 @@ export function environmentHandlers(services: Services): Record<string, Handler>
       checkPreviewName(project.name, body.name, '/body/name');
       if (await context.environments.get(project.name, body.name))
         throw new ClientError(409, `Project '${project.name}' already has an environment named '${body.name}'.`, { field: '/body/name' });
-      const created = now();
-      const env = {
-        id: crypto.randomUUID(),
-        project: project.name,
-        name: body.name,
-        kind: 'fixed' as const,
-        status: 'stopped' as const,
-        branch: body.branch ?? null,
-        autoDeploy: true,
-        liveDeploymentId: null,
-        resources: body.resources ?? {},
-        createdAt: created,
-        updatedAt: created,
-        lastPushAt: null,
-        expiresAt: null,
-      };
+      const env = newEnvironment({ project: project.name, name: body.name, kind: 'fixed', branch: body.branch ?? null, resources: body.resources ?? {} });
       await context.environments.insert(env);
       const presented = await presentEnvironment(context, env);
       await context.events.publish('environment.updated', presented);

@@ -4,7 +4,7 @@ import { presentProject } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { ProjectRecord } from '../../store/records';
 import type { Handler } from '../openapi-routes';
-import { principalOf, projectOf, type Services } from '../request-context';
+import { projectOf, type Services } from '../request-context';
 
 function present(project: ProjectRecord): components['schemas']['Project'] {
   const config = stagingConfig(project.config);
@@ -21,7 +21,6 @@ export function projectHandlers(services: Services): Record<string, Handler> {
     },
     listProjects: async () => ({ items: (await services.context.projects.list()).map(present) }),
     createProject: async (request, reply) => {
-      principalOf(request);
       const { project, webhookSecret } = await createProject(services.context, request.body as components['schemas']['ProjectCreate']);
       return reply.code(201).send({ ...present(project), webhook_secret: webhookSecret });
     },

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     ? 'from STAGINGD_TOKEN'
     : `in ${options.dataDir}/admin-token${running.adminTokenGenerated ? ' (generated now)' : ''}`;
   console.log(`stagingd ${running.apiUrl} api`);
-  console.log(`stagingd http://*.${options.baseDomain}:${running.proxyPort} previews`);
+  console.log(
+    `stagingd ${options.tls ? 'https' : 'http'}://*.${options.baseDomain}:${running.proxyPort} previews${options.tls ? ` (trust ${options.dataDir}/tls/ca.crt)` : ''}`,
+  );
   console.log(`stagingd admin token ${redact(running.adminToken)} ${where}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -7,6 +7,8 @@ export interface StagingdOptions {
   proxy: { host: string; port: number };
   baseDomain: string;
   keepWarmMs: number;
+  /** Serve previews over HTTPS with certificates from a local CA in the data directory. */
+  tls: boolean;
 }
 
 const usage = `Usage: stagingd [options]
@@ -15,6 +17,7 @@ const usage = `Usage: stagingd [options]
   --proxy-listen HOST:PORT  the preview proxy (default 127.0.0.1:8788)
   --base-domain DOMAIN   preview hosts are <env>--<project>.DOMAIN (default localhost)
   --keep-warm DURATION   how long a replaced release keeps running for instant rollback (default 10m)
+  --tls                  serve previews over HTTPS, certificates from a local CA (trust DATA-DIR/tls/ca.crt)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
 
 function address(value: string, flag: string): { host: string; port: number } {
@@ -32,10 +35,15 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     proxy: { host: '127.0.0.1', port: 8788 },
     baseDomain: 'localhost',
     keepWarmMs: 10 * 60_000,
+    tls: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--help' || flag === '-h') return 'help';
+    if (flag === '--tls') {
+      options.tls = true;
+      continue;
+    }
     const value = argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value\n\n${usage}`);
     switch (flag) {

@@ -6,6 +6,7 @@ import { EventBus } from './events/event-bus';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
 import type { StagingdOptions } from './options';
+import { LocalCertificateAuthority } from './proxy/local-ca';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
@@ -44,10 +45,12 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     logs,
     routes,
     keepWarmMs: options.keepWarmMs,
-    previewUrl: (project, environment) => `http://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
+    previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
   };
   const deployments = new DeploymentService(context);
+  const authority = options.tls ? await LocalCertificateAuthority.open(path.join(options.dataDir, 'tls')) : undefined;
   const proxy = await PreviewProxy.start({
+    ...(authority ? { tls: { secureContext: (servername: string) => authority.secureContext(servername) } } : {}),
     host: options.proxy.host,
     port: options.proxy.port,
     baseDomain: options.baseDomain,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { helloNodeRepository } from './support/git-fixture';
@@ -196,5 +198,50 @@ describe('stagingd: a live release that crashes or exceeds its memory', () => {
 
   it('stops a release over its memory limit, says so in the log and the status, and restarts it', async () => {
     await crashAndRecover('memory-hog', '/hog', /Memory limit exceeded: \d+ MiB in use, the limit is 256 MiB/);
+  });
+});
+
+describe('stagingd --tls: previews over HTTPS with certificates from its local CA', () => {
+  let stagingd: StagingdProcess;
+
+  before(async () => {
+    const repo = helloNodeRepository();
+    stagingd = await StagingdProcess.start({ tls: true });
+    await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config });
+    const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'develop' });
+    assert.equal((await stagingd.waitForDeployment(queued.body.id)).status, 'live');
+  });
+
+  after(async () => {
+    await stagingd.stop();
+  });
+
+  /** GET over TLS trusting only the CA in the data directory, with the preview host as SNI name. */
+  async function secureGet(host: string): Promise<{ status: number; body: string; subjectAltName: string | undefined }> {
+    const ca = readFileSync(join(stagingd.dataDir, 'tls', 'ca.crt'), 'utf8');
+    return new Promise((resolve, reject) => {
+      const request = httpsRequest({ host: '127.0.0.1', port: stagingd.proxyPort, path: '/', servername: host, headers: { host }, ca }, (response) => {
+        let body = '';
+        // Read while the socket is still attached to the response.
+        const subjectAltName = (response.socket as TLSSocket).getPeerCertificate().subjectaltname;
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body, subjectAltName }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+  }
+
+  it('serves an environment with a certificate for its host that the local CA signed', async () => {
+    const response = await secureGet('staging--hello-node.localhost');
+    assert.equal(response.status, 200);
+    assert.match(response.body, /Hello from staging/);
+    assert.equal(response.subjectAltName, 'DNS:staging--hello-node.localhost');
+    const env = await stagingd.api<{ url: string }>('GET', '/v1/projects/hello-node/environments/staging');
+    assert.equal(env.body.url, `https://staging--hello-node.localhost:${stagingd.proxyPort}`);
+  });
+
+  it('keeps the CA private key readable only by its owner', () => {
+    assert.equal(statSync(join(stagingd.dataDir, 'tls', 'ca.key')).mode & 0o777, 0o600);
   });
 });

@@ -6,6 +6,8 @@
  * in flight finish where they started.
  */
 import * as http from 'node:http';
+import * as https from 'node:https';
+import type * as tls from 'node:tls';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
@@ -33,6 +35,8 @@ export interface PreviewProxyOptions {
   resolve(project: string, environment: string | null): ProxyRoute | undefined;
   /** Optional hook for request logging/metrics; must not throw. */
   onError?(error: Error, context: { project: string; environment: string | null }): void;
+  /** Serve HTTPS: the TLS context for each server name (SNI), e.g. from the local certificate authority. */
+  tls?: { secureContext(servername: string): Promise<tls.SecureContext> };
 }
 
 /** Longest wait for an upstream to connect and answer a WebSocket upgrade. */
@@ -67,7 +71,7 @@ export class PreviewProxy {
   private readonly hosts: PreviewHostParser;
   private readonly httpForwarder: HttpForwarder;
   private readonly webSocketProxy: ProxyServer;
-  private readonly server: http.Server;
+  private readonly server: http.Server | https.Server;
   /** Client and upstream sockets of open WebSockets: the http server stops tracking a socket once it is upgraded. */
   private readonly webSocketSockets = new Set<Duplex>();
   private closing: Promise<void> | undefined;
@@ -86,7 +90,20 @@ export class PreviewProxy {
     this.webSocketProxy.on('error', this.onWebSocketError);
     this.webSocketProxy.on('proxyReqWs', limitHandshake);
     this.webSocketProxy.on('open', this.trackWebSocketSocket);
-    this.server = http.createServer(this.onRequest);
+    // With TLS the certificate for each preview host is chosen (or made) by SNI.
+    const sni = options.tls?.secureContext;
+    this.server = sni
+      ? https.createServer(
+          {
+            SNICallback: (servername, done) =>
+              void sni(servername).then(
+                (context) => done(null, context),
+                (error: Error) => done(error),
+              ),
+          },
+          this.onRequest,
+        )
+      : http.createServer(this.onRequest);
     this.server.on('upgrade', this.onUpgrade);
   }
 

@@ -29,7 +29,7 @@ export class StagingdProcess {
     readonly token: string,
   ) {}
 
-  static async start(options: { dataDir?: string; keepWarm?: string } = {}): Promise<StagingdProcess> {
+  static async start(options: { dataDir?: string; keepWarm?: string; tls?: boolean } = {}): Promise<StagingdProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
     const child = spawn(
       process.execPath,
@@ -43,6 +43,7 @@ export class StagingdProcess {
         '127.0.0.1:0',
         '--keep-warm',
         options.keepWarm ?? '5m',
+        ...(options.tls ? ['--tls'] : []),
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +62,7 @@ export class StagingdProcess {
       });
     });
     const apiUrl = /^stagingd (\S+) api$/.exec(seen[0]!)![1]!;
-    const proxyPort = Number(/:(\d+) previews$/.exec(seen[1]!)![1]);
+    const proxyPort = Number(/:(\d+) previews/.exec(seen[1]!)![1]);
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const stagingd = new StagingdProcess(child, dataDir, apiUrl, proxyPort, token);
     child.stderr.on('data', (chunk: Buffer) => (stagingd.output += chunk.toString()));

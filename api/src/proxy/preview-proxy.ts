@@ -36,7 +36,7 @@ export interface PreviewProxyOptions {
   /** Optional hook for request logging/metrics; must not throw. */
   onError?(error: Error, context: { project: string; environment: string | null }): void;
   /** Serve HTTPS: the TLS context for each server name (SNI), e.g. from the local certificate authority. */
-  tls?: { secureContext(servername: string): Promise<tls.SecureContext> };
+  tls?: { secureContext: (servername: string) => Promise<tls.SecureContext> };
 }
 
 /** Longest wait for an upstream to connect and answer a WebSocket upgrade. */

@@ -9,6 +9,8 @@ export interface StagingdOptions {
   keepWarmMs: number;
   /** Serve previews over HTTPS with certificates from a local CA in the data directory. */
   tls: boolean;
+  /** How often per-branch environments past their expiry are removed. */
+  expiryCheckMs: number;
 }
 
 const usage = `Usage: stagingd [options]
@@ -17,8 +19,15 @@ const usage = `Usage: stagingd [options]
   --proxy-listen HOST:PORT  the preview proxy (default 127.0.0.1:8788)
   --base-domain DOMAIN   preview hosts are <env>--<project>.DOMAIN (default localhost)
   --keep-warm DURATION   how long a replaced release keeps running for instant rollback (default 10m)
+  --expiry-check DURATION  how often expired per-branch environments are removed (default 1m)
   --tls                  serve previews over HTTPS, certificates from a local CA (trust DATA-DIR/tls/ca.crt)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
+
+function duration(value: string, flag: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new Error(`${flag} expects a duration like 30s or 10m, not ${JSON.stringify(value)}`);
+  return ms;
+}
 
 function address(value: string, flag: string): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(value);
@@ -36,6 +45,7 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     baseDomain: 'localhost',
     keepWarmMs: 10 * 60_000,
     tls: false,
+    expiryCheckMs: 60_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -59,12 +69,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
       case '--base-domain':
         options.baseDomain = value.toLowerCase();
         break;
-      case '--keep-warm': {
-        const ms = parseDuration(value);
-        if (ms === undefined) throw new Error(`--keep-warm expects a duration like 30s or 10m, not ${JSON.stringify(value)}`);
-        options.keepWarmMs = ms;
+      case '--keep-warm':
+        options.keepWarmMs = duration(value, flag);
         break;
-      }
+      case '--expiry-check':
+        options.expiryCheckMs = Math.max(100, duration(value, flag));
+        break;
       default:
         throw new Error(`unknown option ${flag}\n\n${usage}`);
     }

@@ -62,7 +62,10 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const sweeper = setInterval(() => void deployments.removeExpired().catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`)), 60_000);
+  const sweeper = setInterval(
+    () => void deployments.removeExpired().catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`)),
+    options.expiryCheckMs,
+  );
   sweeper.unref();
   let closing: Promise<void> | undefined;
   return {

@@ -107,6 +107,29 @@ describe('stagingd: git push webhooks', () => {
   });
 });
 
+describe('stagingd: per-branch environments expire without pushes', () => {
+  it('removes a per-branch environment once its expiry has passed', async () => {
+    const repo = helloNodeRepository();
+    const stagingd = await StagingdProcess.start({ extraArgs: ['--expiry-check', '200ms'] });
+    try {
+      const secret = (
+        await stagingd.api<{ webhook_secret: string }>('POST', '/v1/projects', { repository: repo.dir, config: config.replace('expiry: 3d', 'expiry: 1s') })
+      ).body.webhook_secret;
+      const push = githubPush(secret, { ref: 'refs/heads/feature/login', after: repo.commit('feature/login') });
+      const response = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, {
+        token: null,
+        rawBody: push.body,
+        headers: push.headers,
+      });
+      assert.equal(response.status, 202);
+      await stagingd.waitForEvent('environment.deleted', (e: { name: string }) => e.name === 'preview-feature-login');
+      assert.equal((await stagingd.api('GET', '/v1/projects/hello-node/environments/preview-feature-login')).status, 404);
+    } finally {
+      await stagingd.stop();
+    }
+  });
+});
+
 describe('stagingd: restart, even kill -9 in the middle of a build, loses nothing', () => {
   let stagingd: StagingdProcess;
   let repo: ReturnType<typeof helloNodeRepository>;

@@ -29,7 +29,7 @@ export class StagingdProcess {
     readonly token: string,
   ) {}
 
-  static async start(options: { dataDir?: string; keepWarm?: string; tls?: boolean } = {}): Promise<StagingdProcess> {
+  static async start(options: { dataDir?: string; keepWarm?: string; tls?: boolean; extraArgs?: string[] } = {}): Promise<StagingdProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
     const child = spawn(
       process.execPath,
@@ -44,6 +44,7 @@ export class StagingdProcess {
         '--keep-warm',
         options.keepWarm ?? '5m',
         ...(options.tls ? ['--tls'] : []),
+        ...(options.extraArgs ?? []),
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],

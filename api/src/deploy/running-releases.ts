@@ -33,7 +33,7 @@ export class RunningReleases {
         env: { ...variables, PORT: String(port), RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
         port,
         health: config.run.health,
-        ...(env.resources.memory ? { memoryLimit: env.resources.memory } : {}),
+        limits: env.resources,
       },
       this.context.logs,
       (state, detail) => this.onState(deployment.id, state, detail),

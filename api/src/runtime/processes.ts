@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** Starts a shell command in its own process group, so stopping it stops everything it started. */
-export function startCommand(command: string, options: { cwd: string; env: NodeJS.ProcessEnv }): ChildProcess {
-  return spawn('/bin/sh', ['-c', command], { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+// The shell joins the cgroups before it runs the command, so nothing the command starts escapes them.
+const joinThenRun = 'cmd=$1; shift; for procs in "$@"; do echo $$ > "$procs" || exit 125; done; exec /bin/sh -c "$cmd"';
+
+/** Starts a shell command in its own process group (stopping it stops everything it started), optionally inside cgroups. */
+export function startCommand(command: string, options: { cwd: string; env: NodeJS.ProcessEnv; cgroupProcs?: string[] }): ChildProcess {
+  const args = options.cgroupProcs?.length ? ['-c', joinThenRun, 'sh', command, ...options.cgroupProcs] : ['-c', command];
+  return spawn('/bin/sh', args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function isAlive(pid: number): boolean {

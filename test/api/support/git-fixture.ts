@@ -38,6 +38,15 @@ export function helloNodeRepository(): { dir: string; git: (...args: string[]) =
     original.replace("} else if (path === '/') {", `} else if (path === '${route}') {\n    ${action}\n  } else if (path === '/') {`);
   variant('crash-later', () => writeFileSync(server, onDemand('/crash', "res.end('bye'); process.exit(4);")));
   variant('memory-hog', () => writeFileSync(server, onDemand('/hog', "globalThis.hog = Buffer.alloc(300 * 1024 * 1024, 1); res.end('holding');")));
+  variant('limits-probe', () =>
+    writeFileSync(
+      server,
+      onDemand(
+        '/limits',
+        "const fs = require('node:fs'); const read = (c, f) => { const line = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\\n').find((l) => l.split(':')[1].split(',').includes(c)); return fs.readFileSync('/sys/fs/cgroup/' + c + line.split(':')[2] + '/' + f, 'utf8').trim(); }; res.end(JSON.stringify({ memory: read('memory', 'memory.limit_in_bytes'), cpuQuota: read('cpu', 'cpu.cfs_quota_us'), cpuPeriod: read('cpu', 'cpu.cfs_period_us') }));",
+      ),
+    ),
+  );
   variant('slow-build', () => writeFileSync(join(dir, 'build.js'), `console.log('building slowly');\nsetTimeout(() => {}, 60000);\n`));
   git('checkout', '-q', 'main');
   return { dir, git, commit: (ref: string) => git('rev-parse', ref) };

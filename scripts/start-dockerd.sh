@@ -35,6 +35,9 @@ fail() {
   exit 1
 }
 
+# Running and not a zombie (a process killed while its parent is gone may linger as one).
+is_live() { kill -0 "$1" 2> /dev/null && ! grep -q '^State:.*Z' "/proc/$1/status" 2> /dev/null; }
+
 ping_socket() {
   [ -S "$SOCK" ] || return 1
   if command -v curl > /dev/null 2>&1; then
@@ -48,7 +51,7 @@ running_pid() {
   local pid
   [ -f "$PIDFILE" ] || return 1
   pid="$(cat "$PIDFILE" 2> /dev/null || true)"
-  [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null && grep -q dockerd "/proc/$pid/cmdline" 2> /dev/null || return 1
+  [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null && grep -q dockerd "/proc/$pid/cmdline" 2> /dev/null || return 1  # (a zombie has an empty cmdline)
   echo "$pid"
 }
 
@@ -56,12 +59,10 @@ if [ "${1:-}" = "--stop" ]; then
   if pid="$(running_pid)"; then
     kill -TERM "$pid"
     for _ in $(seq 1 150); do
-      kill -0 "$pid" 2> /dev/null || break
-      # A stopped dockerd whose parent is gone may linger as a zombie: treat that as stopped.
-      grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null && break
+      is_live "$pid" || break
       sleep 0.1
     done
-    kill -0 "$pid" 2> /dev/null && ! grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null && fail "dockerd (pid $pid) did not stop within 15 s"
+    if is_live "$pid"; then fail "dockerd (pid $pid) did not stop within 15 s"; fi
     say "stopped dockerd (pid $pid)"
   else
     say "no dockerd of ours is running"
@@ -80,7 +81,7 @@ fi
 if ! command -v dockerd > /dev/null 2>&1; then
   command -v apt-get > /dev/null 2>&1 || fail "dockerd is not installed and apt-get is not available to install docker.io"
   say "installing docker.io (Debian's dockerd 20.10) ..."
-  export DEBIAN_FRONTEND=noninteractive
+  export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
   apt-get update -qq >&2 || fail "apt-get update failed"
   apt-get install -y -qq --no-install-recommends docker.io >&2 || fail "apt-get install docker.io failed"
   command -v dockerd > /dev/null 2>&1 || fail "docker.io installed but dockerd is not on PATH"
@@ -93,10 +94,30 @@ fi
 
 mkdir -p "$DIR"
 
+# A dockerd that was killed (e.g. at the end of a session) leaves its containerd behind, or a pid file
+# naming a dead or zombie one: the next dockerd would wait for that containerd and time out.
+clean_orphans() {
+  local pidfile="$DIR/exec/containerd/containerd.pid" pid
+  [ -f "$pidfile" ] || return 0
+  pid="$(cat "$pidfile" 2> /dev/null || true)"
+  if [ -n "$pid" ] && is_live "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -q -- "$DIR/exec/containerd/"; then
+    say "stopping the containerd (pid $pid) a killed dockerd left behind"
+    kill -TERM "$pid" 2> /dev/null || true
+    for _ in $(seq 1 50); do
+      is_live "$pid" || break
+      sleep 0.1
+    done
+    if is_live "$pid"; then kill -KILL "$pid" 2> /dev/null || true; fi
+  fi
+  rm -f "$pidfile"
+}
+
 start_daemon() {
   local driver="$1"
   say "starting dockerd (storage driver $driver) on $SOCK; log: $LOG"
   echo "=== $(date -u +%FT%TZ) start-dockerd: storage driver $driver" >> "$LOG"
+  local from
+  from=$(($(wc -l < "$LOG") + 1))
   rm -f "$SOCK"
   setsid dockerd \
     --host "unix://$SOCK" \
@@ -118,16 +139,18 @@ start_daemon() {
       say "dockerd (pid $pid) is up after $((SECONDS - started)) s"
       return 0
     fi
-    if ! kill -0 "$pid" 2> /dev/null || grep -q '^State:.*Z' "/proc/$pid/status" 2> /dev/null; then
+    if ! is_live "$pid"; then
       say "dockerd exited during start-up (storage driver $driver); the end of its log:"
-      tail -n 15 "$LOG" >&2 || true
-      return 1
+      tail -n "+$from" "$LOG" | tail -n 15 >&2 || true
+      # Only a storage driver failure is worth another driver; anything else fails the same way again.
+      if tail -n "+$from" "$LOG" | grep -qiE 'graphdriver|driver not supported|overlay'; then return 1; fi
+      return 2
     fi
     sleep 0.1
   done
   say "dockerd (pid $pid) did not answer /_ping within $TIMEOUT s; stopping it"
   kill -TERM "$pid" 2> /dev/null || true
-  return 1
+  return 2
 }
 
 if pid="$(running_pid)"; then
@@ -144,6 +167,7 @@ if pid="$(running_pid)"; then
   fail "dockerd (pid $pid) is running but does not answer on $SOCK; see $LOG, or stop it with: bash $0 --stop"
 fi
 rm -f "$PIDFILE"
+clean_orphans
 
 started=$SECONDS
 if [ -n "${STAGINGD_DOCKER_STORAGE:-}" ]; then
@@ -151,10 +175,16 @@ if [ -n "${STAGINGD_DOCKER_STORAGE:-}" ]; then
 else
   drivers=(overlay2 vfs)
 fi
+tried=()
 for driver in "${drivers[@]}"; do
-  if start_daemon "$driver"; then
+  tried+=("$driver")
+  status=0
+  start_daemon "$driver" || status=$?
+  if [ "$status" = 0 ]; then
     echo "$SOCK"
     exit 0
   fi
+  [ "$status" = 1 ] || break
+  clean_orphans
 done
-fail "dockerd cannot run on this machine (tried storage drivers: ${drivers[*]}); see $LOG"
+fail "dockerd cannot run on this machine (tried storage drivers: ${tried[*]}); see $LOG"

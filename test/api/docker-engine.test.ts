@@ -24,11 +24,13 @@ const tag = `stagingd-test/app:${run}`;
 describe('Docker Engine client (real dockerd)', () => {
   let engine: DockerEngine | undefined;
   let skip: string | undefined;
+  let required = false;
   const contexts: string[] = [];
   let imageId = '';
 
-  /** The engine, or marks the test skipped with the reason and returns undefined. */
+  /** The engine, or marks the test skipped with the reason and returns undefined (fails instead when Docker is required). */
   function engineOr(t: TestContext): DockerEngine | undefined {
+    if (!engine && required) throw new Error(`STAGINGD_REQUIRE_DOCKER=1 but ${skip ?? 'no Docker Engine'}`);
     if (!engine) t.skip(skip ?? 'no Docker Engine');
     return engine;
   }
@@ -37,7 +39,8 @@ describe('Docker Engine client (real dockerd)', () => {
     const found = await dockerForTests();
     if ('skip' in found) {
       skip = found.skip;
-      console.log(`# docker-engine tests skipped: ${skip}`);
+      required = found.required;
+      console.log(`# docker-engine tests ${required ? 'FAIL (STAGINGD_REQUIRE_DOCKER=1)' : 'skipped'}: ${skip}`);
       return;
     }
     engine = new DockerEngine({ socketPath: found.socketPath });
@@ -234,6 +237,15 @@ describe('Docker Engine client (real dockerd)', () => {
     const logs = docker.containerLogs(id, (line) => up.push(line), follow.signal);
     const deadline = Date.now() + 10_000;
     while (!up.includes('up') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Without a hostPort the engine picks a free one on 127.0.0.1.
+    const picked = publishedPort(await docker.inspect(id), 8080);
+    assert.ok(picked && picked > 0, String(picked));
+    // Aborting a follow of a running container ends it at once.
+    const second = new AbortController();
+    const secondLogs = docker.containerLogs(id, () => undefined, second.signal);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    second.abort();
+    await secondLogs;
     const started = Date.now();
     await docker.stopContainer(id, 1);
     const took = Date.now() - started;

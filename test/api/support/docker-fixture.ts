@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findDockerSocket } from '../../../api/src/runtime/docker/socket';
 
-/** The engine to test against, or why the Docker tests skip (STAGINGD_REQUIRE_DOCKER=1 turns a skip into a failure). */
-export async function dockerForTests(): Promise<{ socketPath: string } | { skip: string }> {
+/**
+ * The engine to test against, or why the Docker tests cannot run: `required` (STAGINGD_REQUIRE_DOCKER=1)
+ * says they must then fail rather than skip.
+ */
+export async function dockerForTests(): Promise<{ socketPath: string } | { skip: string; required: boolean }> {
   const found = await findDockerSocket();
   if ('socketPath' in found) return { socketPath: found.socketPath };
-  if (process.env.STAGINGD_REQUIRE_DOCKER === '1') throw new Error(`STAGINGD_REQUIRE_DOCKER=1 but ${found.reason}`);
-  return { skip: `Docker Engine not reachable: ${found.reason}` };
+  return { skip: `Docker Engine not reachable: ${found.reason}`, required: process.env.STAGINGD_REQUIRE_DOCKER === '1' };
 }
 
 /** A binary and the shared libraries it loads (absolute paths, as `ldd` prints them), with its real path first. */
@@ -30,14 +32,15 @@ export function binaryWithLibraries(binary: string): string[] {
   return [real, ...new Set(libraries)];
 }
 
-/** Puts `source` at `root` + `target` (hard link when it can, else a copy). */
+/** Puts the file `source` points to at `root` + `target` (hard link when it can, else a copy; never a symlink). */
 function place(root: string, source: string, target: string): void {
   const destination = join(root, target);
+  const file = realpathSync(source);
   mkdirSync(dirname(destination), { recursive: true });
   try {
-    linkSync(source, destination);
+    linkSync(file, destination);
   } catch {
-    copyFileSync(source, destination);
+    copyFileSync(file, destination);
   }
 }
 

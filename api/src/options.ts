@@ -11,6 +11,8 @@ export interface StagingdOptions {
   tls: boolean;
   /** How often per-branch environments past their expiry are removed. */
   expiryCheckMs: number;
+  /** Where releases run: local processes, or containers on Docker Engine (its socket from DOCKER_HOST or the usual places). */
+  runner: 'local' | 'docker';
 }
 
 const usage = `Usage: stagingd [options]
@@ -20,6 +22,8 @@ const usage = `Usage: stagingd [options]
   --base-domain DOMAIN   preview hosts are <env>--<project>.DOMAIN (default localhost)
   --keep-warm DURATION   how long a replaced release keeps running for instant rollback (default 10m)
   --expiry-check DURATION  how often expired per-branch environments are removed (default 1m)
+  --runner local|docker  run releases as local processes (default) or as containers built from the
+                         repository's Dockerfile on Docker Engine (socket from DOCKER_HOST)
   --tls                  serve previews over HTTPS, certificates from a local CA (trust DATA-DIR/tls/ca.crt)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
 
@@ -46,6 +50,7 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     keepWarmMs: 10 * 60_000,
     tls: false,
     expiryCheckMs: 60_000,
+    runner: 'local',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -71,6 +76,10 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
         break;
       case '--keep-warm':
         options.keepWarmMs = duration(value, flag);
+        break;
+      case '--runner':
+        if (value !== 'local' && value !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(value)}`);
+        options.runner = value;
         break;
       case '--expiry-check':
         options.expiryCheckMs = Math.max(100, duration(value, flag));

@@ -8,6 +8,11 @@ import { LogStore } from './logs/log-store';
 import type { StagingdOptions } from './options';
 import { LocalCertificateAuthority } from './proxy/local-ca';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
+import type { ReleaseBackend } from './runtime/backend';
+import { DockerBackend } from './runtime/docker/docker-backend';
+import { DockerEngine } from './runtime/docker/docker-engine';
+import { findDockerSocket } from './runtime/docker/socket';
+import { LocalBackend } from './runtime/local-backend';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './security/tokens';
@@ -27,6 +32,13 @@ export interface RunningStagingd {
 
 export const version = '0.1.0';
 
+async function releaseBackend(options: StagingdOptions): Promise<ReleaseBackend> {
+  if (options.runner === 'local') return new LocalBackend();
+  const socket = await findDockerSocket();
+  if (!('socketPath' in socket)) throw new Error(`--runner docker: no Docker Engine answers (${socket.reason})`);
+  return new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion }));
+}
+
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */
 export async function startStagingd(options: StagingdOptions, log: (message: string) => void): Promise<RunningStagingd> {
   const database = await Database.open(options.dataDir);
@@ -34,6 +46,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
   const logs = new LogStore(path.join(options.dataDir, 'logs'));
   const routes = new RouteTable();
+  const backend = await releaseBackend(options);
   let proxyPort = options.proxy.port;
   const context: ServerContext = {
     dataDir: options.dataDir,
@@ -44,6 +57,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     events: new EventBus(database),
     logs,
     routes,
+    backend,
     keepWarmMs: options.keepWarmMs,
     previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
   };

@@ -4,7 +4,8 @@
 const http = require('node:http');
 
 const port = Number(process.env.PORT) || 3000;
-const host = '127.0.0.1';
+// Containers publish the port from every interface (HOST=0.0.0.0); locally, loopback only.
+const host = process.env.HOST || '127.0.0.1';
 const release = process.env.RELEASE || 'dev';
 
 function escapeHtml(text) {

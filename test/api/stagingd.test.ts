@@ -94,7 +94,7 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
 
   for (const [branch, reason] of [
     ['broken-health', /health check \/healthz failed/],
-    ['crashes', /exited \(code 3\) before it was healthy/],
+    ['crashes', /exited with code 3 before it was healthy/],
     ['build-fails', /the build failed \(exit code 1\)/],
   ] as const) {
     it(`marks a deployment of ${branch} failed and keeps the previous release serving`, async () => {

@@ -1,5 +1,6 @@
 import type { EventBus } from '../events/event-bus';
 import type { LogStore } from '../logs/log-store';
+import type { ReleaseBackend } from '../runtime/backend';
 import type { RouteTable } from '../runtime/route-table';
 import type { DeploymentStore } from '../store/deployments';
 import type { EnvironmentStore } from '../store/environments';
@@ -16,6 +17,8 @@ export interface ServerContext {
   events: EventBus;
   logs: LogStore;
   routes: RouteTable;
+  /** Local processes, or containers on Docker Engine. */
+  backend: ReleaseBackend;
   /** How long a superseded release keeps running so a rollback is a proxy switch. */
   keepWarmMs: number;
   /** Builds the preview URL of an environment (null = production). */

@@ -1,15 +1,13 @@
 import { cpSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
-import { isAlive, stopGroup } from '../runtime/processes';
 import type { Release } from '../runtime/release';
 import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectRecord } from '../store/records';
 import { now } from '../store/records';
-import { runBuild } from './build-step';
 import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
 import { releaseVariables, stagingConfig } from './project-config';
-import { RunningReleases } from './running-releases';
+import { imageOf, RunningReleases } from './running-releases';
 
 /**
  * Deploy, roll back, promote: the lifecycle of releases. Deployments of one environment run one at a
@@ -159,19 +157,20 @@ export class DeploymentService {
       await repository.addWorktree(releaseDir, deployment.commit!);
       this.context.logs.append(deployment.id, 'system', `Checked out ${deployment.commit!.slice(0, 12)}`);
       const config = stagingConfig(project.config);
-      if (config.build.command) {
-        const env0 = await releaseVariables(this.context, config, env);
-        const failure = await runBuild(this.context.logs, deployment.id, {
-          directory: path.join(releaseDir, config.build.directory),
-          command: config.build.command,
-          env: env0,
-          timeoutMs: config.build.timeoutMs,
-          started: async (pid) => void (await this.context.deployments.update(deployment.id, { pid })),
-        });
-        if (failure) {
-          await repository.removeWorktree(releaseDir);
-          return { failure };
-        }
+      const failure = await this.context.backend.build({
+        deploymentId: deployment.id,
+        releaseDir,
+        command: config.build.command,
+        directory: config.build.directory,
+        env: await releaseVariables(this.context, config, env),
+        timeoutMs: config.build.timeoutMs,
+        image: imageOf(project, deployment),
+        logs: this.context.logs,
+        started: async (pid) => void (await this.context.deployments.update(deployment.id, { pid })),
+      });
+      if (failure) {
+        await repository.removeWorktree(releaseDir);
+        return { failure };
       }
       return { releaseDir };
     });
@@ -317,7 +316,7 @@ export class DeploymentService {
   async recover(): Promise<void> {
     for (const deployment of await this.context.deployments.withStatus(['queued', 'building', 'starting'])) {
       // Its build or release process outlived the old stagingd: stop it before marking the deployment failed.
-      if (deployment.pid && isAlive(deployment.pid)) await stopGroup(deployment.pid, 2000);
+      await this.context.backend.cleanUp(deployment);
       await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
     }
     for (const env of await this.context.environments.all()) {
@@ -326,7 +325,7 @@ export class DeploymentService {
       const project = await this.context.projects.get(env.project);
       if (!deployment?.releaseDir || !project) continue;
       // The old process group lost its log pipes with the old stagingd: replace it.
-      if (deployment.pid && isAlive(deployment.pid)) await stopGroup(deployment.pid, 2000);
+      await this.context.backend.cleanUp(deployment);
       this.context.logs.reopen(deployment.id);
       this.context.logs.append(deployment.id, 'system', 'stagingd restarted: starting this release again');
       const release = await this.running.start(project, env, deployment, deployment.releaseDir);

@@ -1,8 +1,12 @@
-import { freePort } from '../runtime/processes';
 import { Release, type ReleaseState } from '../runtime/release';
 import type { DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
 import type { ServerContext } from './context';
 import { releaseVariables, stagingConfig } from './project-config';
+
+/** A deployment's image (container backend): a promotion runs the very image of the deployment it promotes. */
+export function imageOf(project: ProjectRecord, deployment: DeploymentRecord): string {
+  return `stagingd/${project.name}:${deployment.sourceDeploymentId ?? deployment.id}`;
+}
 
 /**
  * The releases running now: the live one of each environment and the replaced ones kept warm, so that a
@@ -23,24 +27,23 @@ export class RunningReleases {
 
   async start(project: ProjectRecord, env: EnvironmentRecord, deployment: DeploymentRecord, releaseDir: string): Promise<Release | { failure: string }> {
     const config = stagingConfig(project.config);
-    const port = config.run.port === '$PORT' ? await freePort() : config.run.port;
     const variables = await releaseVariables(this.context, config, env);
-    const release = await Release.start(
-      {
-        deploymentId: deployment.id,
-        directory: releaseDir,
-        command: config.run.command,
-        env: { ...variables, PORT: String(port), RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
-        port,
-        health: config.run.health,
-        limits: env.resources,
-      },
-      this.context.logs,
-      (state, detail) => this.onState(deployment.id, state, detail),
+    const launcher = await this.context.backend.launcher({
+      deploymentId: deployment.id,
+      directory: releaseDir,
+      command: config.run.command,
+      env: { ...variables, RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
+      limits: env.resources,
+      logs: this.context.logs,
+      image: imageOf(project, deployment),
+      port: config.run.port === '$PORT' ? undefined : config.run.port,
+    });
+    const release = await Release.start(deployment.id, launcher, config.run.health, this.context.logs, (state, detail) =>
+      this.onState(deployment.id, state, detail),
     );
     if (!('failure' in release)) {
       this.releases.set(deployment.id, release);
-      await this.context.deployments.update(deployment.id, { port, pid: release.pid ?? null });
+      await this.context.deployments.update(deployment.id, { port: release.port, pid: release.pid ?? null });
     }
     return release;
   }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { LogStore } from '../logs/log-store';
-import { closed, startCommand, stopGroup } from '../runtime/processes';
+import { closed, startCommand, stopGroup } from './processes';
 
 /** Runs the build command in the release directory, its output in the deployment's log; the failure reason or undefined. */
 export async function runBuild(

@@ -1,0 +1,35 @@
+import type { BuildRequest, ReleaseBackend } from '../backend';
+import type { LaunchSpec, Launcher } from '../instance';
+import { ContainerLauncher, deploymentLabel } from './container-launcher';
+import type { DockerEngine } from './docker-engine';
+
+/** Builds the repository's Dockerfile into an image per deployment and runs releases as containers. */
+export class DockerBackend implements ReleaseBackend {
+  readonly name = 'docker' as const;
+
+  constructor(private readonly engine: DockerEngine) {}
+
+  async build(request: BuildRequest): Promise<string | undefined> {
+    request.logs.append(request.deploymentId, 'system', `Building image ${request.image} from the repository's Dockerfile`);
+    try {
+      await this.engine.buildImage(request.releaseDir, request.image, (line) => request.logs.append(request.deploymentId, 'build', line), {
+        labels: { [deploymentLabel]: request.deploymentId },
+        signal: AbortSignal.timeout(request.timeoutMs),
+      });
+    } catch (error) {
+      return `the image build failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    request.logs.append(request.deploymentId, 'system', 'Image built');
+    return undefined;
+  }
+
+  launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher> {
+    return ContainerLauncher.create(this.engine, spec);
+  }
+
+  async cleanUp(deployment: { id: string }): Promise<void> {
+    for (const container of await this.engine.listContainers({ label: `${deploymentLabel}=${deployment.id}`, all: true })) {
+      await this.engine.removeContainer(container.Id, { force: true });
+    }
+  }
+}

@@ -291,3 +291,36 @@ describe("stagingd: resources from staging.yaml become the release's cgroup limi
     }
   });
 });
+
+describe('stagingd: rollback after the previous release went cold', () => {
+  it('restarts the kept build without rebuilding', async () => {
+    const repo = helloNodeRepository();
+    const stagingd = await StagingdProcess.start({ keepWarm: '1s' });
+    try {
+      await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config });
+      const deploy = async (ref: string): Promise<Deployment> => {
+        const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref });
+        return stagingd.waitForDeployment(queued.body.id) as Promise<Deployment>;
+      };
+      const first = await deploy('develop');
+      assert.equal((await deploy('feature/login')).status, 'live');
+      // Wait until the replaced release has been stopped (its log says so), then roll back to it.
+      for await (const frame of readEventStream(
+        `${stagingd.apiUrl}/v1/deployments/${first.id}/logs`,
+        { authorization: `Bearer ${stagingd.token}` },
+        new AbortController().signal,
+      )) {
+        if (frame.data.includes('Release stopped')) break;
+      }
+      const rolledBack = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/rollback', {});
+      assert.equal(rolledBack.status, 200);
+      assert.equal(rolledBack.body.id, first.id);
+      assert.match((await stagingd.preview('staging--hello-node.localhost')).body, new RegExp(repo.commit('develop').slice(0, 12)));
+      const log = (await stagingd.api<string>('GET', `/v1/deployments/${first.id}/logs`)).body;
+      assert.match(log, /Rolling back to this release: restarting its build/);
+      assert.equal(log.match(/Building:/g)?.length, 1, 'built once, not again for the rollback');
+    } finally {
+      await stagingd.stop();
+    }
+  });
+});

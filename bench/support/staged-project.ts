@@ -1,9 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { helloNodeRepository } from '../../test/api/support/git-fixture';
+import { helloNodeConfig, helloNodeRepository } from '../../test/api/support/git-fixture';
 import { StagingdProcess } from '../../test/api/support/stagingd-process';
-
-const exampleConfig = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'hello-node', 'staging.yaml'), 'utf8');
 
 // An app for the log benchmarks: /emit prints a timestamped line, /flood?n= prints n lines as fast as it can.
 const logApp = `const http = require('node:http');
@@ -36,7 +34,7 @@ export async function stagedProject(options: { keepWarm?: string } = {}): Promis
   repo.git('-c', 'user.email=b@example.com', '-c', 'user.name=Bench', 'commit', '-q', '-m', 'log bench app');
   repo.git('checkout', '-q', 'main');
   const stagingd = await StagingdProcess.start(options);
-  const created = await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config: exampleConfig });
+  const created = await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config: helloNodeConfig({ healthTimeout: '20s' }) });
   if (created.status !== 201) throw new Error(`could not create the project: ${JSON.stringify(created.body)}`);
   return {
     stagingd,
@@ -45,7 +43,7 @@ export async function stagedProject(options: { keepWarm?: string } = {}): Promis
       const queued = await stagingd.api<{ id: string }>('POST', `/v1/projects/hello-node/environments/${environment}/deployments`, { ref });
       const done = await stagingd.waitForDeployment(queued.body.id);
       if (done.status !== 'live') throw new Error(`deploying ${ref} ended ${done.status}: ${done.reason ?? ''}`);
-      return { id: done.id, commit: done.commit };
+      return { id: done.id, commit: done.commit ?? '' };
     },
     close: () => stagingd.stop(),
   };

@@ -4,19 +4,18 @@
  * skipped with the reason (STAGINGD_REQUIRE_DOCKER=1, as in CI, fails instead).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { DockerEngine } from '../../api/src/runtime/docker/docker-engine';
 import { deploymentLabel } from '../../api/src/runtime/docker/container-launcher';
 import { dockerForTests, nodeAppContext } from './support/docker-fixture';
-import { helloNodeRepository } from './support/git-fixture';
+import type { Deployment } from './support/api-types';
+import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 
-type Deployment = { id: string; status: string; reason: string | null; commit: string };
-
 const baseImage = 'stagingd-test/node-base:20';
-const config = `${readFileSync(join(__dirname, '..', '..', '..', 'examples', 'hello-node', 'staging.yaml'), 'utf8').replace('timeout: 20s', 'timeout: 10s')}\nresources:\n  memory: 128Mi\n`;
+const config = helloNodeConfig({ healthTimeout: '10s', extra: 'resources:\n  memory: 128Mi\n' });
 const host = 'staging--hello-node.localhost';
 
 describe('stagingd --runner docker', () => {

@@ -5,14 +5,12 @@ import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { helloNodeRepository } from './support/git-fixture';
+import type { Deployment, Environment } from './support/api-types';
+import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { readEventStream } from './support/sse-reader';
 import { StagingdProcess } from './support/stagingd-process';
 
-type Deployment = { id: string; status: string; reason: string | null; commit: string; environment: string };
-type Environment = { name: string; status: string; kind: string; branch: string | null; expires_at: string | null };
-
-const config = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'hello-node', 'staging.yaml'), 'utf8').replace('timeout: 20s', 'timeout: 4s');
+const config = helloNodeConfig();
 
 function githubPush(secret: string, body: object): { body: string; headers: Record<string, string> } {
   const raw = JSON.stringify(body);
@@ -300,7 +298,7 @@ describe('stagingd: rollback after the previous release went cold', () => {
       await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config });
       const deploy = async (ref: string): Promise<Deployment> => {
         const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref });
-        return stagingd.waitForDeployment(queued.body.id) as Promise<Deployment>;
+        return stagingd.waitForDeployment(queued.body.id);
       };
       const first = await deploy('develop');
       assert.equal((await deploy('feature/login')).status, 'live');

@@ -2,16 +2,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { helloNodeRepository } from './support/git-fixture';
+import type { Deployment, Environment, Problem } from './support/api-types';
+import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 
-type Deployment = { id: string; status: string; reason: string | null; commit: string; environment: string; source_deployment_id: string | null };
-type Environment = { name: string; status: string; url: string; last_commit: string | null; live_deployment_id: string | null; kind: string };
-type Problem = { status: number; detail: string; field?: string; diagnostics?: { code: string; line: number; column: number }[] };
-
-const example = readFileSync(join(__dirname, '..', '..', '..', 'examples', 'hello-node', 'staging.yaml'), 'utf8');
-// The example waits 20 s for health; the tests' failing releases should fail faster.
-const config = example.replace('timeout: 20s', 'timeout: 4s');
+const config = helloNodeConfig();
 const staging = 'staging--hello-node.localhost';
 
 describe('stagingd: projects, deployments, rollback and promotion on a real repository', () => {
@@ -71,7 +66,7 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     assert.equal(queued.status, 202);
     assert.equal(queued.body.commit, repo.commit('develop'));
     await stagingd.waitForEvent('environment.updated', (e: Environment) => e.name === 'staging' && e.status === 'building');
-    first = (await stagingd.waitForDeployment(queued.body.id)) as Deployment;
+    first = (await stagingd.waitForDeployment(queued.body.id));
     assert.equal(first.status, 'live');
     const page = await stagingd.preview(staging);
     assert.equal(page.status, 200);
@@ -181,7 +176,7 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
       { token: created.body.token },
     );
     assert.equal(refused.status, 403);
-    assert.match(refused.body.detail, /'deploy' scope/);
+    assert.match(refused.body.detail ?? '', /'deploy' scope/);
   });
 });
 
@@ -240,7 +235,7 @@ describe('stagingd: bad requests are 4xx with the field named, never 5xx, and cr
     it(`answers ${status} to ${what}`, async () => {
       const response = await send();
       assert.equal(response.status, status, JSON.stringify(response.body));
-      assert.match((response.body as Problem).detail, detail);
+      assert.match((response.body as Problem).detail ?? '', detail);
     });
   }
 

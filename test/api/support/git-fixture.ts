@@ -5,6 +5,12 @@ import { join } from 'node:path';
 
 const example = join(__dirname, '..', '..', '..', '..', 'examples', 'hello-node');
 
+/** The example's staging.yaml with a shorter health timeout (failing releases should fail fast), plus `extra` YAML. */
+export function helloNodeConfig(options: { healthTimeout?: string; extra?: string } = {}): string {
+  const text = readFileSync(join(example, 'staging.yaml'), 'utf8').replace('timeout: 20s', `timeout: ${options.healthTimeout ?? '4s'}`);
+  return options.extra ? `${text}\n${options.extra}` : text;
+}
+
 /**
  * A real git repository of the hello-node example with branches that exercise every path:
  * develop (good), feature/login (good, another commit), broken-health (health check answers 404),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { request } from 'undici';
+import type { Deployment } from './api-types';
 import { readEventStream, type SseFrame } from './sse-reader';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
@@ -125,11 +126,8 @@ export class StagingdProcess {
   }
 
   /** Waits until the deployment reaches one of the final statuses and returns it. */
-  waitForDeployment(id: string, statuses: string[] = ['live', 'failed']): Promise<{ id: string; status: string; reason: string | null; commit: string }> {
-    return this.waitForEvent(
-      'deployment.updated',
-      (d: { id: string; status: string; reason: string | null; commit: string }) => d.id === id && statuses.includes(d.status),
-    );
+  waitForDeployment(id: string, statuses: string[] = ['live', 'failed']): Promise<Deployment> {
+    return this.waitForEvent('deployment.updated', (d: Deployment) => d.id === id && statuses.includes(d.status));
   }
 
   forgetEvents(): void {

@@ -1,0 +1,6 @@
+import type { components } from '../../../common/src/api/schema';
+
+/** The API's own types, generated from the OpenAPI document, so tests read responses as clients do. */
+export type Deployment = components['schemas']['Deployment'];
+export type Environment = components['schemas']['Environment'];
+export type Problem = components['schemas']['Problem'];

@@ -91,7 +91,7 @@ describe('stagingd: git push webhooks', () => {
   it('streams state changes as events resumable with Last-Event-ID', async () => {
     const all: string[] = [];
     const auth = { authorization: `Bearer ${stagingd.token}` };
-    for await (const frame of readEventStream(`${stagingd.apiUrl}/v1/events`, auth, new AbortController().signal)) {
+    for await (const frame of readEventStream(`${stagingd.apiUrl}/v1/events`, { ...auth, 'last-event-id': '0' }, new AbortController().signal)) {
       all.push(frame.id!);
       if (all.length === 5) break;
     }

@@ -66,7 +66,7 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     assert.equal(queued.status, 202);
     assert.equal(queued.body.commit, repo.commit('develop'));
     await stagingd.waitForEvent('environment.updated', (e: Environment) => e.name === 'staging' && e.status === 'building');
-    first = (await stagingd.waitForDeployment(queued.body.id));
+    first = await stagingd.waitForDeployment(queued.body.id);
     assert.equal(first.status, 'live');
     const page = await stagingd.preview(staging);
     assert.equal(page.status, 200);

@@ -33,6 +33,11 @@ export class EventBus {
     return published;
   }
 
+  async latestId(): Promise<number> {
+    const row = await this.database.get('SELECT COALESCE(MAX(id), 0) AS id FROM events');
+    return Number(row?.['id'] ?? 0);
+  }
+
   async since(afterId: number, limit = 1000): Promise<StoredEvent[]> {
     const rows = await this.database.all('SELECT id, type, data FROM events WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
     return rows.map((row) => ({ id: Number(row['id']), type: text(row, 'type'), data: JSON.parse(text(row, 'data')) as unknown }));

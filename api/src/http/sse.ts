@@ -36,10 +36,15 @@ export function openEventStream(response: ServerResponse, options: EventStreamOp
  * the newer id, to the same URL. 0 when neither holds a non-negative integer.
  */
 export function lastEventId(headers: IncomingHttpHeaders, query?: unknown): number {
+  return givenEventId(headers, query) ?? 0;
+}
+
+/** The id a client resumes after, or undefined when it gave none (for streams where that means "from now"). */
+export function givenEventId(headers: IncomingHttpHeaders, query?: unknown): number | undefined {
   const fromHeader = parseEventId(headers['last-event-id']);
   if (fromHeader !== undefined) return fromHeader;
   if (typeof query === 'object' && query !== null && 'lastEventId' in query) return parseEventId(query.lastEventId) ?? 0;
-  return 0;
+  return undefined;
 }
 
 function parseEventId(value: unknown): number | undefined {

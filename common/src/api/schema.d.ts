@@ -281,7 +281,7 @@ export interface paths {
     };
     /**
      * Server-sent events for every state change (environment and deployment status), resumable.
-     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`) and JSON data with the resource. Resume with `Last-Event-ID`.
+     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`) and JSON data with the resource. Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
      */
     get: operations['streamEvents'];
     put?: never;

@@ -99,7 +99,11 @@ export class StagingdProcess {
 
   private followEvents(): void {
     void (async () => {
-      for await (const frame of readEventStream(`${this.apiUrl}/v1/events`, { authorization: `Bearer ${this.token}` }, this.feed.signal)) {
+      for await (const frame of readEventStream(
+        `${this.apiUrl}/v1/events`,
+        { authorization: `Bearer ${this.token}`, 'last-event-id': '0' },
+        this.feed.signal,
+      )) {
         this.events.push(frame);
         for (const wake of [...this.waiters]) wake();
       }

@@ -4,7 +4,7 @@ import { ClientError } from '../../deploy/context';
 import { streamLog } from '../../logs/log-stream';
 import type { Handler } from '../openapi-routes';
 import type { Services } from '../request-context';
-import { lastEventId, openEventStream } from '../sse';
+import { givenEventId, lastEventId, openEventStream } from '../sse';
 
 async function* logText(lines: AsyncIterable<{ text: string }>): AsyncGenerator<string> {
   for await (const line of lines) yield `${line.text}\n`;
@@ -40,8 +40,9 @@ export function streamHandlers(services: Services): Record<string, Handler> {
       const stream = hijack(reply);
       // Sends are chained so that a slow client holds back its own stream, in order.
       let sending = Promise.resolve();
+      // A client that gives no Last-Event-ID wants what happens from now on; 0 replays everything.
       await context.events.follow(
-        lastEventId(request.headers, request.query),
+        givenEventId(request.headers, request.query) ?? (await context.events.latestId()),
         (event) => {
           sending = sending.then(() => stream.send({ id: event.id, event: event.type, data: JSON.stringify(event.data) }));
         },

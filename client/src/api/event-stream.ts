@@ -1,0 +1,56 @@
+import { request } from 'undici';
+import { SseParser, type SseFrame } from '../../../common/src/sse/sse-parser';
+
+export type StreamState = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
+
+const backoffMs = [500, 1000, 2000, 5000, 10000, 30000];
+
+/**
+ * Follows a server-sent event stream for as long as the signal allows: a dropped connection is retried
+ * with backoff and resumed with Last-Event-ID, so nothing is lost or repeated; the state says when it
+ * is disconnected, so the UI never shows stale data silently.
+ */
+export async function followEventStream(
+  connect: () => Promise<{ url: string; headers: Record<string, string> }>,
+  onFrame: (frame: SseFrame) => void,
+  onState: (state: StreamState) => void,
+  signal: AbortSignal,
+  options: { lastEventId?: string; endOn?: string } = {},
+): Promise<void> {
+  let lastEventId = options.lastEventId;
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    onState('connecting');
+    try {
+      const { url, headers } = await connect();
+      const response = await request(url, { headers: { ...headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal, bodyTimeout: 0 });
+      if (response.statusCode === 401 || response.statusCode === 403) {
+        await response.body.dump();
+        onState('unauthorized');
+        return;
+      }
+      if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
+      onState('connected');
+      attempt = 0;
+      const parser = new SseParser();
+      for await (const chunk of response.body) {
+        for (const frame of parser.push(chunk as Buffer)) {
+          if (frame.id) lastEventId = frame.id;
+          onFrame(frame);
+          if (options.endOn && frame.event === options.endOn) return;
+        }
+      }
+    } catch {
+      // Dropped or refused: retried below, unless we were asked to stop.
+    }
+    if (signal.aborted) return;
+    onState('disconnected');
+    const delay = backoffMs[Math.min(attempt, backoffMs.length - 1)]!;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

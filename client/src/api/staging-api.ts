@@ -1,0 +1,125 @@
+import createClient from 'openapi-fetch';
+import { fetch as undiciFetch } from 'undici';
+import type { components, paths } from '../../../common/src/api/schema';
+
+export type Project = components['schemas']['Project'];
+export type Environment = components['schemas']['Environment'];
+export type Deployment = components['schemas']['Deployment'];
+export type Problem = components['schemas']['Problem'];
+
+/** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problem?: Problem,
+  ) {
+    super(message);
+  }
+
+  get unauthorized(): boolean {
+    return this.status === 401;
+  }
+
+  get unreachable(): boolean {
+    return this.status === 0;
+  }
+}
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/**
+ * The staging API, typed from the OpenAPI document (openapi-fetch over undici). Every call takes an
+ * AbortSignal, so cancelling in VS Code cancels the request.
+ */
+export class StagingApi {
+  private readonly client;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: () => Promise<string | undefined>,
+  ) {
+    this.client = createClient<paths>({ baseUrl, fetch: (request: Request) => undiciFetch(request as never) as unknown as Promise<Response> });
+    this.client.use({
+      onRequest: async ({ request }) => {
+        const token = await this.token();
+        if (token) request.headers.set('authorization', `Bearer ${token}`);
+        return request;
+      },
+    });
+  }
+
+  private async unwrap<T>(call: Promise<Result<T>>, what: string): Promise<T> {
+    let result: Result<T>;
+    try {
+      result = await call;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      throw new ApiError(0, `The staging API at ${this.baseUrl} does not answer (${what}).`);
+    }
+    if (result.error !== undefined || !result.response.ok) {
+      const problem = result.error as Problem | undefined;
+      throw new ApiError(result.response.status, problem?.detail ?? `${what} failed with HTTP ${result.response.status}.`, problem);
+    }
+    return result.data as T;
+  }
+
+  async health(signal?: AbortSignal): Promise<boolean> {
+    await this.unwrap(this.client.GET('/v1/health', { signal }), 'checking health');
+    return true;
+  }
+
+  async projects(signal?: AbortSignal): Promise<Project[]> {
+    return (await this.unwrap(this.client.GET('/v1/projects', { signal }), 'listing projects')).items;
+  }
+
+  async environments(project: string, signal?: AbortSignal): Promise<Environment[]> {
+    return (await this.unwrap(this.client.GET('/v1/projects/{project}/environments', { params: { path: { project } }, signal }), 'listing environments')).items;
+  }
+
+  async deployments(project: string, environment: string, limit = 20, signal?: AbortSignal): Promise<Deployment[]> {
+    const page = await this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/deployments', {
+        params: { path: { project, environment }, query: { limit } },
+        signal,
+      }),
+      'listing deployments',
+    );
+    return page.items;
+  }
+
+  async deployment(id: string, signal?: AbortSignal): Promise<Deployment> {
+    return this.unwrap(this.client.GET('/v1/deployments/{deployment}', { params: { path: { deployment: id } }, signal }), 'reading a deployment');
+  }
+
+  async deploy(project: string, environment: string, ref: string, signal?: AbortSignal): Promise<Deployment> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/deployments', { params: { path: { project, environment } }, body: { ref }, signal }),
+      `deploying ${ref}`,
+    );
+  }
+
+  async rollback(project: string, environment: string, deploymentId: string | undefined, signal?: AbortSignal): Promise<Deployment> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/rollback', {
+        params: { path: { project, environment } },
+        body: deploymentId ? { deployment_id: deploymentId } : {},
+        signal,
+      }),
+      'rolling back',
+    );
+  }
+
+  async promote(project: string, deploymentId: string, signal?: AbortSignal): Promise<Deployment> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/promote', { params: { path: { project } }, body: { deployment_id: deploymentId }, signal }),
+      'promoting',
+    );
+  }
+
+  /** The URL and headers of a server-sent event stream (logs, events), for the stream readers. */
+  async streamRequest(path: string): Promise<{ url: string; headers: Record<string, string> }> {
+    const token = await this.token();
+    return { url: new URL(path, this.baseUrl).toString(), headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) } };
+  }
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { followEventStream, type StreamState } from './api/event-stream';
+import type { Deployment, Environment } from './api/staging-api';
+import type { Session } from './session';
+
+/** State changes from the API's /v1/events, followed while signed in: the tree and status bar never poll. */
+export class LiveEvents implements vscode.Disposable {
+  private readonly environmentChanged = new vscode.EventEmitter<Environment | { project: string; name: string; deleted: true }>();
+  private readonly deploymentChanged = new vscode.EventEmitter<Deployment>();
+  private readonly stateChanged = new vscode.EventEmitter<StreamState>();
+  readonly onEnvironment = this.environmentChanged.event;
+  readonly onDeployment = this.deploymentChanged.event;
+  readonly onState = this.stateChanged.event;
+  private abort: AbortController | undefined;
+  private streamState: StreamState = 'disconnected';
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly session: Session) {
+    this.subscription = session.onDidChange(() => this.restart());
+    this.restart();
+  }
+
+  get state(): StreamState {
+    return this.streamState;
+  }
+
+  private restart(): void {
+    this.abort?.abort();
+    this.abort = undefined;
+    if (this.session.state !== 'signedIn') return;
+    const abort = new AbortController();
+    this.abort = abort;
+    // Without a Last-Event-ID the stream starts from now: the views load the current state themselves.
+    void followEventStream(
+      () => this.session.api.streamRequest('/v1/events'),
+      (frame) => {
+        const data = JSON.parse(frame.data) as unknown;
+        if (frame.event === 'environment.updated') this.environmentChanged.fire(data as Environment);
+        else if (frame.event === 'environment.deleted') this.environmentChanged.fire({ ...(data as { project: string; name: string }), deleted: true });
+        else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as Deployment);
+      },
+      (state) => {
+        this.streamState = state;
+        this.stateChanged.fire(state);
+        if (state === 'unauthorized') void this.session.check();
+      },
+      abort.signal,
+    );
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    this.subscription.dispose();
+    this.environmentChanged.dispose();
+    this.deploymentChanged.dispose();
+    this.stateChanged.dispose();
+  }
+}

@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import { ApiError, StagingApi } from './api/staging-api';
+
+export type SessionState = 'signedOut' | 'signedIn' | 'unreachable';
+
+/**
+ * Where the staging API is (`staging.apiUrl`) and the token for it, kept in SecretStorage per API URL,
+ * never in settings. The `staging.state` context key drives the welcome views.
+ */
+export class Session implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private current: StagingApi;
+  private stateValue: SessionState = 'signedOut';
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.current = this.createApi();
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration('staging.apiUrl')) return;
+        this.current = this.createApi();
+        void this.check();
+      }),
+      secrets.onDidChange((event) => {
+        if (event.key === this.secretKey()) void this.check();
+      }),
+    );
+  }
+
+  get api(): StagingApi {
+    return this.current;
+  }
+
+  get state(): SessionState {
+    return this.stateValue;
+  }
+
+  apiUrl(): string {
+    return vscode.workspace.getConfiguration('staging').get<string>('apiUrl', 'http://127.0.0.1:8787').replace(/\/+$/, '');
+  }
+
+  private secretKey(): string {
+    return `staging.token:${this.apiUrl()}`;
+  }
+
+  private createApi(): StagingApi {
+    return new StagingApi(this.apiUrl(), () => Promise.resolve(this.secrets.get(this.secretKey())));
+  }
+
+  async signIn(token: string): Promise<void> {
+    const api = new StagingApi(this.apiUrl(), () => Promise.resolve(token));
+    await api.projects();
+    await this.secrets.store(this.secretKey(), token);
+    await this.check();
+  }
+
+  async signOut(): Promise<void> {
+    await this.secrets.delete(this.secretKey());
+    await this.check();
+  }
+
+  /** Asks the API who we are, and publishes the answer as the session state. */
+  async check(): Promise<SessionState> {
+    let state: SessionState;
+    if (!(await this.secrets.get(this.secretKey()))) state = 'signedOut';
+    else {
+      try {
+        await this.current.projects();
+        state = 'signedIn';
+      } catch (error) {
+        state = error instanceof ApiError && error.unauthorized ? 'signedOut' : 'unreachable';
+      }
+    }
+    this.setState(state);
+    return state;
+  }
+
+  setState(state: SessionState): void {
+    if (state === this.stateValue) return;
+    this.stateValue = state;
+    void vscode.commands.executeCommand('setContext', 'staging.state', state);
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,296 @@
+// Runs the extension's integration tests (out/test/vscode/index.js) inside a real VS Code: a fresh
+// code-server (VS Code 1.99.3's workbench and Node extension host) on 127.0.0.1, opened in headless
+// Chromium with the `payload` query that makes the repository root the extension under development.
+// Prints the tests' report and ends with "N passed, N failed"; exits 0 only if N passed > 0 and 0 failed.
+//
+// Usage: node scripts/vscode/run-tests.mjs [--workspace DIR] [--keep] [--verbose] [--timeout SECONDS]
+//   --workspace DIR  folder to copy and open (default examples/hello-node); the tests write into the copy
+//   --keep           keep the run's temporary folder (server, user data, workspace copy) and print it
+//   --verbose        print every extension host console line and the workbench's browser console
+//   --timeout S      give up after S seconds (default 180, or STAGING_VSCODE_TIMEOUT seconds)
+// Needs `npx tsc -b` and `node scripts/build.mjs` first (the extension runs from dist/client.js).
+// Logs of the last run, in .vscode-test/logs/: exthost-console.log (console output of the extension host),
+// server/ (VS Code's server-side logs: exthost1/remoteexthost.log, one file per output channel such as
+// exthost1/staging-dev.staging/Staging Language Server.log), workbench/ (browser-side logs), server.log.
+// STAGING_TRACE_SERVER=messages|verbose sets staging.trace.server and puts the LSP traffic in that channel's log.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format, parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const { values: options } = parseArgs({
+  options: {
+    workspace: { type: 'string', default: join(root, 'examples', 'hello-node') },
+    keep: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    timeout: { type: 'string', default: process.env.STAGING_VSCODE_TIMEOUT ?? '180' },
+  },
+});
+const timeoutMs = Number(options.timeout) * 1000;
+const trace = process.env.STAGING_TRACE_SERVER; // messages | verbose: the LSP traffic, in the logs below
+const testsEntry = join(root, 'out', 'test', 'vscode', 'index.js');
+const hostDir = join(root, '.vscode-test', 'code-server');
+const logDir = join(root, '.vscode-test', 'logs');
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+
+/** The closing line, always printed, so a caller can count this run even when it broke before its tests. */
+function finish(passed, failed, why) {
+  if (why) console.log(`vscode harness: ${why}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = passed > 0 && failed === 0 && !why ? 0 : 1;
+}
+
+for (const [file, hint] of [
+  [testsEntry, 'npx tsc -b'],
+  [join(root, 'dist', 'client.js'), 'node scripts/build.mjs'],
+  [join(root, 'dist', 'server.js'), 'node scripts/build.mjs'],
+]) {
+  if (!existsSync(file)) {
+    finish(0, 1, `${file} is missing: run \`${hint}\` first`);
+    process.exit();
+  }
+}
+
+// A fast no-op once installed; installs code-server, playwright-core and Debian's chromium otherwise.
+execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+const codeServer = join(hostDir, 'node_modules', '.bin', 'code-server');
+// The project's own playwright-core if it ever has one, else the harness's.
+const require = createRequire(existsSync(join(root, 'node_modules', 'playwright-core')) ? join(root, 'package.json') : join(hostDir, 'package.json'));
+const { chromium } = require('playwright-core');
+
+// Everything of this run lives in one temporary folder; short paths (VS Code's IPC sockets go in TMPDIR).
+const run = mkdtempSync(join(tmpdir(), 'staging-vscode-'));
+const userData = join(run, 'user-data');
+const workspace = join(run, 'workspace');
+for (const dir of ['user-data/User', 'extensions', 'xdg', 'tmp']) mkdirSync(join(run, dir), { recursive: true });
+cpSync(options.workspace, workspace, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
+writeFileSync(
+  join(userData, 'User', 'settings.json'),
+  JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.enableExperiments': false,
+    'workbench.tips.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'security.workspace.trust.enabled': false,
+    'staging.trace.server': trace ?? 'off',
+  }),
+);
+rmSync(logDir, { recursive: true, force: true });
+mkdirSync(join(logDir, 'workbench'), { recursive: true });
+
+let server;
+let serverLog;
+let browser;
+let cleanedUp = false;
+let peakKiB = 0;
+const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, treeMemoryKiB(process.pid))), 500);
+
+/** Proportional set size (KiB) of every process below `pid`: code-server, its extension host, the language server, Chromium. */
+function treeMemoryKiB(pid) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const queue = [...(children.get(pid) ?? [])];
+  while (queue.length > 0) {
+    const p = queue.pop();
+    queue.push(...(children.get(p) ?? []));
+    try {
+      total += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // ended, or a kernel thread
+    }
+  }
+  return total;
+}
+
+async function cleanup() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  clearInterval(sampler);
+  await browser?.close().catch(() => {});
+  if (server?.pid) {
+    // code-server runs in its own process group (detached): end it with everything it started.
+    const group = -server.pid;
+    const alive = () => {
+      try {
+        process.kill(group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      process.kill(group, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) process.kill(group, 'SIGKILL');
+  }
+  if (serverLog) await new Promise((resolve) => serverLog.end(resolve));
+  if (existsSync(join(run, 'server.log'))) cpSync(join(run, 'server.log'), join(logDir, 'server.log'));
+  // The extension host's own logs and every output channel, e.g. exthost1/staging-dev.staging/Staging Language Server.log
+  if (existsSync(join(userData, 'logs'))) cpSync(join(userData, 'logs'), join(logDir, 'server'), { recursive: true });
+  if (options.keep) console.log(`kept ${run}`);
+  else rmSync(run, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  finish(0, 1, error instanceof Error ? (error.stack ?? error.message) : String(error));
+} finally {
+  await cleanup();
+}
+
+async function main() {
+  const port = await startServer();
+  const base = `http://127.0.0.1:${port}`;
+  // The payload's paths are URIs on the server the workbench is connected to: vscode-remote://HOST:PORT
+  // with exactly the host:port the browser opened, followed by the absolute path on this machine.
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root)],
+    ['extensionTestsPath', remote(testsEntry)],
+  ];
+  const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  if (options.verbose) console.log(`opening ${url}`);
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const page = await browser.newPage();
+  const exthostLog = [];
+  let summary;
+  let exited;
+  const exit = new Promise((resolve) => (exited = resolve));
+  // The extension host's console (console.log in the extension and in the tests) arrives here.
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    const line = format(...(Array.isArray(args) ? args : [args]));
+    exthostLog.push(`[${type}] ${line}`);
+    const counts = /^(\d+) passed, (\d+) failed$/.exec(line.trim());
+    if (counts) summary = { passed: Number(counts[1]), failed: Number(counts[2]) };
+    else if (testOutput(line) || options.verbose) console.log(options.verbose ? `[exthost ${type}] ${line}` : line);
+    else if (type === 'error') console.log(`[exthost error] ${line}`);
+  });
+  // Called by the workbench once the test module's run() settled, with VS Code's log files.
+  await page.exposeFunction('codeAutomationExit', (code, logs) => exited({ code, logs }));
+  page.on('console', (message) => {
+    if (options.verbose) console.log(`[browser ${message.type()}] ${message.text()}`);
+  });
+  page.on('pageerror', (error) => console.log(`[browser pageerror] ${error.message}`));
+  page.on('requestfailed', (request) => {
+    if (!request.url().startsWith(base)) console.log(`[browser requestfailed] ${request.url()} ${request.failure()?.errorText ?? ''}`);
+  });
+  await page.goto(url);
+
+  let timer;
+  const result = await Promise.race([exit, new Promise((resolve) => (timer = setTimeout(() => resolve({ code: 'timeout' }), timeoutMs)))]);
+  clearTimeout(timer);
+  writeFileSync(join(logDir, 'exthost-console.log'), exthostLog.join('\n') + '\n');
+  for (const log of result.logs ?? []) {
+    const file = join(logDir, 'workbench', log.relativePath);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, log.contents);
+  }
+  const memory = `peak memory ${Math.round(Math.max(peakKiB, treeMemoryKiB(process.pid)) / 1024)} MiB (PSS of code-server, extension host, language server, Chromium)`;
+  console.log(`vscode harness: ${elapsed()}, ${memory}; logs in ${logDir.slice(root.length + 1)}/`);
+  if (result.code === 'timeout') return finish(summary?.passed ?? 0, Math.max(summary?.failed ?? 0, 1), `no result after ${timeoutMs / 1000}s`);
+  if (!summary) return finish(0, 1, `the extension host ended (code ${result.code}) without a "N passed, N failed" line`);
+  if (result.code !== 0 && summary.failed === 0) return finish(summary.passed, 1, `the test module's run() failed (code ${result.code})`);
+  finish(summary.passed, summary.failed);
+}
+
+/** Lines of the runner's spec-style report (test/vscode/runner.ts), as opposed to other console output. */
+function testOutput(line) {
+  return /^(\s*$|  \S|    (\u2714|\d+\)) |\s{5})/.test(line);
+}
+
+async function startServer() {
+  serverLog = createWriteStream(join(run, 'server.log'));
+  const env = {
+    ...process.env,
+    TMPDIR: join(run, 'tmp'),
+    XDG_CONFIG_HOME: join(run, 'xdg'),
+    XDG_DATA_HOME: join(run, 'xdg'),
+    XDG_CACHE_HOME: join(run, 'xdg'),
+    // No marketplace: nothing to reach, nothing to install or update.
+    EXTENSIONS_GALLERY: '{}',
+  };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  server = spawn(
+    codeServer,
+    [
+      '--config',
+      '/dev/null',
+      '--auth',
+      'none',
+      '--bind-addr',
+      '127.0.0.1:0',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      join(run, 'extensions'),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--disable-proxy',
+      '--ignore-last-opened',
+      // The language client's trace goes to its output channel at trace level, below the default level.
+      ...(trace ? ['--log', 'trace'] : []),
+    ],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const port = await new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk) => {
+      if (!serverLog.writableEnded) serverLog.write(chunk);
+      seen += chunk;
+      const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
+      if (match) resolve(Number(match[1]));
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('exit', (code) => reject(new Error(`code-server exited (${code}) before listening:\n${seen}`)));
+    setTimeout(() => reject(new Error(`code-server did not listen within 30s:\n${seen}`)), 30_000).unref();
+  });
+  return port;
+}

@@ -1,0 +1,106 @@
+// The extension in a real VS Code: activation, and the language server's diagnostics and completion as
+// the editor shows them. The workspace is a fresh copy of examples/hello-node (scripts/vscode/run-tests.mjs).
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { header, rangeText } from '../support/text';
+import { suite, suiteTeardown, test } from './runner';
+
+const extensionId = 'staging-dev.staging';
+
+function workspaceFile(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the harness opens a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...segments);
+}
+
+async function writeAndOpen(uri: vscode.Uri, text: string): Promise<vscode.TextEditor> {
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+  return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+}
+
+function stagingDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'staging');
+}
+
+/**
+ * Resolves with the staging diagnostics of `uri` once `accept` takes them: checked now and on every
+ * onDidChangeDiagnostics for that uri, never by polling. Call it before the change that should cause them
+ * only if the current diagnostics cannot already satisfy `accept`.
+ */
+function diagnosticsWhen(uri: vscode.Uri, accept: (diagnostics: vscode.Diagnostic[]) => boolean, timeoutMs = 15_000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const diagnostics = stagingDiagnostics(uri);
+      if (!accept(diagnostics)) return;
+      done();
+      resolve(diagnostics);
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(() => {
+      done();
+      const last = stagingDiagnostics(uri).map((d) => `${String(codeOf(d))}@${rangeText(d.range)} ${d.message}`);
+      reject(new Error(`diagnostics of ${uri.fsPath} never satisfied the test; last: ${JSON.stringify(last)}`));
+    }, timeoutMs);
+    function done(): void {
+      clearTimeout(timer);
+      subscription.dispose();
+    }
+    check();
+  });
+}
+
+function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? code.value : code;
+}
+
+function labelOf(item: vscode.CompletionItem): string {
+  return typeof item.label === 'string' ? item.label : item.label.label;
+}
+
+suite('Staging extension in VS Code', () => {
+  suiteTeardown(async () => {
+    // Every editor the tests open is saved or reverted first, so closing them cannot ask anything.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('activates on its own in a workspace that holds a staging.yaml', () => {
+    const extension = vscode.extensions.getExtension(extensionId);
+    assert.ok(extension, `${extensionId} is loaded from extensionDevelopmentPath`);
+    // The extension host runs the tests only after the startup (workspaceContains) activations settled.
+    assert.equal(extension.isActive, true, 'activated by workspaceContains:**/staging.yaml before the tests ran');
+  });
+
+  test('reports an invalid value at its exact range, then clears it once fixed', async () => {
+    const uri = workspaceFile('invalid', 'staging.yaml');
+    const editor = await writeAndOpen(uri, `${header}isolation:\n  email: captur\n`);
+    assert.equal(editor.document.languageId, 'yaml', 'staging.yaml is associated with YAML');
+
+    const [diagnostic, ...others] = await diagnosticsWhen(uri, (d) => d.length > 0);
+    assert.deepEqual(others, []);
+    assert.ok(diagnostic);
+    assert.equal(codeOf(diagnostic), 'invalid-value');
+    assert.equal(rangeText(diagnostic.range), '6:9-6:15');
+    assert.equal(editor.document.getText(diagnostic.range), 'captur');
+    assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostic.message, /'captur' is not a valid value for 'email'/);
+
+    const cleared = diagnosticsWhen(uri, (d) => d.length === 0);
+    assert.ok(await editor.edit((edit) => edit.replace(diagnostic.range, 'capture')), 'the edit applies');
+    assert.deepEqual(await cleared, []);
+    assert.ok(await editor.document.save(), 'saved, so closing it asks nothing');
+  });
+
+  test('completes the keys of isolation', async () => {
+    const uri = workspaceFile('completion', 'staging.yaml');
+    await writeAndOpen(uri, `${header}isolation:\n  \n`);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(6, 2));
+    const labels = list.items.map(labelOf);
+    assert.ok(labels.includes('email'), `email among ${JSON.stringify(labels)}`);
+    const email = list.items.find((item) => labelOf(item) === 'email');
+    assert.ok(email?.insertText instanceof vscode.SnippetString, 'inserted as a snippet');
+    assert.equal(email.insertText.value, 'email: ${1|capture,block,allow|}');
+  });
+});

@@ -39,7 +39,7 @@ export class StagingApi {
     readonly baseUrl: string,
     private readonly token: () => Promise<string | undefined>,
   ) {
-    this.client = createClient<paths>({ baseUrl, fetch: (request: Request) => undiciFetch(request as never) as unknown as Promise<Response> });
+    this.client = createClient<paths>({ baseUrl, fetch: (request: Request) => undiciFetch(request as never) });
     this.client.use({
       onRequest: async ({ request }) => {
         const token = await this.token();

@@ -1,7 +1,47 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { createConfig } from './commands/create-config';
+import { registerCommand, type CommandContext } from './commands/command-context';
+import { deployBranch, deployCurrentBranch } from './commands/deploy';
+import { openUrl, promote, rollback, showLogs } from './commands/release-commands';
+import { refresh, signIn, signOut } from './commands/session-commands';
 import { startLanguageClient } from './language-client';
+import { LiveEvents } from './live-events';
+import { LogStreams } from './log-streams';
+import { Session } from './session';
+import { DeployStatusBar } from './status-bar';
+import { EnvironmentsTree } from './tree/environments-tree';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  // Disposing the client (on deactivation) stops the server.
-  context.subscriptions.push(await startLanguageClient(context));
+/** What activate() hands back: tests in the extension host reach the parts through it. */
+export interface StagingExtensionApi {
+  session: Session;
+  tree: EnvironmentsTree;
+  activatedInMs: number;
+}
+
+export async function activate(extension: vscode.ExtensionContext): Promise<StagingExtensionApi> {
+  const started = Date.now();
+  // Disposing the client (on deactivation) stops the language server.
+  extension.subscriptions.push(await startLanguageClient(extension));
+  const session = new Session(extension.secrets);
+  const events = new LiveEvents(session);
+  const tree = new EnvironmentsTree(session, events);
+  const logs = new LogStreams(session);
+  extension.subscriptions.push(session, events, tree, logs, new DeployStatusBar(session, events));
+  extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
+  const context: CommandContext = { session, events, tree, logs };
+  const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
+    'staging.signIn': signIn,
+    'staging.signOut': signOut,
+    'staging.refresh': refresh,
+    'staging.deploy': deployBranch,
+    'staging.deployCurrentBranch': deployCurrentBranch,
+    'staging.rollback': rollback,
+    'staging.promote': promote,
+    'staging.showLogs': showLogs,
+    'staging.openUrl': openUrl,
+    'staging.createConfig': () => createConfig(),
+  };
+  for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
+  await session.check();
+  return { session, tree, activatedInMs: Date.now() - started };
 }

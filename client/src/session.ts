@@ -11,7 +11,7 @@ export class Session implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private current: StagingApi;
-  private stateValue: SessionState = 'signedOut';
+  private stateValue: SessionState | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(private readonly secrets: vscode.SecretStorage) {
@@ -33,7 +33,7 @@ export class Session implements vscode.Disposable {
   }
 
   get state(): SessionState {
-    return this.stateValue;
+    return this.stateValue ?? 'signedOut';
   }
 
   apiUrl(): string {

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { ApiError } from '../api/staging-api';
+import type { LiveEvents } from '../live-events';
+import type { LogStreams } from '../log-streams';
+import type { Session } from '../session';
+import type { EnvironmentsTree } from '../tree/environments-tree';
+
+/** What every command reaches. */
+export interface CommandContext {
+  session: Session;
+  events: LiveEvents;
+  tree: EnvironmentsTree;
+  logs: LogStreams;
+}
+
+/** A command never fails silently: errors read like advice, with the action that fixes them. */
+export async function reportError(error: unknown, context: CommandContext): Promise<void> {
+  if (error instanceof Error && error.name === 'AbortError') return;
+  if (error instanceof ApiError && error.unauthorized) {
+    const choice = await vscode.window.showErrorMessage('The staging API refused the token: it is wrong or has expired.', 'Sign In');
+    if (choice === 'Sign In') await vscode.commands.executeCommand('staging.signIn');
+    return;
+  }
+  if (error instanceof ApiError && error.unreachable) {
+    context.session.setState('unreachable');
+    const choice = await vscode.window.showErrorMessage(`${error.message} Is stagingd running? (npm start, or npx stagingd)`, 'Retry');
+    if (choice === 'Retry') await context.session.check();
+    return;
+  }
+  await vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));
+}
+
+/** Registers a command through the error reporter, into the extension's subscriptions. */
+export function registerCommand(
+  extension: vscode.ExtensionContext,
+  context: CommandContext,
+  id: string,
+  run: (context: CommandContext, ...args: unknown[]) => Promise<unknown>,
+): void {
+  extension.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await run(context, ...args);
+      } catch (error) {
+        await reportError(error, context);
+        return undefined;
+      }
+    }),
+  );
+}

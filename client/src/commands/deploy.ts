@@ -1,0 +1,71 @@
+import { simpleGit } from 'simple-git';
+import * as vscode from 'vscode';
+import type { Deployment, Environment } from '../api/staging-api';
+import type { CommandContext } from './command-context';
+import { environmentFrom, projectFolder, refToDeploy } from './pickers';
+
+const steps: Partial<Record<Deployment['status'], string>> = { queued: 'Queued', building: 'Building…', starting: 'Starting and checking health…' };
+
+/** Deploys and follows it to the end through the live events, with progress steps; cancelling only stops watching. */
+export async function deployRef(context: CommandContext, env: Environment, ref: string): Promise<Deployment | undefined> {
+  const finished = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Deploying ${ref} to ${env.name}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const queued = await context.session.api.deploy(env.project, env.name, ref, abort.signal);
+      progress.report({ message: `Queued ${queued.commit?.slice(0, 12) ?? ref}` });
+      return new Promise<Deployment | undefined>((resolve) => {
+        const subscription = context.events.onDeployment((deployment) => {
+          if (deployment.id !== queued.id) return;
+          const step = steps[deployment.status];
+          if (step) progress.report({ message: step });
+          if (deployment.status === 'live' || deployment.status === 'failed') {
+            subscription.dispose();
+            resolve(deployment);
+          }
+        });
+        token.onCancellationRequested(() => {
+          subscription.dispose();
+          void vscode.window.showInformationMessage(`Stopped watching: ${ref} keeps deploying to ${env.name}.`);
+          resolve(undefined);
+        });
+      });
+    },
+  );
+  if (finished) void announce(context, env, finished);
+  return finished;
+}
+
+/** A notification for a deployment that finished, with what to do next. */
+async function announce(context: CommandContext, env: Environment, deployment: Deployment): Promise<void> {
+  if (deployment.status === 'live') {
+    const choice = await vscode.window.showInformationMessage(`${deployment.ref} is live on ${env.name}.`, 'Open', 'Logs');
+    if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(env.url));
+    if (choice === 'Logs') context.logs.show(deployment);
+    return;
+  }
+  const choice = await vscode.window.showErrorMessage(
+    `Deploying ${deployment.ref} to ${env.name} failed: ${deployment.reason ?? 'see the log'}. The previous release keeps serving.`,
+    'Logs',
+    'Roll Back',
+  );
+  if (choice === 'Logs') context.logs.show(deployment);
+  if (choice === 'Roll Back') await vscode.commands.executeCommand('staging.rollback', env);
+}
+
+export async function deployBranch(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
+  const env = await environmentFrom(context, arg);
+  if (!env) return undefined;
+  const ref = await refToDeploy(env.project);
+  return ref ? deployRef(context, env, ref) : undefined;
+}
+
+export async function deployCurrentBranch(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
+  const env = await environmentFrom(context, arg);
+  if (!env) return undefined;
+  const folder = await projectFolder(env.project);
+  if (!folder) throw new Error(`Project ${env.project} is not in this workspace, so there is no current branch.`);
+  const branch = (await simpleGit(folder).branch()).current;
+  return deployRef(context, env, branch);
+}

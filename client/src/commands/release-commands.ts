@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import type { Deployment, Environment } from '../api/staging-api';
+import { DeploymentNode } from '../tree/nodes';
+import type { CommandContext } from './command-context';
+import { deploymentFrom, environmentFrom } from './pickers';
+
+export async function rollback(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
+  const env = await environmentFrom(context, arg, { includeProduction: true });
+  if (!env) return undefined;
+  const target = await deploymentFrom(context, arg, env, (d) => d.status === 'superseded' || d.status === 'rolled_back', `Roll ${env.name} back to…`);
+  if (!target) return undefined;
+  const live = await context.session.api.rollback(env.project, env.name, target.id);
+  void vscode.window.showInformationMessage(`${env.name} serves ${live.ref} (${live.commit?.slice(0, 12) ?? '?'}) again.`);
+  return live;
+}
+
+export async function promote(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
+  const env = await environmentFrom(context, arg);
+  if (!env) return undefined;
+  const source =
+    arg instanceof DeploymentNode ? arg.deployment : env.live_deployment_id ? await context.session.api.deployment(env.live_deployment_id) : undefined;
+  if (!source) throw new Error(`${env.name} has nothing live to promote.`);
+  const confirm = await vscode.window.showWarningMessage(
+    `Promote ${source.ref} (commit ${source.commit?.slice(0, 12) ?? '?'}) from ${env.name} to production?`,
+    { modal: true, detail: 'Production will run the exact build that runs on staging now.' },
+    'Promote',
+  );
+  if (confirm !== 'Promote') return undefined;
+  const deployment = await context.session.api.promote(env.project, source.id);
+  void vscode.window.showInformationMessage(`Promoting ${source.commit?.slice(0, 12) ?? source.ref} to production.`);
+  return deployment;
+}
+
+export async function showLogs(context: CommandContext, arg?: unknown): Promise<void> {
+  if (arg instanceof DeploymentNode) {
+    context.logs.show(arg.deployment);
+    return;
+  }
+  const env = await environmentFrom(context, arg, { includeProduction: true });
+  if (!env) return;
+  const deployment = await deploymentFrom(context, undefined, env, () => true, `Logs of a deployment of ${env.name}`);
+  if (deployment) context.logs.show(deployment);
+}
+
+export async function openUrl(context: CommandContext, arg?: unknown): Promise<Environment | undefined> {
+  const env = await environmentFrom(context, arg, { includeProduction: true });
+  if (env) await vscode.env.openExternal(vscode.Uri.parse(env.url));
+  return env;
+}

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import type { Environment } from '../api/staging-api';
+import type { LiveEvents } from '../live-events';
+import type { Session } from '../session';
+import { workspaceProjects } from '../workspace-projects';
+import { DeploymentNode, EnvironmentNode, MessageNode, ProjectNode, type StagingNode } from './nodes';
+
+/**
+ * Projects -> environments -> deployments, read from the API and kept current by /v1/events (no polling).
+ * When the event stream is down the tree says so instead of showing stale data.
+ */
+export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<StagingNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** The environments last shown, for the status bar and the commands' pickers. */
+  environments = new Map<string, Environment>();
+
+  constructor(
+    private readonly session: Session,
+    private readonly events: LiveEvents,
+  ) {
+    this.disposables.push(
+      session.onDidChange(() => this.refresh()),
+      events.onEnvironment(() => this.refresh()),
+      events.onDeployment(() => this.refresh()),
+      events.onState((state) => {
+        if (state === 'connected' || state === 'disconnected') this.refresh();
+      }),
+    );
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: StagingNode): vscode.TreeItem {
+    return node.treeItem();
+  }
+
+  async getChildren(node?: StagingNode): Promise<StagingNode[]> {
+    if (this.session.state !== 'signedIn') return [];
+    const api = this.session.api;
+    if (!node) {
+      const [projects, local] = await Promise.all([api.projects(), workspaceProjects()]);
+      const names = new Set(local.map((p) => p.name));
+      const nodes: StagingNode[] = projects.filter((p) => names.size === 0 || names.has(p.name)).map((p) => new ProjectNode(p.name, names.has(p.name)));
+      if (this.events.state === 'disconnected') nodes.unshift(new MessageNode('Disconnected from the staging API: reconnecting…', 'debug-disconnect'));
+      for (const name of names)
+        if (!projects.some((p) => p.name === name)) nodes.push(new MessageNode(`${name}: not registered with the staging API`, 'warning'));
+      return nodes;
+    }
+    if (node instanceof ProjectNode) {
+      const environments = await api.environments(node.name);
+      for (const env of environments) this.environments.set(`${env.project}/${env.name}`, env);
+      return Promise.all(
+        environments.map(async (env) => {
+          const last = env.live_deployment_id ? await api.deployment(env.live_deployment_id) : undefined;
+          return new EnvironmentNode(env, last);
+        }),
+      );
+    }
+    if (node instanceof EnvironmentNode) {
+      const deployments = await api.deployments(node.environment.project, node.environment.name, 20);
+      return deployments.length > 0 ? deployments.map((d) => new DeploymentNode(node.environment, d)) : [new MessageNode('No deployments yet')];
+    }
+    return [];
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,102 @@
+import * as vscode from 'vscode';
+import type { Deployment, Environment } from '../api/staging-api';
+
+/** A node of the Staging tree renders itself; ids come from API resource ids so VS Code keeps state across refreshes. */
+export abstract class StagingNode {
+  abstract treeItem(): vscode.TreeItem;
+}
+
+const statusIcons: Record<Environment['status'], vscode.ThemeIcon> = {
+  active: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  building: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.yellow')),
+  error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  stopped: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+export class ProjectNode extends StagingNode {
+  constructor(
+    readonly name: string,
+    readonly inWorkspace: boolean,
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `project:${this.name}`;
+    item.iconPath = new vscode.ThemeIcon('project');
+    item.contextValue = 'project';
+    if (!this.inWorkspace) item.description = 'not in this workspace';
+    return item;
+  }
+}
+
+export class EnvironmentNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly lastDeployment: Deployment | undefined,
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const env = this.environment;
+    const item = new vscode.TreeItem(env.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `environment:${env.project}/${env.name}`;
+    item.iconPath = statusIcons[env.status];
+    item.description = [env.branch, env.status === 'active' ? env.url.replace(/^https?:\/\//, '') : env.status].filter(Boolean).join(' · ');
+    const last = this.lastDeployment;
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${env.name}** (${env.kind}) — ${env.status}`,
+        `[${env.url}](${env.url})`,
+        env.branch ? `Branch \`${env.branch}\`` : '',
+        last
+          ? `Last deployment: \`${last.ref}\` (${last.commit?.slice(0, 12) ?? '?'}) ${last.status} by ${last.deployed_by}, ${last.created_at}`
+          : 'Never deployed',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+    item.contextValue = env.kind === 'production' ? 'environment.production' : 'environment';
+    return item;
+  }
+}
+
+export class DeploymentNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly deployment: Deployment,
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const d = this.deployment;
+    const item = new vscode.TreeItem(`${d.ref} ${d.commit?.slice(0, 7) ?? ''}`.trim(), vscode.TreeItemCollapsibleState.None);
+    item.id = `deployment:${d.id}`;
+    item.description = `${d.status} · ${d.deployed_by} · ${new Date(d.created_at).toLocaleString()}`;
+    item.tooltip = d.reason ? `${d.status}: ${d.reason}` : d.status;
+    item.iconPath = new vscode.ThemeIcon(
+      d.status === 'live' ? 'rocket' : d.status === 'failed' ? 'error' : ['queued', 'building', 'starting'].includes(d.status) ? 'sync~spin' : 'history',
+    );
+    item.contextValue = d.status === 'live' ? 'deployment.live' : ['superseded', 'rolled_back'].includes(d.status) ? 'deployment.previous' : 'deployment';
+    item.command = { command: 'staging.showLogs', title: 'Show Logs', arguments: [this] };
+    return item;
+  }
+}
+
+export class MessageNode extends StagingNode {
+  constructor(
+    private readonly message: string,
+    private readonly icon = 'info',
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
+    item.iconPath = new vscode.ThemeIcon(this.icon);
+    return item;
+  }
+}

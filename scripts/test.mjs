@@ -1,11 +1,12 @@
 // Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
-// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property, api)
+// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property, api, vscode)
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const allLayers = ['unit', 'lsp', 'property', 'api'];
+const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode'];
 const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
 
 function testFiles(layer) {
@@ -19,7 +20,31 @@ function testFiles(layer) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+// The vscode layer: the extension's tests in a real VS Code (code-server + headless Chromium), run by
+// scripts/vscode/run-tests.mjs, which installs what it needs on first use and ends with its own counts.
+async function vscodeLayer() {
+  console.log('\n# vscode (real VS Code extension host)');
+  const child = spawn(process.execPath, ['scripts/vscode/run-tests.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    output = (output + chunk).slice(-1000);
+  });
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  const counts = /^(\d+) passed, (\d+) failed\s*$/m.exec(output.trimEnd().split('\n').pop() ?? '');
+  const layerPassed = counts ? Number(counts[1]) : 0;
+  const layerFailed = counts ? Number(counts[2]) : 0;
+  return { passed: layerPassed, failed: code !== 0 && layerFailed === 0 ? 1 : layerFailed };
+}
+
 for (const layer of layers) {
+  if (layer === 'vscode') {
+    if (!existsSync(join('out', 'test', 'vscode', 'index.js'))) continue;
+    const counts = await vscodeLayer();
+    passed += counts.passed;
+    failed += counts.failed;
+    continue;
+  }
   const files = testFiles(layer);
   if (files.length === 0) continue;
   console.log(`\n# ${layer} (${files.length} file${files.length === 1 ? '' : 's'})`);

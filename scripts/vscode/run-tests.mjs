@@ -18,7 +18,7 @@ import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,7 +34,7 @@ const timeoutMs = Number(options.timeout) * 1000;
 const trace = process.env.STAGING_TRACE_SERVER; // messages | verbose: the LSP traffic, in the logs below
 const testsEntry = join(root, 'out', 'test', 'vscode', 'index.js');
 const hostDir = join(root, '.vscode-test', 'code-server');
-const logDir = join(root, '.vscode-test', 'logs');
+const lastLogs = join(root, '.vscode-test', 'logs');
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 
@@ -57,17 +57,34 @@ for (const [file, hint] of [
 }
 
 // A fast no-op once installed; installs code-server, playwright-core and Debian's chromium otherwise.
-execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+try {
+  execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+} catch {
+  finish(0, 1, 'installing code-server failed (see above)');
+  process.exit();
+}
 const codeServer = join(hostDir, 'node_modules', '.bin', 'code-server');
 // The project's own playwright-core if it ever has one, else the harness's.
 const require = createRequire(existsSync(join(root, 'node_modules', 'playwright-core')) ? join(root, 'package.json') : join(hostDir, 'package.json'));
 const { chromium } = require('playwright-core');
 
 // Everything of this run lives in one temporary folder; short paths (VS Code's IPC sockets go in TMPDIR).
+// Folders that runs killed outright (SIGKILL) left behind are removed first: their `pid` is no longer running.
+for (const entry of readdirSync(tmpdir())) {
+  const pidFile = join(tmpdir(), entry, 'pid');
+  if (!entry.startsWith('staging-vscode-') || !existsSync(pidFile)) continue;
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
+  } catch {
+    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
+  }
+}
 const run = mkdtempSync(join(tmpdir(), 'staging-vscode-'));
+writeFileSync(join(run, 'pid'), String(process.pid));
 const userData = join(run, 'user-data');
 const workspace = join(run, 'workspace');
-for (const dir of ['user-data/User', 'extensions', 'xdg', 'tmp']) mkdirSync(join(run, dir), { recursive: true });
+const logDir = join(run, 'logs'); // copied to .vscode-test/logs/ at the end
+for (const dir of ['user-data/User', 'extensions', 'xdg', 'tmp', 'browser']) mkdirSync(join(run, dir), { recursive: true });
 cpSync(options.workspace, workspace, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
 writeFileSync(
   join(userData, 'User', 'settings.json'),
@@ -84,7 +101,6 @@ writeFileSync(
     'staging.trace.server': trace ?? 'off',
   }),
 );
-rmSync(logDir, { recursive: true, force: true });
 mkdirSync(join(logDir, 'workbench'), { recursive: true });
 
 let server;
@@ -94,7 +110,7 @@ let cleanedUp = false;
 let peakKiB = 0;
 const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, treeMemoryKiB(process.pid))), 500);
 
-/** Proportional set size (KiB) of every process below `pid`: code-server, its extension host, the language server, Chromium. */
+/** Proportional set size (KiB) of `pid` and every process below it: code-server, its extension host, the language server, Chromium. */
 function treeMemoryKiB(pid) {
   const children = new Map();
   for (const entry of readdirSync('/proc')) {
@@ -109,7 +125,7 @@ function treeMemoryKiB(pid) {
     }
   }
   let total = 0;
-  const queue = [...(children.get(pid) ?? [])];
+  const queue = [pid];
   while (queue.length > 0) {
     const p = queue.pop();
     queue.push(...(children.get(p) ?? []));
@@ -128,7 +144,8 @@ async function cleanup() {
   clearInterval(sampler);
   await browser?.close().catch(() => {});
   if (server?.pid) {
-    // code-server runs in its own process group (detached): end it with everything it started.
+    // code-server runs in its own process group under a watchdog shell (startServer): closing the
+    // watchdog's stdin makes it end the group; SIGKILL if anything is still there after 10 s.
     const group = -server.pid;
     const alive = () => {
       try {
@@ -138,34 +155,23 @@ async function cleanup() {
         return false;
       }
     };
-    try {
-      process.kill(group, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    server.stdin.end();
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
     if (alive()) process.kill(group, 'SIGKILL');
   }
   if (serverLog) await new Promise((resolve) => serverLog.end(resolve));
-  if (existsSync(join(run, 'server.log'))) cpSync(join(run, 'server.log'), join(logDir, 'server.log'));
-  // The extension host's own logs and every output channel, e.g. exthost1/staging-dev.staging/Staging Language Server.log
-  if (existsSync(join(userData, 'logs'))) cpSync(join(userData, 'logs'), join(logDir, 'server'), { recursive: true });
-  if (options.keep) console.log(`kept ${run}`);
-  else rmSync(run, { recursive: true, force: true });
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    void cleanup().then(() => process.exit(130));
-  });
-}
-
-try {
-  await main();
-} catch (error) {
-  finish(0, 1, error instanceof Error ? (error.stack ?? error.message) : String(error));
-} finally {
-  await cleanup();
+  try {
+    // The extension host's own logs and every output channel, e.g. exthost1/staging-dev.staging/Staging Language Server.log
+    if (existsSync(join(userData, 'logs'))) cpSync(join(userData, 'logs'), join(logDir, 'server'), { recursive: true });
+    rmSync(lastLogs, { recursive: true, force: true });
+    cpSync(logDir, lastLogs, { recursive: true });
+  } catch (error) {
+    console.log(`vscode harness: could not keep the logs in ${lastLogs}: ${error}`);
+  }
+  if (options.keep) {
+    rmSync(join(run, 'pid'));
+    console.log(`kept ${run}`);
+  } else rmSync(run, { recursive: true, force: true });
 }
 
 async function main() {
@@ -173,7 +179,7 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   // The payload's paths are URIs on the server the workbench is connected to: vscode-remote://HOST:PORT
   // with exactly the host:port the browser opened, followed by the absolute path on this machine.
-  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${pathToFileURL(path).pathname}`;
   const payload = [
     ['extensionDevelopmentPath', remote(root)],
     ['extensionTestsPath', remote(testsEntry)],
@@ -181,9 +187,16 @@ async function main() {
   const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   if (options.verbose) console.log(`opening ${url}`);
 
+  process.env.TMPDIR = join(run, 'browser');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
+    // cleanup() closes it; Playwright's own signal handlers would end this process before cleanup ran.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    // Playwright's profile and artifacts folders (os.tmpdir()) and Chromium's own files, inside the run's folder.
+    env: { ...process.env, TMPDIR: join(run, 'browser'), XDG_CONFIG_HOME: join(run, 'browser'), XDG_CACHE_HOME: join(run, 'browser') },
     args: [
       '--headless',
       '--no-sandbox',
@@ -201,14 +214,15 @@ async function main() {
   let summary;
   let exited;
   const exit = new Promise((resolve) => (exited = resolve));
-  // The extension host's console (console.log in the extension and in the tests) arrives here.
+  // The workbench's log, which carries the extension host's console (console.log in the extension and in
+  // the tests, as info; console.warn/error as warn/error), arrives here.
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     const line = format(...(Array.isArray(args) ? args : [args]));
     exthostLog.push(`[${type}] ${line}`);
     const counts = /^(\d+) passed, (\d+) failed$/.exec(line.trim());
     if (counts) summary = { passed: Number(counts[1]), failed: Number(counts[2]) };
-    else if (testOutput(line) || options.verbose) console.log(options.verbose ? `[exthost ${type}] ${line}` : line);
-    else if (type === 'error') console.log(`[exthost error] ${line}`);
+    else if (options.verbose) console.log(`[vscode ${type}] ${line}`);
+    else if (!workbenchNoise.test(line)) console.log(type === 'info' ? line : `[vscode ${type}] ${line}`);
   });
   // Called by the workbench once the test module's run() settled, with VS Code's log files.
   await page.exposeFunction('codeAutomationExit', (code, logs) => exited({ code, logs }));
@@ -230,21 +244,20 @@ async function main() {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, log.contents);
   }
-  const memory = `peak memory ${Math.round(Math.max(peakKiB, treeMemoryKiB(process.pid)) / 1024)} MiB (PSS of code-server, extension host, language server, Chromium)`;
-  console.log(`vscode harness: ${elapsed()}, ${memory}; logs in ${logDir.slice(root.length + 1)}/`);
+  const memory = `peak memory ${Math.round(Math.max(peakKiB, treeMemoryKiB(process.pid)) / 1024)} MiB (PSS of this harness, code-server, extension host, language server, Chromium)`;
+  console.log(`vscode harness: ${elapsed()}, ${memory}; logs in ${lastLogs.slice(root.length + 1)}/`);
   if (result.code === 'timeout') return finish(summary?.passed ?? 0, Math.max(summary?.failed ?? 0, 1), `no result after ${timeoutMs / 1000}s`);
   if (!summary) return finish(0, 1, `the extension host ended (code ${result.code}) without a "N passed, N failed" line`);
   if (result.code !== 0 && summary.failed === 0) return finish(summary.passed, 1, `the test module's run() failed (code ${result.code})`);
   finish(summary.passed, summary.failed);
 }
 
-/** Lines of the runner's spec-style report (test/vscode/runner.ts), as opposed to other console output. */
-function testOutput(line) {
-  return /^(\s*$|  \S|    (\u2714|\d+\)) |\s{5})/.test(line);
-}
+/** The workbench's own start-up chatter, left out of the output (not of .vscode-test/logs/exthost-console.log). */
+const workbenchNoise =
+  /^(Resolving connection token|Resolved connection token|Creating a socket|ChatSessionStore:|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\] registered)/;
 
 async function startServer() {
-  serverLog = createWriteStream(join(run, 'server.log'));
+  serverLog = createWriteStream(join(logDir, 'server.log'));
   const env = {
     ...process.env,
     TMPDIR: join(run, 'tmp'),
@@ -255,9 +268,25 @@ async function startServer() {
     EXTENSIONS_GALLERY: '{}',
   };
   delete env.VSCODE_IPC_HOOK_CLI;
+  // The watchdog: bash leads a new process group (detached), starts code-server in it and waits for its
+  // stdin to close, which happens when this process ends it in cleanup() or dies in any way, even by
+  // SIGKILL; then it ends the whole group (code-server, extension host, language server): SIGTERM first,
+  // SIGKILL for whatever is left after 5 s, itself included.
+  const watchdog = [
+    '"$@" & cs=$!',
+    'trap "" TERM', // after starting code-server, which must not inherit an ignored SIGTERM
+    'read -r _',
+    'kill -TERM 0',
+    'for i in $(seq 50); do kill -0 $cs 2>/dev/null || break; sleep 0.1; done',
+    'kill -KILL 0',
+  ].join('; ');
   server = spawn(
-    codeServer,
+    'bash',
     [
+      '-c',
+      watchdog,
+      'code-server-watchdog',
+      codeServer,
       '--config',
       '/dev/null',
       '--auth',
@@ -277,7 +306,7 @@ async function startServer() {
       // The language client's trace goes to its output channel at trace level, below the default level.
       ...(trace ? ['--log', 'trace'] : []),
     ],
-    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const port = await new Promise((resolve, reject) => {
     let seen = '';
@@ -293,4 +322,23 @@ async function startServer() {
     setTimeout(() => reject(new Error(`code-server did not listen within 30s:\n${seen}`)), 30_000).unref();
   });
   return port;
+}
+
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+]) {
+  process.on(signal, () => {
+    finish(0, 1, `interrupted by ${signal}`);
+    void cleanup().then(() => process.exit(128 + number));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  finish(0, 1, error instanceof Error ? (error.stack ?? error.message) : String(error));
+} finally {
+  await cleanup();
 }

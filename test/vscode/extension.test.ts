@@ -1,9 +1,9 @@
+/// <reference types="mocha" />
 // The extension in a real VS Code: activation, and the language server's diagnostics and completion as
 // the editor shows them. The workspace is a fresh copy of examples/hello-node (scripts/vscode/run-tests.mjs).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { header, rangeText } from '../support/text';
-import { suite, suiteTeardown, test } from './runner';
 
 const extensionId = 'staging-dev.staging';
 

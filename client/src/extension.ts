@@ -15,6 +15,7 @@ import { EnvironmentsTree } from './tree/environments-tree';
 export interface StagingExtensionApi {
   session: Session;
   tree: EnvironmentsTree;
+  statusBar: DeployStatusBar;
   activatedInMs: number;
 }
 
@@ -26,7 +27,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   const events = new LiveEvents(session);
   const tree = new EnvironmentsTree(session, events);
   const logs = new LogStreams(session);
-  extension.subscriptions.push(session, events, tree, logs, new DeployStatusBar(session, events));
+  const statusBar = new DeployStatusBar(session, events);
+  extension.subscriptions.push(session, events, tree, logs, statusBar);
   extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
   const context: CommandContext = { session, events, tree, logs };
   const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
@@ -43,5 +45,5 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   await session.check();
-  return { session, tree, activatedInMs: Date.now() - started };
+  return { session, tree, statusBar, activatedInMs: Date.now() - started };
 }

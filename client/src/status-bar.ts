@@ -17,6 +17,10 @@ const looks: Record<Environment['status'], { icon: string; background?: vscode.T
 export class DeployStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('staging.deployStatus', vscode.StatusBarAlignment.Left, 50);
   private readonly disposables: vscode.Disposable[] = [this.item];
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  /** Fires with the text shown, or undefined when hidden (tests and other views follow it). */
+  readonly onDidChange = this.changed.event;
+  private shownText: string | undefined;
 
   constructor(
     private readonly session: Session,
@@ -30,6 +34,7 @@ export class DeployStatusBar implements vscode.Disposable {
       headWatcher.onDidCreate(() => void this.update()),
       session.onDidChange(() => void this.update()),
       events.onEnvironment(() => void this.update()),
+      this.changed,
     );
     void this.update();
   }
@@ -38,6 +43,7 @@ export class DeployStatusBar implements vscode.Disposable {
     const shown = this.session.state === 'signedIn' ? await this.environmentForBranch().catch(() => undefined) : undefined;
     if (!shown) {
       this.item.hide();
+      this.show(undefined);
       return;
     }
     const look = looks[shown.status];
@@ -46,6 +52,17 @@ export class DeployStatusBar implements vscode.Disposable {
     this.item.backgroundColor = look.background;
     this.item.command = { command: 'staging.openUrl', title: 'Open Staging URL', arguments: [shown] };
     this.item.show();
+    this.show(this.item.text);
+  }
+
+  get text(): string | undefined {
+    return this.shownText;
+  }
+
+  private show(text: string | undefined): void {
+    if (text === this.shownText) return;
+    this.shownText = text;
+    this.changed.fire(text);
   }
 
   private async environmentForBranch(): Promise<Environment | undefined> {

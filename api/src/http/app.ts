@@ -15,6 +15,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
+    // Event and log streams never end by themselves: closing the server ends them (clients resume).
+    forceCloseConnections: true,
   });
   app.decorateRequest('principal', null);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {

@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import { fetch as undiciFetch } from 'undici';
+import { Request as UndiciRequest, fetch as undiciFetch } from 'undici';
 import type { components, paths } from '../../../common/src/api/schema';
 
 export type Project = components['schemas']['Project'];
@@ -39,7 +39,12 @@ export class StagingApi {
     readonly baseUrl: string,
     private readonly token: () => Promise<string | undefined>,
   ) {
-    this.client = createClient<paths>({ baseUrl, fetch: (request: Request) => undiciFetch(request as never) });
+    // openapi-fetch must build undici's own Request, or undici's fetch reads it as a URL string.
+    this.client = createClient<paths>({
+      baseUrl,
+      Request: UndiciRequest as unknown as typeof Request,
+      fetch: (request: Request) => undiciFetch(request as never) as unknown as Promise<Response>,
+    });
     this.client.use({
       onRequest: async ({ request }) => {
         const token = await this.token();

@@ -1,0 +1,112 @@
+/// <reference types="mocha" />
+// The extension against a real stagingd, in a real VS Code: sign in, the tree, deploying the current
+// branch with the status bar following it, and rolling back from a deployment in the tree.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { StagingExtensionApi } from '../../client/src/extension';
+import type { Deployment, Environment } from '../../client/src/api/staging-api';
+import type { DeploymentNode, EnvironmentNode, ProjectNode, StagingNode } from '../../client/src/tree/nodes';
+import { StagingdProcess } from '../api/support/stagingd-process';
+
+suite('Staging extension with a real stagingd', () => {
+  let stagingd: StagingdProcess;
+  let extension: StagingExtensionApi;
+  let folder: string;
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], { cwd: folder, encoding: 'utf8' }).trim();
+
+  suiteSetup(async () => {
+    folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'hello-node');
+    git('checkout', '-q', '-b', 'develop');
+    stagingd = await StagingdProcess.start();
+    const created = await stagingd.api('POST', '/v1/projects', { repository: folder });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await vscode.workspace.getConfiguration('staging').update('apiUrl', stagingd.apiUrl, vscode.ConfigurationTarget.Workspace);
+    extension = vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
+  });
+
+  suiteTeardown(async () => {
+    await stagingd?.stop();
+  });
+
+  async function children(node?: StagingNode): Promise<StagingNode[]> {
+    return (await extension.tree.getChildren(node)) ?? [];
+  }
+
+  async function stagingEnvironment(): Promise<EnvironmentNode> {
+    // The extension runs from its bundle, so its node classes are not the ones this file imports: match by id.
+    const project = (await children()).find((n): n is ProjectNode => n.treeItem().id === 'project:hello-node');
+    assert.ok(project, 'the project is in the tree');
+    const env = (await children(project)).find((n): n is EnvironmentNode => n.treeItem().id === 'environment:hello-node/staging');
+    assert.ok(env, 'the staging environment is in the tree');
+    return env;
+  }
+
+  function statusBarShows(text: string): Promise<void> {
+    return new Promise((resolve) => {
+      if (extension.statusBar.text === text) return resolve();
+      const subscription = extension.statusBar.onDidChange((shown) => {
+        if (shown !== text) return;
+        subscription.dispose();
+        resolve();
+      });
+    });
+  }
+
+  test('signs in with a token kept in secret storage, never in settings', async () => {
+    assert.equal(extension.session.state, 'signedOut');
+    assert.equal(await vscode.commands.executeCommand('staging.signIn', stagingd.token), true);
+    assert.equal(extension.session.state, 'signedIn');
+    const settings = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(join(folder, '.vscode', 'settings.json'))));
+    assert.ok(!settings.includes(stagingd.token.slice(4)), 'the token is not in settings.json');
+  });
+
+  test('shows the project, its environments and their status in the tree', async () => {
+    const started = Date.now();
+    const env = await stagingEnvironment();
+    console.log(`tree ready in ${Date.now() - started} ms after sign-in; activate() took ${extension.activatedInMs} ms`);
+    assert.equal(env.environment.status, 'stopped');
+    const item = env.treeItem();
+    assert.equal(item.contextValue, 'environment');
+    assert.match(String(item.description), /^develop · stopped$/);
+  });
+
+  test('deploys the current branch with progress, and the status bar goes from stopped to live', async () => {
+    await statusBarShows('$(circle-slash) staging');
+    const env = await stagingEnvironment();
+    const deployment = await vscode.commands.executeCommand<Deployment | undefined>('staging.deployCurrentBranch', env.environment);
+    assert.equal(deployment?.status, 'live', JSON.stringify(deployment));
+    assert.equal(deployment.commit, git('rev-parse', 'develop'));
+    await statusBarShows('$(check) staging');
+    const page = await stagingd.preview('staging--hello-node.localhost');
+    assert.match(page.body, new RegExp(git('rev-parse', 'develop').slice(0, 12)));
+  });
+
+  test('rolls back from a deployment in the tree', async () => {
+    const first = git('rev-parse', 'develop');
+    writeFileSync(join(folder, 'CHANGELOG.md'), 'A second release\n');
+    git('add', 'CHANGELOG.md');
+    git('commit', '-q', '-m', 'second release');
+    const env = await stagingEnvironment();
+    const second = await vscode.commands.executeCommand<Deployment | undefined>('staging.deployCurrentBranch', env.environment);
+    assert.equal(second?.status, 'live');
+    const history = (await children(await stagingEnvironment())).filter((n): n is DeploymentNode => String(n.treeItem().id).startsWith('deployment:'));
+    const previous = history.find((n) => n.deployment.commit === first && n.deployment.status === 'superseded');
+    assert.ok(
+      previous,
+      `the first deployment is in the history: ${history.map((n) => `${n.deployment.commit?.slice(0, 7)} ${n.deployment.status}`).join(', ')}`,
+    );
+    assert.equal(previous.treeItem().contextValue, 'deployment.previous');
+    const live = await vscode.commands.executeCommand<Deployment | undefined>('staging.rollback', previous);
+    assert.equal(live?.id, previous.deployment.id);
+    assert.match((await stagingd.preview('staging--hello-node.localhost')).body, new RegExp(first.slice(0, 12)));
+    const environment: Environment = (await stagingEnvironment()).environment;
+    assert.equal(environment.live_deployment_id, previous.deployment.id);
+  });
+});

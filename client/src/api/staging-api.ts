@@ -43,7 +43,7 @@ export class StagingApi {
     this.client = createClient<paths>({
       baseUrl,
       Request: UndiciRequest as unknown as typeof Request,
-      fetch: (request: Request) => undiciFetch(request as never) as unknown as Promise<Response>,
+      fetch: (request: Request) => undiciFetch(request as never),
     });
     this.client.use({
       onRequest: async ({ request }) => {

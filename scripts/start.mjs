@@ -1,14 +1,17 @@
 // npm start: the local staging API (stagingd) with the example project registered and its staging
-// environment deployed. Runs until Ctrl+C. (VS Code in the browser with the extension joins here once
-// the extension's views exist.)
+// environment deployed, and VS Code in the browser (code-server, installed on first use) with the
+// extension and the example as its workspace. Runs until Ctrl+C.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const demo = join(root, '.staging', 'demo');
 const repository = join(demo, 'hello-node');
-const dataDir = join(demo, 'data');
+// Inside the workspace, so the extension finds the local stagingd's token and signs in by itself.
+const dataDir = join(repository, '.staging');
+const vscodeDir = join(demo, 'vscode');
+const editorPort = Number(process.env.STAGING_EDITOR_PORT ?? 8080);
 const api = 'http://127.0.0.1:8787';
 
 function exampleRepository() {
@@ -19,7 +22,8 @@ function exampleRepository() {
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('-c', 'user.email=demo@example.com', '-c', 'user.name=Staging demo', 'commit', '-q', '-m', 'hello-node example');
-  git('branch', 'develop');
+  // On develop, the branch the staging environment follows: the status bar shows its deployment.
+  git('checkout', '-q', '-b', 'develop');
 }
 
 async function call(method, path, body) {
@@ -44,9 +48,14 @@ async function waitFor(check, what, timeoutMs = 60_000) {
 }
 
 exampleRepository();
+const children = [];
 const stagingd = spawn(process.execPath, [join(root, 'bin', 'stagingd.js'), '--data-dir', dataDir], { stdio: 'inherit' });
-stagingd.on('exit', (code) => process.exit(code ?? 1));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => stagingd.kill(signal));
+children.push(stagingd);
+stagingd.on('exit', (code) => {
+  for (const child of children) child.kill('SIGTERM');
+  process.exit(code ?? 1);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => children.forEach((child) => child.kill(signal)));
 
 await waitFor(async () => (await fetch(`${api}/v1/health`)).ok, 'stagingd to answer');
 const project = await call('GET', '/v1/projects/hello-node');
@@ -64,8 +73,29 @@ if (env.status !== 'active') {
   }, 'the example deployment');
   env = (await call('GET', '/v1/projects/hello-node/environments/staging')).body;
 }
+// VS Code in the browser with the extension from the VSIX this checkout builds.
+execFileSync('npm', ['run', 'package', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+const codeServer = join(root, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
+const editorEnv = { ...process.env, XDG_CONFIG_HOME: join(vscodeDir, 'config'), XDG_DATA_HOME: join(vscodeDir, 'data'), EXTENSIONS_GALLERY: '{}' };
+const editorArgs = ['--user-data-dir', join(vscodeDir, 'user'), '--extensions-dir', join(vscodeDir, 'extensions')];
+execFileSync(codeServer, [...editorArgs, '--force', '--install-extension', join(root, 'dist', 'staging.vsix')], { env: editorEnv, stdio: 'ignore' });
+mkdirSync(join(vscodeDir, 'user', 'User'), { recursive: true });
+writeFileSync(
+  join(vscodeDir, 'user', 'User', 'settings.json'),
+  JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false }, null, 2),
+);
+const editor = spawn(
+  codeServer,
+  [...editorArgs, '--auth', 'none', '--bind-addr', `127.0.0.1:${editorPort}`, '--disable-telemetry', '--disable-update-check', repository],
+  { env: editorEnv, stdio: 'ignore' },
+);
+children.push(editor);
+await waitFor(async () => (await fetch(`http://127.0.0.1:${editorPort}/healthz`)).ok, 'code-server');
+
 console.log(`
 Staging is running.
+  VS Code:  http://127.0.0.1:${editorPort}/?folder=${encodeURIComponent(repository)}  (the Staging view is in the activity bar)
   API:      ${api}  (token in ${join(dataDir, 'admin-token')})
   Example:  ${env.url}  (hello-node, branch develop, commit ${String(env.last_commit).slice(0, 12)})
   Try:      curl -H "Authorization: Bearer $(cat ${join(dataDir, 'admin-token')})" ${api}/v1/projects/hello-node/environments

@@ -60,9 +60,30 @@ export class Session implements vscode.Disposable {
     await this.check();
   }
 
+  /**
+   * A stagingd on this machine keeps its admin token in `.staging/admin-token` of its data directory; when
+   * the API is local and that directory is in the workspace, use it rather than ask (it never leaves the machine).
+   */
+  private async localToken(): Promise<string | undefined> {
+    if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(this.apiUrl())) return undefined;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      try {
+        const token = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, '.staging', 'admin-token'))).trim();
+        if (token) return token;
+      } catch {
+        // No local stagingd data in this folder.
+      }
+    }
+    return undefined;
+  }
+
   /** Asks the API who we are, and publishes the answer as the session state. */
   async check(): Promise<SessionState> {
     let state: SessionState;
+    if (!(await this.secrets.get(this.secretKey()))) {
+      const local = await this.localToken();
+      if (local) await this.signIn(local).catch(() => undefined);
+    }
     if (!(await this.secrets.get(this.secretKey()))) state = 'signedOut';
     else {
       try {

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { createConfig } from './commands/create-config';
+import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
 import { openUrl, promote, rollback, showLogs } from './commands/release-commands';
 import { refresh, signIn, signOut } from './commands/session-commands';
 import { startLanguageClient } from './language-client';
 import { LiveEvents } from './live-events';
+import { DeploymentNotifier } from './deployment-notifier';
 import { LogStreams } from './log-streams';
+import { serveProjectContext } from './project-context';
 import { Session } from './session';
 import { DeployStatusBar } from './status-bar';
 import { EnvironmentsTree } from './tree/environments-tree';
@@ -22,15 +25,19 @@ export interface StagingExtensionApi {
 export async function activate(extension: vscode.ExtensionContext): Promise<StagingExtensionApi> {
   const started = Date.now();
   // Disposing the client (on deactivation) stops the language server.
-  extension.subscriptions.push(await startLanguageClient(extension));
+  const languageClient = await startLanguageClient(extension);
+  extension.subscriptions.push(languageClient);
   const session = new Session(extension.secrets);
   const events = new LiveEvents(session);
+  extension.subscriptions.push(serveProjectContext(languageClient, session, events));
   const tree = new EnvironmentsTree(session, events);
   const logs = new LogStreams(session);
   const statusBar = new DeployStatusBar(session, events);
   extension.subscriptions.push(session, events, tree, logs, statusBar);
   extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
-  const context: CommandContext = { session, events, tree, logs };
+  const notifier = new DeploymentNotifier(events, logs);
+  extension.subscriptions.push(notifier);
+  const context: CommandContext = { session, events, tree, logs, notifier };
   const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
     'staging.signIn': signIn,
     'staging.signOut': signOut,
@@ -42,6 +49,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.showLogs': showLogs,
     'staging.openUrl': openUrl,
     'staging.createConfig': () => createConfig(),
+    'staging.createEnvironment': createEnvironment,
+    'staging.deleteEnvironment': deleteEnvironment,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   await session.check();

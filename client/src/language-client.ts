@@ -10,7 +10,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const initializationOptions: StagingInitializationOptions = { branches: true };
+  const initializationOptions: StagingInitializationOptions = { branches: true, projectContext: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'yaml', pattern: '**/staging.yaml' },

@@ -67,6 +67,28 @@ suite('Staging extension with a real stagingd', () => {
     assert.ok(!settings.includes(stagingd.token.slice(4)), 'the token is not in settings.json');
   });
 
+  test('flags a secret reference the staging API does not know, once signed in', async () => {
+    const uri = vscode.Uri.file(join(folder, 'staging.yaml'));
+    const original = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const unknownSecret = new Promise<vscode.Diagnostic>((resolve) => {
+      const subscription = vscode.languages.onDidChangeDiagnostics(() => {
+        const found = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'unknown-secret');
+        if (!found) return;
+        subscription.dispose();
+        resolve(found);
+      });
+    });
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(uri, document.positionAt(original.indexOf('  LOG_REQUESTS')), '  DB_URL:\n    secret: shop-db-url\n');
+    await vscode.workspace.applyEdit(edit);
+    const diagnostic = await unknownSecret;
+    assert.match(diagnostic.message, /no secret named 'shop-db-url'/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('shows the project, its environments and their status in the tree', async () => {
     const started = Date.now();
     const env = await stagingEnvironment();

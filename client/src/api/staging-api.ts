@@ -122,6 +122,25 @@ export class StagingApi {
     );
   }
 
+  async secretNames(project: string, signal?: AbortSignal): Promise<string[]> {
+    const list = await this.unwrap(this.client.GET('/v1/projects/{project}/secrets', { params: { path: { project } }, signal }), 'listing secrets');
+    return list.items.map((secret) => secret.name);
+  }
+
+  async createEnvironment(project: string, name: string, branch: string | undefined, signal?: AbortSignal): Promise<Environment> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments', { params: { path: { project } }, body: { name, ...(branch ? { branch } : {}) }, signal }),
+      `creating ${name}`,
+    );
+  }
+
+  async deleteEnvironment(project: string, environment: string, signal?: AbortSignal): Promise<void> {
+    await this.unwrap(
+      this.client.DELETE('/v1/projects/{project}/environments/{environment}', { params: { path: { project, environment } }, signal }),
+      `deleting ${environment}`,
+    );
+  }
+
   /** The URL and headers of a server-sent event stream (logs, events), for the stream readers. */
   async streamRequest(path: string): Promise<{ url: string; headers: Record<string, string> }> {
     const token = await this.token();

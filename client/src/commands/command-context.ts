@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../api/staging-api';
+import type { DeploymentNotifier } from '../deployment-notifier';
 import type { LiveEvents } from '../live-events';
 import type { LogStreams } from '../log-streams';
 import type { Session } from '../session';
@@ -11,6 +12,7 @@ export interface CommandContext {
   events: LiveEvents;
   tree: EnvironmentsTree;
   logs: LogStreams;
+  notifier: DeploymentNotifier;
 }
 
 /** A command never fails silently: errors read like advice, with the action that fixes them. */

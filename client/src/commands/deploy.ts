@@ -14,6 +14,7 @@ export async function deployRef(context: CommandContext, env: Environment, ref: 
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const queued = await context.session.api.deploy(env.project, env.name, ref, abort.signal);
+      context.notifier.followedHere(queued.id);
       progress.report({ message: `Queued ${queued.commit?.slice(0, 12) ?? ref}` });
       return new Promise<Deployment | undefined>((resolve) => {
         const subscription = context.events.onDeployment((deployment) => {

@@ -1,6 +1,6 @@
 // Bundles what ships: the extension client (vscode external) and the language server, one file each.
 // Type checking is tsc -b's job; this only bundles.
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -36,6 +36,12 @@ for (const panel of panels) {
     entryPoints: [`webview/src/${panel}/main.ts`],
     outfile: `dist/webview/${panel}.js`,
   });
+}
+
+// Codicons for the panels, served from the same folder as their scripts (the only local resource root).
+if (panels.length > 0) {
+  mkdirSync('dist/webview', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
 }
 
 if (watch) {

@@ -9,6 +9,7 @@ import { startLanguageClient } from './language-client';
 import { LiveEvents } from './live-events';
 import { DeploymentNotifier } from './deployment-notifier';
 import { LogStreams } from './log-streams';
+import { DashboardPanel } from './panels/dashboard-panel';
 import { serveProjectContext } from './project-context';
 import { Session } from './session';
 import { DeployStatusBar } from './status-bar';
@@ -53,6 +54,13 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.deleteEnvironment': deleteEnvironment,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
+  registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));
+  // Panels come back after a reload.
+  extension.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
+      deserializeWebviewPanel: (panel) => Promise.resolve(void DashboardPanel.restore(panel, extension, context)),
+    }),
+  );
   await session.check();
   return { session, tree, statusBar, activatedInMs: Date.now() - started };
 }

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StagingExtensionApi } from '../../client/src/extension';
+import type { DashboardPanel } from '../../client/src/panels/dashboard-panel';
 import type { Deployment, Environment } from '../../client/src/api/staging-api';
 import type { DeploymentNode, EnvironmentNode, ProjectNode, StagingNode } from '../../client/src/tree/nodes';
 import { StagingdProcess } from '../api/support/stagingd-process';
@@ -108,6 +109,15 @@ suite('Staging extension with a real stagingd', () => {
     await statusBarShows('$(check) staging');
     const page = await stagingd.preview('staging--hello-node.localhost');
     assert.match(page.body, new RegExp(git('rev-parse', 'develop').slice(0, 12)));
+  });
+
+  test('opens the dashboard, whose page renders every environment', async () => {
+    const started = Date.now();
+    const panel = await vscode.commands.executeCommand<DashboardPanel>('staging.openDashboard');
+    const rows = panel.renderedRows ?? (await new Promise<number>((resolve) => panel.onDidRender(resolve)));
+    console.log(`dashboard first render ${Date.now() - started} ms after the command`);
+    assert.equal(rows, 2, 'production and staging');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('rolls back from a deployment in the tree', async () => {

@@ -1,0 +1,33 @@
+/** Messages between the dashboard panel and its host in the extension, declared once for both sides. */
+
+export interface DashboardRow {
+  project: string;
+  environment: string;
+  kind: 'production' | 'fixed' | 'branch';
+  status: 'active' | 'building' | 'error' | 'stopped';
+  url: string;
+  branch: string | null;
+  last: { id: string; ref: string; commit: string | null; status: string; by: string; at: string } | null;
+}
+
+/** Host -> panel. */
+export type DashboardUpdate = { type: 'state'; rows: DashboardRow[]; connected: boolean };
+
+/** Panel -> host. */
+export type DashboardCommand =
+  | { type: 'ready' }
+  | { type: 'rendered'; rows: number }
+  | { type: 'deploy'; project: string; environment: string }
+  | { type: 'open'; project: string; environment: string }
+  | { type: 'logs'; deploymentId: string }
+  | { type: 'rollback'; project: string; environment: string };
+
+const commandTypes = new Set(['ready', 'rendered', 'deploy', 'open', 'logs', 'rollback']);
+
+export function isDashboardCommand(message: unknown): message is DashboardCommand {
+  return typeof message === 'object' && message !== null && commandTypes.has((message as { type?: string }).type ?? '');
+}
+
+export function isDashboardUpdate(message: unknown): message is DashboardUpdate {
+  return typeof message === 'object' && message !== null && (message as { type?: string }).type === 'state';
+}

@@ -83,7 +83,7 @@ execFileSync(codeServer, [...editorArgs, '--force', '--install-extension', join(
 mkdirSync(join(vscodeDir, 'user', 'User'), { recursive: true });
 writeFileSync(
   join(vscodeDir, 'user', 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false }, null, 2),
+  JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'files.exclude': { '**/.staging': true } }, null, 2),
 );
 const editor = spawn(
   codeServer,

@@ -1,6 +1,6 @@
 // The tour's assertions: each a named step that either passes or fails with what was seen, timed, and
-// counted for the closing "N passed, N failed" line. After a failure the remaining steps are skipped
-// (the workbench is in a state the next steps do not expect), and counted as such.
+// counted for the closing "N passed, N failed" line. After a failure the remaining steps are skipped (the
+// workbench is in a state the next steps do not expect): listed as skipped, counted in neither number.
 export class Checks {
   passed = 0;
   failed = 0;
@@ -8,6 +8,7 @@ export class Checks {
   failures = [];
   #started = Date.now();
   #stopped = false;
+  #aborted = false;
 
   constructor({ onFailure } = {}) {
     this.onFailure = onFailure;
@@ -31,6 +32,11 @@ export class Checks {
       console.log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
       return result;
     } catch (error) {
+      if (this.#aborted) {
+        // Cut short by abort() (a timeout, a signal), which counted the failure already.
+        console.log(`  - ${name} (interrupted)`);
+        return undefined;
+      }
       this.failed++;
       this.#stopped = true;
       const message = error instanceof Error ? error.message : String(error);
@@ -50,6 +56,17 @@ export class Checks {
     console.log(`  ✗ ${name}\n${indent(message)}`);
   }
 
+  /** Ends the run from outside the steps (the tour timed out or was interrupted): one failure, the rest is not counted. */
+  abort(name, error) {
+    if (this.#aborted) return;
+    this.fail(name, error);
+    this.#aborted = true;
+  }
+
+  get aborted() {
+    return this.#aborted;
+  }
+
   get ok() {
     return this.failed === 0 && this.passed > 0;
   }
@@ -67,6 +84,7 @@ export function expect(condition, message) {
 
 function indent(text) {
   return text
+    .replace(/\x1b\[[0-9;]*m/g, '') // Playwright's call log comes with terminal colours
     .split('\n')
     .slice(0, 25)
     .map((line) => `      ${line}`)

@@ -3,7 +3,6 @@
 // when the tour itself is killed outright (the watchdog sees its stdin close).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 // bash leads a new process group (detached), starts the command in it and waits for its stdin to close:
 // then it sends SIGTERM to the command alone (so it can stop what it started, e.g. stagingd its releases),
@@ -13,8 +12,7 @@ const watchdog = [
   'trap "" TERM', // after starting the command, which must not inherit an ignored SIGTERM
   'read -r _',
   'kill -TERM $main 2>/dev/null',
-  '(sleep "$GRACE"; kill -KILL 0) &',
-  'wait $main',
+  '(sleep "$GRACE"; kill -KILL 0) & wait $main',
   'kill -TERM 0',
   'kill -KILL 0',
 ].join('; ');
@@ -118,18 +116,5 @@ export function waitForLine(child, streams, pattern, what, timeoutMs = 30_000) {
     }
     for (const stream of streams) stream.on('data', onData);
     child.once('exit', onExit);
-  });
-}
-
-/** A free loopback port: bind port 0, let go of it. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
   });
 }

@@ -8,7 +8,8 @@ import { startGroup, waitForLine } from './processes.mjs';
 /** A copy of `source` as a git repository: `main` with one commit, then `develop` from it, checked out. */
 export function exampleRepository(source, destination) {
   cpSync(source, destination, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git|\.staging)$/.test(src) });
-  const git = (...args) => execFileSync('git', ['-c', 'user.email=tour@example.com', '-c', 'user.name=UI tour', ...args], { cwd: destination, stdio: 'ignore' });
+  const git = (...args) =>
+    execFileSync('git', ['-c', 'user.email=tour@example.com', '-c', 'user.name=UI tour', ...args], { cwd: destination, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'hello-node example');

@@ -48,12 +48,21 @@ export function workbench(page) {
       quickInput.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escape(label)}$`) }) }),
     quickInputRows: quickInput.locator('.quick-input-list .monaco-list-row'),
     activityBarItem: (name) => page.locator(`.activitybar .action-item a[aria-label^="${name}"]`),
-    /** The rows of the tree in the view `viewId`, e.g. staging.environments. */
-    treeRows: (viewId) => page.locator(`.pane:has([data-view-id="${viewId}"]) .monaco-list-row, [id="${viewId}"] .monaco-list-row`),
+    sidebarTitle: page.locator('[id="workbench.parts.sidebar"] .composite.title'),
+    /** The rows of the tree(s) in the side bar. */
+    sidebarRows: page.locator('[id="workbench.parts.sidebar"] .pane-body .monaco-list-row'),
+    /** For `filter({ has })`: a label (tree row, list row) that is exactly `text`. */
+    label: (text) => page.locator('.label-name', { hasText: new RegExp(`^\\s*${escape(text)}\\s*$`) }),
     statusBarItem: (id) => page.locator(`.statusbar-item[id="${id}"]`),
     problems: page.locator('.statusbar-item[id="status.problems"]'),
+    /** The Problems item of the status bar once it shows `errors` errors and `warnings` warnings. */
+    problemsShowing: (errors, warnings) =>
+      page.locator('.statusbar-item[id="status.problems"]').filter({ hasText: new RegExp(`^\\s*${errors}\\s+${warnings}(\\s|$)`) }),
     notification: (text) => page.locator('.notification-toast', { hasText: text }),
-    tab: (name) => page.locator('.tabs-container .tab', { hasText: name }),
+    tab: (name) => page.locator(`.tabs-container .tab[data-resource-name="${name}"]`),
+    /** The tab's label, whose accessible name says "• N problems in this file" while it has any. */
+    tabLabel: (name) => page.locator(`.tabs-container .tab[data-resource-name="${name}"] .tab-label`),
+    hover: page.locator('.workbench-hover'),
     editorLine: (text) => page.locator('.editor-instance .view-lines .view-line', { hasText: text }),
   };
 }
@@ -69,14 +78,34 @@ export async function openCommandPalette(ui, text) {
   await ui.page.keyboard.type(text, { delay: 15 });
 }
 
-/** Runs a command by its title from the command palette. */
-export async function runCommand(ui, title) {
-  await openCommandPalette(ui, title);
-  await ui.quickInputRow(title).first().click();
-  await ui.quickInput.waitFor({ state: 'hidden' }).catch(() => undefined); // a command may open its own quick pick right away
+/** Moves the pointer off whatever it hovers (into the editor area) and waits for the hover to go. */
+export async function movePointerAway(ui) {
+  const editor = await ui.page.locator('[id="workbench.parts.editor"]').boundingBox();
+  await ui.page.mouse.move(editor.x + editor.width / 2, editor.y + editor.height - 40);
+  await ui.hover.waitFor({ state: 'hidden' });
 }
 
-/** Problems in the status bar, as `{ errors, warnings }` read from its label (e.g. "Errors: 1, Warnings: 0" / its numbers). */
+/** Drags the sash between the side bar and the editor `pixels` to the right, as a person widens the side bar. */
+export async function widenSideBar(ui, pixels) {
+  const sideBar = ui.page.locator('[id="workbench.parts.sidebar"]');
+  const box = await sideBar.boundingBox();
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await ui.page.mouse.move(x, y);
+  await ui.page.mouse.down();
+  await ui.page.mouse.move(x + pixels, y, { steps: 5 });
+  await ui.page.mouse.up();
+  await ui.page.waitForFunction((width) => document.getElementById('workbench.parts.sidebar').getBoundingClientRect().width >= width, box.width + pixels - 2);
+  await movePointerAway(ui);
+  await ui.page.locator('.monaco-sash.hover, .monaco-sash.active').waitFor({ state: 'detached' });
+}
+
+/** Resolves after the workbench painted twice: what was just changed in the DOM is on screen. */
+export function painted(ui) {
+  return ui.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+}
+
+/** The Problems item of the status bar as a person reads it: `{ errors, warnings }` from its text ("1 0", after the two icons). */
 export async function problemCounts(ui) {
   const text = (await ui.problems.innerText()).replace(/\s+/g, ' ').trim();
   const numbers = text.match(/\d+/g)?.map(Number) ?? [];

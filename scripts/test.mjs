@@ -1,12 +1,12 @@
 // Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
-// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property, api, vscode)
-import { spawn } from 'node:child_process';
+// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property, api, vscode, ui)
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode'];
+const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode', 'ui'];
 const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
 
 function testFiles(layer) {
@@ -21,10 +21,11 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 // The vscode layer: the extension's tests in a real VS Code (code-server + headless Chromium), run by
-// scripts/vscode/run-tests.mjs, which installs what it needs on first use and ends with its own counts.
-async function vscodeLayer() {
-  console.log('\n# vscode (real VS Code extension host)');
-  const child = spawn(process.execPath, ['scripts/vscode/run-tests.mjs'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// scripts/vscode/run-tests.mjs; the ui layer: the UI tour (scripts/vscode/ui-tour.mjs) on the VSIX this
+// checkout packages. Both install what they need on first use and end with their own counts.
+async function scriptLayer(title, script, args = []) {
+  console.log(`\n# ${title}`);
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
@@ -38,9 +39,13 @@ async function vscodeLayer() {
 }
 
 for (const layer of layers) {
-  if (layer === 'vscode') {
+  if (layer === 'vscode' || layer === 'ui') {
     if (!existsSync(join('out', 'test', 'vscode', 'index.js'))) continue;
-    const counts = await vscodeLayer();
+    if (layer === 'ui') execFileSync('npm', ['run', 'package', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const counts =
+      layer === 'vscode'
+        ? await scriptLayer('vscode (real VS Code extension host)', 'scripts/vscode/run-tests.mjs')
+        : await scriptLayer('ui (a tour of the workbench, like a person)', 'scripts/vscode/ui-tour.mjs', ['--no-docs']);
     passed += counts.passed;
     failed += counts.failed;
     continue;

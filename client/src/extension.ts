@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { createConfig } from './commands/create-config';
+import { editVariables } from './commands/edit-variables';
+import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
@@ -52,6 +54,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.createConfig': () => createConfig(),
     'staging.createEnvironment': createEnvironment,
     'staging.deleteEnvironment': deleteEnvironment,
+    'staging.editVariables': editVariables,
+    'staging.startLocalServer': startLocalServer,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));

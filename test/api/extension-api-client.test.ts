@@ -29,6 +29,17 @@ describe("the extension's typed API client against a real stagingd", () => {
     );
   });
 
+  it('saves variables, keeping a secret it is not given again and never reading its value back', async () => {
+    const api = new StagingApi(stagingd.apiUrl, () => Promise.resolve(stagingd.token));
+    await api.putVariables('hello-node', 'staging', [
+      { name: 'GREETING', value: 'Hi', secret: false },
+      { name: 'API_KEY', value: 'sk_test_kept', secret: true },
+    ]);
+    const kept = await api.putVariables('hello-node', 'staging', [{ name: 'API_KEY', secret: true }]);
+    assert.deepEqual(kept, [{ name: 'API_KEY', secret: true, value: null }]);
+    assert.deepEqual(await api.variables('hello-node', 'staging'), kept);
+  });
+
   it('turns a refused token into an ApiError that says unauthorized', async () => {
     const api = new StagingApi(stagingd.apiUrl, () => Promise.resolve('stg_wrong'));
     await assert.rejects(api.projects(), (error: unknown) => error instanceof ApiError && error.unauthorized);

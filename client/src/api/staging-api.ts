@@ -6,6 +6,7 @@ export type Project = components['schemas']['Project'];
 export type Environment = components['schemas']['Environment'];
 export type Deployment = components['schemas']['Deployment'];
 export type Problem = components['schemas']['Problem'];
+export type Variable = components['schemas']['Variable'];
 
 /** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
 export class ApiError extends Error {
@@ -120,6 +121,28 @@ export class StagingApi {
       this.client.POST('/v1/projects/{project}/promote', { params: { path: { project } }, body: { deployment_id: deploymentId }, signal }),
       'promoting',
     );
+  }
+
+  async variables(project: string, environment: string, signal?: AbortSignal): Promise<Variable[]> {
+    const list = await this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/variables', { params: { path: { project, environment } }, signal }),
+      'reading variables',
+    );
+    return list.items;
+  }
+
+  /** Replaces the set; a secret listed without a value keeps its stored value. */
+  async putVariables(
+    project: string,
+    environment: string,
+    items: { name: string; value?: string; secret: boolean }[],
+    signal?: AbortSignal,
+  ): Promise<Variable[]> {
+    const list = await this.unwrap(
+      this.client.PUT('/v1/projects/{project}/environments/{environment}/variables', { params: { path: { project, environment } }, body: { items }, signal }),
+      'saving variables',
+    );
+    return list.items;
   }
 
   async secretNames(project: string, signal?: AbortSignal): Promise<string[]> {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../api/staging-api';
 import type { DeploymentNotifier } from '../deployment-notifier';
+import { workspaceProjects } from '../workspace-projects';
+import { isLocalApi } from './start-local-server';
 import type { LiveEvents } from '../live-events';
 import type { LogStreams } from '../log-streams';
 import type { Session } from '../session';
@@ -25,8 +27,10 @@ export async function reportError(error: unknown, context: CommandContext): Prom
   }
   if (error instanceof ApiError && error.unreachable) {
     context.session.setState('unreachable');
-    const choice = await vscode.window.showErrorMessage(`${error.message} Is stagingd running? (npm start, or npx stagingd)`, 'Retry');
+    const local = isLocalApi(context.session.apiUrl()) && (await workspaceProjects()).length > 0;
+    const choice = await vscode.window.showErrorMessage(`${error.message} Is stagingd running?`, ...(local ? ['Start Local stagingd'] : []), 'Retry');
     if (choice === 'Retry') await context.session.check();
+    if (choice === 'Start Local stagingd') await vscode.commands.executeCommand('staging.startLocalServer');
     return;
   }
   await vscode.window.showErrorMessage(error instanceof Error ? error.message : String(error));

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
+import { chromiumArgs, codeServerFlags, removeStaleRuns } from './harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: options } = parseArgs({
@@ -70,15 +71,7 @@ const { chromium } = require('playwright-core');
 
 // Everything of this run lives in one temporary folder; short paths (VS Code's IPC sockets go in TMPDIR).
 // Folders that runs killed outright (SIGKILL) left behind are removed first: their `pid` is no longer running.
-for (const entry of readdirSync(tmpdir())) {
-  const pidFile = join(tmpdir(), entry, 'pid');
-  if (!entry.startsWith('staging-vscode-') || !existsSync(pidFile)) continue;
-  try {
-    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
-  } catch {
-    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
-  }
-}
+removeStaleRuns('staging-vscode-');
 const run = mkdtempSync(join(tmpdir(), 'staging-vscode-'));
 writeFileSync(join(run, 'pid'), String(process.pid));
 const userData = join(run, 'user-data');
@@ -197,17 +190,7 @@ async function main() {
     handleSIGHUP: false,
     // Playwright's profile and artifacts folders (os.tmpdir()) and Chromium's own files, inside the run's folder.
     env: { ...process.env, TMPDIR: join(run, 'browser'), XDG_CONFIG_HOME: join(run, 'browser'), XDG_CACHE_HOME: join(run, 'browser') },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: chromiumArgs,
   });
   const page = await browser.newPage();
   const exthostLog = [];
@@ -289,20 +272,11 @@ async function startServer() {
       codeServer,
       '--config',
       '/dev/null',
-      '--auth',
-      'none',
-      '--bind-addr',
-      '127.0.0.1:0',
+      ...codeServerFlags,
       '--user-data-dir',
       userData,
       '--extensions-dir',
       join(run, 'extensions'),
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--disable-proxy',
-      '--ignore-last-opened',
       // The language client's trace goes to its output channel at trace level, below the default level.
       ...(trace ? ['--log', 'trace'] : []),
     ],

@@ -17,6 +17,7 @@ import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtemp
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { removeStaleRuns } from './harness.mjs';
 import { Checks, expect } from '../../test/ui/checks.mjs';
 import { startCodeServer } from '../../test/ui/code-server.mjs';
 import { descendantGroups, killGroup, stopAllGroups } from '../../test/ui/processes.mjs';
@@ -87,15 +88,7 @@ try {
 }
 
 // Folders of earlier runs killed outright (their pid no longer runs) go first.
-for (const entry of readdirSync(tmpdir())) {
-  const pidFile = join(tmpdir(), entry, 'pid');
-  if (!entry.startsWith('staging-ui-') || !existsSync(pidFile)) continue;
-  try {
-    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
-  } catch {
-    rmSync(join(tmpdir(), entry), { recursive: true, force: true });
-  }
-}
+removeStaleRuns('staging-ui-');
 run = mkdtempSync(join(tmpdir(), 'staging-ui-'));
 writeFileSync(join(run, 'pid'), String(process.pid));
 const logDir = join(run, 'logs');

@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { codeServerFlags } from '../../scripts/vscode/harness.mjs';
 import { startGroup, waitForLine } from './processes.mjs';
 
 export function codeServerPath(root) {
@@ -34,24 +35,7 @@ export async function startCodeServer({ root, run, vsix, folder, settings, logFi
   execFileSync(codeServer, [...common, '--install-extension', vsix], { env, stdio: 'pipe', timeout: 60_000 });
   writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-  const group = startGroup(
-    codeServer,
-    [
-      ...common,
-      '--auth',
-      'none',
-      '--bind-addr',
-      '127.0.0.1:0',
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--disable-proxy',
-      '--ignore-last-opened',
-      folder,
-    ],
-    { env, graceSeconds: 10 },
-  );
+  const group = startGroup(codeServer, [...common, ...codeServerFlags, folder], { env, graceSeconds: 10 });
   const log = createWriteStream(logFile);
   group.child.stdout.pipe(log, { end: false });
   group.child.stderr.pipe(log, { end: false });

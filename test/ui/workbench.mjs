@@ -3,18 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+import { chromiumArgs } from '../../scripts/vscode/harness.mjs';
 
 /** Headless Debian Chromium through the project's playwright-core; its profile and temporary files under `dir`. */
 export async function launchChromium(root, dir) {

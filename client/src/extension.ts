@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { createConfig } from './commands/create-config';
 import { editVariables } from './commands/edit-variables';
+import { registerProject } from './commands/register-project';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { registerCommand, type CommandContext } from './commands/command-context';
@@ -56,6 +57,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.deleteEnvironment': deleteEnvironment,
     'staging.editVariables': editVariables,
     'staging.startLocalServer': startLocalServer,
+    'staging.registerProject': registerProject,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));

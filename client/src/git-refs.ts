@@ -16,3 +16,20 @@ export async function gitRefs(filePath: string): Promise<BranchesRequest.Result>
   }
   return { branches: [...names], tags: tags.all };
 }
+
+/**
+ * The commit a ref names when no remote-tracking branch holds it, so a stagingd on another machine could
+ * not fetch it; undefined when it is pushed, or when the ref is not known here (the API will say).
+ */
+export async function unpushedCommit(folder: string, ref: string): Promise<string | undefined> {
+  const git = simpleGit(folder);
+  let commit: string;
+  try {
+    commit = (await git.revparse(['--verify', '--quiet', `${ref}^{commit}`])).trim();
+  } catch {
+    return undefined;
+  }
+  if (!commit) return undefined;
+  const holders = (await git.raw(['branch', '--remotes', '--contains', commit])).trim();
+  return holders ? undefined : commit;
+}

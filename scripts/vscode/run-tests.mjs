@@ -3,8 +3,10 @@
 // Chromium with the `payload` query that makes the repository root the extension under development.
 // Prints the tests' report and ends with "N passed, N failed"; exits 0 only if N passed > 0 and 0 failed.
 //
-// Usage: node scripts/vscode/run-tests.mjs [--workspace DIR] [--keep] [--verbose] [--timeout SECONDS]
-//   --workspace DIR  folder to copy and open (default examples/hello-node); the tests write into the copy
+// Usage: node scripts/vscode/run-tests.mjs [--workspace DIR]... [--keep] [--verbose] [--timeout SECONDS]
+//   --workspace DIR  folder to copy and open; the tests write into the copy. Given more than once, the copies
+//                    open as one multi-root workspace, the first folder first. Default: examples/hello-node
+//                    and examples/blog, a multi-root workspace of two projects
 //   --keep           keep the run's temporary folder (server, user data, workspace copy) and print it
 //   --verbose        print every extension host console line and the workbench's browser console
 //   --timeout S      give up after S seconds (default 180, or STAGING_VSCODE_TIMEOUT seconds)
@@ -25,7 +27,7 @@ import { chromiumArgs, codeServerFlags, removeStaleRuns } from './harness.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: options } = parseArgs({
   options: {
-    workspace: { type: 'string', default: join(root, 'examples', 'hello-node') },
+    workspace: { type: 'string', multiple: true, default: [join(root, 'examples', 'hello-node'), join(root, 'examples', 'blog')] },
     keep: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     timeout: { type: 'string', default: process.env.STAGING_VSCODE_TIMEOUT ?? '180' },
@@ -76,9 +78,13 @@ const run = mkdtempSync(join(tmpdir(), 'staging-vscode-'));
 writeFileSync(join(run, 'pid'), String(process.pid));
 const userData = join(run, 'user-data');
 const workspace = join(run, 'workspace');
+// The first folder is `workspace`; the others sit beside it, and a .code-workspace file lists them all.
+const folders = options.workspace.map((source, index) => ({ source, copy: index === 0 ? workspace : join(run, `workspace-${index + 1}`) }));
 const logDir = join(run, 'logs'); // copied to .vscode-test/logs/ at the end
 for (const dir of ['user-data/User', 'extensions', 'xdg', 'tmp', 'browser']) mkdirSync(join(run, dir), { recursive: true });
-cpSync(options.workspace, workspace, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
+for (const { source, copy } of folders) cpSync(source, copy, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
+const workspaceFile = join(run, 'staging.code-workspace');
+writeFileSync(workspaceFile, JSON.stringify({ folders: folders.map(({ copy }) => ({ path: copy })) }));
 writeFileSync(
   join(userData, 'User', 'settings.json'),
   JSON.stringify({
@@ -177,7 +183,8 @@ async function main() {
     ['extensionDevelopmentPath', remote(root)],
     ['extensionTestsPath', remote(testsEntry)],
   ];
-  const url = `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const opened = folders.length > 1 ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspace)}`;
+  const url = `${base}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   if (options.verbose) console.log(`opening ${url}`);
 
   process.env.TMPDIR = join(run, 'browser');

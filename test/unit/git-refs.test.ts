@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gitRefs } from '../../client/src/git-refs';
+import { gitRefs, unpushedCommit } from '../../client/src/git-refs';
 
 describe('gitRefs: what the extension answers to staging/branches', () => {
   let repo: string;
@@ -40,5 +40,46 @@ describe('gitRefs: what the extension answers to staging/branches', () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('unpushedCommit: the warning before a remote API is asked to deploy a local commit', () => {
+  let root: string;
+  let repo: string;
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'staging-push-'));
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'origin.git')]);
+    repo = join(root, 'work');
+    execFileSync('git', ['clone', '-q', join(root, 'origin.git'), repo], { stdio: 'ignore' });
+    writeFileSync(join(repo, 'staging.yaml'), 'version: 1\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'first');
+    git('tag', 'v1.0.0');
+    git('push', '-q', 'origin', 'main');
+    git('checkout', '-q', '-b', 'develop');
+    writeFileSync(join(repo, 'app.js'), 'local only\n');
+    git('add', '.');
+    git('commit', '-q', '-m', 'not pushed yet');
+  });
+
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('names the commit of a branch no remote holds', async () => {
+    assert.equal(await unpushedCommit(repo, 'develop'), git('rev-parse', 'develop'));
+    assert.equal(await unpushedCommit(repo, 'HEAD'), git('rev-parse', 'HEAD'));
+  });
+
+  it('is quiet for pushed branches, tags on pushed commits, and refs it does not know', async () => {
+    assert.equal(await unpushedCommit(repo, 'main'), undefined);
+    assert.equal(await unpushedCommit(repo, 'v1.0.0'), undefined);
+    assert.equal(await unpushedCommit(repo, 'no-such-branch'), undefined);
+  });
+
+  it('is quiet once the branch is pushed', async () => {
+    git('push', '-q', 'origin', 'develop');
+    assert.equal(await unpushedCommit(repo, 'develop'), undefined);
   });
 });

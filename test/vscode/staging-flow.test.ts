@@ -64,8 +64,11 @@ suite('Staging extension with a real stagingd', () => {
     assert.equal(extension.session.state, 'signedOut');
     assert.equal(await vscode.commands.executeCommand('staging.signIn', stagingd.token), true);
     assert.equal(extension.session.state, 'signedIn');
-    const settings = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(join(folder, '.vscode', 'settings.json'))));
-    assert.ok(!settings.includes(stagingd.token.slice(4)), 'the token is not in settings.json');
+    // Workspace settings live in the .code-workspace file of a multi-root workspace, else in .vscode/settings.json.
+    const settingsFile = vscode.workspace.workspaceFile ?? vscode.Uri.file(join(folder, '.vscode', 'settings.json'));
+    const settings = new TextDecoder().decode(await vscode.workspace.fs.readFile(settingsFile));
+    assert.ok(settings.includes(stagingd.apiUrl), `the API URL is in ${settingsFile.fsPath}`);
+    assert.ok(!settings.includes(stagingd.token.slice(4)), `the token is not in ${settingsFile.fsPath}`);
   });
 
   test('flags a secret reference the staging API does not know, once signed in', async () => {

@@ -79,6 +79,11 @@ export class StagingApi {
     return (await this.unwrap(this.client.GET('/v1/projects', { signal }), 'listing projects')).items;
   }
 
+  /** Registers a repository (a local path, or a git URL the API can fetch) with its staging.yaml. */
+  async createProject(repository: string, config: string, configPath: string, signal?: AbortSignal): Promise<Project> {
+    return this.unwrap(this.client.POST('/v1/projects', { body: { repository, config, config_path: configPath }, signal }), 'registering the project');
+  }
+
   async environments(project: string, signal?: AbortSignal): Promise<Environment[]> {
     return (await this.unwrap(this.client.GET('/v1/projects/{project}/environments', { params: { path: { project } }, signal }), 'listing environments')).items;
   }

@@ -1,13 +1,16 @@
 import { simpleGit } from 'simple-git';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
+import { unpushedCommit } from '../git-refs';
 import type { CommandContext } from './command-context';
 import { environmentFrom, projectFolder, refToDeploy } from './pickers';
+import { isLocalApi } from './start-local-server';
 
 const steps: Partial<Record<Deployment['status'], string>> = { queued: 'Queued', building: 'Building…', starting: 'Starting and checking health…' };
 
 /** Deploys and follows it to the end through the live events, with progress steps; cancelling only stops watching. */
 export async function deployRef(context: CommandContext, env: Environment, ref: string): Promise<Deployment | undefined> {
+  if (!(await confirmPushed(context, env, ref))) return undefined;
   const finished = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Deploying ${ref} to ${env.name}`, cancellable: true },
     async (progress, token) => {
@@ -36,6 +39,34 @@ export async function deployRef(context: CommandContext, env: Environment, ref: 
   );
   if (finished) void announce(context, env, finished);
   return finished;
+}
+
+/**
+ * A stagingd on another machine fetches from the repository's remote: a commit that is only here would
+ * deploy something older, or fail. Say so before deploying, and offer to push the branch.
+ */
+async function confirmPushed(context: CommandContext, env: Environment, ref: string): Promise<boolean> {
+  const apiUrl = context.session.apiUrl();
+  if (isLocalApi(apiUrl)) return true;
+  const folder = await projectFolder(env.project);
+  const commit = folder ? await unpushedCommit(folder, ref) : undefined;
+  if (!folder || !commit) return true;
+  const git = simpleGit(folder);
+  const isBranch = (await git.branchLocal()).all.includes(ref);
+  const remote = (await git.getRemotes()).map((r) => r.name).find((name) => name === 'origin');
+  const choice = await vscode.window.showWarningMessage(
+    `${ref} is at ${commit.slice(0, 7)}, which is not pushed. The staging API at ${new URL(apiUrl).host} can only deploy what it can fetch from the remote.`,
+    { modal: true },
+    ...(isBranch && remote ? ['Push and Deploy'] : []),
+    'Deploy Anyway',
+  );
+  if (choice === 'Push and Deploy') {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pushing ${ref} to ${remote}` }, () =>
+      git.push(remote, ref, ['--set-upstream']),
+    );
+    return true;
+  }
+  return choice === 'Deploy Anyway';
 }
 
 /** A notification for a deployment that finished, with what to do next. */

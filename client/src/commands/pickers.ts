@@ -27,7 +27,7 @@ export async function environmentFrom(context: CommandContext, arg: unknown, opt
   return picked?.env;
 }
 
-/** A branch, tag or commit, the current branch first. Warns when the API is remote and the commit is only local. */
+/** A branch, tag or commit, the current branch first. */
 export async function refToDeploy(project: string): Promise<string | undefined> {
   const local = (await workspaceProjects()).find((p) => p.name === project);
   const refs = local ? await gitRefs(local.config.fsPath) : { branches: [], tags: [] };

@@ -3,7 +3,7 @@ import type { Environment } from '../api/staging-api';
 import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
-import { DeploymentNode, EnvironmentNode, MessageNode, ProjectNode, type StagingNode } from './nodes';
+import { DeploymentNode, EnvironmentNode, MessageNode, ProjectNode, UnregisteredProjectNode, type StagingNode } from './nodes';
 
 /**
  * Projects -> environments -> deployments, read from the API and kept current by /v1/events (no polling).
@@ -46,8 +46,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       const names = new Set(local.map((p) => p.name));
       const nodes: StagingNode[] = projects.filter((p) => names.size === 0 || names.has(p.name)).map((p) => new ProjectNode(p.name, names.has(p.name)));
       if (this.events.state === 'disconnected') nodes.unshift(new MessageNode('Disconnected from the staging API: reconnecting…', 'debug-disconnect'));
-      for (const name of names)
-        if (!projects.some((p) => p.name === name)) nodes.push(new MessageNode(`${name}: not registered with the staging API`, 'warning'));
+      for (const name of names) if (!projects.some((p) => p.name === name)) nodes.push(new UnregisteredProjectNode(name));
       return nodes;
     }
     if (node instanceof ProjectNode) {

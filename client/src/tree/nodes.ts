@@ -100,3 +100,21 @@ export class MessageNode extends StagingNode {
     return item;
   }
 }
+
+/** A folder of the workspace with a staging.yaml whose project the API does not have yet: click to register it. */
+export class UnregisteredProjectNode extends StagingNode {
+  constructor(readonly name: string) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `unregistered:${this.name}`;
+    item.description = 'not registered with the staging API';
+    item.tooltip = `The workspace has ${this.name}'s staging.yaml, but the staging API has no such project. Register it to deploy it.`;
+    item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    item.contextValue = 'project.unregistered';
+    item.command = { command: 'staging.registerProject', title: 'Register Project', arguments: [this.name] };
+    return item;
+  }
+}

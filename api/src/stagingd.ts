@@ -20,6 +20,7 @@ import { Database } from './store/database';
 import { DeploymentStore } from './store/deployments';
 import { EnvironmentStore } from './store/environments';
 import { ProjectStore } from './store/projects';
+import { ReviewStore } from './store/reviews';
 import { VariableStore } from './store/variables';
 
 export interface RunningStagingd {
@@ -54,6 +55,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     environments: new EnvironmentStore(database),
     deployments: new DeploymentStore(database),
     variables: new VariableStore(database, box),
+    reviews: new ReviewStore(database),
     events: new EventBus(database),
     logs,
     routes,

@@ -5,6 +5,7 @@ import type { RouteTable } from '../runtime/route-table';
 import type { DeploymentStore } from '../store/deployments';
 import type { EnvironmentStore } from '../store/environments';
 import type { ProjectStore } from '../store/projects';
+import type { ReviewStore } from '../store/reviews';
 import type { VariableStore } from '../store/variables';
 
 /** What the deployment services share: the stores, logs, events and routes of one stagingd. */
@@ -14,6 +15,7 @@ export interface ServerContext {
   environments: EnvironmentStore;
   deployments: DeploymentStore;
   variables: VariableStore;
+  reviews: ReviewStore;
   events: EventBus;
   logs: LogStore;
   routes: RouteTable;

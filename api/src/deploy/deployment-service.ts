@@ -6,6 +6,7 @@ import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectReco
 import { now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
+import { approvalState, assertApproved } from './approvals';
 import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
 
@@ -65,6 +66,8 @@ export class DeploymentService {
     if (!production) throw new ClientError(409, `Project '${project.name}' has no production environment.`);
     if (source.environmentId === production.id)
       throw new ClientError(409, 'That deployment is already a production deployment.', { field: '/body/deployment_id' });
+    // The registered staging.yaml sets the bar, never the deployed commit's own: a branch cannot lower it.
+    assertApproved(source, approvalState(stagingConfig(project.config).approvals, await this.context.reviews.list(source.id)));
     const deployment = await this.queue(production.id, source.ref, source.commit, deployedBy, source.id);
     this.context.logs.append(
       deployment.id,

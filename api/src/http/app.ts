@@ -4,6 +4,7 @@ import { deploymentHandlers } from './handlers/deployments';
 import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
 import { projectHandlers } from './handlers/projects';
+import { reviewHandlers } from './handlers/reviews';
 import { streamHandlers } from './handlers/streams';
 import { variableHandlers } from './handlers/variables';
 import { registerOpenApiRoutes, type RouteConfig } from './openapi-routes';
@@ -53,6 +54,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...variableHandlers(services),
     ...streamHandlers(services),
     ...hookHandlers(services),
+    ...reviewHandlers(services),
   });
   await app.ready();
   return app;

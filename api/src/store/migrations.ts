@@ -76,4 +76,20 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'reviews',
+    statements: [
+      // One row per review given; a reviewer's latest review of a deployment is the one that counts.
+      `CREATE TABLE reviews (
+        id TEXT PRIMARY KEY,
+        deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+        reviewer TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        comment TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX reviews_by_deployment ON reviews (deployment_id, created_at)`,
+    ],
+  },
 ];

@@ -221,7 +221,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Deploy the exact build of a staging deployment to production, without rebuilding. */
+    /**
+     * Deploy the exact build of a staging deployment to production, without rebuilding.
+     * @description Refused with 409, naming what is missing, until the deployment has the approvals staging.yaml's `approvals` requires.
+     */
     post: operations['promoteDeployment'];
     delete?: never;
     options?: never;
@@ -241,6 +244,32 @@ export interface paths {
     get: operations['getDeployment'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deployments/{deployment}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    /** The reviews of a deployment, and whether its approvals allow promotion. */
+    get: operations['listReviews'];
+    put?: never;
+    /**
+     * Approve a deployment, or request changes to it.
+     * @description The reviewer is the token's name. When staging.yaml's `approvals.reviewers` lists names, only they may
+     *     review (a read token is enough); otherwise reviewing needs the deploy scope. Nobody approves their own
+     *     deployment. A reviewer's latest review counts. Approvals belong to this exact deployment: a new
+     *     deployment starts with none.
+     */
+    post: operations['createReview'];
     delete?: never;
     options?: never;
     head?: never;
@@ -437,6 +466,35 @@ export interface components {
     };
     RollbackRequest: {
       deployment_id?: components['schemas']['DeploymentId'];
+    };
+    ReviewCreate: {
+      /** @enum {string} */
+      decision: 'approve' | 'request_changes';
+      comment?: string;
+    };
+    Review: {
+      id: string;
+      deployment_id: components['schemas']['DeploymentId'];
+      reviewer: string;
+      /** @enum {string} */
+      decision: 'approve' | 'request_changes';
+      comment: string | null;
+      created_at: components['schemas']['Timestamp'];
+    };
+    /** @description What promotion of the deployment waits for, from the project's registered staging.yaml (never the deployed commit's, so a branch cannot lower the bar). */
+    ApprovalState: {
+      /** @description Approvals needed (staging.yaml approvals.required). */
+      required: number;
+      /** @description Who may review; empty means anyone allowed to deploy. */
+      reviewers: string[];
+      approved_by: string[];
+      changes_requested_by: string[];
+      /** @description Whether the deployment may be promoted. */
+      met: boolean;
+    };
+    ReviewList: {
+      items: components['schemas']['Review'][];
+      approvals: components['schemas']['ApprovalState'];
     };
     PromoteRequest: {
       deployment_id: components['schemas']['DeploymentId'];
@@ -1009,6 +1067,56 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Deployment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  listReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Reviews, oldest first, with the approval state staging.yaml's `approvals` gives. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createReview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReviewCreate'];
+      };
+    };
+    responses: {
+      /** @description The review, and the approval state after it. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewList'];
         };
       };
       default: components['responses']['Problem'];

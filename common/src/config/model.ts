@@ -10,6 +10,8 @@ export interface StagingConfig {
   environments: EnvironmentConfig[];
   variables: Record<string, VariableValue>;
   robots: 'block' | 'allow';
+  /** Approvals a deployment needs before promotion to production; reviewers empty = anyone with deploy rights. */
+  approvals: { required: number; reviewers: string[] };
 }
 
 export interface Resources {
@@ -68,6 +70,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
   const run = record(root['run']);
   const health = record(run['health']);
   const base = resources(root['resources']);
+  const approvals = record(root['approvals']);
   return {
     project: String(root['project']),
     production: { url: String(production['url']), branch: String(production['branch']) },
@@ -103,5 +106,9 @@ export function toStagingConfig(value: unknown): StagingConfig {
     }),
     variables: variables(root['variables']),
     robots: record(root['isolation'])['robots'] === 'allow' ? 'allow' : 'block',
+    approvals: {
+      required: typeof approvals['required'] === 'number' ? approvals['required'] : 0,
+      reviewers: Array.isArray(approvals['reviewers']) ? approvals['reviewers'].map(String) : [],
+    },
   };
 }

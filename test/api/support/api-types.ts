@@ -4,3 +4,4 @@ import type { components } from '../../../common/src/api/schema';
 export type Deployment = components['schemas']['Deployment'];
 export type Environment = components['schemas']['Environment'];
 export type Problem = components['schemas']['Problem'];
+export type ReviewList = components['schemas']['ReviewList'];

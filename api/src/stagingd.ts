@@ -5,6 +5,7 @@ import type { ServerContext } from './deploy/context';
 import { EventBus } from './events/event-bus';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
+import { WebhookService } from './notifications/webhook-service';
 import type { StagingdOptions } from './options';
 import { LocalCertificateAuthority } from './proxy/local-ca';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
@@ -21,6 +22,7 @@ import { DeploymentStore } from './store/deployments';
 import { EnvironmentStore } from './store/environments';
 import { ProjectStore } from './store/projects';
 import { VariableStore } from './store/variables';
+import { WebhookDeliveryStore } from './store/webhook-deliveries';
 
 export interface RunningStagingd {
   apiUrl: string;
@@ -54,6 +56,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     environments: new EnvironmentStore(database),
     deployments: new DeploymentStore(database),
     variables: new VariableStore(database, box),
+    webhookDeliveries: new WebhookDeliveryStore(database, box),
     events: new EventBus(database),
     logs,
     routes,
@@ -71,8 +74,11 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     resolve: (project, environment) => routes.resolve(project, environment),
   });
   proxyPort = proxy.port;
+  // Before recovery, so what it marks failed is notified too.
+  const webhooks = new WebhookService(context, options.webhooks, log);
+  await webhooks.start();
   await deployments.recover();
-  const app = await buildApp({ context, deployments, tokens, version, log });
+  const app = await buildApp({ context, deployments, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -93,6 +99,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
         await app.close();
         await proxy.close();
         await deployments.shutdown();
+        await webhooks.close();
         await logs.close();
         database.close();
       })();

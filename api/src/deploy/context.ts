@@ -6,6 +6,7 @@ import type { DeploymentStore } from '../store/deployments';
 import type { EnvironmentStore } from '../store/environments';
 import type { ProjectStore } from '../store/projects';
 import type { VariableStore } from '../store/variables';
+import type { WebhookDeliveryStore } from '../store/webhook-deliveries';
 
 /** What the deployment services share: the stores, logs, events and routes of one stagingd. */
 export interface ServerContext {
@@ -14,6 +15,8 @@ export interface ServerContext {
   environments: EnvironmentStore;
   deployments: DeploymentStore;
   variables: VariableStore;
+  /** The outbound webhook delivery log and queue. */
+  webhookDeliveries: WebhookDeliveryStore;
   events: EventBus;
   logs: LogStore;
   routes: RouteTable;

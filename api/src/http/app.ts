@@ -6,6 +6,7 @@ import { hookHandlers } from './handlers/hooks';
 import { projectHandlers } from './handlers/projects';
 import { streamHandlers } from './handlers/streams';
 import { variableHandlers } from './handlers/variables';
+import { webhookHandlers } from './handlers/webhooks';
 import { registerOpenApiRoutes, type RouteConfig } from './openapi-routes';
 import { handleError, sendProblem } from './problem';
 import type { Services } from './request-context';
@@ -53,6 +54,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...variableHandlers(services),
     ...streamHandlers(services),
     ...hookHandlers(services),
+    ...webhookHandlers(services),
   });
   await app.ready();
   return app;

@@ -4,3 +4,5 @@ import type { components } from '../../../common/src/api/schema';
 export type Deployment = components['schemas']['Deployment'];
 export type Environment = components['schemas']['Environment'];
 export type Problem = components['schemas']['Problem'];
+export type WebhookDelivery = components['schemas']['WebhookDelivery'];
+export type WebhookDeliveryPage = components['schemas']['WebhookDeliveryPage'];

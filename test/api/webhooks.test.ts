@@ -15,22 +15,17 @@ function hmac(body: string): string {
   return `sha256=${createHmac('sha256', signingKey).update(body).digest('hex')}`;
 }
 
-/** The example repository with a branch `feature/ABC-123-login` whose commit says "Fix #45". */
+/** The example repository with a branch `feature/ABC-123-login` of two commits: "Fix #45…", then "…ABC-124". */
 function repositoryWithIssueKeys(): ReturnType<typeof helloNodeRepository> {
   const repo = helloNodeRepository();
+  const commit = (file: string, message: string): void => {
+    writeFileSync(join(repo.dir, file), `${message}\n`);
+    repo.git('add', '-A');
+    repo.git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', message);
+  };
   repo.git('checkout', '-q', '-b', 'feature/ABC-123-login', 'main');
-  writeFileSync(join(repo.dir, 'LOGIN.md'), 'login\n');
-  repo.git('add', '-A');
-  repo.git(
-    '-c',
-    'user.email=dev@example.com',
-    '-c',
-    'user.name=Dev',
-    'commit',
-    '-q',
-    '-m',
-    'Fix #45: keep the session\n\nUTF-8 names, SHA-256 sums, ISO-8601 dates, HTTP-2.',
-  );
+  commit('LOGIN.md', 'Fix #45: keep the session\n\nUTF-8 names, SHA-256 sums, ISO-8601 dates, HTTP-2.');
+  commit('FORM.md', 'Login form, as ABC-124 asks');
   repo.git('checkout', '-q', 'main');
   return repo;
 }
@@ -57,6 +52,7 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
   let receiver: WebhookReceiver;
   let repo: ReturnType<typeof helloNodeRepository>;
   const deployments: Record<string, Deployment> = {};
+  let pushSecret: string;
 
   async function deploy(ref: string, environment = 'staging'): Promise<Deployment> {
     const response = await stagingd.api<Deployment>('POST', `/v1/projects/hello-node/environments/${environment}/deployments`, { ref });
@@ -82,11 +78,12 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
       events: [deployment.succeeded]
       environments: [staging]
 `;
-    const created = await stagingd.api('POST', '/v1/projects', {
+    const created = await stagingd.api<{ webhook_secret: string }>('POST', '/v1/projects', {
       repository: repo.dir,
       config: helloNodeConfig({ healthTimeout: '2s', extra: notifications }),
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
+    pushSecret = created.body.webhook_secret;
     assert.equal((await stagingd.api('PUT', '/v1/projects/hello-node/secrets/webhook-signing', { value: signingKey })).status, 204);
   });
 
@@ -96,10 +93,16 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
   });
 
   it('notifies the start and the success of a deployment, signed with the project secret, with its issue keys', async () => {
+    deployments['develop'] = await deploy('develop');
+    assert.deepEqual(deployments['develop'].issue_keys, []);
     const deployment = await deploy('feature/ABC-123-login');
     assert.equal(deployment.status, 'live');
     deployments['feature'] = deployment;
-    assert.deepEqual(deployment.issue_keys, ['ABC-123', '#45'], 'from the branch name and the commit message, not UTF-8, SHA-256, ISO-8601 or HTTP-2');
+    assert.deepEqual(
+      deployment.issue_keys,
+      ['ABC-123', 'ABC-124', '#45'],
+      'from the branch name and the messages of the commits since develop, newest first; not UTF-8, SHA-256, ISO-8601 or HTTP-2',
+    );
     const [started] = await receiver.waitFor(about('deployment.started', deployment.id));
     const [succeeded] = await receiver.waitFor(about('deployment.succeeded', deployment.id));
     for (const request of [started!, succeeded!]) {
@@ -119,12 +122,27 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
     assert.equal(payload.ref, 'feature/ABC-123-login');
     assert.equal(payload.commit, repo.commit('feature/ABC-123-login'));
     assert.match(payload.url, /^http:\/\/staging--hello-node\.localhost:\d+$/);
-    assert.deepEqual(payload.issue_keys, ['ABC-123', '#45']);
-    assert.deepEqual((await stagingd.api<Deployment>('GET', `/v1/deployments/${deployment.id}`)).body.issue_keys, ['ABC-123', '#45']);
+    assert.deepEqual(payload.issue_keys, ['ABC-123', 'ABC-124', '#45']);
+    assert.deepEqual((await stagingd.api<Deployment>('GET', `/v1/deployments/${deployment.id}`)).body.issue_keys, ['ABC-123', 'ABC-124', '#45']);
+  });
+
+  it("takes the keys of a pushed branch from the environment's branch, and of the deployed commit alone in a new environment", async () => {
+    const raw = JSON.stringify({ ref: 'refs/heads/feature/ABC-123-login', after: repo.commit('feature/ABC-123-login'), pusher: { name: 'octocat' } });
+    const push = await stagingd.api<{ deployments: Deployment[] }>('POST', '/v1/hooks/git?project=hello-node', undefined, {
+      token: null,
+      rawBody: raw,
+      headers: { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', pushSecret).update(raw).digest('hex')}` },
+    });
+    assert.equal(push.status, 202);
+    const [pushed] = push.body.deployments;
+    assert.equal(pushed!.ref, repo.commit('feature/ABC-123-login'), 'a push deploys the commit');
+    assert.deepEqual(pushed!.issue_keys, ['ABC-123', 'ABC-124']);
+    assert.equal((await stagingd.waitForDeployment(pushed!.id)).status, 'live');
   });
 
   it('sends a Slack incoming-webhook message to a slack webhook, with Basic auth from its URL', async () => {
-    const [slack] = await receiver.waitFor((r) => r.path.startsWith(slackPath) && r.event === 'deployment.succeeded');
+    const [slack] = await receiver.waitFor((r) => r.path.startsWith(slackPath) && String(r.json['text']).includes('feature/ABC-123-login'));
+    assert.equal(slack!.event, 'deployment.succeeded');
     assert.equal(slack!.headers['x-staging-signature-256'], undefined, 'no secret, no signature');
     assert.equal(slack!.headers['authorization'], `Basic ${Buffer.from('hook-user:hook-pass').toString('base64')}`);
     assert.deepEqual(Object.keys(slack!.json).sort(), ['blocks', 'text']);
@@ -136,7 +154,7 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
       blocks[0]!.text!.text,
       /^\*:white_check_mark: Deployment succeeded\* on \*<http:\/\/staging--hello-node\.localhost:\d+\|hello-node \/ staging>\*$/,
     );
-    assert.ok(blocks[1]!.fields!.some((field) => field.type === 'mrkdwn' && field.text === '*Issues*\nABC-123, #45'));
+    assert.ok(blocks[1]!.fields!.some((field) => field.type === 'mrkdwn' && field.text === '*Issues*\nABC-123, ABC-124, #45'));
     assert.equal(blocks.at(-1)!.type, 'context');
   });
 
@@ -233,7 +251,7 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
     const [promoted] = await receiver.waitFor(about('deployment.promoted', promotion.body.id));
     assert.equal(promoted!.json['environment'], 'production');
     assert.equal(deploymentOf(promoted!).url, `http://hello-node.localhost:${stagingd.proxyPort}`);
-    assert.deepEqual(deploymentOf(promoted!).issue_keys, ['ABC-123', '#45'], 'a promotion keeps the keys of what it promotes');
+    assert.deepEqual(deploymentOf(promoted!).issue_keys, ['ABC-123', 'ABC-124', '#45'], 'a promotion keeps the keys of what it promotes');
     assert.equal(receiver.received.filter(about('deployment.succeeded', promotion.body.id)).length, 0);
     const slack = receiver.received.filter((r) => r.path.startsWith(slackPath));
     assert.ok(

@@ -246,6 +246,10 @@ export interface paths {
      *     secret. A `json` body carries the same `timestamp`, so the signature covers the send time: reject a
      *     request whose timestamp is too old. Network errors, timeouts, 429 and 5xx are retried with exponential
      *     backoff (1 s, 2 s, 4 s, 8 s: 5 attempts by default), honouring `Retry-After`; other answers are final.
+     *     A `json` body is `{ id, event, occurred_at, project, environment, deployment: { id, ref, commit, status,
+     *     url, issue_keys, deployed_by, reason, source_deployment_id } | null, timestamp }` plus, by event,
+     *     `live_deployment` (rolled_back: the deployment serving now), `preview`, `comment` or `approval`; a
+     *     `slack` body is a Slack incoming-webhook message (`text`, `blocks`).
      */
     get: operations['listWebhookDeliveries'];
     put?: never;

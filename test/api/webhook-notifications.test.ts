@@ -122,6 +122,9 @@ describe('webhooks for the events other parts of stagingd publish', () => {
     - url: ${receiver.url('/slack')}
       format: slack
       events: [approval.changes_requested]
+    - url: ${receiver.url('/unsigned')}
+      events: [comment.added]
+      secret: { secret: never-set }
 `,
     });
     await context.projects.insert({ name: 'hello-node', repository: dataDir, config, webhookSecret: 'x', createdAt: now() });
@@ -159,6 +162,16 @@ describe('webhooks for the events other parts of stagingd publish', () => {
   });
 
   it('passes preview.created, comment.added and approvals through, with the deployment they are about', async () => {
+    const following = new AbortController();
+    const failedDelivery = new Promise<void>((resolve) => {
+      void context.events.follow(
+        0,
+        (event) => {
+          if (event.type === 'webhook_delivery.updated' && (event.data as { status: string }).status === 'failed') resolve();
+        },
+        following.signal,
+      );
+    });
     const preview = { project: 'hello-node', environment: 'preview-feature-login', id: 'p1', label: 'For the client', expires_at: now(), created_by: 'admin' };
     await context.events.publish('preview.created', { ...preview, token_hash: 'never-sent' });
     await context.events.publish('comment.added', {
@@ -199,8 +212,17 @@ describe('webhooks for the events other parts of stagingd publish', () => {
     const [slack] = await receiver.waitFor((r) => r.path === '/slack');
     assert.match(String(slack!.json['text']), /^Changes requested: hello-node \/ preview-feature-login \(feature\/login aaaaaaa\)$/);
     assert.ok(JSON.stringify(slack!.json['blocks']).includes('By client@example.com: Not yet'));
+    await failedDelivery;
+    following.abort();
     const log = await context.webhookDeliveries.page('hello-node', 10, {});
-    assert.equal(log.length, 4);
+    assert.equal(log.length, 5);
+    const failed = await context.webhookDeliveries.page('hello-node', 10, { status: 'failed' });
+    assert.deepEqual(
+      failed.map((d) => [d.webhookUrl, d.attempts, d.lastError]),
+      [[receiver.url('/unsigned'), 1, "the secret 'never-set' that signs this webhook is not set for project 'hello-node'"]],
+      'a webhook whose secret is missing is not sent unsigned',
+    );
+    assert.equal(receiver.received.filter((r) => r.path === '/unsigned').length, 0);
     assert.deepEqual(problems, []);
   });
 });

@@ -138,6 +138,8 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
     assert.equal(pushed!.ref, repo.commit('feature/ABC-123-login'), 'a push deploys the commit');
     assert.deepEqual(pushed!.issue_keys, ['ABC-123', 'ABC-124']);
     assert.equal((await stagingd.waitForDeployment(pushed!.id)).status, 'live');
+    const [succeeded] = await receiver.waitFor(about('deployment.succeeded', pushed!.id));
+    assert.equal(succeeded!.json['environment'], 'preview-feature-abc-123-login');
   });
 
   it('sends a Slack incoming-webhook message to a slack webhook, with Basic auth from its URL', async () => {
@@ -164,6 +166,17 @@ describe('stagingd: outbound webhooks from staging.yaml', () => {
     const slack = log.body.items.find((d) => d.format === 'slack')!;
     assert.equal(slack.webhook_url, `http://127.0.0.1:${receiver.port}/slack/T0001/B0002/redacted?token=redacted`);
     assert.equal(slack.status, 'delivered');
+    const firstPage = await stagingd.api<WebhookDeliveryPage>('GET', '/v1/projects/hello-node/webhook-deliveries?limit=2');
+    const secondPage = await stagingd.api<WebhookDeliveryPage>(
+      'GET',
+      `/v1/projects/hello-node/webhook-deliveries?limit=2&cursor=${firstPage.body.next_cursor!}`,
+    );
+    assert.deepEqual(
+      [...firstPage.body.items, ...secondPage.body.items].map((d) => d.id),
+      log.body.items.slice(0, 4).map((d) => d.id),
+      'pages continue each other, newest first',
+    );
+    assert.ok(log.body.items.every((d, i) => i === 0 || d.created_at <= log.body.items[i - 1]!.created_at));
     const text = JSON.stringify(log.body);
     for (const secret of [signingKey, 'hook-pass', 'query-token-value', 'abcdefghijklmnop1234']) {
       assert.ok(!text.includes(secret), `${secret} is not in the delivery log`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { WebhookConfig } from '../../../common/src/config/model';
+import type { StagingConfig, WebhookConfig } from '../../../common/src/config/model';
 import { ClientError, type ServerContext } from '../deploy/context';
 import { environmentConfig, stagingConfig } from '../deploy/project-config';
 import { presentWebhookDelivery } from '../deploy/presenters';
@@ -13,7 +13,7 @@ import { WebhookDispatcher, type RetryPolicy } from './webhook-dispatcher';
 import { displayUrl } from './webhook-sender';
 
 /** Whether a webhook's `environments` (names, or a per-branch environment's name template) take in this one. */
-function appliesTo(webhook: WebhookConfig, config: ReturnType<typeof stagingConfig>, environment: string, env: EnvironmentRecord | undefined): boolean {
+function appliesTo(webhook: WebhookConfig, config: StagingConfig, environment: string, env: EnvironmentRecord | undefined): boolean {
   if (!webhook.environments || webhook.environments.includes(environment)) return true;
   const entry = env?.kind === 'branch' ? environmentConfig(config, env) : undefined;
   return entry !== undefined && webhook.environments.includes(entry.name);

@@ -23,6 +23,7 @@ export class WebhookDispatcher {
   private readonly shutdown = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private scanning = false;
+  private scanned: Promise<void> = Promise.resolve();
   private rescan = false;
 
   constructor(
@@ -41,7 +42,7 @@ export class WebhookDispatcher {
       return;
     }
     this.scanning = true;
-    void this.scan()
+    this.scanned = this.scan()
       .catch((error: unknown) => this.log(`webhook deliveries: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         this.scanning = false;
@@ -70,7 +71,7 @@ export class WebhookDispatcher {
     // A finishing attempt wakes the dispatcher; otherwise the next due delivery does.
     if (this.inFlight.size >= parallel || this.shutdown.signal.aborted) return;
     const next = await this.store.nextDueAt();
-    if (next === undefined) return;
+    if (next === undefined || this.shutdown.signal.aborted) return;
     this.timer = setTimeout(() => this.wake(), Math.min(maxWaitMs, Math.max(10, Date.parse(next) - Date.now())));
   }
 
@@ -112,6 +113,7 @@ export class WebhookDispatcher {
   async close(): Promise<void> {
     this.shutdown.abort();
     clearTimeout(this.timer);
+    await this.scanned;
     await Promise.all(this.inFlight.values());
   }
 }

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
 import type { ServerContext } from './deploy/context';
-import { EventBus } from './events/event-bus';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
+import { WebhookService } from './notifications/webhook-service';
 import type { StagingdOptions } from './options';
 import { LocalCertificateAuthority } from './proxy/local-ca';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
@@ -17,11 +17,7 @@ import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './security/tokens';
 import { Database } from './store/database';
-import { DeploymentStore } from './store/deployments';
-import { EnvironmentStore } from './store/environments';
-import { ProjectStore } from './store/projects';
-import { ReviewStore } from './store/reviews';
-import { VariableStore } from './store/variables';
+import { openStores } from './store/stores';
 
 export interface RunningStagingd {
   apiUrl: string;
@@ -51,12 +47,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   let proxyPort = options.proxy.port;
   const context: ServerContext = {
     dataDir: options.dataDir,
-    projects: new ProjectStore(database),
-    environments: new EnvironmentStore(database),
-    deployments: new DeploymentStore(database),
-    variables: new VariableStore(database, box),
-    reviews: new ReviewStore(database),
-    events: new EventBus(database),
+    ...openStores(database, box),
     logs,
     routes,
     backend,
@@ -73,8 +64,11 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     resolve: (project, environment) => routes.resolve(project, environment),
   });
   proxyPort = proxy.port;
+  // Before recovery, so what it marks failed is notified too.
+  const webhooks = new WebhookService(context, options.webhooks, log);
+  await webhooks.start();
   await deployments.recover();
-  const app = await buildApp({ context, deployments, tokens, version, log });
+  const app = await buildApp({ context, deployments, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -95,6 +89,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
         await app.close();
         await proxy.close();
         await deployments.shutdown();
+        await webhooks.close();
         await logs.close();
         database.close();
       })();

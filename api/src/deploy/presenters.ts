@@ -1,4 +1,5 @@
-import type { ApiDeployment, ApiEnvironment, ApiProject, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { ApiDeployment, ApiEnvironment, ApiProject, ApiWebhookDelivery, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { WebhookDeliveryRecord } from '../store/webhook-deliveries';
 import type { ServerContext } from './context';
 
 export function presentDeployment(d: DeploymentRecord): ApiDeployment {
@@ -15,6 +16,7 @@ export function presentDeployment(d: DeploymentRecord): ApiDeployment {
     started_at: d.startedAt,
     completed_at: d.completedAt,
     source_deployment_id: d.sourceDeploymentId,
+    issue_keys: d.issueKeys,
   };
 }
 
@@ -44,5 +46,24 @@ export function presentProject(project: ProjectRecord, productionBranch: string,
     production_url: productionUrl,
     created_at: project.createdAt,
     webhook_secret_set: true,
+  };
+}
+
+/** A delivery as the log shows it: the URL without credentials, never the secret or the URL in the clear. */
+export function presentWebhookDelivery(d: WebhookDeliveryRecord): ApiWebhookDelivery {
+  return {
+    id: d.id,
+    project: d.project,
+    webhook_url: d.webhookUrl,
+    event: d.event,
+    format: d.format,
+    payload: JSON.parse(d.payload) as Record<string, unknown>,
+    status: d.status,
+    attempts: d.attempts,
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    next_attempt_at: d.nextAttemptAt,
+    created_at: d.createdAt,
+    delivered_at: d.deliveredAt,
   };
 }

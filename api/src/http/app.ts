@@ -7,6 +7,7 @@ import { projectHandlers } from './handlers/projects';
 import { reviewHandlers } from './handlers/reviews';
 import { streamHandlers } from './handlers/streams';
 import { variableHandlers } from './handlers/variables';
+import { webhookHandlers } from './handlers/webhooks';
 import { registerOpenApiRoutes, type RouteConfig } from './openapi-routes';
 import { handleError, sendProblem } from './problem';
 import type { Services } from './request-context';
@@ -55,6 +56,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...streamHandlers(services),
     ...hookHandlers(services),
     ...reviewHandlers(services),
+    ...webhookHandlers(services),
   });
   await app.ready();
   return app;

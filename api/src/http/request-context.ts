@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ClientError } from '../deploy/context';
 import type { ServerContext } from '../deploy/context';
 import type { DeploymentService } from '../deploy/deployment-service';
+import type { WebhookService } from '../notifications/webhook-service';
 import type { Principal, TokenStore } from '../security/tokens';
 import type { EnvironmentRecord, ProjectRecord } from '../store/records';
 
@@ -15,6 +16,7 @@ declare module 'fastify' {
 export interface Services {
   context: ServerContext;
   deployments: DeploymentService;
+  webhooks: WebhookService;
   tokens: TokenStore;
   version: string;
   log: (message: string) => void;

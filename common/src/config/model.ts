@@ -12,6 +12,19 @@ export interface StagingConfig {
   robots: 'block' | 'allow';
   /** Approvals a deployment needs before promotion to production; reviewers empty = anyone with deploy rights. */
   approvals: { required: number; reviewers: string[] };
+  /** `notifications.webhooks`: where stagingd POSTs the events it notifies about. */
+  webhooks: WebhookConfig[];
+}
+
+export interface WebhookConfig {
+  url: string;
+  /** staging.yaml event names, e.g. `deployment.succeeded`. */
+  events: string[];
+  format: 'json' | 'slack';
+  /** The project secret whose value signs each request; unsigned without one. */
+  secret?: string;
+  /** Only events of these environments (names, or the name template of per-branch environments); all when absent. */
+  environments?: string[];
 }
 
 export interface Resources {
@@ -110,5 +123,21 @@ export function toStagingConfig(value: unknown): StagingConfig {
       required: typeof approvals['required'] === 'number' ? approvals['required'] : 0,
       reviewers: Array.isArray(approvals['reviewers']) ? approvals['reviewers'].map(String) : [],
     },
+    webhooks: webhooks(record(root['notifications'])['webhooks']),
   };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function webhooks(value: unknown): WebhookConfig[] {
+  return (Array.isArray(value) ? value : []).map((raw): WebhookConfig => {
+    const hook = record(raw);
+    const config: WebhookConfig = { url: String(hook['url']), events: strings(hook['events']), format: hook['format'] === 'slack' ? 'slack' : 'json' };
+    const secret = record(hook['secret'])['secret'];
+    if (typeof secret === 'string') config.secret = secret;
+    if (Array.isArray(hook['environments'])) config.environments = strings(hook['environments']);
+    return config;
+  });
 }

@@ -5,3 +5,5 @@ export type Deployment = components['schemas']['Deployment'];
 export type Environment = components['schemas']['Environment'];
 export type Problem = components['schemas']['Problem'];
 export type ReviewList = components['schemas']['ReviewList'];
+export type WebhookDelivery = components['schemas']['WebhookDelivery'];
+export type WebhookDeliveryPage = components['schemas']['WebhookDeliveryPage'];

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Deployment } from './api/staging-api';
 import type { LiveEvents } from './live-events';
-import type { LogStreams } from './log-streams';
+import type { Session } from './session';
 import { workspaceProjects } from './workspace-projects';
 
 /**
@@ -12,8 +12,11 @@ export class DeploymentNotifier implements vscode.Disposable {
   private readonly startedHere = new Set<string>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(events: LiveEvents, logs: LogStreams) {
-    this.subscription = events.onDeployment((deployment) => void this.notify(deployment, logs));
+  constructor(
+    events: LiveEvents,
+    private readonly session: Session,
+  ) {
+    this.subscription = events.onDeployment((deployment) => void this.notify(deployment));
   }
 
   /** A deployment this window started and follows itself. */
@@ -21,17 +24,19 @@ export class DeploymentNotifier implements vscode.Disposable {
     this.startedHere.add(id);
   }
 
-  private async notify(deployment: Deployment, logs: LogStreams): Promise<void> {
+  private async notify(deployment: Deployment): Promise<void> {
     if (this.startedHere.has(deployment.id) || (deployment.status !== 'live' && deployment.status !== 'failed')) return;
     if (!(await workspaceProjects()).some((p) => p.name === deployment.project)) return;
     const what = `${deployment.ref} (${deployment.commit?.slice(0, 7) ?? '?'}) by ${deployment.deployed_by}`;
     const choice =
       deployment.status === 'live'
-        ? await vscode.window.showInformationMessage(`${what} is live on ${deployment.environment}.`, 'Logs')
+        ? await vscode.window.showInformationMessage(`${what} is live on ${deployment.environment}.`, 'Open', 'Logs')
         : await vscode.window.showWarningMessage(`${what} failed on ${deployment.environment}: ${deployment.reason ?? 'see the log'}`, 'Logs', 'Roll Back');
-    if (choice === 'Logs') logs.show(deployment);
-    if (choice === 'Roll Back')
-      await vscode.commands.executeCommand('staging.rollback', { project: deployment.project, name: deployment.environment, kind: 'fixed' });
+    if (choice === 'Logs') await vscode.commands.executeCommand('staging.openLogViewer', deployment);
+    if (choice === 'Open' || choice === 'Roll Back') {
+      const env = await this.session.api.environment(deployment.project, deployment.environment);
+      await vscode.commands.executeCommand(choice === 'Open' ? 'staging.openUrl' : 'staging.rollback', env);
+    }
   }
 
   dispose(): void {

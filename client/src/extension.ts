@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import { createConfig } from './commands/create-config';
 import { editVariables } from './commands/edit-variables';
+import { openEnvironment } from './commands/open-environment';
+import { openLogViewer } from './commands/open-log-viewer';
 import { registerProject } from './commands/register-project';
+import { approve, requestChanges } from './commands/review-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { registerCommand, type CommandContext } from './commands/command-context';
@@ -13,6 +16,8 @@ import { LiveEvents } from './live-events';
 import { DeploymentNotifier } from './deployment-notifier';
 import { LogStreams } from './log-streams';
 import { DashboardPanel } from './panels/dashboard-panel';
+import { EnvironmentPanel } from './panels/environment-panel';
+import { LogViewerPanel } from './panels/log-viewer-panel';
 import { serveProjectContext } from './project-context';
 import { Session } from './session';
 import { DeployStatusBar } from './status-bar';
@@ -39,7 +44,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   const statusBar = new DeployStatusBar(session, events);
   extension.subscriptions.push(session, events, tree, logs, statusBar);
   extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
-  const notifier = new DeploymentNotifier(events, logs);
+  const notifier = new DeploymentNotifier(events, session);
   extension.subscriptions.push(notifier);
   const context: CommandContext = { session, events, tree, logs, notifier };
   const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
@@ -58,14 +63,20 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.editVariables': editVariables,
     'staging.startLocalServer': startLocalServer,
     'staging.registerProject': registerProject,
+    'staging.approve': approve,
+    'staging.requestChanges': requestChanges,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));
+  registerCommand(extension, context, 'staging.openLogViewer', openLogViewer(extension));
+  registerCommand(extension, context, 'staging.openEnvironment', openEnvironment(extension));
   // Panels come back after a reload.
   extension.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
       deserializeWebviewPanel: (panel) => Promise.resolve(void DashboardPanel.restore(panel, extension, context)),
     }),
+    vscode.window.registerWebviewPanelSerializer(EnvironmentPanel.viewType, EnvironmentPanel.serializer(extension, context)),
+    vscode.window.registerWebviewPanelSerializer(LogViewerPanel.viewType, LogViewerPanel.serializer(extension, context)),
   );
   await session.check();
   return { session, tree, statusBar, activatedInMs: Date.now() - started };

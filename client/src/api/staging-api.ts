@@ -7,6 +7,7 @@ export type Environment = components['schemas']['Environment'];
 export type Deployment = components['schemas']['Deployment'];
 export type Problem = components['schemas']['Problem'];
 export type Variable = components['schemas']['Variable'];
+export type ReviewList = components['schemas']['ReviewList'];
 
 /** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
 export class ApiError extends Error {
@@ -88,6 +89,13 @@ export class StagingApi {
     return (await this.unwrap(this.client.GET('/v1/projects/{project}/environments', { params: { path: { project } }, signal }), 'listing environments')).items;
   }
 
+  async environment(project: string, environment: string, signal?: AbortSignal): Promise<Environment> {
+    return this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}', { params: { path: { project, environment } }, signal }),
+      `reading ${environment}`,
+    );
+  }
+
   async deployments(project: string, environment: string, limit = 20, signal?: AbortSignal): Promise<Deployment[]> {
     const page = await this.unwrap(
       this.client.GET('/v1/projects/{project}/environments/{environment}/deployments', {
@@ -125,6 +133,21 @@ export class StagingApi {
     return this.unwrap(
       this.client.POST('/v1/projects/{project}/promote', { params: { path: { project } }, body: { deployment_id: deploymentId }, signal }),
       'promoting',
+    );
+  }
+
+  async reviews(deploymentId: string, signal?: AbortSignal): Promise<ReviewList> {
+    return this.unwrap(this.client.GET('/v1/deployments/{deployment}/reviews', { params: { path: { deployment: deploymentId } }, signal }), 'reading reviews');
+  }
+
+  async review(deploymentId: string, decision: 'approve' | 'request_changes', comment: string | undefined, signal?: AbortSignal): Promise<ReviewList> {
+    return this.unwrap(
+      this.client.POST('/v1/deployments/{deployment}/reviews', {
+        params: { path: { deployment: deploymentId } },
+        body: { decision, ...(comment ? { comment } : {}) },
+        signal,
+      }),
+      decision === 'approve' ? 'approving' : 'requesting changes',
     );
   }
 

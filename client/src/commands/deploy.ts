@@ -37,7 +37,7 @@ export async function deployRef(context: CommandContext, env: Environment, ref: 
       });
     },
   );
-  if (finished) void announce(context, env, finished);
+  if (finished) void announce(env, finished);
   return finished;
 }
 
@@ -70,11 +70,11 @@ async function confirmPushed(context: CommandContext, env: Environment, ref: str
 }
 
 /** A notification for a deployment that finished, with what to do next. */
-async function announce(context: CommandContext, env: Environment, deployment: Deployment): Promise<void> {
+async function announce(env: Environment, deployment: Deployment): Promise<void> {
   if (deployment.status === 'live') {
     const choice = await vscode.window.showInformationMessage(`${deployment.ref} is live on ${env.name}.`, 'Open', 'Logs');
     if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(env.url));
-    if (choice === 'Logs') context.logs.show(deployment);
+    if (choice === 'Logs') await vscode.commands.executeCommand('staging.openLogViewer', deployment);
     return;
   }
   const choice = await vscode.window.showErrorMessage(
@@ -82,7 +82,7 @@ async function announce(context: CommandContext, env: Environment, deployment: D
     'Logs',
     'Roll Back',
   );
-  if (choice === 'Logs') context.logs.show(deployment);
+  if (choice === 'Logs') await vscode.commands.executeCommand('staging.openLogViewer', deployment);
   if (choice === 'Roll Back') await vscode.commands.executeCommand('staging.rollback', env);
 }
 

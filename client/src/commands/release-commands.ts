@@ -3,6 +3,7 @@ import type { Deployment, Environment } from '../api/staging-api';
 import { DeploymentNode } from '../tree/nodes';
 import type { CommandContext } from './command-context';
 import { deploymentFrom, environmentFrom } from './pickers';
+import { describeApprovals } from './review-commands';
 
 export async function rollback(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
   const env = await environmentFrom(context, arg, { includeProduction: true });
@@ -20,9 +21,10 @@ export async function promote(context: CommandContext, arg?: unknown): Promise<D
   const source =
     arg instanceof DeploymentNode ? arg.deployment : env.live_deployment_id ? await context.session.api.deployment(env.live_deployment_id) : undefined;
   if (!source) throw new Error(`${env.name} has nothing live to promote.`);
+  const { approvals } = await context.session.api.reviews(source.id);
   const confirm = await vscode.window.showWarningMessage(
     `Promote ${source.ref} (commit ${source.commit?.slice(0, 12) ?? '?'}) from ${env.name} to production?`,
-    { modal: true, detail: 'Production will run the exact build that runs on staging now.' },
+    { modal: true, detail: `Production will run the exact build that runs on staging now. ${describeApprovals(approvals)}` },
     'Promote',
   );
   if (confirm !== 'Promote') return undefined;

@@ -78,11 +78,14 @@ export class DashboardPanel implements vscode.Disposable {
       case 'open':
         await vscode.commands.executeCommand('staging.openUrl', env(message.project, message.environment));
         break;
+      case 'details':
+        await vscode.commands.executeCommand('staging.openEnvironment', env(message.project, message.environment));
+        break;
       case 'rollback':
         await vscode.commands.executeCommand('staging.rollback', env(message.project, message.environment));
         break;
       case 'logs':
-        this.context.logs.show(await this.context.session.api.deployment(message.deploymentId));
+        await vscode.commands.executeCommand('staging.openLogViewer', message.deploymentId);
         break;
     }
   }

@@ -6,8 +6,18 @@ export function webviewRoot(extension: vscode.ExtensionContext): vscode.Uri {
   return vscode.Uri.joinPath(extension.extensionUri, 'dist', 'webview');
 }
 
-/** A panel's page: strict CSP (`default-src 'none'`, scripts and styles by nonce), theme colours only. */
-export function webviewHtml(webview: vscode.Webview, extension: vscode.ExtensionContext, panel: string, title: string, style: string): string {
+/**
+ * A panel's page: strict CSP (`default-src 'none'`, scripts and styles by nonce), theme colours only.
+ * `heading: false` leaves the title out of the page, for panels whose script renders their own heading.
+ */
+export function webviewHtml(
+  webview: vscode.Webview,
+  extension: vscode.ExtensionContext,
+  panel: string,
+  title: string,
+  style: string,
+  options: { heading?: boolean } = {},
+): string {
   const nonce = randomBytes(16).toString('base64');
   const root = webviewRoot(extension);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, `${panel}.js`));
@@ -35,7 +45,7 @@ ${style}
   </style>
 </head>
 <body>
-  <h1>${title}</h1>
+  ${options.heading === false ? '' : `<h1>${title}</h1>`}
   <div id="root" aria-live="polite"></div>
   <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>

@@ -80,8 +80,10 @@ export class DeploymentNode extends StagingNode {
     item.iconPath = new vscode.ThemeIcon(
       d.status === 'live' ? 'rocket' : d.status === 'failed' ? 'error' : ['queued', 'building', 'starting'].includes(d.status) ? 'sync~spin' : 'history',
     );
-    item.contextValue = d.status === 'live' ? 'deployment.live' : ['superseded', 'rolled_back'].includes(d.status) ? 'deployment.previous' : 'deployment';
-    item.command = { command: 'staging.showLogs', title: 'Show Logs', arguments: [this] };
+    const state = d.status === 'live' ? 'deployment.live' : ['superseded', 'rolled_back'].includes(d.status) ? 'deployment.previous' : 'deployment';
+    // Production's own deployments are neither promoted nor reviewed: their menus tell them apart.
+    item.contextValue = this.environment.kind === 'production' && state !== 'deployment' ? `${state}.production` : state;
+    item.command = { command: 'staging.openLogViewer', title: 'Open Log Viewer', arguments: [this] };
     return item;
   }
 }

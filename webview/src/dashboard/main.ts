@@ -1,23 +1,13 @@
 // The dashboard panel: every environment with its status, last deployment and quick actions.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { element } from '../shared/dom';
 import { isDashboardUpdate, type DashboardCommand, type DashboardRow } from './protocol';
 
 declare function acquireVsCodeApi(): { postMessage(message: DashboardCommand): void };
 const vscode = acquireVsCodeApi();
 
 const statusIcon: Record<DashboardRow['status'], string> = { active: 'pass-filled', building: 'sync', error: 'error', stopped: 'circle-slash' };
-
-function element<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attributes: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
 
 function action(label: string, icon: string, command: DashboardCommand): HTMLElement {
   const button = element('vscode-button', { secondary: '', icon, title: label }, label);
@@ -38,10 +28,15 @@ function row(data: DashboardRow): HTMLTableRowElement {
   actions.append(action('Open', 'link-external', { type: 'open', project: data.project, environment: data.environment }));
   if (last) actions.append(action('Logs', 'output', { type: 'logs', deploymentId: last.id }));
   actions.append(action('Roll Back', 'discard', { type: 'rollback', project: data.project, environment: data.environment }));
+  const details = element('a', { href: '#', title: `Details of ${data.environment}` }, element('strong', {}, data.environment));
+  details.addEventListener('click', (event) => {
+    event.preventDefault();
+    vscode.postMessage({ type: 'details', project: data.project, environment: data.environment });
+  });
   return element(
     'tr',
     { 'data-environment': `${data.project}/${data.environment}` },
-    element('td', {}, element('strong', {}, data.environment), element('div', { class: 'muted' }, data.project)),
+    element('td', {}, details, element('div', { class: 'muted' }, data.project)),
     element('td', {}, status),
     element('td', {}, data.branch ?? '—'),
     element(

@@ -19,10 +19,11 @@ export type DashboardCommand =
   | { type: 'rendered'; rows: number }
   | { type: 'deploy'; project: string; environment: string }
   | { type: 'open'; project: string; environment: string }
+  | { type: 'details'; project: string; environment: string }
   | { type: 'logs'; deploymentId: string }
   | { type: 'rollback'; project: string; environment: string };
 
-const commandTypes = new Set(['ready', 'rendered', 'deploy', 'open', 'logs', 'rollback']);
+const commandTypes = new Set(['ready', 'rendered', 'deploy', 'open', 'details', 'logs', 'rollback']);
 
 export function isDashboardCommand(message: unknown): message is DashboardCommand {
   return typeof message === 'object' && message !== null && commandTypes.has((message as { type?: string }).type ?? '');

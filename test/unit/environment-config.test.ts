@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { environmentSettings, type EnvironmentIdentity } from '../../client/src/panels/environment-config';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+const example = (name: string): string => readFileSync(join(examples, name, 'staging.yaml'), 'utf8');
+const fixed = (name: string): EnvironmentIdentity => ({ name, kind: 'fixed', branch: name });
+
+describe('environmentSettings: what the environment panel shows of staging.yaml', () => {
+  it('reads database sync for an environment it fills, with tables, schedule and no run yet', () => {
+    const { database } = environmentSettings(example('shop'), fixed('staging'));
+    assert.deepEqual(database, {
+      configured: true,
+      engine: 'postgres',
+      include: ['users', 'addresses', 'products', 'categories', 'orders', 'order_items', 'reviews'],
+      exclude: ['sessions', 'password_resets', 'audit_log'],
+      anonymizedTables: 4,
+      schedule: '0 3 * * *',
+      target: true,
+      lastRun: null,
+    });
+  });
+
+  it('matches a per-branch environment by its branch pattern, and never makes production a target', () => {
+    const shop = example('shop');
+    const branch = environmentSettings(shop, { name: 'pr-feature-cart', kind: 'branch', branch: 'feature/cart' }).database;
+    assert.equal(branch.configured && branch.target, true);
+    const production = environmentSettings(shop, { name: 'production', kind: 'production', branch: 'main' }).database;
+    assert.equal(production.configured && production.target, false);
+  });
+
+  it('honours database.environments and an environment’s database: false', () => {
+    const text = [
+      'project: demo',
+      'environments:',
+      '  - name: staging',
+      '    branch: develop',
+      '  - name: qa',
+      '    branch: qa',
+      '    database: false',
+      'database:',
+      '  engine: sqlite',
+      '  source: data/prod.db',
+    ].join('\n');
+    const target = (name: string): boolean | undefined => {
+      const { database } = environmentSettings(text, fixed(name));
+      return database.configured ? database.target : undefined;
+    };
+    assert.deepEqual([target('staging'), target('qa'), target('unknown')], [true, false, false]);
+    const listed = environmentSettings(`${text}\n  environments: [qa]\n`, fixed('staging')).database;
+    assert.equal(listed.configured && listed.target, false);
+    const all = environmentSettings(text, fixed('staging')).database;
+    assert.equal(all.configured && all.include, null, 'without tables.include every table is copied');
+  });
+
+  it('says when there is no database sync, and applies the preview defaults without a previews section', () => {
+    const settings = environmentSettings(example('hello-node'), fixed('staging'));
+    assert.deepEqual(settings.database, { configured: false, why: 'staging.yaml has no database section' });
+    assert.deepEqual(settings.previews, { declared: false, password: 'optional', expiry: '7d', feedback: true });
+    assert.deepEqual(environmentSettings(example('shop'), fixed('staging')).previews, { declared: true, password: 'required', expiry: '3d', feedback: true });
+  });
+});

@@ -1,0 +1,130 @@
+/// <reference types="mocha" />
+// The environment detail panel against a real stagingd, in a real VS Code: its page renders the history and
+// the variables with the secret masked (its value never reaches the page), and follows a new deployment
+// through the live events.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Deployment, Environment } from '../../client/src/api/staging-api';
+import type { StagingExtensionApi } from '../../client/src/extension';
+import type { EnvironmentPanel } from '../../client/src/panels/environment-panel';
+import type { Rendered } from '../../webview/src/environment/protocol';
+import { StagingdProcess } from '../api/support/stagingd-process';
+
+const environmentPath = '/v1/projects/hello-node/environments/staging';
+const secretValue = 'sk_test_never-on-the-page-5b1f0c';
+
+/** Resolves with what the page rendered once `accept` takes it: now, or on a later render. */
+function renderedWhen(panel: EnvironmentPanel, accept: (rendered: Rendered) => boolean, timeoutMs = 30_000): Promise<Rendered> {
+  return new Promise((resolve, reject) => {
+    if (panel.rendered && accept(panel.rendered)) return resolve(panel.rendered);
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`the page never rendered what the test waits for; last: ${JSON.stringify(panel.rendered)}`));
+    }, timeoutMs);
+    const subscription = panel.onDidRender((rendered) => {
+      if (!accept(rendered)) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(rendered);
+    });
+  });
+}
+
+suite('Environment detail panel with a real stagingd', () => {
+  let stagingd: StagingdProcess;
+  let repository: string;
+  let panel: EnvironmentPanel | undefined;
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], { cwd: repository, encoding: 'utf8' }).trim();
+
+  async function deploy(ref: string): Promise<Deployment> {
+    const queued = await stagingd.api<Deployment>('POST', `${environmentPath}/deployments`, { ref });
+    assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    return queued.body;
+  }
+
+  suiteSetup(async () => {
+    // The project's repository is a copy of the workspace folder's files with its own history, so this suite
+    // leaves the workspace folder's git to the other suites, whichever runs first.
+    const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    repository = mkdtempSync(join(tmpdir(), 'staging-environment-panel-'));
+    cpSync(folder, repository, { recursive: true, filter: (source) => source === folder || statSync(source).isFile() });
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'hello-node');
+    git('checkout', '-q', '-b', 'develop');
+    stagingd = await StagingdProcess.start();
+    const created = await stagingd.api('POST', '/v1/projects', { repository });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const first = await deploy('develop');
+    assert.equal((await stagingd.waitForDeployment(first.id)).status, 'live');
+    const variables = await stagingd.api('PUT', `${environmentPath}/variables`, {
+      items: [
+        { name: 'GREETING', value: 'Hello from the panel test', secret: false },
+        { name: 'API_KEY', value: secretValue, secret: true },
+      ],
+    });
+    assert.equal(variables.status, 200, JSON.stringify(variables.body));
+    await vscode.workspace.getConfiguration('staging').update('apiUrl', stagingd.apiUrl, vscode.ConfigurationTarget.Workspace);
+    assert.equal(await vscode.commands.executeCommand('staging.signIn', stagingd.token), true);
+    const extension = vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
+    assert.equal(extension.session.state, 'signedIn');
+  });
+
+  suiteTeardown(async () => {
+    panel?.dispose();
+    // Signed out, as the suites that follow expect to find the extension.
+    await vscode.commands.executeCommand('staging.signOut');
+    await stagingd?.stop();
+    if (repository) rmSync(repository, { recursive: true, force: true });
+  });
+
+  test('renders the history and the variables, with the secret masked and its value never posted to the page', async () => {
+    const env = (await stagingd.api<Environment>('GET', environmentPath)).body;
+    panel = await vscode.commands.executeCommand<EnvironmentPanel | undefined>('staging.openEnvironment', env);
+    assert.ok(panel, 'the command returns the panel');
+    const rendered = await renderedWhen(panel, () => true);
+    assert.deepEqual(rendered, { deployments: 1, variables: 2, maskedSecrets: 1, status: 'active' });
+
+    const posted = panel.posted;
+    assert.ok(posted, 'the host posted a state');
+    assert.ok(!JSON.stringify(posted).includes(secretValue), 'the secret value is in nothing the page was given');
+    assert.deepEqual(
+      [...posted.variables].sort((a, b) => a.name.localeCompare(b.name)),
+      [
+        { name: 'API_KEY', secret: true, value: null },
+        { name: 'GREETING', secret: false, value: 'Hello from the panel test' },
+      ],
+    );
+    assert.equal(posted.environment.commit, git('rev-parse', 'develop'));
+    // hello-node's staging.yaml has neither database sync nor preview settings: the page says so, and shows no links.
+    assert.equal(posted.database.configured, false);
+    assert.deepEqual(posted.previews, { links: [], settings: { declared: false, password: 'optional', expiry: '7d', feedback: true } });
+
+    const again = await vscode.commands.executeCommand<EnvironmentPanel | undefined>('staging.openEnvironment', env);
+    assert.equal(again, panel, 'one panel per environment: opening it again reveals it');
+  });
+
+  test('follows the live events: a deployment made elsewhere shows up in the history', async () => {
+    assert.ok(panel, 'the panel of the first test');
+    writeFileSync(join(repository, 'CHANGELOG.md'), 'A second release\n');
+    git('add', 'CHANGELOG.md');
+    git('commit', '-q', '-m', 'second release');
+    const second = await deploy('develop');
+    const rendered = await renderedWhen(panel, (r) => r.deployments === 2);
+    assert.equal(rendered.variables, 2);
+    assert.equal((await stagingd.waitForDeployment(second.id)).status, 'live');
+    await renderedWhen(panel, () => panel?.posted?.environment.commit === git('rev-parse', 'develop'));
+    assert.deepEqual(
+      panel.posted?.deployments.map((d) => [d.status, d.canRollBack, d.canPromote]),
+      [
+        ['live', false, true],
+        ['superseded', true, true],
+      ],
+    );
+  });
+});

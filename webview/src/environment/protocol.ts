@@ -1,0 +1,178 @@
+/** Messages between the environment detail panel and its host in the extension, declared once for both sides. */
+
+/** Which environment a panel shows: also the state VS Code keeps for the panel, to restore it after a reload. */
+export interface EnvironmentKey {
+  project: string;
+  environment: string;
+}
+
+/** What the page keeps across a hide or reload (vscode.setState): which environment, and unsaved variable edits without secret values. */
+export interface EnvironmentPageState extends EnvironmentKey {
+  drafts?: { name: string; secret: boolean; value: string; stored: boolean }[];
+}
+
+export type EnvironmentStatus = 'active' | 'building' | 'error' | 'stopped';
+export type DeploymentStatus = 'queued' | 'building' | 'starting' | 'live' | 'failed' | 'superseded' | 'rolled_back';
+
+export interface EnvironmentHeader {
+  project: string;
+  name: string;
+  kind: 'production' | 'fixed' | 'branch';
+  status: EnvironmentStatus;
+  url: string;
+  branch: string | null;
+  /** The commit of the live deployment. */
+  commit: string | null;
+  liveDeploymentId: string | null;
+  expiresAt: string | null;
+}
+
+export interface DeploymentRow {
+  id: string;
+  ref: string;
+  commit: string | null;
+  status: DeploymentStatus;
+  by: string;
+  at: string;
+  /** Why it failed or was rolled back. */
+  reason: string | null;
+  /** An earlier successful deployment this environment can serve again. */
+  canRollBack: boolean;
+  /** A build production can run (never for production's own deployments). */
+  canPromote: boolean;
+}
+
+/** A variable as stored; a secret's value never reaches the page (the API does not return it either). */
+export interface VariableRow {
+  name: string;
+  secret: boolean;
+  value: string | null;
+}
+
+/** What Save sends: a secret without a value keeps its stored value. */
+export interface VariableUpdate {
+  name: string;
+  secret: boolean;
+  value?: string;
+}
+
+/** Letters, digits and _, not starting with a digit (the API's VariableName). */
+export const variableNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+export const variableValueMaxLength = 65536;
+
+/** The outcome of a sync run, once the API reports syncs (a later issue adds the endpoint). */
+export interface SyncRun {
+  state: 'running' | 'succeeded' | 'failed';
+  at: string;
+  message: string | null;
+}
+
+/** Database sync as staging.yaml configures it for this environment, with the last run once the API reports it. */
+export type DatabaseSync =
+  | { configured: false; why: string }
+  | {
+      configured: true;
+      engine: 'postgres' | 'sqlite';
+      /** null: every table. */
+      include: string[] | null;
+      exclude: string[];
+      anonymizedTables: number;
+      schedule: string | null;
+      /** Whether this environment is one that sync fills (production is the source, never a target). */
+      target: boolean;
+      /** null: not run yet, as far as the API says (it has no sync endpoint yet). */
+      lastRun: SyncRun | null;
+    };
+
+export interface PreviewLink {
+  url: string;
+  createdBy: string;
+  expiresAt: string | null;
+  passwordProtected: boolean;
+}
+
+export interface PreviewSettings {
+  /** Whether staging.yaml has a `previews` section; without one the defaults apply. */
+  declared: boolean;
+  password: 'required' | 'optional';
+  expiry: string;
+  feedback: boolean;
+}
+
+/** Shared preview links (none until the API has them) and staging.yaml's settings for them. */
+export interface Previews {
+  links: PreviewLink[];
+  /** null when the project's staging.yaml is not in this workspace. */
+  settings: PreviewSettings | null;
+}
+
+/** The branches (the current one first) and tags the ref selector offers, from the workspace's git. */
+export interface Refs {
+  branches: string[];
+  tags: string[];
+  current: string | null;
+}
+
+export interface EnvironmentState {
+  type: 'state';
+  environment: EnvironmentHeader;
+  deployments: DeploymentRow[];
+  variables: VariableRow[];
+  database: DatabaseSync;
+  previews: Previews;
+  refs: Refs;
+  connected: boolean;
+}
+
+/** Host -> panel. */
+export type EnvironmentUpdate =
+  | EnvironmentState
+  | { type: 'deleted'; key: EnvironmentKey }
+  | { type: 'failed'; message: string }
+  | { type: 'variablesSaved' }
+  /** `index`: the item of the request the API faulted, when it said which. */
+  | { type: 'variablesRefused'; message: string; index: number | null };
+
+/** What the page last rendered, reported back to the host (for tests and diagnostics). */
+export interface Rendered {
+  deployments: number;
+  variables: number;
+  /** Secret variables shown masked. */
+  maskedSecrets: number;
+  status: EnvironmentStatus | 'deleted';
+}
+
+/** Panel -> host. */
+export type EnvironmentCommand =
+  | { type: 'ready' }
+  | ({ type: 'rendered' } & Rendered)
+  | { type: 'refresh' }
+  | { type: 'openUrl' }
+  | { type: 'deploy'; ref: string }
+  /** Without a deployment: the live one (Deploy to Production). */
+  | { type: 'promote'; deploymentId?: string }
+  /** Without a deployment: pick one (Roll Back). */
+  | { type: 'rollback'; deploymentId?: string }
+  | { type: 'logs'; deploymentId: string }
+  | { type: 'saveVariables'; items: VariableUpdate[] };
+
+const commandTypes = new Set<string>(['ready', 'rendered', 'refresh', 'openUrl', 'deploy', 'promote', 'rollback', 'logs', 'saveVariables']);
+const updateTypes = new Set<string>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused']);
+
+function typeOf(message: unknown): string {
+  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : '';
+}
+
+export function isEnvironmentCommand(message: unknown): message is EnvironmentCommand {
+  return commandTypes.has(typeOf(message));
+}
+
+export function isEnvironmentUpdate(message: unknown): message is EnvironmentUpdate {
+  return updateTypes.has(typeOf(message));
+}
+
+export function isEnvironmentKey(value: unknown): value is EnvironmentKey {
+  const key = value as Partial<EnvironmentKey> | null | undefined;
+  return typeof key?.project === 'string' && typeof key.environment === 'string';
+}

@@ -1,0 +1,133 @@
+// The read-only sections of the environment panel: header, deployment history, database sync, preview links.
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { codicon, element } from '../shared/dom';
+import type { DatabaseSync, DeploymentRow, DeploymentStatus, EnvironmentCommand, EnvironmentHeader, EnvironmentStatus, Previews } from './protocol';
+
+type Send = (command: EnvironmentCommand) => void;
+
+const environmentIcons: Record<EnvironmentStatus, string> = { active: 'pass-filled', building: 'sync', error: 'error', stopped: 'circle-slash' };
+const deploymentIcons: Record<DeploymentStatus, string> = {
+  queued: 'clock',
+  building: 'sync',
+  starting: 'sync',
+  live: 'pass-filled',
+  failed: 'error',
+  superseded: 'history',
+  rolled_back: 'discard',
+};
+const inProgress = new Set<DeploymentStatus>(['queued', 'building', 'starting']);
+
+function status(kind: string, icon: string, spin: boolean, label: string): HTMLElement {
+  return element('span', { class: `status ${kind}` }, codicon(icon, spin), ` ${label.replace('_', ' ')}`);
+}
+
+function when(iso: string): string {
+  return new Date(iso).toLocaleString();
+}
+
+export function header(env: EnvironmentHeader, send: Send): HTMLElement {
+  const link = element('a', { href: env.url, title: `Open ${env.url}` }, env.url);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    send({ type: 'openUrl' });
+  });
+  const fact = (label: string, ...value: (Node | string)[]): HTMLElement => element('span', {}, element('span', { class: 'muted' }, `${label} `), ...value);
+  return element(
+    'header',
+    {},
+    element('h1', {}, env.name, ' ', element('vscode-badge', { title: `${env.kind} environment of ${env.project}` }, env.kind)),
+    element(
+      'div',
+      { class: 'facts' },
+      status(env.status, environmentIcons[env.status], env.status === 'building', env.status),
+      fact('URL', link),
+      fact('Branch', env.branch ? element('code', {}, env.branch) : '—'),
+      fact('Live commit', env.commit ? element('code', { title: env.commit }, env.commit.slice(0, 7)) : 'none'),
+      ...(env.expiresAt ? [fact('Expires', when(env.expiresAt))] : []),
+      fact('Project', env.project),
+    ),
+  );
+}
+
+function action(label: string, icon: string, command: EnvironmentCommand, send: Send): HTMLElement {
+  const button = element('vscode-button', { secondary: '', icon, title: label }, label);
+  button.addEventListener('click', () => send(command));
+  return button;
+}
+
+export function history(rows: DeploymentRow[], send: Send): HTMLElement {
+  if (rows.length === 0) return element('p', {}, 'Never deployed.');
+  const row = (d: DeploymentRow): HTMLTableRowElement =>
+    element(
+      'tr',
+      { 'data-deployment': d.id },
+      element('td', {}, status(d.status, deploymentIcons[d.status], inProgress.has(d.status), d.status)),
+      element('td', {}, element('code', {}, d.ref)),
+      element('td', {}, d.commit ? element('code', { title: d.commit }, d.commit.slice(0, 7)) : '—'),
+      element('td', {}, d.by),
+      element('td', {}, when(d.at)),
+      element('td', { class: d.status === 'failed' ? 'error' : 'muted' }, d.reason ?? ''),
+      element(
+        'td',
+        { class: 'actions' },
+        action('Logs', 'output', { type: 'logs', deploymentId: d.id }, send),
+        ...(d.canRollBack ? [action('Roll Back to This', 'discard', { type: 'rollback', deploymentId: d.id }, send)] : []),
+        ...(d.canPromote ? [action('Promote', 'arrow-up', { type: 'promote', deploymentId: d.id }, send)] : []),
+      ),
+    );
+  return element(
+    'table',
+    {},
+    element('thead', {}, element('tr', {}, ...['Status', 'Ref', 'Commit', 'By', 'When', 'Reason', ''].map((h) => element('th', {}, h)))),
+    element('tbody', {}, ...rows.map(row)),
+  );
+}
+
+/** e.g. "postgres; tables users, orders; 2 tables anonymized; schedule 0 3 * * * (UTC); not run yet". */
+export function databaseSync(sync: DatabaseSync): HTMLElement {
+  if (!sync.configured) return element('p', {}, `Not configured: ${sync.why}.`);
+  const tables = sync.include ? `tables ${sync.include.join(', ')}` : 'all tables';
+  const parts = [
+    sync.engine,
+    sync.exclude.length > 0 ? `${tables} except ${sync.exclude.join(', ')}` : tables,
+    `${sync.anonymizedTables} table${sync.anonymizedTables === 1 ? '' : 's'} anonymized`,
+    sync.schedule ? `schedule ${sync.schedule} (UTC)` : 'on demand only',
+    sync.lastRun ? `last run ${sync.lastRun.state} ${when(sync.lastRun.at)}${sync.lastRun.message ? `: ${sync.lastRun.message}` : ''}` : 'not run yet',
+  ];
+  return element(
+    'div',
+    {},
+    element('p', {}, `Database sync: ${parts.join('; ')}.`),
+    ...(sync.target ? [] : [element('p', { class: 'muted' }, 'staging.yaml does not sync the database into this environment.')]),
+  );
+}
+
+export function previews(data: Previews): HTMLElement {
+  const settings = data.settings;
+  const described = settings
+    ? `${settings.declared ? 'staging.yaml' : 'staging.yaml has no previews section, so the defaults apply'}: shared links ${
+        settings.password === 'required' ? 'always need a password' : 'need a password if the person sharing sets one'
+      }, stay valid ${settings.expiry}, feedback widget ${settings.feedback ? 'on' : 'off'}.`
+    : 'The staging.yaml of this project is not in this workspace.';
+  const links =
+    data.links.length === 0
+      ? element('p', {}, 'No preview links.')
+      : element(
+          'ul',
+          {},
+          ...data.links.map((link) =>
+            element(
+              'li',
+              {},
+              element('a', { href: link.url }, link.url),
+              element(
+                'span',
+                { class: 'muted' },
+                ` by ${link.createdBy}${link.expiresAt ? `, until ${when(link.expiresAt)}` : ''}${link.passwordProtected ? ', password' : ''}`,
+              ),
+            ),
+          ),
+        );
+  return element('div', {}, links, element('p', { class: 'muted' }, described));
+}

@@ -6,8 +6,11 @@ import { EventBus } from './events/event-bus';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
 import type { StagingdOptions } from './options';
+import { PreviewLinks } from './previews/preview-links';
 import { LocalCertificateAuthority } from './proxy/local-ca';
+import { PreviewGate } from './proxy/preview-gate';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
+import { PreviewSessions } from './proxy/preview-sessions';
 import type { ReleaseBackend } from './runtime/backend';
 import { DockerBackend } from './runtime/docker/docker-backend';
 import { DockerEngine } from './runtime/docker/docker-engine';
@@ -19,6 +22,7 @@ import { TokenStore } from './security/tokens';
 import { Database } from './store/database';
 import { DeploymentStore } from './store/deployments';
 import { EnvironmentStore } from './store/environments';
+import { PreviewStore } from './store/previews';
 import { ProjectStore } from './store/projects';
 import { VariableStore } from './store/variables';
 
@@ -48,13 +52,15 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const routes = new RouteTable();
   const backend = await releaseBackend(options);
   let proxyPort = options.proxy.port;
+  const events = new EventBus(database);
+  const previews = await PreviewLinks.open(new PreviewStore(database, box), events, log);
   const context: ServerContext = {
     dataDir: options.dataDir,
     projects: new ProjectStore(database),
     environments: new EnvironmentStore(database),
     deployments: new DeploymentStore(database),
     variables: new VariableStore(database, box),
-    events: new EventBus(database),
+    events,
     logs,
     routes,
     backend,
@@ -69,10 +75,16 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     port: options.proxy.port,
     baseDomain: options.baseDomain,
     resolve: (project, environment) => routes.resolve(project, environment),
+    gate: new PreviewGate({
+      admission: previews,
+      sessions: PreviewSessions.open(options.dataDir),
+      secure: options.tls,
+      onError: (error) => log(`preview gate: ${error.message}`),
+    }),
   });
   proxyPort = proxy.port;
   await deployments.recover();
-  const app = await buildApp({ context, deployments, tokens, version, log });
+  const app = await buildApp({ context, deployments, previews, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

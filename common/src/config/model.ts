@@ -10,6 +10,16 @@ export interface StagingConfig {
   environments: EnvironmentConfig[];
   variables: Record<string, VariableValue>;
   robots: 'block' | 'allow';
+  previews: PreviewsConfig;
+}
+
+/** Shared preview links (`previews:`): what a new link needs and who may open a staging environment. */
+export interface PreviewsConfig {
+  password: 'required' | 'optional';
+  /** How long a link stays valid when its creator does not say. */
+  expiryMs: number;
+  /** `links`: only visitors with a preview link's session (or automation with the bypass secret) get through. */
+  access: 'public' | 'links';
 }
 
 export interface Resources {
@@ -68,6 +78,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
   const run = record(root['run']);
   const health = record(run['health']);
   const base = resources(root['resources']);
+  const previews = record(root['previews']);
   return {
     project: String(root['project']),
     production: { url: String(production['url']), branch: String(production['branch']) },
@@ -103,5 +114,10 @@ export function toStagingConfig(value: unknown): StagingConfig {
     }),
     variables: variables(root['variables']),
     robots: record(root['isolation'])['robots'] === 'allow' ? 'allow' : 'block',
+    previews: {
+      password: previews['password'] === 'required' ? 'required' : 'optional',
+      expiryMs: duration(previews['expiry'], '7d'),
+      access: previews['access'] === 'links' ? 'links' : 'public',
+    },
   };
 }

@@ -63,7 +63,7 @@ export class PreviewStore {
 
   /** Newest first. */
   async list(environmentId: string): Promise<PreviewRecord[]> {
-    return (await this.database.all(`${select} WHERE p.environment_id = ? ORDER BY p.created_at DESC, p.id`, [environmentId])).map(fromRow);
+    return (await this.database.all(`${select} WHERE p.environment_id = ? ORDER BY p.created_at DESC, p.rowid DESC`, [environmentId])).map(fromRow);
   }
 
   /** False when it was already revoked (the first revocation's time stays). */

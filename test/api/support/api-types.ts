@@ -4,3 +4,6 @@ import type { components } from '../../../common/src/api/schema';
 export type Deployment = components['schemas']['Deployment'];
 export type Environment = components['schemas']['Environment'];
 export type Problem = components['schemas']['Problem'];
+export type PreviewLink = components['schemas']['PreviewLink'];
+export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
+export type PreviewBypass = components['schemas']['PreviewBypass'];

@@ -215,6 +215,9 @@ describe('PreviewGate: preview links at the preview proxy', () => {
     // A session on the public environment, carried by hand to the private one: its MAC names the other environment.
     const { token: publicToken } = await links.add('env-staging');
     const publicCookie = cookieOf(await send(PUBLIC_HOST, `/?staging_preview=${publicToken}`));
+    gated.seen.length = 0;
+    assert.equal((await send(PUBLIC_HOST, '/', { headers: { cookie: publicCookie } })).status, 200);
+    assert.equal(gated.seen[0]?.environmentId, 'env-staging', 'recognised (and remembered) where it belongs');
     assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: publicCookie } })).status, 401);
     // And a token of the public environment is not a link to the private one.
     assert.equal((await send(PRIVATE_HOST, `/?staging_preview=${publicToken}`)).status, 404);

@@ -8,7 +8,8 @@
  * reaches the app.
  *
  * The plain request (public environment, no cookie) costs two header reads and a look at the URL; a
- * session costs one HMAC and a lookup in memory. Wrong passwords and unknown links are counted per
+ * session costs one HMAC the first time its cookie is seen and lookups in memory after that, never a
+ * database query. Wrong passwords and unknown links are counted per
  * client address and per link (429 past the limit), and a wrong link runs scrypt exactly as a wrong
  * password does.
  */

@@ -1,7 +1,8 @@
 /**
  * The session cookie a preview link sets: `<link id>.<expiry, unix seconds>.<HMAC-SHA256>`, the MAC over
  * those two and the environment's id, with a server key kept in the data directory (mode 0600). Checking
- * one is one HMAC: no lookup. It is host-only (no Domain attribute), so a browser sends it to exactly
+ * one is one HMAC the first time a value is seen and a lookup in memory after that, never a database
+ * query. It is host-only (no Domain attribute), so a browser sends it to exactly
  * the environment that set it, and the MAC binds it to that environment anyway.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -13,6 +14,8 @@ const KEY_FILE = 'preview-session.key';
 const LINK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const EXPIRY = /^\d{1,12}$/;
 const MAC_CHARS = 43;
+/** Values already verified, so a visitor's every request does not pay for an HMAC; emptied when full. */
+const VERIFIED_CAPACITY = 10_000;
 
 export interface SessionClaims {
   linkId: string;
@@ -20,6 +23,8 @@ export interface SessionClaims {
 }
 
 export class PreviewSessions {
+  private readonly verified = new Map<string, SessionClaims & { environmentId: string }>();
+
   constructor(private readonly key: Buffer) {
     if (key.length < 32) throw new RangeError('a preview session key has at least 256 bits');
   }
@@ -43,13 +48,18 @@ export class PreviewSessions {
 
   /** The claims of a value this server signed for this environment (expired or not); undefined for anything else. */
   verify(value: string, environmentId: string): SessionClaims | undefined {
+    const known = this.verified.get(value);
+    if (known !== undefined) return known.environmentId === environmentId ? known : undefined;
     const [linkId, expiry, mac, extra] = value.split('.');
     if (linkId === undefined || expiry === undefined || mac === undefined || extra !== undefined) return undefined;
     if (mac.length !== MAC_CHARS || !LINK_ID.test(linkId) || !EXPIRY.test(expiry)) return undefined;
     const given = Buffer.from(mac, 'base64url');
     const expected = this.mac(linkId, expiry, environmentId);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    return { linkId, expiresAtMs: Number(expiry) * 1000 };
+    const claims = { linkId, expiresAtMs: Number(expiry) * 1000, environmentId };
+    if (this.verified.size >= VERIFIED_CAPACITY) this.verified.clear();
+    this.verified.set(value, claims);
+    return claims;
   }
 
   /** The Set-Cookie header value. */

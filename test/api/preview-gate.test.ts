@@ -169,6 +169,8 @@ describe('PreviewGate: preview links at the preview proxy', () => {
     assert.ok(Math.abs(maxAge - 3 * 86_400) < 5, `the session lasts as long as the link (${maxAge} s)`);
     assert.equal(answer.headers['referrer-policy'], 'no-referrer');
     assert.deepEqual(links.touched.slice(-1), [link.id], 'its last use is remembered');
+    const offHost = await send(PUBLIC_HOST, `//evil.example/?staging_preview=${token}`);
+    assert.deepEqual([offHost.status, offHost.headers.location], [302, '/'], 'never a redirect off the host');
     const pathForm = await send(PUBLIC_HOST, `/__staging/preview/${token}`);
     assert.deepEqual([pathForm.status, pathForm.headers.location], [302, '/']);
     assert.match(String(pathForm.headers['set-cookie']), /^staging_preview=/);

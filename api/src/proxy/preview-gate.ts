@@ -118,16 +118,20 @@ function safeNext(next: string | null): string {
   return next;
 }
 
-async function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
-  if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_FORM_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+/** The posted form, or undefined when it is not one or too large (the rest of it is read and dropped, so the answer still gets out). */
+function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
+  if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_FORM_BYTES) chunks.push(chunk);
+      else resolve(undefined);
+    });
+    req.on('end', () => resolve(size > MAX_FORM_BYTES ? undefined : new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('close', () => resolve(undefined));
+  });
 }
 
 function clientKey(req: IncomingMessage): string {
@@ -152,6 +156,8 @@ export class PreviewGate {
 
   constructor(private readonly options: PreviewGateOptions) {
     this.limiter = options.limiter ?? new FailureLimiter();
+    // Made now, so the first unknown link does not pay for it (and take longer than a wrong password).
+    dummyPasswordHash().catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
   }
 
   /** True: forward the request to the app. False: the gate answers it (now, or once its lookup is done). */
@@ -160,7 +166,7 @@ export class PreviewGate {
     if (url.startsWith(RESERVED_PREFIX)) return this.takeOver(res, this.reserved(req, res, route, address, url));
     if (url.includes(TOKEN_NEEDLE)) {
       const token = tokenParameter(url);
-      if (token !== undefined) return this.takeOver(res, this.visit(req, res, route, address, token, withoutToken(url)));
+      if (token !== undefined) return this.takeOver(res, this.visit(req, res, route, address, token, safeNext(withoutToken(url))));
     }
     const verdict = this.pass(req, route, address);
     if (verdict === true) return true;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
-import type { Deployment, PreviewBypass, PreviewLinkCreated } from './support/api-types';
+import type { Deployment, PreviewBypass, PreviewLink, PreviewLinkCreated } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 
@@ -118,6 +118,8 @@ describe(
       assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Hello from Staging');
       assert.match(await page.content(), /Hello from staging \(develop\)!/);
       assert.equal((await page.reload())?.status(), 200, 'the session holds');
+      const listed = (await stagingd.api<{ items: PreviewLink[] }>('GET', links)).body.items.find((l) => l.id === link.id)!;
+      assert.ok(listed.last_used_at && Date.parse(listed.last_used_at) > Date.now() - 60_000, 'its last use is recorded');
     });
 
     it('keeps the session in an HttpOnly, SameSite=Lax cookie for that environment’s host only', async () => {

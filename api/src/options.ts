@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { parseDuration } from '../../common/src/config/duration';
+import type { RetryPolicy } from './notifications/webhook-dispatcher';
 
 export interface StagingdOptions {
   dataDir: string;
@@ -13,6 +14,8 @@ export interface StagingdOptions {
   expiryCheckMs: number;
   /** Where releases run: local processes, or containers on Docker Engine (its socket from DOCKER_HOST or the usual places). */
   runner: 'local' | 'docker';
+  /** Outbound webhooks: attempts per delivery, the first retry's wait (doubling after), the timeout of one attempt. */
+  webhooks: RetryPolicy;
 }
 
 const usage = `Usage: stagingd [options]
@@ -25,6 +28,9 @@ const usage = `Usage: stagingd [options]
   --runner local|docker  run releases as local processes (default) or as containers built from the
                          repository's Dockerfile on Docker Engine (socket from DOCKER_HOST)
   --tls                  serve previews over HTTPS, certificates from a local CA (trust DATA-DIR/tls/ca.crt)
+  --webhook-attempts N   attempts per outbound webhook delivery (default 5)
+  --webhook-backoff DURATION  wait before the first retry, doubling after each (default 1s)
+  --webhook-timeout DURATION  how long one attempt waits for the receiver's answer (default 10s)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
 
 function duration(value: string, flag: string): number {
@@ -51,6 +57,7 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     tls: false,
     expiryCheckMs: 60_000,
     runner: 'local',
+    webhooks: { attempts: 5, backoffMs: 1000, timeoutMs: 10_000 },
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -80,6 +87,16 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
       case '--runner':
         if (value !== 'local' && value !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(value)}`);
         options.runner = value;
+        break;
+      case '--webhook-attempts':
+        if (!/^\d{1,2}$/.test(value) || Number(value) < 1) throw new Error(`--webhook-attempts expects a number from 1 to 99, not ${JSON.stringify(value)}`);
+        options.webhooks.attempts = Number(value);
+        break;
+      case '--webhook-backoff':
+        options.webhooks.backoffMs = duration(value, flag);
+        break;
+      case '--webhook-timeout':
+        options.webhooks.timeoutMs = Math.max(100, duration(value, flag));
         break;
       case '--expiry-check':
         options.expiryCheckMs = Math.max(100, duration(value, flag));

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
 import type { ServerContext } from './deploy/context';
-import { EventBus } from './events/event-bus';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
+import { WebhookService } from './notifications/webhook-service';
 import type { StagingdOptions } from './options';
 import { PreviewLinks } from './previews/preview-links';
 import { LocalCertificateAuthority } from './proxy/local-ca';
@@ -20,11 +20,8 @@ import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './security/tokens';
 import { Database } from './store/database';
-import { DeploymentStore } from './store/deployments';
-import { EnvironmentStore } from './store/environments';
 import { PreviewStore } from './store/previews';
-import { ProjectStore } from './store/projects';
-import { VariableStore } from './store/variables';
+import { openStores } from './store/stores';
 
 export interface RunningStagingd {
   apiUrl: string;
@@ -52,15 +49,11 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const routes = new RouteTable();
   const backend = await releaseBackend(options);
   let proxyPort = options.proxy.port;
-  const events = new EventBus(database);
-  const previews = await PreviewLinks.open(new PreviewStore(database, box), events, log);
+  const stores = openStores(database, box);
+  const previews = await PreviewLinks.open(new PreviewStore(database, box), stores.events, log);
   const context: ServerContext = {
     dataDir: options.dataDir,
-    projects: new ProjectStore(database),
-    environments: new EnvironmentStore(database),
-    deployments: new DeploymentStore(database),
-    variables: new VariableStore(database, box),
-    events,
+    ...stores,
     logs,
     routes,
     backend,
@@ -83,8 +76,11 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     }),
   });
   proxyPort = proxy.port;
+  // Before recovery, so what it marks failed is notified too.
+  const webhooks = new WebhookService(context, options.webhooks, log);
+  await webhooks.start();
   await deployments.recover();
-  const app = await buildApp({ context, deployments, previews, tokens, version, log });
+  const app = await buildApp({ context, deployments, previews, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -105,6 +101,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
         await app.close();
         await proxy.close();
         await deployments.shutdown();
+        await webhooks.close();
         await logs.close();
         database.close();
       })();

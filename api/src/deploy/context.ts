@@ -1,20 +1,11 @@
-import type { EventBus } from '../events/event-bus';
 import type { LogStore } from '../logs/log-store';
 import type { ReleaseBackend } from '../runtime/backend';
 import type { RouteTable } from '../runtime/route-table';
-import type { DeploymentStore } from '../store/deployments';
-import type { EnvironmentStore } from '../store/environments';
-import type { ProjectStore } from '../store/projects';
-import type { VariableStore } from '../store/variables';
+import type { Stores } from '../store/stores';
 
 /** What the deployment services share: the stores, logs, events and routes of one stagingd. */
-export interface ServerContext {
+export interface ServerContext extends Stores {
   dataDir: string;
-  projects: ProjectStore;
-  environments: EnvironmentStore;
-  deployments: DeploymentStore;
-  variables: VariableStore;
-  events: EventBus;
   logs: LogStore;
   routes: RouteTable;
   /** Local processes, or containers on Docker Engine. */

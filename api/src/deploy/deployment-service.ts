@@ -1,11 +1,13 @@
 import { cpSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { findIssueKeys } from '../notifications/issue-keys';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
 import type { Release } from '../runtime/release';
 import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectRecord } from '../store/records';
 import { now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
+import { approvalState, assertApproved } from './approvals';
 import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
 
@@ -44,7 +46,7 @@ export class DeploymentService {
       if (error instanceof BadRefError) throw new ClientError(422, error.message, { field: '/body/ref' });
       throw error;
     }
-    const deployment = await this.queue(env.id, ref, commit, deployedBy, null);
+    const deployment = await this.queue(env.id, ref, commit, deployedBy, null, await this.issueKeys(repository, env, ref, commit));
     this.context.logs.append(deployment.id, 'system', `Queued ${ref} (${commit.slice(0, 12)}) for ${env.name}, by ${deployedBy}`);
     await this.publish(deployment);
     void this.enqueue(env.id, () => this.build(project, deployment));
@@ -65,7 +67,9 @@ export class DeploymentService {
     if (!production) throw new ClientError(409, `Project '${project.name}' has no production environment.`);
     if (source.environmentId === production.id)
       throw new ClientError(409, 'That deployment is already a production deployment.', { field: '/body/deployment_id' });
-    const deployment = await this.queue(production.id, source.ref, source.commit, deployedBy, source.id);
+    // The registered staging.yaml sets the bar, never the deployed commit's own: a branch cannot lower it.
+    assertApproved(source, approvalState(stagingConfig(project.config).approvals, await this.context.reviews.list(source.id)));
+    const deployment = await this.queue(production.id, source.ref, source.commit, deployedBy, source.id, source.issueKeys);
     this.context.logs.append(
       deployment.id,
       'system',
@@ -77,7 +81,25 @@ export class DeploymentService {
     return deployment;
   }
 
-  private queue(environmentId: string, ref: string, commit: string | null, deployedBy: string, sourceDeploymentId: string | null): Promise<DeploymentRecord> {
+  /**
+   * Issue keys of the branch deployed (the ref, or the environment's branch when the ref is a commit id, as
+   * from a push) and of the commits since the environment's live deployment (the deployed one alone if none).
+   */
+  private async issueKeys(repository: GitRepository, env: EnvironmentRecord, ref: string, commit: string): Promise<string[]> {
+    const live = env.liveDeploymentId ? await this.context.deployments.get(env.liveDeploymentId) : undefined;
+    const branch = /^[0-9a-f]{40,64}$/.test(ref) ? (env.branch ?? '') : ref;
+    const messages = await repository.commitMessages(commit, live?.commit ?? null, 50).catch(() => []);
+    return findIssueKeys([branch, ...messages]);
+  }
+
+  private queue(
+    environmentId: string,
+    ref: string,
+    commit: string | null,
+    deployedBy: string,
+    sourceDeploymentId: string | null,
+    issueKeys: string[],
+  ): Promise<DeploymentRecord> {
     return this.context.deployments.insert({
       id: crypto.randomUUID(),
       environmentId,
@@ -87,6 +109,7 @@ export class DeploymentService {
       deployedBy,
       reason: null,
       sourceDeploymentId,
+      issueKeys,
       releaseDir: null,
       port: null,
       pid: null,

@@ -1,7 +1,8 @@
 import type { components } from '../../../common/src/api/schema';
 import { linkStatus } from '../previews/preview-links';
 import type { PreviewRecord } from '../store/previews';
-import type { ApiDeployment, ApiEnvironment, ApiProject, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { ApiDeployment, ApiEnvironment, ApiProject, ApiWebhookDelivery, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { WebhookDeliveryRecord } from '../store/webhook-deliveries';
 import type { ServerContext } from './context';
 
 export function presentDeployment(d: DeploymentRecord): ApiDeployment {
@@ -18,6 +19,7 @@ export function presentDeployment(d: DeploymentRecord): ApiDeployment {
     started_at: d.startedAt,
     completed_at: d.completedAt,
     source_deployment_id: d.sourceDeploymentId,
+    issue_keys: d.issueKeys,
   };
 }
 
@@ -64,5 +66,24 @@ export function presentPreviewLink(link: PreviewRecord): components['schemas']['
     created_at: link.createdAt,
     revoked_at: link.revokedAt,
     last_used_at: link.lastUsedAt,
+  };
+}
+
+/** A delivery as the log shows it: the URL without credentials, never the secret or the URL in the clear. */
+export function presentWebhookDelivery(d: WebhookDeliveryRecord): ApiWebhookDelivery {
+  return {
+    id: d.id,
+    project: d.project,
+    webhook_url: d.webhookUrl,
+    event: d.event,
+    format: d.format,
+    payload: JSON.parse(d.payload) as Record<string, unknown>,
+    status: d.status,
+    attempts: d.attempts,
+    last_status_code: d.lastStatusCode,
+    last_error: d.lastError,
+    next_attempt_at: d.nextAttemptAt,
+    created_at: d.createdAt,
+    delivered_at: d.deliveredAt,
   };
 }

@@ -43,6 +43,16 @@ export class EventBus {
     return rows.map((row) => ({ id: Number(row['id']), type: text(row, 'type'), data: JSON.parse(text(row, 'data')) as unknown }));
   }
 
+  /** The data of the last event of `type` before `beforeId` about the resource with this `id`, if any. */
+  async previous(type: string, beforeId: number, resourceId: string): Promise<unknown> {
+    const row = await this.database.get(`SELECT data FROM events WHERE type = ? AND id < ? AND json_extract(data, '$.id') = ? ORDER BY id DESC LIMIT 1`, [
+      type,
+      beforeId,
+      resourceId,
+    ]);
+    return row ? (JSON.parse(text(row, 'data')) as unknown) : undefined;
+  }
+
   /** Replays what came after `afterId`, then delivers live events, without gaps or repeats. */
   async follow(afterId: number, deliver: Listener, signal: AbortSignal): Promise<void> {
     const buffered: StoredEvent[] = [];

@@ -5,8 +5,10 @@ import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
 import { previewHandlers } from './handlers/previews';
 import { projectHandlers } from './handlers/projects';
+import { reviewHandlers } from './handlers/reviews';
 import { streamHandlers } from './handlers/streams';
 import { variableHandlers } from './handlers/variables';
+import { webhookHandlers } from './handlers/webhooks';
 import { registerOpenApiRoutes, type RouteConfig } from './openapi-routes';
 import { handleError, sendProblem } from './problem';
 import type { Services } from './request-context';
@@ -55,6 +57,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...streamHandlers(services),
     ...hookHandlers(services),
     ...previewHandlers(services),
+    ...reviewHandlers(services),
+    ...webhookHandlers(services),
   });
   await app.ready();
   return app;

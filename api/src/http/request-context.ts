@@ -3,6 +3,7 @@ import { ClientError } from '../deploy/context';
 import type { ServerContext } from '../deploy/context';
 import type { DeploymentService } from '../deploy/deployment-service';
 import type { PreviewLinks } from '../previews/preview-links';
+import type { WebhookService } from '../notifications/webhook-service';
 import type { Principal, TokenStore } from '../security/tokens';
 import type { EnvironmentRecord, ProjectRecord } from '../store/records';
 
@@ -17,6 +18,7 @@ export interface Services {
   context: ServerContext;
   deployments: DeploymentService;
   previews: PreviewLinks;
+  webhooks: WebhookService;
   tokens: TokenStore;
   version: string;
   log: (message: string) => void;

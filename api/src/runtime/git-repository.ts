@@ -52,6 +52,17 @@ export class GitRepository {
     throw new BadRefError(`'ref' names no branch, tag or commit of the repository: ${ref}`);
   }
 
+  /**
+   * The messages of the commits reachable from `commit` but not from `since`, newest first and at most
+   * `max`; the message of `commit` alone when there is no `since`, nothing in between, or `since` is unknown.
+   */
+  async commitMessages(commit: string, since: string | null, max: number): Promise<string[]> {
+    const log = (count: number, range: string[]): Promise<string[]> =>
+      this.git.raw(['log', '-z', '--format=%B', `--max-count=${count}`, '--end-of-options', ...range]).then((out) => out.split('\0').filter((m) => m.trim()));
+    const messages = since && since !== commit ? await log(max, [commit, `^${since}`]).catch(() => []) : [];
+    return messages.length > 0 ? messages : log(1, [commit]);
+  }
+
   async readFile(commit: string, file: string): Promise<string> {
     return this.git.raw(['show', `${commit}:${file}`]);
   }

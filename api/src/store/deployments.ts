@@ -16,6 +16,7 @@ function fromRow(row: Row): DeploymentRecord {
     deployedBy: text(row, 'deployed_by'),
     reason: optionalText(row, 'reason'),
     sourceDeploymentId: optionalText(row, 'source_deployment_id'),
+    issueKeys: JSON.parse(text(row, 'issue_keys') || '[]') as string[],
     releaseDir: optionalText(row, 'release_dir'),
     port: optionalNumber(row, 'port'),
     pid: optionalNumber(row, 'pid'),
@@ -43,8 +44,8 @@ export class DeploymentStore {
   async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment'>): Promise<DeploymentRecord> {
     // seq orders the history even when two deployments share a timestamp.
     await this.database.run(
-      `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, release_dir, port, pid, created_at, started_at, completed_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM deployments), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, issue_keys, release_dir, port, pid, created_at, started_at, completed_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM deployments), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         deployment.id,
         deployment.environmentId,
@@ -54,6 +55,7 @@ export class DeploymentStore {
         deployment.deployedBy,
         deployment.reason,
         deployment.sourceDeploymentId,
+        JSON.stringify(deployment.issueKeys),
         deployment.releaseDir,
         deployment.port,
         deployment.pid,

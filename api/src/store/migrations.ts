@@ -102,4 +102,53 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'reviews',
+    statements: [
+      // One row per review given; a reviewer's latest review of a deployment is the one that counts.
+      `CREATE TABLE reviews (
+        id TEXT PRIMARY KEY,
+        deployment_id TEXT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
+        reviewer TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        comment TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX reviews_by_deployment ON reviews (deployment_id, created_at)`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'webhook deliveries and issue keys',
+    statements: [
+      `ALTER TABLE deployments ADD COLUMN issue_keys TEXT NOT NULL DEFAULT '[]'`,
+      // webhook_url is shown (credentials stripped); the URL requests go to is sealed like a secret.
+      `CREATE TABLE webhook_deliveries (
+        id TEXT PRIMARY KEY,
+        project TEXT NOT NULL REFERENCES projects(name) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        webhook_url TEXT NOT NULL,
+        target_sealed TEXT NOT NULL,
+        secret_name TEXT,
+        format TEXT NOT NULL,
+        event TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_status_code INTEGER,
+        last_error TEXT,
+        next_attempt_at TEXT,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT
+      )`,
+      `CREATE INDEX webhook_deliveries_by_project ON webhook_deliveries (project, seq DESC)`,
+      `CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)`,
+      // The last event the webhook notifier has turned into deliveries: it resumes after it at start.
+      `CREATE TABLE webhook_event_cursor (
+        name TEXT PRIMARY KEY,
+        event_id INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -5,6 +5,7 @@ export type ApiEnvironment = components['schemas']['Environment'];
 export type ApiDeployment = components['schemas']['Deployment'];
 export type EnvironmentStatus = components['schemas']['EnvironmentStatus'];
 export type DeploymentStatus = components['schemas']['DeploymentStatus'];
+export type ApiWebhookDelivery = components['schemas']['WebhookDelivery'];
 export type EnvironmentKind = ApiEnvironment['kind'];
 
 export interface ProjectRecord {
@@ -43,6 +44,8 @@ export interface DeploymentRecord {
   deployedBy: string;
   reason: string | null;
   sourceDeploymentId: string | null;
+  /** `ABC-123` / `#45` found in the branch name and the deployed commits' messages. */
+  issueKeys: string[];
   releaseDir: string | null;
   port: number | null;
   pid: number | null;

@@ -221,7 +221,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Deploy the exact build of a staging deployment to production, without rebuilding. */
+    /**
+     * Deploy the exact build of a staging deployment to production, without rebuilding.
+     * @description Refused with 409, naming what is missing, until the deployment has the approvals staging.yaml's `approvals` requires.
+     */
     post: operations['promoteDeployment'];
     delete?: never;
     options?: never;
@@ -307,6 +310,56 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/webhook-deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The log of the project's outbound webhook deliveries (staging.yaml `notifications.webhooks`), newest first.
+     * @description Each event a webhook subscribes to becomes one delivery: a POST with `X-Staging-Event`,
+     *     `X-Staging-Delivery` (the delivery id), `X-Staging-Timestamp` (Unix seconds) and, when the webhook names
+     *     a `secret`, `X-Staging-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>` keyed with that project
+     *     secret. A `json` body carries the same `timestamp`, so the signature covers the send time: reject a
+     *     request whose timestamp is too old. Network errors, timeouts, 429 and 5xx are retried with exponential
+     *     backoff (1 s, 2 s, 4 s, 8 s: 5 attempts by default), honouring `Retry-After`; other answers are final.
+     *     A `json` body is `{ id, event, occurred_at, project, environment, deployment: { id, ref, commit, status,
+     *     url, issue_keys, deployed_by, reason, source_deployment_id } | null, timestamp }` plus, by event,
+     *     `live_deployment` (rolled_back: the deployment serving now), `preview`, `comment` or `approval`; a
+     *     `slack` body is a Slack incoming-webhook message (`text`, `blocks`).
+     */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhook-deliveries/{delivery}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        delivery: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a delivered or failed delivery again, with the same id and payload and a fresh set of attempts (409 while it is pending). */
+    post: operations['redeliverWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/deployments/{deployment}': {
     parameters: {
       query?: never;
@@ -319,6 +372,32 @@ export interface paths {
     get: operations['getDeployment'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/deployments/{deployment}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    /** The reviews of a deployment, and whether its approvals allow promotion. */
+    get: operations['listReviews'];
+    put?: never;
+    /**
+     * Approve a deployment, or request changes to it.
+     * @description The reviewer is the token's name. When staging.yaml's `approvals.reviewers` lists names, only they may
+     *     review (a read token is enough); otherwise reviewing needs the deploy scope. Nobody approves their own
+     *     deployment. A reviewer's latest review counts. Approvals belong to this exact deployment: a new
+     *     deployment starts with none.
+     */
+    post: operations['createReview'];
     delete?: never;
     options?: never;
     head?: never;
@@ -359,7 +438,7 @@ export interface paths {
     };
     /**
      * Server-sent events for every state change (environment and deployment status), resumable.
-     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`, `preview.created`, `preview.revoked`) and JSON data with the resource (a preview link's event never carries its token). Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
+     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`, `preview.created`, `preview.revoked`, `approval.given`, `approval.changes_requested`, `webhook_delivery.updated`) and JSON data with the resource (a preview link's event never carries its token). Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
      */
     get: operations['streamEvents'];
     put?: never;
@@ -505,6 +584,12 @@ export interface components {
       completed_at: string | null;
       /** @description For a promotion, the staging deployment whose build was promoted. */
       source_deployment_id: string | null;
+      /**
+       * @description Issue keys (`ABC-123`, `#45`) found in the deployed branch's name and in the messages of the commits
+       *     since the environment's previous live deployment (at most 50 commits; the deployed commit alone when
+       *     there was none), for linking from a project-management tool. A promotion keeps its source's keys.
+       */
+      issue_keys: string[];
     };
     DeploymentCreate: {
       ref: components['schemas']['GitRef'];
@@ -515,6 +600,35 @@ export interface components {
     };
     RollbackRequest: {
       deployment_id?: components['schemas']['DeploymentId'];
+    };
+    ReviewCreate: {
+      /** @enum {string} */
+      decision: 'approve' | 'request_changes';
+      comment?: string;
+    };
+    Review: {
+      id: string;
+      deployment_id: components['schemas']['DeploymentId'];
+      reviewer: string;
+      /** @enum {string} */
+      decision: 'approve' | 'request_changes';
+      comment: string | null;
+      created_at: components['schemas']['Timestamp'];
+    };
+    /** @description What promotion of the deployment waits for, from the project's registered staging.yaml (never the deployed commit's, so a branch cannot lower the bar). */
+    ApprovalState: {
+      /** @description Approvals needed (staging.yaml approvals.required). */
+      required: number;
+      /** @description Who may review; empty means anyone allowed to deploy. */
+      reviewers: string[];
+      approved_by: string[];
+      changes_requested_by: string[];
+      /** @description Whether the deployment may be promoted. */
+      met: boolean;
+    };
+    ReviewList: {
+      items: components['schemas']['Review'][];
+      approvals: components['schemas']['ApprovalState'];
     };
     PromoteRequest: {
       deployment_id: components['schemas']['DeploymentId'];
@@ -598,6 +712,40 @@ export interface components {
       header: 'x-staging-bypass';
       secret: string;
       rotated_at: components['schemas']['Timestamp'];
+    };
+    /** @enum {string} */
+    WebhookDeliveryStatus: 'pending' | 'delivered' | 'failed';
+    WebhookDelivery: {
+      /** @description The delivery id, sent as `X-Staging-Delivery` and as `id` in a json body. */
+      id: string;
+      project: components['schemas']['ProjectName'];
+      /** @description Without user, password, query values or token-like path segments. */
+      webhook_url: string;
+      /** @description The staging.yaml event name, e.g. `deployment.succeeded`. */
+      event: string;
+      /** @enum {string} */
+      format: 'json' | 'slack';
+      /** @description The body (a json body gets its `timestamp` at each attempt). */
+      payload: {
+        [key: string]: unknown;
+      };
+      status: components['schemas']['WebhookDeliveryStatus'];
+      attempts: number;
+      /** @description The HTTP status of the last attempt; null when it got no answer. */
+      last_status_code: number | null;
+      last_error: string | null;
+      /**
+       * Format: date-time
+       * @description While pending: when it is attempted (again).
+       */
+      next_attempt_at: string | null;
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      delivered_at: string | null;
+    };
+    WebhookDeliveryPage: {
+      items: components['schemas']['WebhookDelivery'][];
+      next_cursor: string | null;
     };
     HookResult: {
       deployments: components['schemas']['Deployment'][];
@@ -1240,6 +1388,56 @@ export interface operations {
         };
         content?: never;
       };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        status?: components['schemas']['WebhookDeliveryStatus'];
+        limit?: number;
+        /** @description The `next_cursor` of the previous page. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of deliveries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryPage'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  redeliverWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        delivery: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The delivery, pending again. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDelivery'];
+        };
+      };
       default: components['responses']['Problem'];
     };
   };
@@ -1261,6 +1459,56 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Deployment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  listReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Reviews, oldest first, with the approval state staging.yaml's `approvals` gives. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createReview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReviewCreate'];
+      };
+    };
+    responses: {
+      /** @description The review, and the approval state after it. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReviewList'];
         };
       };
       default: components['responses']['Problem'];

@@ -11,6 +11,10 @@ export interface StagingConfig {
   variables: Record<string, VariableValue>;
   robots: 'block' | 'allow';
   previews: PreviewsConfig;
+  /** Approvals a deployment needs before promotion to production; reviewers empty = anyone with deploy rights. */
+  approvals: { required: number; reviewers: string[] };
+  /** `notifications.webhooks`: where stagingd POSTs the events it notifies about. */
+  webhooks: WebhookConfig[];
 }
 
 /** Shared preview links (`previews:`): what a new link needs and who may open a staging environment. */
@@ -20,6 +24,17 @@ export interface PreviewsConfig {
   expiryMs: number;
   /** `links`: only visitors with a preview link's session (or automation with the bypass secret) get through. */
   access: 'public' | 'links';
+}
+
+export interface WebhookConfig {
+  url: string;
+  /** staging.yaml event names, e.g. `deployment.succeeded`. */
+  events: string[];
+  format: 'json' | 'slack';
+  /** The project secret whose value signs each request; unsigned without one. */
+  secret?: string;
+  /** Only events of these environments (names, or the name template of per-branch environments); all when absent. */
+  environments?: string[];
 }
 
 export interface Resources {
@@ -79,6 +94,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
   const health = record(run['health']);
   const base = resources(root['resources']);
   const previews = record(root['previews']);
+  const approvals = record(root['approvals']);
   return {
     project: String(root['project']),
     production: { url: String(production['url']), branch: String(production['branch']) },
@@ -119,5 +135,25 @@ export function toStagingConfig(value: unknown): StagingConfig {
       expiryMs: duration(previews['expiry'], '7d'),
       access: previews['access'] === 'links' ? 'links' : 'public',
     },
+    approvals: {
+      required: typeof approvals['required'] === 'number' ? approvals['required'] : 0,
+      reviewers: Array.isArray(approvals['reviewers']) ? approvals['reviewers'].map(String) : [],
+    },
+    webhooks: webhooks(record(root['notifications'])['webhooks']),
   };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function webhooks(value: unknown): WebhookConfig[] {
+  return (Array.isArray(value) ? value : []).map((raw): WebhookConfig => {
+    const hook = record(raw);
+    const config: WebhookConfig = { url: String(hook['url']), events: strings(hook['events']), format: hook['format'] === 'slack' ? 'slack' : 'json' };
+    const secret = record(hook['secret'])['secret'];
+    if (typeof secret === 'string') config.secret = secret;
+    if (Array.isArray(hook['environments'])) config.environments = strings(hook['environments']);
+    return config;
+  });
 }

@@ -7,3 +7,6 @@ export type Problem = components['schemas']['Problem'];
 export type PreviewLink = components['schemas']['PreviewLink'];
 export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
 export type PreviewBypass = components['schemas']['PreviewBypass'];
+export type ReviewList = components['schemas']['ReviewList'];
+export type WebhookDelivery = components['schemas']['WebhookDelivery'];
+export type WebhookDeliveryPage = components['schemas']['WebhookDeliveryPage'];

@@ -4,7 +4,8 @@ import { presentDeployment } from '../../deploy/presenters';
 import type { Handler } from '../openapi-routes';
 import { environmentOf, principalOf, projectOf, type Services } from '../request-context';
 
-function decodeCursor(cursor: string | undefined): number | undefined {
+/** A page cursor this server gave out (a sequence number), or undefined for the first page. */
+export function decodeCursor(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
   const seq = Number(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!Number.isSafeInteger(seq) || seq < 1) throw new ClientError(400, "'cursor' is not a cursor this server gave out.", { field: '/querystring/cursor' });

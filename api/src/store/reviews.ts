@@ -1,0 +1,44 @@
+import { type Database, optionalText, type Row, text } from './database';
+
+export type ReviewDecision = 'approve' | 'request_changes';
+
+export interface ReviewRecord {
+  id: string;
+  deploymentId: string;
+  reviewer: string;
+  decision: ReviewDecision;
+  comment: string | null;
+  createdAt: string;
+}
+
+function fromRow(row: Row): ReviewRecord {
+  return {
+    id: text(row, 'id'),
+    deploymentId: text(row, 'deployment_id'),
+    reviewer: text(row, 'reviewer'),
+    decision: text(row, 'decision') as ReviewDecision,
+    comment: optionalText(row, 'comment'),
+    createdAt: text(row, 'created_at'),
+  };
+}
+
+/** Reviews of deployments: approvals and requests for changes, oldest first. */
+export class ReviewStore {
+  constructor(private readonly database: Database) {}
+
+  async insert(review: ReviewRecord): Promise<void> {
+    await this.database.run('INSERT INTO reviews (id, deployment_id, reviewer, decision, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+      review.id,
+      review.deploymentId,
+      review.reviewer,
+      review.decision,
+      review.comment,
+      review.createdAt,
+    ]);
+  }
+
+  async list(deploymentId: string): Promise<ReviewRecord[]> {
+    // rowid breaks ties between reviews made in the same millisecond.
+    return (await this.database.all('SELECT * FROM reviews WHERE deployment_id = ? ORDER BY created_at, rowid', [deploymentId])).map(fromRow);
+  }
+}

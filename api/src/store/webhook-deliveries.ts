@@ -1,0 +1,129 @@
+import type { InStatement } from '@libsql/client' with { 'resolution-mode': 'import' };
+import type { SecretBox } from '../security/secret-box';
+import { type Database, optionalNumber, optionalText, type Row, text } from './database';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveryRecord {
+  id: string;
+  project: string;
+  seq: number;
+  /** The URL as shown: credentials stripped. */
+  webhookUrl: string;
+  /** The URL requests go to, in the clear: sealed at rest, never shown. */
+  target: string;
+  /** The project secret that signs the requests (its name; the value is read at each attempt). */
+  secretName: string | null;
+  format: 'json' | 'slack';
+  event: string;
+  /** The body as JSON text (for `json`, without the per-attempt `timestamp`). */
+  payload: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+
+export type NewDelivery = Omit<WebhookDeliveryRecord, 'seq' | 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'deliveredAt'>;
+
+type Outcome = Pick<WebhookDeliveryRecord, 'status' | 'attempts' | 'lastStatusCode' | 'lastError' | 'nextAttemptAt' | 'deliveredAt'>;
+
+const cursorName = 'webhooks';
+
+/** The webhook delivery log, which is also the queue of deliveries still to make. */
+export class WebhookDeliveryStore {
+  constructor(
+    private readonly database: Database,
+    private readonly box: SecretBox,
+  ) {}
+
+  private fromRow(row: Row): WebhookDeliveryRecord {
+    return {
+      id: text(row, 'id'),
+      project: text(row, 'project'),
+      seq: Number(row['seq']),
+      webhookUrl: text(row, 'webhook_url'),
+      target: this.box.open(text(row, 'target_sealed')),
+      secretName: optionalText(row, 'secret_name'),
+      format: text(row, 'format') === 'slack' ? 'slack' : 'json',
+      event: text(row, 'event'),
+      payload: text(row, 'payload'),
+      status: text(row, 'status') as DeliveryStatus,
+      attempts: Number(row['attempts']),
+      lastStatusCode: optionalNumber(row, 'last_status_code'),
+      lastError: optionalText(row, 'last_error'),
+      nextAttemptAt: optionalText(row, 'next_attempt_at'),
+      createdAt: text(row, 'created_at'),
+      deliveredAt: optionalText(row, 'delivered_at'),
+    };
+  }
+
+  /** The event id the notifier has handled up to, or undefined before its first run. */
+  async cursor(): Promise<number | undefined> {
+    const row = await this.database.get('SELECT event_id FROM webhook_event_cursor WHERE name = ?', [cursorName]);
+    return row ? Number(row['event_id']) : undefined;
+  }
+
+  /** Stores the deliveries an event caused and moves the cursor past it, in one transaction: none is lost or made twice. */
+  async insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<void> {
+    const statements: InStatement[] = deliveries.map((d) => ({
+      sql: `INSERT INTO webhook_deliveries (id, project, seq, webhook_url, target_sealed, secret_name, format, event, payload, status, attempts, next_attempt_at, created_at)
+            VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM webhook_deliveries), ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+      args: [d.id, d.project, d.webhookUrl, this.box.seal(d.target), d.secretName, d.format, d.event, d.payload, d.nextAttemptAt, d.createdAt],
+    }));
+    statements.push({
+      sql: 'INSERT INTO webhook_event_cursor (name, event_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id',
+      args: [cursorName, eventId],
+    });
+    await this.database.client.batch(statements, 'write');
+  }
+
+  async get(id: string): Promise<WebhookDeliveryRecord | undefined> {
+    const row = await this.database.get('SELECT * FROM webhook_deliveries WHERE id = ?', [id]);
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Newest first; `beforeSeq` continues a page. */
+  async page(
+    project: string,
+    limit: number,
+    options: { beforeSeq?: number | undefined; status?: DeliveryStatus | undefined },
+  ): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.database.all(
+      `SELECT * FROM webhook_deliveries WHERE project = ? AND seq < ? ${options.status ? 'AND status = ?' : ''} ORDER BY seq DESC LIMIT ?`,
+      [project, options.beforeSeq ?? Number.MAX_SAFE_INTEGER, ...(options.status ? [options.status] : []), limit],
+    );
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  /** Pending deliveries whose next attempt is due, oldest first. */
+  async due(at: string, limit: number): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.database.all(
+      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?`,
+      [at, limit],
+    );
+    return rows.map((row) => this.fromRow(row));
+  }
+
+  /** When the next pending delivery is due, if any. */
+  async nextDueAt(): Promise<string | undefined> {
+    const row = await this.database.get(`SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'`);
+    return (row && optionalText(row, 'due')) ?? undefined;
+  }
+
+  /** Holds a pending delivery until `until` while it is attempted: if stagingd stops meanwhile, it is attempted again from then. */
+  async lease(id: string, until: string): Promise<void> {
+    await this.database.run(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending'`, [until, id]);
+  }
+
+  async record(id: string, outcome: Outcome): Promise<WebhookDeliveryRecord> {
+    await this.database.run(
+      `UPDATE webhook_deliveries SET status = ?, attempts = ?, last_status_code = ?, last_error = ?, next_attempt_at = ?, delivered_at = ? WHERE id = ?`,
+      [outcome.status, outcome.attempts, outcome.lastStatusCode, outcome.lastError, outcome.nextAttemptAt, outcome.deliveredAt, id],
+    );
+    return (await this.get(id))!;
+  }
+}

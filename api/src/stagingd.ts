@@ -6,8 +6,11 @@ import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
 import { WebhookService } from './notifications/webhook-service';
 import type { StagingdOptions } from './options';
+import { PreviewLinks } from './previews/preview-links';
 import { LocalCertificateAuthority } from './proxy/local-ca';
+import { PreviewGate } from './proxy/preview-gate';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
+import { PreviewSessions } from './proxy/preview-sessions';
 import type { ReleaseBackend } from './runtime/backend';
 import { DockerBackend } from './runtime/docker/docker-backend';
 import { DockerEngine } from './runtime/docker/docker-engine';
@@ -17,6 +20,7 @@ import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './security/tokens';
 import { Database } from './store/database';
+import { PreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 
 export interface RunningStagingd {
@@ -45,9 +49,11 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const routes = new RouteTable();
   const backend = await releaseBackend(options);
   let proxyPort = options.proxy.port;
+  const stores = openStores(database, box);
+  const previews = await PreviewLinks.open(new PreviewStore(database, box), stores.events, log);
   const context: ServerContext = {
     dataDir: options.dataDir,
-    ...openStores(database, box),
+    ...stores,
     logs,
     routes,
     backend,
@@ -62,13 +68,19 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     port: options.proxy.port,
     baseDomain: options.baseDomain,
     resolve: (project, environment) => routes.resolve(project, environment),
+    gate: new PreviewGate({
+      admission: previews,
+      sessions: PreviewSessions.open(options.dataDir),
+      secure: options.tls,
+      onError: (error) => log(`preview gate: ${error.message}`),
+    }),
   });
   proxyPort = proxy.port;
   // Before recovery, so what it marks failed is notified too.
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
   await deployments.recover();
-  const app = await buildApp({ context, deployments, webhooks, tokens, version, log });
+  const app = await buildApp({ context, deployments, previews, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -50,11 +50,11 @@ export class RunningReleases {
 
   /** Points the environment's host at a release: the atomic switch of a deploy or rollback. */
   route(project: ProjectRecord, env: EnvironmentRecord, port: number): void {
-    const production = env.kind === 'production';
-    this.context.routes.set(project.name, production ? null : env.name, {
-      target: { host: '127.0.0.1', port },
-      robots: production ? 'allow' : stagingConfig(project.config).robots,
-    });
+    const target = { host: '127.0.0.1', port };
+    if (env.kind === 'production') return this.context.routes.set(project.name, null, { target, robots: 'allow' });
+    const config = stagingConfig(project.config);
+    // Preview links admit visitors to staging environments; production is never gated.
+    this.context.routes.set(project.name, env.name, { target, robots: config.robots, preview: { environmentId: env.id, access: config.previews.access } });
   }
 
   keepWarm(deploymentId: string): void {

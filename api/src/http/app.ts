@@ -3,6 +3,7 @@ import { allows } from '../security/tokens';
 import { deploymentHandlers } from './handlers/deployments';
 import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
+import { previewHandlers } from './handlers/previews';
 import { projectHandlers } from './handlers/projects';
 import { reviewHandlers } from './handlers/reviews';
 import { streamHandlers } from './handlers/streams';
@@ -55,6 +56,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...variableHandlers(services),
     ...streamHandlers(services),
     ...hookHandlers(services),
+    ...previewHandlers(services),
     ...reviewHandlers(services),
     ...webhookHandlers(services),
   });

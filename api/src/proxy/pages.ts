@@ -27,7 +27,7 @@ function canned(status: number, contentType: string, body: string, extraHeaders:
 }
 
 // Error pages are never indexed or cached, whatever the route says: they describe a moment.
-const PAGE_HEADERS = ['Cache-Control', 'no-store', 'X-Robots-Tag', NO_ROBOTS, 'X-Content-Type-Options', 'nosniff'];
+export const PAGE_HEADERS = ['Cache-Control', 'no-store', 'X-Robots-Tag', NO_ROBOTS, 'X-Content-Type-Options', 'nosniff'];
 
 const STYLE =
   ':root{color-scheme:light dark;font-family:system-ui,sans-serif}' +
@@ -36,13 +36,18 @@ const STYLE =
   'h1{margin:0 0 .75rem;font-size:1.4rem}p{margin:0;line-height:1.5}.code{color:#57606a;font-size:.9rem;margin-bottom:.5rem}' +
   '@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}main{background:#161b22}.code{color:#8d96a0}}';
 
-function errorPage(status: number, title: string, explanation: string): CannedResponse {
-  const html =
+/** A page in the proxy's own style: `kicker` above the title (e.g. `404 · Staging`), `content` HTML below it. */
+export function htmlPage(kicker: string, title: string, content: string, extraStyle = ''): string {
+  return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width,initial-scale=1">' +
-    `<title>${title}</title><style>${STYLE}</style></head>` +
-    `<body><main><p class="code">${status} · Staging</p><h1>${title}</h1><p>${explanation}</p></main></body></html>\n`;
-  return canned(status, 'text/html; charset=utf-8', html, PAGE_HEADERS);
+    `<title>${title}</title><style>${STYLE}${extraStyle}</style></head>` +
+    `<body><main><p class="code">${kicker}</p><h1>${title}</h1>${content}</main></body></html>\n`
+  );
+}
+
+export function errorPage(status: number, title: string, explanation: string, extraHeaders: readonly string[] = []): CannedResponse {
+  return canned(status, 'text/html; charset=utf-8', htmlPage(`${status} · Staging`, title, `<p>${explanation}</p>`), [...PAGE_HEADERS, ...extraHeaders]);
 }
 
 export const NOT_FOUND_PAGE = errorPage(

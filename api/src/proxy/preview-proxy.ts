@@ -3,7 +3,8 @@
  * `<project>.<baseDomain>`) by forwarding HTTP requests (forward-http.ts) and WebSocket upgrades
  * (http-proxy-3) to the upstream of its live release. The route is asked of `resolve` for every
  * request, so a deploy's switch to a new upstream takes effect on the next request while requests
- * in flight finish where they started.
+ * in flight finish where they started. A staging environment's route may carry a preview gate
+ * (preview-gate.ts): shared preview links, their sessions, and `previews.access: links`.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -13,15 +14,19 @@ import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
 import { HttpForwarder } from './forward-http';
 import { PreviewHostParser, type PreviewAddress } from './hosts';
+import type { GatedRoute, PreviewGate } from './preview-gate';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, NOT_FOUND_PAGE, ROBOTS_TXT_DISALLOW_ALL, ROUTING_FAILED_PAGE, sendCanned, sendCannedOnSocket } from './pages';
 
 export { parsePreviewHost, previewHost, type PreviewAddress } from './hosts';
+export { previewSession, type PreviewSession } from './preview-gate';
 
 export interface ProxyRoute {
   /** Upstream of the live release. */
   target: { host: string; port: number };
   /** Staging environments block robots; production allows them (from staging.yaml isolation.robots). */
   robots: 'block' | 'allow';
+  /** A staging environment's preview links (production has none: it is never gated). */
+  preview?: GatedRoute;
 }
 
 export interface PreviewProxyOptions {
@@ -37,6 +42,8 @@ export interface PreviewProxyOptions {
   onError?(error: Error, context: { project: string; environment: string | null }): void;
   /** Serve HTTPS: the TLS context for each server name (SNI), e.g. from the local certificate authority. */
   tls?: { secureContext: (servername: string) => Promise<tls.SecureContext> };
+  /** Preview links: admits their visitors, and keeps `access: links` environments to them. */
+  gate?: PreviewGate;
 }
 
 /** Longest wait for an upstream to connect and answer a WebSocket upgrade. */
@@ -149,6 +156,8 @@ export class PreviewProxy {
     if (!isOriginForm(req.url)) return sendCanned(res, BAD_REQUEST_PAGE);
     const blockRobots = route.robots === 'block';
     if (blockRobots && isRobotsTxt(req)) return sendCanned(res, ROBOTS_TXT_DISALLOW_ALL);
+    const gated = route.preview;
+    if (gated !== undefined && this.options.gate !== undefined && !this.options.gate.check(req, res, gated, address)) return;
     this.httpForwarder.forward(req, res, route.target, blockRobots);
   };
 
@@ -161,6 +170,10 @@ export class PreviewProxy {
     if (route === undefined) return sendCannedOnSocket(socket, NOT_FOUND_PAGE);
     if (route === RESOLVE_FAILED) return sendCannedOnSocket(socket, ROUTING_FAILED_PAGE);
     if (!isOriginForm(req.url)) return sendCannedOnSocket(socket, BAD_REQUEST_PAGE);
+    if (route.preview !== undefined && this.options.gate !== undefined) {
+      const verdict = this.options.gate.checkUpgrade(req, route.preview, address);
+      if (verdict !== true) return sendCannedOnSocket(socket, verdict);
+    }
     // http-proxy-3's xfwd adds X-Forwarded-For/Port/Proto to upgrades but not X-Forwarded-Host.
     req.headers['x-forwarded-host'] ??= req.headers.host;
     this.trackWebSocketSocket(socket);

@@ -77,6 +77,32 @@ export const migrations: { version: number; name: string; statements: string[] }
     ],
   },
   {
+    version: 2,
+    name: 'preview links',
+    statements: [
+      // token_hash: SHA-256 of the token (the token itself is never stored); password_hash: scrypt, see security/passwords.ts.
+      `CREATE TABLE previews (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        password_hash TEXT,
+        label TEXT,
+        expires_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT,
+        last_used_at TEXT
+      )`,
+      `CREATE INDEX previews_by_environment ON previews (environment_id, created_at DESC)`,
+      // The automation bypass secret of an environment, sealed with the server's secret box.
+      `CREATE TABLE preview_bypass (
+        environment_id TEXT PRIMARY KEY REFERENCES environments(id) ON DELETE CASCADE,
+        secret TEXT NOT NULL,
+        rotated_at TEXT NOT NULL
+      )`,
+    ],
+  },
+  {
     version: 3,
     name: 'reviews',
     statements: [

@@ -232,6 +232,84 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/environments/{environment}/previews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's shared preview links, newest first. Tokens are never listed (only their hashes are stored). */
+    get: operations['listPreviewLinks'];
+    put?: never;
+    /**
+     * Create a shareable link to a staging environment. Its URL, with the token, is in this response only.
+     * @description The link admits a visitor through the preview proxy: `<preview url>/?staging_preview=<token>` (or
+     *     `<preview url>/__staging/preview/<token>`) asks for the password when the link has one, then sets a
+     *     session cookie for that environment's host only and redirects to the page without the token. Expired
+     *     and revoked links answer 410. Without `expires_in` or `expires_at` the link lasts staging.yaml's
+     *     `previews.expiry` (default 7d); at most 90 days. When staging.yaml says `previews.password: required`,
+     *     a link without a password is refused (422, `/body/password`). Production has no preview links (409).
+     *     Publishes a `preview.created` event (without the token).
+     */
+    post: operations['createPreviewLink'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/previews/bypass': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The environment's automation bypass secret (generated on first use), for CI and webhooks.
+     * @description A request that carries `x-staging-bypass: <secret>` passes an environment whose staging.yaml says
+     *     `previews.access: links` without a preview link. The header is removed before the request reaches the
+     *     app, and never logged. Production is never gated and has no bypass secret (409).
+     */
+    get: operations['getPreviewBypass'];
+    put?: never;
+    /** Replace the environment's bypass secret; the old one stops working at once. */
+    post: operations['rotatePreviewBypass'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/previews/{preview}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        preview: components['schemas']['PreviewLinkId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke a preview link. Its visitors, with or without a session, get 410 from then on. Revoking twice is harmless.
+     * @description Publishes a `preview.revoked` event.
+     */
+    delete: operations['revokePreviewLink'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/projects/{project}/webhook-deliveries': {
     parameters: {
       query?: never;
@@ -360,7 +438,7 @@ export interface paths {
     };
     /**
      * Server-sent events for every state change (environment and deployment status), resumable.
-     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`, `webhook_delivery.updated`) and JSON data with the resource. Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
+     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`, `preview.created`, `preview.revoked`, `approval.given`, `approval.changes_requested`, `webhook_delivery.updated`) and JSON data with the resource (a preview link's event never carries its token). Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
      */
     get: operations['streamEvents'];
     put?: never;
@@ -581,6 +659,59 @@ export interface components {
     };
     SecretValue: {
       value: string;
+    };
+    PreviewLinkId: string;
+    PreviewLinkCreate: {
+      /** @description Who or what the link is for, e.g. `Client review, sprint 12`. */
+      label?: string;
+      /** @description Asked of every visitor before the first page. Stored as an scrypt hash, never returned. */
+      password?: string;
+      /** @description How long the link lasts, e.g. `3d` or `12h`; at most 90 days. Default: staging.yaml `previews.expiry` (7d). */
+      expires_in?: string;
+      /**
+       * Format: date-time
+       * @description When the link stops working, instead of `expires_in`; in the future and at most 90 days away.
+       */
+      expires_at?: string;
+    };
+    /** @enum {string} */
+    PreviewLinkStatus: 'active' | 'expired' | 'revoked';
+    PreviewLink: {
+      id: components['schemas']['PreviewLinkId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      label: string | null;
+      has_password: boolean;
+      status: components['schemas']['PreviewLinkStatus'];
+      expires_at: components['schemas']['Timestamp'];
+      /** @description The name of the API token that created it. */
+      created_by: string;
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      revoked_at: string | null;
+      /**
+       * Format: date-time
+       * @description When a visitor last came through it (updated at most once a minute).
+       */
+      last_used_at: string | null;
+    };
+    PreviewLinkCreated: components['schemas']['PreviewLink'] & {
+      /** @description At least 128 random bits, base64url. Shown once; only its SHA-256 hash is stored. */
+      token: string;
+      /** @description The link to share: the environment's preview URL with the token. */
+      url: string;
+    };
+    PreviewLinkList: {
+      items: components['schemas']['PreviewLink'][];
+    };
+    PreviewBypass: {
+      /**
+       * @description The request header that carries the secret.
+       * @enum {string}
+       */
+      header: 'x-staging-bypass';
+      secret: string;
+      rotated_at: components['schemas']['Timestamp'];
     };
     /** @enum {string} */
     WebhookDeliveryStatus: 'pending' | 'delivered' | 'failed';
@@ -1137,6 +1268,126 @@ export interface operations {
         };
       };
       default: components['responses']['Problem'];
+    };
+  };
+  listPreviewLinks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The links, active, expired and revoked. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PreviewLinkList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createPreviewLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['PreviewLinkCreate'];
+      };
+    };
+    responses: {
+      /** @description The new link, with its token and URL (never shown again). */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PreviewLinkCreated'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getPreviewBypass: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The secret and the header to send it in. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PreviewBypass'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  rotatePreviewBypass: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The new secret. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PreviewBypass'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  revokePreviewLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        preview: components['schemas']['PreviewLinkId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   listWebhookDeliveries: {

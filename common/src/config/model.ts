@@ -10,10 +10,20 @@ export interface StagingConfig {
   environments: EnvironmentConfig[];
   variables: Record<string, VariableValue>;
   robots: 'block' | 'allow';
+  previews: PreviewsConfig;
   /** Approvals a deployment needs before promotion to production; reviewers empty = anyone with deploy rights. */
   approvals: { required: number; reviewers: string[] };
   /** `notifications.webhooks`: where stagingd POSTs the events it notifies about. */
   webhooks: WebhookConfig[];
+}
+
+/** Shared preview links (`previews:`): what a new link needs and who may open a staging environment. */
+export interface PreviewsConfig {
+  password: 'required' | 'optional';
+  /** How long a link stays valid when its creator does not say. */
+  expiryMs: number;
+  /** `links`: only visitors with a preview link's session (or automation with the bypass secret) get through. */
+  access: 'public' | 'links';
 }
 
 export interface WebhookConfig {
@@ -83,6 +93,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
   const run = record(root['run']);
   const health = record(run['health']);
   const base = resources(root['resources']);
+  const previews = record(root['previews']);
   const approvals = record(root['approvals']);
   return {
     project: String(root['project']),
@@ -119,6 +130,11 @@ export function toStagingConfig(value: unknown): StagingConfig {
     }),
     variables: variables(root['variables']),
     robots: record(root['isolation'])['robots'] === 'allow' ? 'allow' : 'block',
+    previews: {
+      password: previews['password'] === 'required' ? 'required' : 'optional',
+      expiryMs: duration(previews['expiry'], '7d'),
+      access: previews['access'] === 'links' ? 'links' : 'public',
+    },
     approvals: {
       required: typeof approvals['required'] === 'number' ? approvals['required'] : 0,
       reviewers: Array.isArray(approvals['reviewers']) ? approvals['reviewers'].map(String) : [],

@@ -1,0 +1,419 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, it } from 'node:test';
+import { Agent, request } from 'undici';
+import { FailureLimiter } from '../../api/src/proxy/failure-limiter';
+import { type AdmissionLink, type PreviewAdmission, PreviewGate, type PreviewSession, previewSession } from '../../api/src/proxy/preview-gate';
+import { PreviewProxy, type ProxyRoute } from '../../api/src/proxy/preview-proxy';
+import { PreviewSessions } from '../../api/src/proxy/preview-sessions';
+import { hashPassword } from '../../api/src/security/passwords';
+import { Upstream, type EchoedRequest } from './support/upstream';
+
+const PUBLIC_HOST = 'staging--shop.localhost';
+const PRIVATE_HOST = 'review--shop.localhost';
+const PRODUCTION_HOST = 'shop.localhost';
+const PASSWORD = 'correct horse battery';
+const day = 86_400_000;
+
+/** The links a test made, in memory: what stagingd's PreviewLinks answers from its database. */
+class FakeLinks implements PreviewAdmission {
+  readonly byToken = new Map<string, AdmissionLink>();
+  readonly revoked = new Set<string>();
+  readonly bypass = new Map<string, string>();
+  readonly touched: string[] = [];
+  private count = 0;
+
+  /** A link and its token; expired or revoked on request. */
+  async add(
+    environmentId: string,
+    options: { password?: string; expiresInMs?: number; revoked?: boolean } = {},
+  ): Promise<{ token: string; link: AdmissionLink }> {
+    const token = randomBytes(32).toString('base64url');
+    const link: AdmissionLink = {
+      id: `00000000-0000-4000-8000-${String(++this.count).padStart(12, '0')}`,
+      environmentId,
+      passwordHash: options.password === undefined ? null : await hashPassword(options.password),
+      expiresAt: new Date(Date.now() + (options.expiresInMs ?? 3 * day)).toISOString(),
+      revokedAt: options.revoked ? new Date().toISOString() : null,
+    };
+    this.byToken.set(token, link);
+    if (options.revoked) this.revoked.add(link.id);
+    return { token, link };
+  }
+
+  findByToken(token: string): Promise<AdmissionLink | undefined> {
+    return Promise.resolve(this.byToken.get(token));
+  }
+  isRevoked(linkId: string): boolean {
+    return this.revoked.has(linkId);
+  }
+  bypassMatches(environmentId: string, secret: string): boolean {
+    return this.bypass.get(environmentId) === secret;
+  }
+  touch(linkId: string): void {
+    this.touched.push(linkId);
+  }
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Agents that connect from another loopback address: another client, as far as the rate limits go. */
+const fromAddress = (address: string): Agent => new Agent({ localAddress: address });
+
+const form = (fields: Record<string, string>): { body: string; headers: Record<string, string> } => ({
+  body: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
+
+function cookieOf(answer: Answer): string {
+  return String(answer.headers['set-cookie']).split(';')[0]!;
+}
+
+/** A proxy with a gate in front of an echoing upstream: a public and a private (`access: links`) environment, and production. */
+async function gatedProxy(
+  upstream: Upstream,
+  links: FakeLinks,
+  sessions: PreviewSessions,
+  options: { limiter?: FailureLimiter; secure?: boolean } = {},
+): Promise<{
+  proxy: PreviewProxy;
+  gate: PreviewGate;
+  seen: (PreviewSession | undefined)[];
+  send: (host: string, path?: string, init?: SendOptions) => Promise<Answer>;
+}> {
+  const routes = new Map<string, ProxyRoute>([
+    [PUBLIC_HOST, { target: upstream.target, robots: 'block', preview: { environmentId: 'env-staging', access: 'public' } }],
+    [PRIVATE_HOST, { target: upstream.target, robots: 'block', preview: { environmentId: 'env-review', access: 'links' } }],
+    [PRODUCTION_HOST, { target: upstream.target, robots: 'allow' }],
+  ]);
+  const gate = new PreviewGate({ admission: links, sessions, secure: options.secure ?? false, limiter: options.limiter ?? new FailureLimiter(10_000) });
+  // What the gate recognised on each request it let through (for the feedback widget of a later part).
+  const seen: (PreviewSession | undefined)[] = [];
+  const check = gate.check.bind(gate);
+  gate.check = (req, res, route, address) => {
+    const passes = check(req, res, route, address);
+    if (passes) seen.push(previewSession(req));
+    return passes;
+  };
+  const proxy = await PreviewProxy.start({
+    host: '127.0.0.1',
+    port: 0,
+    baseDomain: 'localhost',
+    resolve: (project, environment) => routes.get(environment === null ? `${project}.localhost` : `${environment}--${project}.localhost`),
+    gate,
+  });
+  const send = async (host: string, path = '/', init: SendOptions = {}): Promise<Answer> => {
+    const response = await request(`http://127.0.0.1:${proxy.port}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { host, ...init.headers },
+      body: init.body ?? null,
+      ...(init.dispatcher ? { dispatcher: init.dispatcher } : {}),
+    });
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+  };
+  return { proxy, gate, seen, send };
+}
+
+interface SendOptions {
+  method?: 'GET' | 'POST' | 'HEAD';
+  headers?: Record<string, string>;
+  body?: string;
+  dispatcher?: Agent;
+}
+
+describe('PreviewGate: preview links at the preview proxy', () => {
+  let upstream: Upstream;
+  const links = new FakeLinks();
+  const sessions = new PreviewSessions(randomBytes(32));
+  let gated: Awaited<ReturnType<typeof gatedProxy>>;
+  const send = (host: string, path?: string, init?: SendOptions): Promise<Answer> => gated.send(host, path, init);
+  const echo = (answer: Answer): EchoedRequest => {
+    assert.equal(answer.status, 200, answer.body);
+    return JSON.parse(answer.body) as EchoedRequest;
+  };
+
+  before(async () => {
+    upstream = await Upstream.start('app');
+    gated = await gatedProxy(upstream, links, sessions);
+  });
+
+  after(async () => {
+    await gated.proxy.close();
+    await upstream.close();
+  });
+
+  it('forwards a plain request to a public environment untouched, with no session', async () => {
+    gated.seen.length = 0;
+    const echoed = echo(await send(PUBLIC_HOST, '/orders?page=2', { headers: { cookie: 'theme=dark' } }));
+    assert.equal(echoed.url, '/orders?page=2');
+    assert.equal(echoed.headers.cookie, 'theme=dark');
+    assert.deepEqual(gated.seen, [undefined]);
+    assert.equal((await send(PUBLIC_HOST, '/__staging/anything')).status, 404, 'the /__staging/ paths are the proxy’s');
+  });
+
+  it('admits a visitor of a link without a password: a host-only, HttpOnly, SameSite=Lax cookie and a redirect without the token', async () => {
+    const { token, link } = await links.add('env-staging');
+    const answer = await send(PUBLIC_HOST, `/orders?page=2&staging_preview=${token}&sort=asc`);
+    assert.equal(answer.status, 302);
+    assert.equal(answer.headers.location, '/orders?page=2&sort=asc', 'the other parameters stay as they were');
+    const cookie = String(answer.headers['set-cookie']);
+    assert.match(cookie, new RegExp(`^staging_preview=${link.id}\\.\\d+\\.[\\w-]{43}; Path=/; Max-Age=\\d+; HttpOnly; SameSite=Lax$`));
+    assert.doesNotMatch(cookie, /Domain|Secure/i, 'host-only, and not Secure without TLS');
+    const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)![1]);
+    assert.ok(Math.abs(maxAge - 3 * 86_400) < 5, `the session lasts as long as the link (${maxAge} s)`);
+    assert.equal(answer.headers['referrer-policy'], 'no-referrer');
+    assert.deepEqual(links.touched.slice(-1), [link.id], 'its last use is remembered');
+    const offHost = await send(PUBLIC_HOST, `//evil.example/?staging_preview=${token}`);
+    assert.deepEqual([offHost.status, offHost.headers.location], [302, '/'], 'never a redirect off the host');
+    const pathForm = await send(PUBLIC_HOST, `/__staging/preview/${token}`);
+    assert.deepEqual([pathForm.status, pathForm.headers.location], [302, '/']);
+    assert.match(String(pathForm.headers['set-cookie']), /^staging_preview=/);
+  });
+
+  it('recognises the session on a public environment and keeps the cookie from the app (its own cookies pass)', async () => {
+    const { token, link } = await links.add('env-staging');
+    const cookie = cookieOf(await send(PUBLIC_HOST, `/?staging_preview=${token}`));
+    gated.seen.length = 0;
+    const echoed = echo(await send(PUBLIC_HOST, '/cart', { headers: { cookie: `theme=dark; ${cookie}; lang=en` } }));
+    assert.equal(echoed.headers.cookie, 'theme=dark; lang=en');
+    assert.deepEqual(gated.seen, [{ linkId: link.id, environmentId: 'env-staging', project: 'shop', environment: 'staging' }]);
+    const alone = echo(await send(PUBLIC_HOST, '/cart', { headers: { cookie } }));
+    assert.equal(alone.headers.cookie, undefined);
+  });
+
+  it('keeps an `access: links` environment private: 401 without a session, the app with one or with the bypass secret', async () => {
+    const refused = await send(PRIVATE_HOST, '/');
+    assert.equal(refused.status, 401);
+    assert.match(refused.body, /This preview is private: ask for a link/);
+    assert.equal(upstream.requests.filter((r) => r.headers.host === PRIVATE_HOST).length, 0);
+    const { token } = await links.add('env-review');
+    const cookie = cookieOf(await send(PRIVATE_HOST, `/?staging_preview=${token}`));
+    assert.equal(echo(await send(PRIVATE_HOST, '/', { headers: { cookie } })).url, '/');
+    links.bypass.set('env-review', 'the-ci-secret');
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { 'x-staging-bypass': 'not-the-secret' } })).status, 401);
+    const bypassed = echo(await send(PRIVATE_HOST, '/hook', { headers: { 'x-staging-bypass': 'the-ci-secret' } }));
+    assert.equal(bypassed.headers['x-staging-bypass'], undefined, 'the secret never reaches the app');
+    assert.equal(echo(await send(PUBLIC_HOST, '/', { headers: { 'x-staging-bypass': 'the-ci-secret' } })).headers['x-staging-bypass'], undefined);
+  });
+
+  it('never gates production, even with a token in the URL', async () => {
+    const echoed = echo(await send(PRODUCTION_HOST, '/?staging_preview=whatever'));
+    assert.equal(echoed.url, '/?staging_preview=whatever');
+  });
+
+  it('refuses a tampered cookie, and a cookie of one environment presented to another', async () => {
+    const { token } = await links.add('env-review');
+    const cookie = cookieOf(await send(PRIVATE_HOST, `/?staging_preview=${token}`));
+    const tampered = cookie.replace(/\.(\d+)\./, (_m, expiry: string) => `.${Number(expiry) + 86_400}.`);
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: tampered } })).status, 401);
+    const forged = `staging_preview=${sessions.sign('00000000-0000-4000-8000-000000000999', 'env-review', Date.now() + day).replace(/.$/, 'A')}`;
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: forged } })).status, 401);
+    // A session on the public environment, carried by hand to the private one: its MAC names the other environment.
+    const { token: publicToken } = await links.add('env-staging');
+    const publicCookie = cookieOf(await send(PUBLIC_HOST, `/?staging_preview=${publicToken}`));
+    gated.seen.length = 0;
+    assert.equal((await send(PUBLIC_HOST, '/', { headers: { cookie: publicCookie } })).status, 200);
+    assert.equal(gated.seen[0]?.environmentId, 'env-staging', 'recognised (and remembered) where it belongs');
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: publicCookie } })).status, 401);
+    // And a token of the public environment is not a link to the private one.
+    assert.equal((await send(PRIVATE_HOST, `/?staging_preview=${publicToken}`)).status, 404);
+  });
+
+  it('answers 410 for expired and revoked links, and for sessions whose link expired or was revoked', async () => {
+    const expired = await links.add('env-review', { expiresInMs: -1000 });
+    const visit = await send(PRIVATE_HOST, `/?staging_preview=${expired.token}`);
+    assert.equal(visit.status, 410);
+    assert.match(visit.body, /This preview link has expired/);
+    const revoked = await links.add('env-review', { revoked: true });
+    const revokedVisit = await send(PRIVATE_HOST, `/?staging_preview=${revoked.token}`);
+    assert.equal(revokedVisit.status, 410);
+    assert.match(revokedVisit.body, /This preview link was revoked/);
+
+    const expiredSession = `staging_preview=${sessions.sign(expired.link.id, 'env-review', Date.now() - 1000)}`;
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: expiredSession } })).status, 410);
+    const live = await links.add('env-review');
+    const cookie = cookieOf(await send(PRIVATE_HOST, `/?staging_preview=${live.token}`));
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie } })).status, 200);
+    links.revoked.add(live.link.id);
+    const afterRevoke = await send(PRIVATE_HOST, '/', { headers: { cookie } });
+    assert.equal(afterRevoke.status, 410);
+    assert.match(afterRevoke.body, /revoked/);
+    // On a public environment such a session is simply not one.
+    gated.seen.length = 0;
+    const publicSession = `staging_preview=${sessions.sign(live.link.id, 'env-staging', Date.now() + day)}`;
+    assert.equal((await send(PUBLIC_HOST, '/', { headers: { cookie: publicSession } })).status, 200);
+    assert.deepEqual(gated.seen, [undefined]);
+  });
+
+  it('asks for the password of a protected link: the form, 401 with the error again, then the session and the page', async () => {
+    const { token, link } = await links.add('env-review', { password: PASSWORD });
+    const shown = await send(PRIVATE_HOST, `/pricing?staging_preview=${token}`);
+    assert.equal(shown.status, 200);
+    assert.equal(shown.headers['set-cookie'], undefined);
+    assert.match(shown.body, /<form method="post" action="\/__staging\/preview">/);
+    assert.match(shown.body, /<label for="password">Password<\/label><input id="password" name="password" type="password"[^>]* required autofocus>/);
+    assert.match(shown.body, /name="next" value="\/pricing"/);
+    assert.match(String(shown.headers['content-security-policy']), /frame-ancestors 'none'/);
+
+    const wrong = await send(PRIVATE_HOST, '/__staging/preview', form({ token, password: 'guess', next: '/pricing' }));
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.body, /aria-invalid="true" aria-describedby="password-error"/);
+    assert.match(wrong.body, /<p id="password-error" class="error" role="alert">That password is not right/);
+
+    const right = await send(PRIVATE_HOST, '/__staging/preview', form({ token, password: PASSWORD, next: '/pricing' }));
+    assert.equal(right.status, 303);
+    assert.equal(right.headers.location, '/pricing');
+    assert.match(String(right.headers['set-cookie']), new RegExp(`^staging_preview=${link.id}\\.`));
+    const cookie = cookieOf(right);
+    assert.equal(echo(await send(PRIVATE_HOST, '/pricing', { headers: { cookie } })).url, '/pricing');
+    // Opening the link again with that session skips the form.
+    const again = await send(PRIVATE_HOST, `/pricing?staging_preview=${token}`, { headers: { cookie } });
+    assert.deepEqual([again.status, again.headers.location], [302, '/pricing']);
+    // The form never sends anyone off the host.
+    for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', '/ok\r\nSet-Cookie: x=y']) {
+      const answer = await send(PRIVATE_HOST, '/__staging/preview', form({ token, password: PASSWORD, next }));
+      assert.deepEqual([answer.status, answer.headers.location], [303, '/'], next);
+    }
+    assert.equal(
+      (await send(PRIVATE_HOST, '/__staging/preview', { body: 'x'.repeat(20_000), headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status,
+      400,
+    );
+    assert.equal((await send(PRIVATE_HOST, '/__staging/preview', { body: '{}', headers: { 'content-type': 'application/json' } })).status, 400);
+  });
+
+  it('answers 404 for an unknown link, and a wrong token in the form exactly as a wrong password', async () => {
+    const unknown = await send(PRIVATE_HOST, `/?staging_preview=${randomBytes(32).toString('base64url')}`);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.body, /This preview link is not valid/);
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    const wrongPassword = await send(PRIVATE_HOST, '/__staging/preview', form({ token, password: 'nope', next: '/' }));
+    const otherToken = randomBytes(32).toString('base64url');
+    const wrongToken = await send(PRIVATE_HOST, '/__staging/preview', form({ token: otherToken, password: 'nope', next: '/' }));
+    assert.equal(wrongToken.status, 401);
+    assert.equal(wrongToken.body.replace(otherToken, token), wrongPassword.body, 'the same page');
+  });
+
+  it('makes a wrong link cost what a wrong password costs: scrypt runs either way', async () => {
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    const timed = async (fields: Record<string, string>): Promise<number> => {
+      const started = performance.now();
+      assert.equal((await send(PRIVATE_HOST, '/__staging/preview', form(fields))).status, 401);
+      return performance.now() - started;
+    };
+    const wrongPassword: number[] = [];
+    const wrongToken: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      wrongPassword.push(await timed({ token, password: `guess-${i}`, next: '/' }));
+      wrongToken.push(await timed({ token: randomBytes(32).toString('base64url'), password: `guess-${i}`, next: '/' }));
+    }
+    const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+    const [password, unknown] = [median(wrongPassword), median(wrongToken)];
+    // scrypt (N=2^15) takes tens of milliseconds; a lookup that skipped it would take about one.
+    assert.ok(unknown > 15 && password > 15, `both run scrypt: wrong password ${password.toFixed(1)} ms, wrong token ${unknown.toFixed(1)} ms`);
+    assert.ok(unknown / password > 0.5 && unknown / password < 2, `alike: wrong password ${password.toFixed(1)} ms, wrong token ${unknown.toFixed(1)} ms`);
+  });
+
+  it('lets a WebSocket through to an `access: links` environment only with a session or the bypass secret', async () => {
+    const upgrade = (headers: Record<string, string>): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port: gated.proxy.port,
+          path: '/live',
+          headers: {
+            host: PRIVATE_HOST,
+            connection: 'Upgrade',
+            upgrade: 'websocket',
+            'sec-websocket-version': '13',
+            'sec-websocket-key': randomBytes(16).toString('base64'),
+            ...headers,
+          },
+        });
+        req.on('upgrade', (response, socket) => {
+          socket.destroy();
+          resolve(response.statusCode ?? 0);
+        });
+        req.on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal(await upgrade({}), 401);
+    const { token } = await links.add('env-review');
+    const cookie = cookieOf(await send(PRIVATE_HOST, `/?staging_preview=${token}`));
+    assert.equal(await upgrade({ cookie }), 101);
+    links.bypass.set('env-review', 'the-ci-secret');
+    assert.equal(await upgrade({ 'x-staging-bypass': 'the-ci-secret' }), 101);
+    assert.equal(upstream.upgrades.at(-1)?.headers['x-staging-bypass'], undefined);
+  });
+});
+
+describe('PreviewGate: rate limits and TLS', () => {
+  let upstream: Upstream;
+  const links = new FakeLinks();
+  const sessions = new PreviewSessions(randomBytes(32));
+  let gated: Awaited<ReturnType<typeof gatedProxy>>;
+  const agents = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'].map(fromAddress);
+
+  before(async () => {
+    upstream = await Upstream.start('app');
+    gated = await gatedProxy(upstream, links, sessions, { limiter: new FailureLimiter(3, 60_000), secure: true });
+  });
+
+  after(async () => {
+    await gated.proxy.close();
+    await upstream.close();
+    await Promise.all(agents.map((agent) => agent.close()));
+  });
+
+  it('refuses a client address after too many wrong links or passwords (429 with Retry-After), others still get in', async () => {
+    const from = agents[0]!;
+    for (let i = 0; i < 3; i++)
+      assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${randomBytes(32).toString('base64url')}`, { dispatcher: from })).status, 404);
+    const { token } = await links.add('env-review');
+    const blocked = await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: from });
+    assert.equal(blocked.status, 429);
+    assert.ok(Number(blocked.headers['retry-after']) > 0 && Number(blocked.headers['retry-after']) <= 60);
+    assert.match(blocked.body, /Too many attempts/);
+    assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: agents[1]! })).status, 302, 'another address');
+  });
+
+  it('refuses a link after too many wrong passwords, from whatever address they come', async () => {
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    for (const from of agents.slice(2, 5)) {
+      assert.equal((await gated.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: 'guess', next: '/' }), dispatcher: from })).status, 401);
+    }
+    const right = await gated.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: PASSWORD, next: '/' }), dispatcher: agents[1]! });
+    assert.equal(right.status, 429, 'even the right password waits');
+    assert.ok(Number(right.headers['retry-after']) > 0);
+    assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: agents[1]! })).status, 429, 'the form is not shown either');
+  });
+
+  it('marks the session cookie Secure when the proxy serves TLS', async () => {
+    const { token } = await links.add('env-staging');
+    assert.match(String((await gated.send(PUBLIC_HOST, `/?staging_preview=${token}`, { dispatcher: agents[1]! })).headers['set-cookie']), /; Secure$/);
+  });
+
+  it('opens a new window once the old one has passed', () => {
+    let now = 0;
+    const limiter = new FailureLimiter(2, 1000, () => now);
+    limiter.fail('a');
+    limiter.fail('a');
+    assert.equal(limiter.retryAfterSeconds('a'), 1);
+    assert.equal(limiter.retryAfterSeconds('b'), 0);
+    now = 999;
+    assert.equal(limiter.retryAfterSeconds('a'), 1);
+    now = 1000;
+    assert.equal(limiter.retryAfterSeconds('a'), 0);
+    limiter.fail('a');
+    assert.equal(limiter.retryAfterSeconds('a'), 0, 'one failure in the new window');
+  });
+});

@@ -2,14 +2,14 @@
 // Code 1.99.3) driven in headless Chromium the way a person uses it, against its own stagingd, asserting
 // what a person sees: the Staging view's environments, the status bar, the command palette, a deployment
 // from a quick pick to its "is live" notification, and a problem in staging.yaml appearing and going away.
-// Screenshots of every step go to .vscode-test/screenshots/; on success the overview one is copied to
-// docs/ui-tour.png. Ends with "N passed, N failed" and exits non-zero on any failure.
+// Screenshots of every step go to .vscode-test/screenshots/; on success the overview, the environment panel
+// and the log viewer are copied to docs/. Ends with "N passed, N failed" and exits non-zero on any failure.
 //
 // Usage: node scripts/vscode/ui-tour.mjs [--timeout SECONDS] [--keep] [--verbose] [--no-docs]
 //   --timeout S  give up after S seconds (default 300, or STAGING_UI_TIMEOUT)
 //   --keep       keep the run's temporary folder (repository, stagingd data, code-server profile) and print it
 //   --verbose    print the workbench's browser console
-//   --no-docs    do not update docs/ui-tour.png
+//   --no-docs    do not update the screenshots in docs/
 // Needs `npm run package` first (dist/staging.vsix); installs code-server on first use
 // (scripts/vscode/install-code-server.sh). Logs of the last run: .vscode-test/logs/ui-tour/.
 import { execFileSync } from 'node:child_process';
@@ -37,9 +37,10 @@ const timeoutMs = Number(options.timeout) * 1000;
 const vsix = join(root, 'dist', 'staging.vsix');
 const screenshots = join(root, '.vscode-test', 'screenshots');
 const lastLogs = join(root, '.vscode-test', 'logs', 'ui-tour');
-const docsImage = join(root, 'docs', 'ui-tour.png');
-/** The screenshot that goes into the docs: the Staging view with its environments, staging.yaml open, the status bar. */
+/** The screenshot of the Staging view with its environments, staging.yaml open, the status bar. */
 const overview = '10-overview.png';
+/** Screenshots that go into docs/ (and the README) after a tour where every step passed. */
+const docsImages = { [overview]: 'ui-tour.png', '11-environment.png': 'environment-panel.png', '12-log-viewer.png': 'log-viewer.png' };
 const waits = { default: 30_000, workbench: 60_000, deploy: 120_000 };
 
 const checks = new Checks({ onFailure: (name) => failureEvidence(`failed-${slug(name)}`) });
@@ -276,6 +277,69 @@ async function tour() {
     await painted(wb);
     await screenshot(overview.replace(/\.png$/, ''));
   });
+
+  await checks.step('the staging row’s Open Environment Details shows its status, URL, both deployments and the deploy controls', async () => {
+    const stagingRow = stagingRows.filter({ has: wb.label('staging') });
+    await stagingRow.hover();
+    await wb.rowAction(stagingRow, 'Open Environment Details').click();
+    await wb
+      .tab('staging (hello-node)')
+      .or(page.locator('.tabs-container .tab', { hasText: 'staging (hello-node)' }))
+      .first()
+      .waitFor();
+    const panel = wb.webview;
+    await panel.locator('h1', { hasText: 'staging' }).waitFor();
+    await panel.locator('a', { hasText: staging.env.url }).first().waitFor();
+    await panel.locator('vscode-button', { hasText: 'Deploy to Staging' }).waitFor();
+    await expectCount(panel.locator('vscode-collapsible[heading="Deployment history"] tbody tr'), 2, 'deployments in the history');
+    await movePointerAway(wb);
+    await painted(wb);
+    await screenshot('11-environment');
+  });
+
+  await checks.step('a variable being added in the panel is still there after switching to another tab and back', async () => {
+    const panel = wb.webview;
+    await panel.locator('vscode-button', { hasText: 'Add Variable' }).click();
+    const name = panel.locator('vscode-textfield[aria-label="Name of the new variable"]').last();
+    await name.locator('input').fill('TOUR_FLAG');
+    await panel.locator('vscode-textfield[aria-label="Value of the new variable"]').locator('input').fill('on');
+    await wb.webview.locator('body').evaluate(() => (window.tourMarker = 'before'));
+    await wb.tab('staging.yaml').click();
+    await wb.editorLine('robots: block').waitFor();
+    await page.locator('.tabs-container .tab', { hasText: 'staging (hello-node)' }).click();
+    await wb.webview.locator('h1', { hasText: 'staging' }).waitFor();
+    const reloaded = (await wb.webview.locator('body').evaluate(() => window.tourMarker)) === undefined;
+    expect(reloaded, 'VS Code reloaded the hidden panel’s page (else this step proves nothing)');
+    const kept = await wb.webview
+      .locator('vscode-textfield[aria-label="Name of the new variable"]')
+      .last()
+      .evaluate((field) => field.value);
+    expect(kept === 'TOUR_FLAG', `the unsaved name came back as "${kept}"`);
+    await wb.webview.locator('vscode-button', { hasText: 'Discard Changes' }).click();
+  });
+
+  await checks.step('clicking the live deployment opens the log viewer; searching "listening" finds the app’s runtime line', async () => {
+    const live = stagingRows.filter({ hasText: /^\s*develop [0-9a-f]{7}/ }).filter({ hasText: 'live' });
+    await live.click();
+    const viewer = wb.webview;
+    await viewer.locator('#viewport', { hasText: 'listening' }).waitFor();
+    await viewer.locator('vscode-textfield#search input').fill('listening');
+    await viewer.locator('#match-count', { hasText: /^(\d+ of \d+|\d+ matches)$/ }).waitFor();
+    await movePointerAway(wb);
+    await painted(wb);
+    await screenshot('12-log-viewer');
+  });
+}
+
+/** Waits until `locator` matches exactly `count` elements (a person counting rows). */
+async function expectCount(locator, count, what) {
+  const deadline = Date.now() + waits.default;
+  for (;;) {
+    const found = await locator.count();
+    if (found === count) return;
+    expect(Date.now() < deadline, `${what}: ${found}, expected ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Ends everything the tour started: the browser, code-server, stagingd and stagingd's releases; keeps the logs. */
@@ -313,8 +377,8 @@ function end(exitCode) {
   ending ??= (async () => {
     await cleanup();
     if (checks.ok && !options['no-docs']) {
-      copyFileSync(join(screenshots, overview), docsImage);
-      console.log(`ui tour: ${overview} copied to ${docsImage.slice(root.length + 1)}`);
+      for (const [shot, image] of Object.entries(docsImages)) copyFileSync(join(screenshots, shot), join(root, 'docs', image));
+      console.log(`ui tour: ${Object.keys(docsImages).join(', ')} copied to docs/`);
     }
     finish();
     process.exit(exitCode ?? (checks.ok ? 0 : 1));

@@ -53,6 +53,10 @@ export function workbench(page) {
     tabLabel: (name) => page.locator(`.tabs-container .tab[data-resource-name="${name}"] .tab-label`),
     hover: page.locator('.workbench-hover'),
     editorLine: (text) => page.locator('.editor-instance .view-lines .view-line', { hasText: text }),
+    /** The page of the webview panel in view (VS Code hides the others), inside its two iframes. */
+    webview: page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame'),
+    /** An action button (inline, on hover) of a row of a side bar tree. */
+    rowAction: (row, label) => row.locator(`.actions .action-label[aria-label="${label}"]`),
   };
 }
 

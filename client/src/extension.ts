@@ -5,6 +5,7 @@ import { openEnvironment } from './commands/open-environment';
 import { openLogViewer } from './commands/open-log-viewer';
 import { registerProject } from './commands/register-project';
 import { approve, requestChanges } from './commands/review-commands';
+import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { registerCommand, type CommandContext } from './commands/command-context';
@@ -65,6 +66,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.registerProject': registerProject,
     'staging.approve': approve,
     'staging.requestChanges': requestChanges,
+    'staging.sharePreview': sharePreview,
+    'staging.revokePreview': revokePreview,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));

@@ -3,14 +3,27 @@ import { followEventStream, type StreamState } from './api/event-stream';
 import type { Deployment, Environment } from './api/staging-api';
 import type { Session } from './session';
 
+const activityTypes = new Set(['preview.created', 'preview.revoked', 'comment.added', 'comment.updated', 'approval.given', 'approval.changes_requested']);
+
+/** An event about an environment other than its own state or a deployment's: every one names its environment. */
+export interface ActivityEvent {
+  type: string;
+  project: string;
+  environment: string;
+  [field: string]: unknown;
+}
+
 /** State changes from the API's /v1/events, followed while signed in: the tree and status bar never poll. */
 export class LiveEvents implements vscode.Disposable {
   private readonly environmentChanged = new vscode.EventEmitter<Environment | { project: string; name: string; deleted: true }>();
   private readonly deploymentChanged = new vscode.EventEmitter<Deployment>();
   private readonly stateChanged = new vscode.EventEmitter<StreamState>();
+  private readonly activityHappened = new vscode.EventEmitter<ActivityEvent>();
   readonly onEnvironment = this.environmentChanged.event;
   readonly onDeployment = this.deploymentChanged.event;
   readonly onState = this.stateChanged.event;
+  /** Preview links, comments and reviews: what happens around an environment's deployments. */
+  readonly onActivity = this.activityHappened.event;
   private abort: AbortController | undefined;
   private streamState: StreamState = 'disconnected';
   private readonly subscription: vscode.Disposable;
@@ -38,6 +51,7 @@ export class LiveEvents implements vscode.Disposable {
         if (frame.event === 'environment.updated') this.environmentChanged.fire(data as Environment);
         else if (frame.event === 'environment.deleted') this.environmentChanged.fire({ ...(data as { project: string; name: string }), deleted: true });
         else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as Deployment);
+        else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
       },
       (state) => {
         this.streamState = state;
@@ -54,5 +68,6 @@ export class LiveEvents implements vscode.Disposable {
     this.environmentChanged.dispose();
     this.deploymentChanged.dispose();
     this.stateChanged.dispose();
+    this.activityHappened.dispose();
   }
 }

@@ -8,9 +8,10 @@ import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Deployment, Environment } from '../../client/src/api/staging-api';
+import type { Deployment, Environment, PreviewLinkCreated } from '../../client/src/api/staging-api';
 import type { StagingExtensionApi } from '../../client/src/extension';
 import type { EnvironmentPanel } from '../../client/src/panels/environment-panel';
+import type { StagingNode } from '../../client/src/tree/nodes';
 import type { Rendered } from '../../webview/src/environment/protocol';
 import { StagingdProcess } from '../api/support/stagingd-process';
 
@@ -88,7 +89,7 @@ suite('Environment detail panel with a real stagingd', () => {
     panel = await vscode.commands.executeCommand<EnvironmentPanel | undefined>('staging.openEnvironment', env);
     assert.ok(panel, 'the command returns the panel');
     const rendered = await renderedWhen(panel, () => true);
-    assert.deepEqual(rendered, { deployments: 1, variables: 2, maskedSecrets: 1, status: 'active' });
+    assert.deepEqual(rendered, { deployments: 1, variables: 2, maskedSecrets: 1, activePreviewLinks: 0, status: 'active' });
 
     const posted = panel.posted;
     assert.ok(posted, 'the host posted a state');
@@ -127,4 +128,55 @@ suite('Environment detail panel with a real stagingd', () => {
       ],
     );
   });
+
+  test('shares a preview link: the URL goes to the clipboard only, it works, and the tree and the panel list the link', async () => {
+    assert.ok(panel, 'the panel of the first test');
+    const env = (await stagingd.api<Environment>('GET', environmentPath)).body;
+    const created = await vscode.commands.executeCommand<PreviewLinkCreated | undefined>('staging.sharePreview', env, {
+      label: 'Client review',
+      password: 'correct horse battery',
+      expiresIn: '3d',
+    });
+    assert.ok(created, 'the command returns the new link');
+    assert.ok(created.url.includes('staging_preview='), created.url);
+    assert.equal(await vscode.env.clipboard.readText(), created.url);
+    const url = new URL(created.url);
+    const visit = await stagingd.preview(url.host.replace(/:\d+$/, ''), `${url.pathname}${url.search}`);
+    assert.equal(visit.status, 200, 'the link shows its password form');
+    assert.match(visit.body, /type="password"/);
+    await renderedWhen(panel, (r) => r.activePreviewLinks === 1);
+    assert.deepEqual(
+      panel.posted?.previews.links.map((l) => [l.label, l.status, l.passwordProtected]),
+      [['Client review', 'active', true]],
+    );
+    assert.ok(!JSON.stringify(panel.posted).includes(url.searchParams.get('staging_preview')!), 'the token never reaches the page');
+    const extension = vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
+    const links = await linksNode(extension);
+    assert.equal(links.treeItem().description, '1 active');
+    const [link] = (await extension.tree.getChildren(links)) ?? [];
+    assert.deepEqual([link?.treeItem().label, link?.treeItem().contextValue], ['Client review', 'previewLink.active']);
+  });
+
+  test('a link revoked elsewhere shows as revoked at once, through the live events', async () => {
+    assert.ok(panel, 'the panel of the first test');
+    const [link] = (await stagingd.api<{ items: { id: string }[] }>('GET', `${environmentPath}/previews`)).body.items;
+    assert.equal((await stagingd.api('DELETE', `/v1/previews/${link!.id}`)).status, 204);
+    await renderedWhen(panel, (r) => r.activePreviewLinks === 0);
+    assert.deepEqual(
+      panel.posted?.previews.links.map((l) => l.status),
+      ['revoked'],
+    );
+  });
 });
+
+/** The "Preview links" node under the staging environment in the tree (nodes are matched by id: the extension runs from its bundle). */
+async function linksNode(extension: StagingExtensionApi): Promise<StagingNode> {
+  const children = async (node?: StagingNode): Promise<StagingNode[]> => (await extension.tree.getChildren(node)) ?? [];
+  const project = (await children()).find((n) => n.treeItem().id === 'project:hello-node');
+  assert.ok(project, 'the project is in the tree');
+  const env = (await children(project)).find((n) => n.treeItem().id === 'environment:hello-node/staging');
+  assert.ok(env, 'the staging environment is in the tree');
+  const links = (await children(env)).find((n) => n.treeItem().id === 'previews:hello-node/staging');
+  assert.ok(links, 'the environment lists its preview links');
+  return links;
+}

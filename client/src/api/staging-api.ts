@@ -8,6 +8,9 @@ export type Deployment = components['schemas']['Deployment'];
 export type Problem = components['schemas']['Problem'];
 export type Variable = components['schemas']['Variable'];
 export type ReviewList = components['schemas']['ReviewList'];
+export type PreviewLink = components['schemas']['PreviewLink'];
+export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
+export type PreviewLinkCreate = components['schemas']['PreviewLinkCreate'];
 
 /** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
 export class ApiError extends Error {
@@ -149,6 +152,26 @@ export class StagingApi {
       }),
       decision === 'approve' ? 'approving' : 'requesting changes',
     );
+  }
+
+  async previewLinks(project: string, environment: string, signal?: AbortSignal): Promise<PreviewLink[]> {
+    const list = await this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/previews', { params: { path: { project, environment } }, signal }),
+      'listing preview links',
+    );
+    return list.items;
+  }
+
+  /** The response is the only place the link's URL (with its token) ever appears: it is never logged. */
+  async createPreviewLink(project: string, environment: string, body: PreviewLinkCreate, signal?: AbortSignal): Promise<PreviewLinkCreated> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/previews', { params: { path: { project, environment } }, body, signal }),
+      'creating a preview link',
+    );
+  }
+
+  async revokePreviewLink(id: string, signal?: AbortSignal): Promise<void> {
+    await this.unwrap(this.client.DELETE('/v1/previews/{preview}', { params: { path: { preview: id } }, signal }), 'revoking the preview link');
   }
 
   async variables(project: string, environment: string, signal?: AbortSignal): Promise<Variable[]> {

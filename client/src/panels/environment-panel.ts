@@ -89,6 +89,9 @@ export class EnvironmentPanel implements vscode.Disposable {
       context.events.onDeployment((deployment) => {
         if (mine(deployment.project, deployment.environment)) this.refresh();
       }),
+      context.events.onActivity((activity) => {
+        if (mine(activity.project, activity.environment)) this.refresh();
+      }),
       context.events.onState(() => this.refresh()),
       context.session.onDidChange(() => this.refresh()),
     );
@@ -174,14 +177,18 @@ export class EnvironmentPanel implements vscode.Disposable {
       case 'saveVariables':
         await this.saveVariables(message.items);
         break;
+      case 'sharePreview':
+        await vscode.commands.executeCommand('staging.sharePreview', await this.environment());
+        break;
+      case 'revokePreview':
+        await vscode.commands.executeCommand('staging.revokePreview', message.id);
+        break;
     }
   }
 
   /** The environment as the API has it now. */
   private async environment(): Promise<Environment> {
-    const env = (await this.context.session.api.environments(this.key.project)).find((e) => e.name === this.key.environment);
-    if (!env) throw new Error(`${this.key.environment} no longer exists in ${this.key.project}.`);
-    return env;
+    return this.context.session.api.environment(this.key.project, this.key.environment);
   }
 
   /** A deployment of this environment, as the tree's node, which the release commands take. */
@@ -232,11 +239,21 @@ export class EnvironmentPanel implements vscode.Disposable {
       throw error;
     });
     if (!env) return { type: 'deleted', key: this.key };
-    const [deployments, variables, local] = await Promise.all([
+    const [deployments, variables, local, links] = await Promise.all([
       api.deployments(project, environment, historyLength),
       api.variables(project, environment),
       this.local(env),
+      env.kind === 'production' ? Promise.resolve([]) : api.previewLinks(project, environment),
     ]);
+    local.previews.links = links.map((l) => ({
+      id: l.id,
+      label: l.label,
+      status: l.status,
+      createdBy: l.created_by,
+      expiresAt: l.expires_at,
+      lastUsedAt: l.last_used_at,
+      passwordProtected: l.has_password,
+    }));
     return {
       type: 'state',
       environment: {

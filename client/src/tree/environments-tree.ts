@@ -3,7 +3,16 @@ import type { Environment } from '../api/staging-api';
 import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
-import { DeploymentNode, EnvironmentNode, MessageNode, ProjectNode, UnregisteredProjectNode, type StagingNode } from './nodes';
+import {
+  DeploymentNode,
+  EnvironmentNode,
+  MessageNode,
+  PreviewLinkNode,
+  PreviewLinksNode,
+  ProjectNode,
+  UnregisteredProjectNode,
+  type StagingNode,
+} from './nodes';
 
 /**
  * Projects -> environments -> deployments, read from the API and kept current by /v1/events (no polling).
@@ -24,6 +33,9 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       session.onDidChange(() => this.refresh()),
       events.onEnvironment(() => this.refresh()),
       events.onDeployment(() => this.refresh()),
+      events.onActivity((activity) => {
+        if (activity.type.startsWith('preview.')) this.refresh();
+      }),
       events.onState((state) => {
         if (state === 'connected' || state === 'disconnected') this.refresh();
       }),
@@ -60,8 +72,20 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       );
     }
     if (node instanceof EnvironmentNode) {
-      const deployments = await api.deployments(node.environment.project, node.environment.name, 20);
-      return deployments.length > 0 ? deployments.map((d) => new DeploymentNode(node.environment, d)) : [new MessageNode('No deployments yet')];
+      const env = node.environment;
+      const [deployments, links] = await Promise.all([
+        api.deployments(env.project, env.name, 20),
+        env.kind === 'production' ? Promise.resolve(undefined) : api.previewLinks(env.project, env.name),
+      ]);
+      return [
+        ...(links ? [new PreviewLinksNode(env, links)] : []),
+        ...(deployments.length > 0 ? deployments.map((d) => new DeploymentNode(env, d)) : [new MessageNode('No deployments yet')]),
+      ];
+    }
+    if (node instanceof PreviewLinksNode) {
+      // Active links first, then the ones that expired or were revoked (newest first within each).
+      const order = (link: PreviewLinksNode['links'][number]): number => (link.status === 'active' ? 0 : 1);
+      return [...node.links].sort((a, b) => order(a) - order(b)).map((link) => new PreviewLinkNode(node.environment, link));
     }
     return [];
   }

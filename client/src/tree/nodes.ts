@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Deployment, Environment } from '../api/staging-api';
+import type { Deployment, Environment, PreviewLink } from '../api/staging-api';
 
 /** A node of the Staging tree renders itself; ids come from API resource ids so VS Code keeps state across refreshes. */
 export abstract class StagingNode {
@@ -117,6 +117,49 @@ export class UnregisteredProjectNode extends StagingNode {
     item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     item.contextValue = 'project.unregistered';
     item.command = { command: 'staging.registerProject', title: 'Register Project', arguments: [this.name] };
+    return item;
+  }
+}
+
+/** The shared preview links of a staging environment, under it in the tree. */
+export class PreviewLinksNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly links: PreviewLink[],
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const active = this.links.filter((l) => l.status === 'active').length;
+    const item = new vscode.TreeItem('Preview links', this.links.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `previews:${this.environment.project}/${this.environment.name}`;
+    item.description = active > 0 ? `${active} active` : 'none active';
+    item.iconPath = new vscode.ThemeIcon('link');
+    item.contextValue = 'previewLinks';
+    return item;
+  }
+}
+
+export class PreviewLinkNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly link: PreviewLink,
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const l = this.link;
+    const item = new vscode.TreeItem(l.label ?? 'Preview link', vscode.TreeItemCollapsibleState.None);
+    item.id = `preview:${l.id}`;
+    const until = new Date(l.expires_at).toLocaleString();
+    item.description = [l.status === 'active' ? `until ${until}` : l.status, l.has_password ? 'password' : '', `by ${l.created_by}`]
+      .filter(Boolean)
+      .join(' · ');
+    item.tooltip = `${l.status}, created by ${l.created_by} ${new Date(l.created_at).toLocaleString()}, ${l.status === 'revoked' ? 'revoked' : 'expires'} ${until}${l.last_used_at ? `; last used ${new Date(l.last_used_at).toLocaleString()}` : '; never used'}`;
+    item.iconPath = new vscode.ThemeIcon(l.status === 'active' ? (l.has_password ? 'lock' : 'link') : 'circle-slash');
+    item.contextValue = `previewLink.${l.status}`;
     return item;
   }
 }

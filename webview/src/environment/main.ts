@@ -111,8 +111,14 @@ function render(state: EnvironmentState): void {
   restoreDrafts = undefined;
   variablesSection.collapsible.setAttribute('description', String(state.variables.length));
   databaseSection.body.replaceChildren(databaseSync(state.database));
-  previewSection.body.replaceChildren(previews(state.previews));
-  report({ deployments: state.deployments.length, ...variables.counts, status: env.status });
+  previewSection.body.replaceChildren(previews(state.previews, send));
+  previewSection.collapsible.setAttribute('description', String(state.previews.links.filter((l) => l.status === 'active').length));
+  report({
+    deployments: state.deployments.length,
+    ...variables.counts,
+    activePreviewLinks: state.previews.links.filter((l) => l.status === 'active').length,
+    status: env.status,
+  });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -125,7 +131,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'deleted':
       keepState(update.key);
       root.replaceChildren(element('p', { class: 'banner' }, `${update.key.environment} no longer exists in ${update.key.project}.`));
-      report({ deployments: 0, variables: 0, maskedSecrets: 0, status: 'deleted' });
+      report({ deployments: 0, variables: 0, maskedSecrets: 0, activePreviewLinks: 0, status: 'deleted' });
       break;
     case 'failed':
       if (!root.contains(controls)) root.replaceChildren(banner);

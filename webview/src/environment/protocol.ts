@@ -84,10 +84,14 @@ export type DatabaseSync =
       lastRun: SyncRun | null;
     };
 
+/** A shared preview link as the API lists it: never its URL, whose token only its creator ever saw. */
 export interface PreviewLink {
-  url: string;
+  id: string;
+  label: string | null;
+  status: 'active' | 'expired' | 'revoked';
   createdBy: string;
-  expiresAt: string | null;
+  expiresAt: string;
+  lastUsedAt: string | null;
   passwordProtected: boolean;
 }
 
@@ -99,7 +103,7 @@ export interface PreviewSettings {
   feedback: boolean;
 }
 
-/** Shared preview links (none until the API has them) and staging.yaml's settings for them. */
+/** The environment's shared preview links (none for production) and staging.yaml's settings for them. */
 export interface Previews {
   links: PreviewLink[];
   /** null when the project's staging.yaml is not in this workspace. */
@@ -139,6 +143,8 @@ export interface Rendered {
   variables: number;
   /** Secret variables shown masked. */
   maskedSecrets: number;
+  /** Active preview links listed. */
+  activePreviewLinks: number;
   status: EnvironmentStatus | 'deleted';
 }
 
@@ -154,9 +160,23 @@ export type EnvironmentCommand =
   /** Without a deployment: pick one (Roll Back). */
   | { type: 'rollback'; deploymentId?: string }
   | { type: 'logs'; deploymentId: string }
-  | { type: 'saveVariables'; items: VariableUpdate[] };
+  | { type: 'saveVariables'; items: VariableUpdate[] }
+  | { type: 'sharePreview' }
+  | { type: 'revokePreview'; id: string };
 
-const commandTypes = new Set<string>(['ready', 'rendered', 'refresh', 'openUrl', 'deploy', 'promote', 'rollback', 'logs', 'saveVariables']);
+const commandTypes = new Set<string>([
+  'ready',
+  'rendered',
+  'refresh',
+  'openUrl',
+  'deploy',
+  'promote',
+  'rollback',
+  'logs',
+  'saveVariables',
+  'sharePreview',
+  'revokePreview',
+]);
 const updateTypes = new Set<string>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused']);
 
 function typeOf(message: unknown): string {

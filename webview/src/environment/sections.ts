@@ -103,31 +103,39 @@ export function databaseSync(sync: DatabaseSync): HTMLElement {
   );
 }
 
-export function previews(data: Previews): HTMLElement {
+export function previews(data: Previews, send: Send): HTMLElement {
   const settings = data.settings;
   const described = settings
     ? `${settings.declared ? 'staging.yaml' : 'staging.yaml has no previews section, so the defaults apply'}: shared links ${
         settings.password === 'required' ? 'always need a password' : 'need a password if the person sharing sets one'
       }, stay valid ${settings.expiry}, feedback widget ${settings.feedback ? 'on' : 'off'}.`
     : 'The staging.yaml of this project is not in this workspace.';
+  const link = (l: Previews['links'][number]): HTMLTableRowElement =>
+    element(
+      'tr',
+      { 'data-preview': l.id },
+      element('td', {}, l.label ?? 'Preview link'),
+      element('td', { class: `status ${l.status === 'active' ? 'live' : 'superseded'}` }, l.status),
+      element('td', {}, l.status === 'revoked' ? '—' : when(l.expiresAt)),
+      element('td', {}, l.passwordProtected ? 'yes' : 'no'),
+      element('td', {}, l.createdBy),
+      element('td', {}, l.lastUsedAt ? when(l.lastUsedAt) : 'never'),
+      element('td', { class: 'actions' }, ...(l.status === 'active' ? [action('Revoke', 'close', { type: 'revokePreview', id: l.id }, send)] : [])),
+    );
   const links =
     data.links.length === 0
       ? element('p', {}, 'No preview links.')
       : element(
-          'ul',
+          'table',
           {},
-          ...data.links.map((link) =>
-            element(
-              'li',
-              {},
-              element('a', { href: link.url }, link.url),
-              element(
-                'span',
-                { class: 'muted' },
-                ` by ${link.createdBy}${link.expiresAt ? `, until ${when(link.expiresAt)}` : ''}${link.passwordProtected ? ', password' : ''}`,
-              ),
-            ),
-          ),
+          element('thead', {}, element('tr', {}, ...['Label', 'Status', 'Until', 'Password', 'By', 'Last used', ''].map((h) => element('th', {}, h)))),
+          element('tbody', {}, ...data.links.map(link)),
         );
-  return element('div', {}, links, element('p', { class: 'muted' }, described));
+  return element(
+    'div',
+    {},
+    links,
+    element('div', { class: 'form-actions' }, action('Share Preview Link…', 'link', { type: 'sharePreview' }, send)),
+    element('p', { class: 'muted' }, described, ' A link’s URL is shown once, when it is made: the API keeps only a hash of its token.'),
+  );
 }

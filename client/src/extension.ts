@@ -5,6 +5,7 @@ import { openEnvironment } from './commands/open-environment';
 import { openLogViewer } from './commands/open-log-viewer';
 import { registerProject } from './commands/register-project';
 import { approve, requestChanges } from './commands/review-commands';
+import { follow, unfollow } from './commands/follow-commands';
 import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
@@ -14,7 +15,8 @@ import { openUrl, promote, rollback, showLogs } from './commands/release-command
 import { refresh, signIn, signOut } from './commands/session-commands';
 import { startLanguageClient } from './language-client';
 import { LiveEvents } from './live-events';
-import { DeploymentNotifier } from './deployment-notifier';
+import { EnvironmentNotifier } from './environment-notifier';
+import { FollowedEnvironments } from './followed-environments';
 import { LogStreams } from './log-streams';
 import { DashboardPanel } from './panels/dashboard-panel';
 import { EnvironmentPanel } from './panels/environment-panel';
@@ -27,6 +29,7 @@ import { EnvironmentsTree } from './tree/environments-tree';
 /** What activate() hands back: tests in the extension host reach the parts through it. */
 export interface StagingExtensionApi {
   session: Session;
+  notifier: EnvironmentNotifier;
   tree: EnvironmentsTree;
   statusBar: DeployStatusBar;
   activatedInMs: number;
@@ -40,14 +43,15 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   const session = new Session(extension.secrets);
   const events = new LiveEvents(session);
   extension.subscriptions.push(serveProjectContext(languageClient, session, events));
-  const tree = new EnvironmentsTree(session, events);
+  const followed = new FollowedEnvironments(extension.workspaceState);
+  const tree = new EnvironmentsTree(session, events, followed);
   const logs = new LogStreams(session);
   const statusBar = new DeployStatusBar(session, events);
   extension.subscriptions.push(session, events, tree, logs, statusBar);
   extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
-  const notifier = new DeploymentNotifier(events, session);
-  extension.subscriptions.push(notifier);
-  const context: CommandContext = { session, events, tree, logs, notifier };
+  const notifier = new EnvironmentNotifier(events, session, followed);
+  extension.subscriptions.push(followed, notifier);
+  const context: CommandContext = { session, events, tree, logs, notifier, followed };
   const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
     'staging.signIn': signIn,
     'staging.signOut': signOut,
@@ -68,6 +72,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.requestChanges': requestChanges,
     'staging.sharePreview': sharePreview,
     'staging.revokePreview': revokePreview,
+    'staging.follow': follow,
+    'staging.unfollow': unfollow,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));
@@ -82,5 +88,5 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     vscode.window.registerWebviewPanelSerializer(LogViewerPanel.viewType, LogViewerPanel.serializer(extension, context)),
   );
   await session.check();
-  return { session, tree, statusBar, activatedInMs: Date.now() - started };
+  return { session, notifier, tree, statusBar, activatedInMs: Date.now() - started };
 }

@@ -167,6 +167,47 @@ suite('Environment detail panel with a real stagingd', () => {
       ['revoked'],
     );
   });
+
+  test('a followed environment notifies of a review and of a deployment made elsewhere', async () => {
+    const extension = vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
+    const env = (await stagingd.api<Environment>('GET', environmentPath)).body;
+    await vscode.commands.executeCommand('staging.follow', env);
+    const notifications: string[] = [];
+    const listening = extension.notifier.onDidNotify((message) => notifications.push(message));
+    const notified = (pattern: RegExp): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const deadline = Date.now() + 30_000;
+        const poll = (): void => {
+          if (notifications.some((m) => pattern.test(m))) resolve();
+          else if (Date.now() > deadline) reject(new Error(`no notification matched ${String(pattern)}: ${JSON.stringify(notifications)}`));
+          else setTimeout(poll, 50);
+        };
+        poll();
+      });
+    try {
+      const reviewer = await stagingd.api<{ token: string }>('POST', '/v1/tokens', { name: 'qa-lead', scopes: ['deploy'] });
+      const review = await stagingd.api(
+        'POST',
+        `/v1/deployments/${env.live_deployment_id}/reviews`,
+        { decision: 'request_changes', comment: 'The footer overlaps' },
+        { token: reviewer.body.token },
+      );
+      assert.equal(review.status, 201, JSON.stringify(review.body));
+      await notified(/^qa-lead requested changes on staging: “The footer overlaps”$/);
+      const third = await deploy('main');
+      await notified(new RegExp(`^main \\([0-9a-f]{7}\\) by admin is live on staging\\.$`));
+      assert.equal((await stagingd.waitForDeployment(third.id)).status, 'live');
+      await vscode.commands.executeCommand('staging.unfollow', env);
+      const before = notifications.length;
+      const approval = await stagingd.api('POST', `/v1/deployments/${env.live_deployment_id}/reviews`, { decision: 'approve' }, { token: reviewer.body.token });
+      assert.equal(approval.status, 201);
+      await stagingd.waitForEvent('approval.given', (data: { reviewer: string }) => data.reviewer === 'qa-lead');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(notifications.slice(before), [], 'an environment no longer followed stays quiet');
+    } finally {
+      listening.dispose();
+    }
+  });
 });
 
 /** The "Preview links" node under the staging environment in the tree (nodes are matched by id: the extension runs from its bundle). */

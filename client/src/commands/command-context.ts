@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ApiError } from '../api/staging-api';
-import type { DeploymentNotifier } from '../deployment-notifier';
+import type { EnvironmentNotifier } from '../environment-notifier';
+import type { FollowedEnvironments } from '../followed-environments';
 import { workspaceProjects } from '../workspace-projects';
 import { isLocalApi } from './start-local-server';
 import type { LiveEvents } from '../live-events';
@@ -14,7 +15,8 @@ export interface CommandContext {
   events: LiveEvents;
   tree: EnvironmentsTree;
   logs: LogStreams;
-  notifier: DeploymentNotifier;
+  notifier: EnvironmentNotifier;
+  followed: FollowedEnvironments;
 }
 
 /** A command never fails silently: errors read like advice, with the action that fixes them. */

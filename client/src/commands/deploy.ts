@@ -18,6 +18,7 @@ export async function deployRef(context: CommandContext, env: Environment, ref: 
       token.onCancellationRequested(() => abort.abort());
       const queued = await context.session.api.deploy(env.project, env.name, ref, abort.signal);
       context.notifier.followedHere(queued.id);
+      await context.followed.set(env.project, env.name, true);
       progress.report({ message: `Queued ${queued.commit?.slice(0, 12) ?? ref}` });
       return new Promise<Deployment | undefined>((resolve) => {
         const subscription = context.events.onDeployment((deployment) => {

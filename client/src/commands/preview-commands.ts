@@ -36,6 +36,7 @@ export async function sharePreview(context: CommandContext, arg?: unknown, given
   if (!body) return undefined;
   const created = await context.session.api.createPreviewLink(env.project, env.name, body);
   await vscode.env.clipboard.writeText(created.url);
+  await context.followed.set(env.project, env.name, true);
   void vscode.window
     .showInformationMessage(
       `Preview link to ${env.name} copied to the clipboard: valid until ${new Date(created.expires_at).toLocaleString()}${body.password ? ', password protected' : ''}. It is not shown again.`,

@@ -31,6 +31,7 @@ async function review(context: CommandContext, arg: unknown, decision: 'approve'
   });
   if (comment === undefined) return undefined;
   const result = await context.session.api.review(deployment.id, decision, comment.trim() || undefined);
+  await context.followed.set(deployment.project, deployment.environment, true);
   const ready = result.approvals.met && result.approvals.required > 0 ? ' It can be promoted to production.' : '';
   void vscode.window.showInformationMessage(
     `${decision === 'approve' ? 'Approved' : 'Requested changes to'} ${what}: ${describeApprovals(result.approvals)}.${ready}`,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../api/staging-api';
+import type { FollowedEnvironments } from '../followed-environments';
 import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
@@ -28,8 +29,10 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
   constructor(
     private readonly session: Session,
     private readonly events: LiveEvents,
+    private readonly followed: FollowedEnvironments,
   ) {
     this.disposables.push(
+      followed.onDidChange(() => this.refresh()),
       session.onDidChange(() => this.refresh()),
       events.onEnvironment(() => this.refresh()),
       events.onDeployment(() => this.refresh()),
@@ -67,7 +70,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       return Promise.all(
         environments.map(async (env) => {
           const last = env.live_deployment_id ? await api.deployment(env.live_deployment_id) : undefined;
-          return new EnvironmentNode(env, last);
+          return new EnvironmentNode(env, last, this.followed.has(env.project, env.name));
         }),
       );
     }

@@ -35,6 +35,7 @@ export class EnvironmentNode extends StagingNode {
   constructor(
     readonly environment: Environment,
     readonly lastDeployment: Deployment | undefined,
+    readonly followed = false,
   ) {
     super();
   }
@@ -51,6 +52,7 @@ export class EnvironmentNode extends StagingNode {
         `**${env.name}** (${env.kind}) — ${env.status}`,
         `[${env.url}](${env.url})`,
         env.branch ? `Branch \`${env.branch}\`` : '',
+        this.followed ? 'You follow it: its deployments, comments and reviews notify you.' : '',
         last
           ? `Last deployment: \`${last.ref}\` (${last.commit?.slice(0, 12) ?? '?'}) ${last.status} by ${last.deployed_by}, ${last.created_at}`
           : 'Never deployed',
@@ -58,7 +60,8 @@ export class EnvironmentNode extends StagingNode {
         .filter(Boolean)
         .join('\n\n'),
     );
-    item.contextValue = env.kind === 'production' ? 'environment.production' : 'environment';
+    // `.followed` picks Follow or Unfollow for its menu; the other menus match the kind before it.
+    item.contextValue = `${env.kind === 'production' ? 'environment.production' : 'environment'}${this.followed ? '.followed' : ''}`;
     return item;
   }
 }

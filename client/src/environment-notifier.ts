@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import type { Deployment } from './api/staging-api';
+import type { FollowedEnvironments } from './followed-environments';
+import { activityMessage } from './activity-message';
+import type { ActivityEvent, LiveEvents } from './live-events';
+import type { Session } from './session';
+
+/**
+ * Notifications about the environments this workspace follows: deployments that finish or fail (unless this
+ * window started them and reports them through their own progress), comments that arrive and reviews given
+ * on their deployments, each with what to do next.
+ */
+export class EnvironmentNotifier implements vscode.Disposable {
+  private readonly startedHere = new Set<string>();
+  private readonly subscriptions: vscode.Disposable[];
+  private readonly notified = new vscode.EventEmitter<string>();
+  /** Every notification shown, by its text: for tests and diagnostics. */
+  readonly onDidNotify = this.notified.event;
+
+  constructor(
+    events: LiveEvents,
+    private readonly session: Session,
+    private readonly followed: FollowedEnvironments,
+  ) {
+    this.subscriptions = [
+      events.onDeployment((deployment) => void this.deploymentChanged(deployment)),
+      events.onActivity((activity) => void this.activity(activity)),
+    ];
+  }
+
+  /** A deployment this window started and follows itself. */
+  followedHere(id: string): void {
+    this.startedHere.add(id);
+  }
+
+  private async deploymentChanged(deployment: Deployment): Promise<void> {
+    if (this.startedHere.has(deployment.id) || (deployment.status !== 'live' && deployment.status !== 'failed')) return;
+    if (!this.followed.has(deployment.project, deployment.environment)) return;
+    const what = `${deployment.ref} (${deployment.commit?.slice(0, 7) ?? '?'}) by ${deployment.deployed_by}`;
+    const live = deployment.status === 'live';
+    const message = live
+      ? `${what} is live on ${deployment.environment}.`
+      : `${what} failed on ${deployment.environment}: ${deployment.reason ?? 'see the log'}`;
+    this.notified.fire(message);
+    const choice = live
+      ? await vscode.window.showInformationMessage(message, 'Open', 'Logs')
+      : await vscode.window.showWarningMessage(message, 'Logs', 'Roll Back');
+    if (choice === 'Logs') await vscode.commands.executeCommand('staging.openLogViewer', deployment);
+    if (choice === 'Open' || choice === 'Roll Back') {
+      const env = await this.session.api.environment(deployment.project, deployment.environment);
+      await vscode.commands.executeCommand(choice === 'Open' ? 'staging.openUrl' : 'staging.rollback', env);
+    }
+  }
+
+  private async activity(activity: ActivityEvent): Promise<void> {
+    if (!this.followed.has(activity.project, activity.environment)) return;
+    const message = activityMessage(activity);
+    if (!message) return;
+    this.notified.fire(message);
+    const choice = await vscode.window.showInformationMessage(message, 'Open Environment');
+    if (choice !== 'Open Environment') return;
+    await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(activity.project, activity.environment));
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.notified.dispose();
+  }
+}

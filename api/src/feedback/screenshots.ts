@@ -31,7 +31,7 @@ const MARK_POINT = `(({ selector, x, y }) => {
   const box = element ? element.getBoundingClientRect() : { left: 0, top: 0, width: innerWidth, height: innerHeight };
   const marker = document.createElement('div');
   marker.style.cssText = 'position:fixed;z-index:2147483647;width:22px;height:22px;margin:-13px 0 0 -13px;border:3px solid #fff;' +
-    'border-radius:50%;background:#e5484d;box-shadow:0 0 0 2px #e5484d,0 2px 8px #0008;pointer-events:none;' +
+    'border-radius:50%;background:#e5484d80;box-shadow:0 0 0 2px #e5484d,0 2px 8px #0008;pointer-events:none;' +
     'left:' + (box.left + box.width * x) + 'px;top:' + (box.top + box.height * y) + 'px';
   document.documentElement.appendChild(marker);
   return element !== null;

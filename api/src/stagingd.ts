@@ -103,7 +103,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
       secure: options.tls,
       onError: (error) => log(`preview gate: ${error.message}`),
       feedback: new FeedbackEndpoints({
-        api: new VisitorFeedback(context, comments, previews, screenshots !== undefined),
+        api: new VisitorFeedback(context, comments, previews, screenshots),
         scriptFile: feedbackWidgetFile(),
         secure: options.tls,
         onError: (error) => log(`feedback widget: ${error.message}`),

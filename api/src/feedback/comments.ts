@@ -102,7 +102,8 @@ export class Comments {
     });
     if (input.screenshot === true && !screenshot) this.log(`comment ${comment.id}: no screenshot: stagingd runs without Chromium (--chromium)`);
     await this.context.events.publish('comment.added', this.present(comment));
-    if (screenshot) this.track(this.capture(env, comment));
+    // After the event has gone out: starting the browser (loading playwright-core) holds the event loop for a moment.
+    if (screenshot) this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.capture(env, comment)));
     return comment;
   }
 

@@ -60,7 +60,24 @@ export class PageScreenshots implements ScreenshotTaker {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  private playwright: typeof Playwright | undefined;
+
   constructor(private readonly options: PageScreenshotsOptions) {}
+
+  /**
+   * Loads playwright-core soon, off the path of any request: loading it holds the event loop for a few
+   * hundred milliseconds, which a visitor's first comment should not wait for. Called when a visitor's widget starts.
+   */
+  warmUp(): void {
+    if (this.playwright === undefined) setImmediate(() => this.load());
+  }
+
+  private load(): typeof Playwright {
+    // Loaded on first use only: stagingd starts (and runs) without it when nobody comments.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    this.playwright ??= require('playwright-core') as typeof Playwright;
+    return this.playwright;
+  }
 
   take(env: EnvironmentRecord, shot: { url: string; width: number; height: number; selector: string | null; x: number; y: number }): Promise<Buffer> {
     const taken = this.queue.then(() => this.capture(env, shot));
@@ -104,9 +121,7 @@ export class PageScreenshots implements ScreenshotTaker {
 
   private launch(): Promise<Playwright.Browser> {
     this.browser ??= (async () => {
-      // Loaded on first use only: stagingd starts (and runs) without it when nobody asks for a screenshot.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { chromium } = require('playwright-core') as typeof Playwright;
+      const { chromium } = this.load();
       const proxyHost = ['0.0.0.0', '::', ''].includes(this.options.proxyHost) ? '127.0.0.1' : this.options.proxyHost;
       const browser = await chromium.launch({
         executablePath: this.options.executablePath,

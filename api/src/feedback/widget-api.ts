@@ -34,7 +34,8 @@ export class VisitorFeedback implements WidgetApi {
     private readonly context: ServerContext,
     private readonly comments: Comments,
     private readonly links: { get(id: string): Promise<PreviewRecord | undefined> },
-    private readonly screenshots: boolean,
+    /** Set when stagingd can take screenshots. */
+    private readonly screenshots: { warmUp(): void } | undefined,
   ) {}
 
   async answer(session: PreviewSession, request: { method: string; path: string; body: unknown }): Promise<Answer> {
@@ -49,7 +50,10 @@ export class VisitorFeedback implements WidgetApi {
   private async route(session: PreviewSession, { method, path, body }: { method: string; path: string; body: unknown }): Promise<Answer> {
     const env = await this.context.environments.byId(session.environmentId);
     if (!env) throw new ClientError(404, 'This environment no longer exists.');
-    if (method === 'GET' && path === 'context') return { status: 200, body: await this.widgetContext(env, session) };
+    if (method === 'GET' && path === 'context') {
+      this.screenshots?.warmUp();
+      return { status: 200, body: await this.widgetContext(env, session) };
+    }
     if (method === 'GET' && path === 'comments') return { status: 200, body: await this.comments.list(env, { status: 'all', limit: THREADS_SHOWN }) };
     if (method === 'POST' && path === 'comments') {
       const { author, ...rest } = object(body);
@@ -79,7 +83,7 @@ export class VisitorFeedback implements WidgetApi {
       link: { label },
       counted_reviewer: label !== null && visitorReviewer(label, label, approvals).counts ? label : null,
       approvals: live ? presentApprovalState(approvalState(approvals, await this.context.reviews.list(live.id))) : null,
-      screenshots: this.screenshots,
+      screenshots: this.screenshots !== undefined,
     };
   }
 

@@ -291,13 +291,19 @@ class FeedbackWidget {
     const approve = h('button', { type: 'button', class: 'primary' }, 'Approve');
     const changes = h('button', { type: 'button', class: 'danger' }, 'Request changes');
     const close = h('button', { type: 'button' }, 'Close');
-    const approvals = this.context.approvals;
+    const progress = h('p', { class: 'note' });
+    const showProgress = (): void => {
+      const approvals = this.context.approvals;
+      progress.hidden = !approvals || approvals.required === 0;
+      if (approvals) progress.textContent = `${approvals.approved_by.length} of ${approvals.required} approvals needed for production${approvals.met ? ': ready to promote' : ''}.`;
+    };
+    showProgress();
     const panel = h(
       'div',
-      { class: 'panel', role: 'dialog', 'aria-label': 'Review this deployment' },
+      { class: 'panel docked', role: 'dialog', 'aria-label': 'Review this deployment' },
       h('h2', {}, 'Review this deployment'),
       h('p', { class: 'note' }, deployment ? `${deployment.ref}${deployment.commit ? ` @ ${deployment.commit.slice(0, 7)}` : ''}` : 'Nothing is deployed here.'),
-      approvals && approvals.required > 0 && h('p', { class: 'note' }, `${approvals.approved_by.length} of ${approvals.required} approvals needed for production.`),
+      progress,
       h(
         'p',
         { class: 'note' },
@@ -317,6 +323,7 @@ class FeedbackWidget {
         rememberName(name.value.trim());
         const result = await api.review({ author: name.value, decision, ...(comment.value.trim() ? { comment: comment.value } : {}) });
         this.context = { ...this.context, approvals: result.approvals };
+        showProgress();
         status.textContent = `${decision === 'approve' ? 'Approved' : 'Changes requested'}${result.counts ? '' : ' (recorded, not counted)'}.`;
         status.classList.add('resolved');
       } catch (failure) {
@@ -330,21 +337,23 @@ class FeedbackWidget {
     approve.addEventListener('click', () => void review('approve'));
     changes.addEventListener('click', () => void review('request_changes'));
     close.addEventListener('click', () => this.closePanel());
-    this.openPanel(panel, innerWidth, innerHeight);
+    this.openPanel(panel);
     name.focus();
   }
 
   // Panels.
 
-  private openPanel(panel: HTMLElement, nearX: number, nearY: number, ...extra: HTMLElement[]): void {
+  /** Shows a panel beside a point, or docked above the toolbar without one. */
+  private openPanel(panel: HTMLElement, nearX?: number, nearY?: number, ...extra: HTMLElement[]): void {
     this.closePanel();
     const wrapper = h('div', {}, ...extra, panel);
     this.root.append(wrapper);
+    this.panel = wrapper;
+    if (nearX === undefined || nearY === undefined) return;
     const box = panel.getBoundingClientRect();
     const left = Math.min(Math.max(PANEL_MARGIN, nearX + 16), innerWidth - box.width - PANEL_MARGIN);
     const top = Math.min(Math.max(PANEL_MARGIN, nearY - 16), innerHeight - box.height - PANEL_MARGIN);
     Object.assign(panel.style, { left: `${Math.max(PANEL_MARGIN, left)}px`, top: `${Math.max(PANEL_MARGIN, top)}px` });
-    this.panel = wrapper;
   }
 
   private closePanel(): void {

@@ -20,15 +20,16 @@ button { cursor: pointer; }
   background: #e5484d; color: #fff; font-weight: 700; font-size: 13px; display: grid; place-items: center; padding: 0;
   box-shadow: 0 2px 8px #0006; pointer-events: auto; }
 .pin.draft { background: #0969da; }
-.panel { position: fixed; width: min(340px, calc(100vw - 24px)); max-height: calc(100vh - 24px); overflow: auto; padding: 14px;
+.panel { position: fixed; width: min(380px, calc(100vw - 24px)); max-height: calc(100vh - 24px); overflow: auto; padding: 14px;
   border-radius: 10px; background: #fff; box-shadow: 0 8px 32px #0005; pointer-events: auto; display: grid; gap: 10px; }
+.panel.docked { right: 16px; bottom: 72px; max-height: calc(100vh - 88px); }
 .panel h2 { margin: 0; font-size: 15px; }
 .panel label { display: grid; gap: 4px; font-weight: 600; font-size: 13px; }
 .panel label.check { display: flex; gap: 8px; align-items: center; font-weight: 400; }
-.panel input[type="text"], .panel textarea { width: 100%; padding: 7px 9px; border: 1px solid #8c959f; border-radius: 6px; background: #fff; }
+.panel input[type="text"], .panel textarea { font-weight: 400; width: 100%; padding: 7px 9px; border: 1px solid #8c959f; border-radius: 6px; background: #fff; }
 .panel textarea { min-height: 72px; resize: vertical; }
 .actions { display: flex; gap: 8px; flex-wrap: wrap; justify-content: flex-end; }
-.actions button { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 12px; background: #f6f8fa; font-weight: 600; }
+.actions button { border: 1px solid #d0d7de; border-radius: 6px; padding: 6px 11px; white-space: nowrap; background: #f6f8fa; font-weight: 600; }
 .actions button.primary { border-color: #0969da; background: #0969da; color: #fff; }
 .actions button.danger { border-color: #cf222e; background: #fff; color: #cf222e; }
 .actions button:disabled { opacity: .6; cursor: default; }

@@ -150,10 +150,23 @@ describe('comments (real stagingd)', () => {
   });
 
   it('takes a screenshot at the viewport asked for, and serves it as a PNG once ready', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, async () => {
-    const created = await post({ body: 'Look here', page_url: '/', selector: 'h1', x: 0.1, y: 0.5, viewport_width: 800, viewport_height: 600, screenshot: true });
+    const created = await post({
+      body: 'Look here',
+      page_url: '/',
+      selector: 'h1',
+      x: 0.1,
+      y: 0.5,
+      viewport_width: 800,
+      viewport_height: 600,
+      screenshot: true,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(created.body.screenshot, 'pending');
-    const done = await stagingd.waitForEvent('comment.updated', (data: Comment & { change: string }) => data.id === created.body.id && data.change === 'screenshot', 60_000);
+    const done = await stagingd.waitForEvent(
+      'comment.updated',
+      (data: Comment & { change: string }) => data.id === created.body.id && data.change === 'screenshot',
+      60_000,
+    );
     assert.equal(done.screenshot, 'ready', stagingd.output);
     assert.equal(done.screenshot_url, `/v1/comments/${created.body.id}/screenshot`);
     const answer = await fetch(`${stagingd.apiUrl}${done.screenshot_url}`, { headers: { authorization: `Bearer ${stagingd.token}` } });

@@ -102,7 +102,11 @@ describe('the feedback widget at the preview proxy', () => {
   const links = new Links();
   const sessions = new PreviewSessions(randomBytes(32));
 
-  const send = async (host: string, path: string, init: { method?: 'GET' | 'POST' | 'HEAD'; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> => {
+  const send = async (
+    host: string,
+    path: string,
+    init: { method?: 'GET' | 'POST' | 'HEAD'; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Answer> => {
     const response = await request(`http://127.0.0.1:${proxy.port}${path}`, {
       method: init.method ?? 'GET',
       headers: { host, ...init.headers },
@@ -121,7 +125,11 @@ describe('the feedback widget at the preview proxy', () => {
 
   before(async () => {
     upstream = await Upstream.start('app');
-    const html = (body: string, extra: Record<string, string> = {}) => ({ 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), ...extra });
+    const html = (body: string, extra: Record<string, string> = {}) => ({
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body)),
+      ...extra,
+    });
     upstream.handle('/', (_req, res) => {
       res.writeHead(200, html(PAGE, { etag: '"v1"', 'cache-control': 'public, max-age=600' }));
       res.end(PAGE);
@@ -198,7 +206,10 @@ describe('the feedback widget at the preview proxy', () => {
     ] as const) {
       const answer = await page(host, '/', headers);
       assert.equal(answer.body, PAGE, host);
-      assert.deepEqual([answer.headers['content-length'], answer.headers['etag'], answer.headers['cache-control']], [String(PAGE.length), '"v1"', 'public, max-age=600']);
+      assert.deepEqual(
+        [answer.headers['content-length'], answer.headers['etag'], answer.headers['cache-control']],
+        [String(PAGE.length), '"v1"', 'public, max-age=600'],
+      );
       assert.equal(lastUpstreamRequest().headers['accept-encoding'], 'gzip, br', 'the app chooses its encoding as usual');
     }
     assert.equal((await send(QUIET_HOST, '/__staging/feedback.js', { headers: { cookie: quietCookie } })).status, 404, 'no widget where feedback is off');

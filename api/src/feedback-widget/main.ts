@@ -116,7 +116,11 @@ class FeedbackWidget {
     const threads = this.pageThreads();
     this.pins.replaceChildren(
       ...threads.map((thread, index) => {
-        const pin = h('button', { type: 'button', class: 'pin', 'data-thread': thread.id, 'aria-label': `Comment ${index + 1} by ${thread.author}` }, String(index + 1));
+        const pin = h(
+          'button',
+          { type: 'button', class: 'pin', 'data-thread': thread.id, 'aria-label': `Comment ${index + 1} by ${thread.author}` },
+          String(index + 1),
+        );
         pin.addEventListener('click', () => this.openThread(thread.id));
         return pin;
       }),
@@ -144,7 +148,12 @@ class FeedbackWidget {
   private startPicking(): void {
     this.closePanel();
     const highlight = h('div', { class: 'highlight', hidden: true });
-    const overlay = h('div', { class: 'overlay', 'aria-hidden': 'true' }, highlight, h('div', { class: 'hint' }, 'Click where your comment belongs · Esc to cancel'));
+    const overlay = h(
+      'div',
+      { class: 'overlay', 'aria-hidden': 'true' },
+      highlight,
+      h('div', { class: 'hint' }, 'Click where your comment belongs · Esc to cancel'),
+    );
     const target = (event: MouseEvent): Element | undefined => {
       overlay.style.pointerEvents = 'none';
       const element = document.elementFromPoint(event.clientX, event.clientY);
@@ -295,14 +304,19 @@ class FeedbackWidget {
     const showProgress = (): void => {
       const approvals = this.context.approvals;
       progress.hidden = !approvals || approvals.required === 0;
-      if (approvals) progress.textContent = `${approvals.approved_by.length} of ${approvals.required} approvals needed for production${approvals.met ? ': ready to promote' : ''}.`;
+      if (approvals)
+        progress.textContent = `${approvals.approved_by.length} of ${approvals.required} approvals needed for production${approvals.met ? ': ready to promote' : ''}.`;
     };
     showProgress();
     const panel = h(
       'div',
       { class: 'panel docked', role: 'dialog', 'aria-label': 'Review this deployment' },
       h('h2', {}, 'Review this deployment'),
-      h('p', { class: 'note' }, deployment ? `${deployment.ref}${deployment.commit ? ` @ ${deployment.commit.slice(0, 7)}` : ''}` : 'Nothing is deployed here.'),
+      h(
+        'p',
+        { class: 'note' },
+        deployment ? `${deployment.ref}${deployment.commit ? ` @ ${deployment.commit.slice(0, 7)}` : ''}` : 'Nothing is deployed here.',
+      ),
       progress,
       h(
         'p',

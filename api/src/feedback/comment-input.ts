@@ -3,19 +3,11 @@
  * document's schema) or from a preview visitor's feedback widget (raw JSON from the page): problems name
  * the field at fault as a JSON pointer, like every API error.
  */
+import type { components } from '../../../common/src/api/schema';
 import { ClientError } from '../deploy/context';
 
-export interface CommentInput {
-  body: string;
-  parent_id?: string;
-  page_url?: string;
-  selector?: string;
-  x?: number;
-  y?: number;
-  viewport_width?: number;
-  viewport_height?: number;
-  screenshot?: boolean;
-}
+/** A new comment's fields, as the OpenAPI document's CommentCreate says. */
+export type CommentInput = components['schemas']['CommentCreate'];
 
 type Loose = Record<string, unknown>;
 
@@ -65,7 +57,8 @@ function pageUrl(raw: Loose): string | undefined {
 
 /** The new comment's fields, or a 400/422 naming the first one at fault. Unknown fields are refused. */
 export function readCommentInput(value: unknown): CommentInput {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ClientError(400, 'The request body must be a JSON object.', { field: '/body' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ClientError(400, 'The request body must be a JSON object.', { field: '/body' });
   const raw = value as Loose;
   for (const name of Object.keys(raw)) if (!FIELDS.has(name)) throw problem(400, name, `Unknown field '${name}' in the request body.`);
   const body = optionalString(raw, 'body', MAX_BODY)?.trim();
@@ -101,7 +94,11 @@ export function readCommentInput(value: unknown): CommentInput {
   if ((width === undefined) !== (height === undefined))
     throw problem(422, width === undefined ? 'viewport_width' : 'viewport_height', `Give both 'viewport_width' and 'viewport_height', or neither.`);
   if (screenshot === true && (page === undefined || width === undefined))
-    throw problem(422, page === undefined ? 'page_url' : 'viewport_width', `A screenshot needs the 'page_url' and the viewport ('viewport_width', 'viewport_height') to take it at.`);
+    throw problem(
+      422,
+      page === undefined ? 'page_url' : 'viewport_width',
+      `A screenshot needs the 'page_url' and the viewport ('viewport_width', 'viewport_height') to take it at.`,
+    );
   return {
     ...input,
     ...(page !== undefined ? { page_url: page } : {}),

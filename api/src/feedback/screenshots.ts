@@ -18,7 +18,15 @@ import type { ScreenshotTaker } from './comments';
 const IDLE_CLOSE_MS = 60_000;
 const NAVIGATION_TIMEOUT_MS = 20_000;
 /** Flags for a headless Chromium with nothing that phones home. */
-const CHROMIUM_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /**
  * Runs in the page: scrolls the element into the middle of the viewport and draws a marker at the point
@@ -94,7 +102,10 @@ export class PageScreenshots implements ScreenshotTaker {
     if (browser) await (await browser.catch(() => undefined))?.close();
   }
 
-  private async capture(env: EnvironmentRecord, shot: { url: string; width: number; height: number; selector: string | null; x: number; y: number }): Promise<Buffer> {
+  private async capture(
+    env: EnvironmentRecord,
+    shot: { url: string; width: number; height: number; selector: string | null; x: number; y: number },
+  ): Promise<Buffer> {
     if (this.closed) throw new Error('stagingd is shutting down');
     clearTimeout(this.idleTimer);
     const browser = await this.launch();
@@ -114,7 +125,9 @@ export class PageScreenshots implements ScreenshotTaker {
     } finally {
       await context.close().catch(() => undefined);
       // Queued like a screenshot, so it never closes the browser under one.
-      this.idleTimer = setTimeout(() => (this.queue = this.queue.then(() => this.closeIdle()).catch(() => undefined)), IDLE_CLOSE_MS);
+      this.idleTimer = setTimeout(() => {
+        this.queue = this.queue.then(() => this.closeIdle()).catch(() => undefined);
+      }, IDLE_CLOSE_MS);
       this.idleTimer.unref();
     }
   }

@@ -25,7 +25,8 @@ const THREADS_SHOWN = 500;
 const RESOLVE = /^comments\/([0-9a-f-]{36})\/(resolve|reopen)$/;
 
 function object(body: unknown): Loose {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ClientError(400, 'The request body must be a JSON object.', { field: '/body' });
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new ClientError(400, 'The request body must be a JSON object.', { field: '/body' });
   return body as Loose;
 }
 

@@ -29,18 +29,7 @@ export interface WidgetContext {
 }
 
 /** POST comments: a new thread (with its place on the page) or a reply (parent_id), by the name the visitor typed. */
-export interface WidgetCommentCreate {
-  author: string;
-  body: string;
-  parent_id?: string;
-  page_url?: string;
-  selector?: string;
-  x?: number;
-  y?: number;
-  viewport_width?: number;
-  viewport_height?: number;
-  screenshot?: boolean;
-}
+export type WidgetCommentCreate = components['schemas']['CommentCreate'] & { author: string };
 
 /** POST comments/{id}/resolve and comments/{id}/reopen */
 export interface WidgetResolve {

@@ -29,7 +29,16 @@ export const WIDGET_API_PREFIX = '/__staging/api/';
 export const FEEDBACK_SCRIPT_TAG = Buffer.from(`<script src="${FEEDBACK_SCRIPT_PATH}" defer></script>`);
 
 const MAX_BODY_BYTES = 16 * 1024;
-const JSON_HEADERS = ['Content-Type', 'application/json; charset=utf-8', 'Cache-Control', 'no-store', 'X-Content-Type-Options', 'nosniff', 'X-Robots-Tag', NO_ROBOTS];
+const JSON_HEADERS = [
+  'Content-Type',
+  'application/json; charset=utf-8',
+  'Cache-Control',
+  'no-store',
+  'X-Content-Type-Options',
+  'nosniff',
+  'X-Robots-Tag',
+  NO_ROBOTS,
+];
 
 /** The widget's requests as stagingd answers them (feedback/widget-api.ts). */
 export interface WidgetApi {
@@ -52,7 +61,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(bytes);
 }
 
-const TITLES: Partial<Record<number, string>> = { 400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 413: 'Payload too large', 415: 'Unsupported media type' };
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+};
 
 function sendProblem(res: ServerResponse, status: number, detail: string): void {
   sendJson(res, status, { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail });
@@ -98,7 +113,8 @@ export class FeedbackEndpoints {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const enabled = route.feedback === true && session !== undefined;
-    if (path === FEEDBACK_SCRIPT_PATH) return enabled && (req.method === 'GET' || req.method === 'HEAD') ? this.sendScript(res) : sendCanned(res, NOT_FOUND_PAGE);
+    if (path === FEEDBACK_SCRIPT_PATH)
+      return enabled && (req.method === 'GET' || req.method === 'HEAD') ? this.sendScript(res) : sendCanned(res, NOT_FOUND_PAGE);
     if (!enabled) return sendProblem(res, 401, 'No preview session here: open the preview link you were sent again.');
     const refusal = this.refusal(req);
     if (refusal !== undefined) {

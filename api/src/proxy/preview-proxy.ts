@@ -172,7 +172,8 @@ export class PreviewProxy {
     const gate = this.options.gate;
     if (gated !== undefined && gate !== undefined) {
       if (!gate.check(req, res, gated, address)) return;
-      if (gated.feedback === true && gate.servesFeedback && previewSession(req) !== undefined) return this.forwardToVisitor(req, res, route.target, blockRobots);
+      if (gated.feedback === true && gate.servesFeedback && previewSession(req) !== undefined)
+        return this.forwardToVisitor(req, res, route.target, blockRobots);
     }
     this.httpForwarder.forward(req, res, route.target, blockRobots);
   };

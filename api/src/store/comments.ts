@@ -136,7 +136,13 @@ export class CommentStore {
 
   /** Resolves (by someone) or reopens (by null) a thread; false when it already was. */
   async setResolved(id: string, by: { name: string; kind: AuthorKind; at: string } | null): Promise<boolean> {
-    if (by === null) return (await this.database.run('UPDATE comments SET resolved_at = NULL, resolved_by = NULL, resolved_by_kind = NULL WHERE id = ? AND resolved_at IS NOT NULL', [id])) > 0;
+    if (by === null)
+      return (
+        (await this.database.run(
+          'UPDATE comments SET resolved_at = NULL, resolved_by = NULL, resolved_by_kind = NULL WHERE id = ? AND resolved_at IS NOT NULL',
+          [id],
+        )) > 0
+      );
     return (
       (await this.database.run('UPDATE comments SET resolved_at = ?, resolved_by = ?, resolved_by_kind = ? WHERE id = ? AND resolved_at IS NULL', [
         by.at,

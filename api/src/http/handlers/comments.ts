@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { components } from '../../../../common/src/api/schema';
 import { ClientError } from '../../deploy/context';
 import { readCommentInput } from '../../feedback/comment-input';
 import type { CommentStatus } from '../../store/comments';
@@ -18,7 +17,7 @@ export function commentHandlers(services: Services): Record<string, Handler> {
     },
     createComment: async (request, reply) => {
       const { env } = await environmentOf(services, request);
-      const input = readCommentInput(request.body as components['schemas']['CommentCreate']);
+      const input = readCommentInput(request.body);
       const comment = await comments.add(env, { name: principalOf(request).name, kind: 'token', previewLinkId: null }, input);
       return reply.code(201).send(comments.present(comment));
     },
@@ -27,7 +26,12 @@ export function commentHandlers(services: Services): Record<string, Handler> {
     getCommentScreenshot: async (request, reply) => {
       const comment = await comments.get((request.params as CommentId).comment);
       if (comment.screenshot !== 'ready') {
-        const why = comment.screenshot === null ? 'has no screenshot' : comment.screenshot === 'pending' ? 'has its screenshot still being taken' : 'has no screenshot: taking it failed';
+        const why =
+          comment.screenshot === null
+            ? 'has no screenshot'
+            : comment.screenshot === 'pending'
+              ? 'has its screenshot still being taken'
+              : 'has no screenshot: taking it failed';
         throw new ClientError(404, `Comment ${comment.id} ${why}.`, { field: '/params/comment' });
       }
       const png = await readFile(comments.screenshotFile(comment.id));

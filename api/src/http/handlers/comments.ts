@@ -34,7 +34,11 @@ export function commentHandlers(services: Services): Record<string, Handler> {
               : 'has no screenshot: taking it failed';
         throw new ClientError(404, `Comment ${comment.id} ${why}.`, { field: '/params/comment' });
       }
-      const png = await readFile(comments.screenshotFile(comment.id));
+      const png = await readFile(comments.screenshotFile(comment.id)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT')
+          throw new ClientError(404, `Comment ${comment.id}'s screenshot is no longer on this server.`, { field: '/params/comment' });
+        throw error;
+      });
       return reply.type('image/png').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(png);
     },
   };

@@ -329,8 +329,8 @@ export interface paths {
      *     host), `selector` with `x` and `y` (a point in that element, as fractions 0-1 of its border box), and the
      *     viewport it was seen in (`viewport_width`, `viewport_height`); `screenshot: true` (with `page_url` and the
      *     viewport) asks stagingd to take one with headless Chromium, at that size, scrolled to the element and
-     *     with the point marked; it is `pending` until a `comment.updated` event says `ready` or `failed`. A reply
-     *     carries no position. The comment is tied to the environment's live deployment. Publishes `comment.added`
+     *     with the point marked; it is `pending` until a `comment.updated` event says `ready` or `failed` (`failed` at
+     *     once when stagingd runs without Chromium). A reply carries no position. The comment is tied to the environment's live deployment. Publishes `comment.added`
      *     (forwarded to staging.yaml webhooks that list it). Preview link visitors comment through the feedback
      *     widget the preview proxy adds to their pages instead.
      */

@@ -77,7 +77,14 @@ export class PageScreenshots implements ScreenshotTaker {
    * hundred milliseconds, which a visitor's first comment should not wait for. Called when a visitor's widget starts.
    */
   warmUp(): void {
-    if (this.playwright === undefined) setImmediate(() => this.load());
+    if (this.playwright !== undefined) return;
+    setImmediate(() => {
+      try {
+        this.load();
+      } catch {
+        // Not installed (an install without dev dependencies): each screenshot then fails, and says why.
+      }
+    });
   }
 
   private load(): typeof Playwright {

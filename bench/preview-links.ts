@@ -4,7 +4,9 @@
  * valid preview session cookie (one HMAC, an in-memory revocation check, the cookie taken out of the
  * request). Requests alternate on one kept-alive connection so both see the same machine. Prints p50/p99
  * of each, the added p99 and the ratio; also the cost of one cookie check on its own (an HMAC the first
- * time a cookie value is seen, a lookup in memory after that).
+ * time a cookie value is seen, a lookup in memory after that). Then, apart, what the feedback widget adds to a
+ * visitor's page load (the script tag put in as the HTML streams through, the body sent chunked) against the same
+ * page load without a session.
  *
  *   npm run bench:preview-links     (BENCH_REQUESTS per kind, default 5000; BENCH_WARMUP, default 500)
  */
@@ -69,6 +71,25 @@ async function main(): Promise<void> {
     const addedP99 = round(session.p99 - plain.p99);
     const addedP50 = round(session.p50 - plain.p50);
     const ratioP99 = round(session.p99 / plain.p99);
+    // Page loads (as a browser navigates): a visitor's gets the feedback widget's script tag.
+    const navigation = { accept: 'text/html,application/xhtml+xml', 'sec-fetch-dest': 'document' };
+    const pages = { plain: { host: HOST, ...navigation }, widget: { host: HOST, cookie, ...navigation } };
+    const withWidget = await pool.request({ method: 'GET', path: '/', headers: pages.widget });
+    if (!(await withWidget.body.text()).includes('/__staging/feedback.js')) throw new Error("a visitor's page load did not get the feedback widget");
+    for (let i = 0; i < WARMUP; i++) for (const headers of Object.values(pages)) await once(headers);
+    const pageSamples = { plain: [] as number[], widget: [] as number[] };
+    for (let i = 0; i < REQUESTS; i++) {
+      const order = i % 2 === 0 ? (['plain', 'widget'] as const) : (['widget', 'plain'] as const);
+      for (const kind of order) pageSamples[kind].push(await once(pages[kind]));
+    }
+    const pagePlain = stats(pageSamples.plain);
+    const pageWidget = stats(pageSamples.widget);
+    const widget = {
+      plain: pagePlain,
+      injected: pageWidget,
+      addedP99Ms: round(pageWidget.p99 - pagePlain.p99),
+      addedP50Ms: round(pageWidget.p50 - pagePlain.p50),
+    };
     const verify = verifyCost();
     const check = { firstUs: round(verify.firstUs), knownUs: round(verify.knownUs) };
     const line = (name: string, s: Stats): string =>
@@ -79,8 +100,14 @@ async function main(): Promise<void> {
     console.log(
       `  added p99 ${addedP99 >= 0 ? '+' : ''}${addedP99.toFixed(3)} ms (ratio ${ratioP99.toFixed(2)}), added p50 ${addedP50 >= 0 ? '+' : ''}${addedP50.toFixed(3)} ms`,
     );
+    console.log(`Feedback widget: the same page loads (Accept: text/html, Sec-Fetch-Dest: document), ${REQUESTS} of each kind`);
+    console.log(line('no session', pagePlain));
+    console.log(line('with widget', pageWidget));
+    console.log(
+      `  added p99 ${widget.addedP99Ms >= 0 ? '+' : ''}${widget.addedP99Ms.toFixed(3)} ms, added p50 ${widget.addedP50Ms >= 0 ? '+' : ''}${widget.addedP50Ms.toFixed(3)} ms`,
+    );
     console.log(`  one cookie check on its own: ${check.firstUs.toFixed(2)} µs the first time (an HMAC), ${check.knownUs.toFixed(2)} µs once known`);
-    console.log(`BENCH_RESULT ${JSON.stringify({ requests: REQUESTS, plain, session, addedP99Ms: addedP99, addedP50Ms: addedP50, ratioP99, check })}`);
+    console.log(`BENCH_RESULT ${JSON.stringify({ requests: REQUESTS, plain, session, addedP99Ms: addedP99, addedP50Ms: addedP50, ratioP99, check, widget })}`);
   } finally {
     await pool.close();
     await project.close();

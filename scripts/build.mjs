@@ -21,8 +21,20 @@ const builds = [
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/check.ts'], outfile: 'dist/check.js' },
   { ...common, entryPoints: ['server/src/worker/document-worker.ts'], outfile: 'dist/document-worker.js' },
-  // stagingd runs from a checkout or an npm install, not from the VSIX: its native SQLite stays a dependency.
-  { ...common, entryPoints: ['api/src/main.ts'], outfile: 'dist/stagingd.js', external: ['@libsql/client', 'libsql'] },
+  // stagingd runs from a checkout or an npm install, not from the VSIX: its native SQLite stays a dependency, and so
+  // does playwright-core (loaded only to take comment screenshots).
+  { ...common, entryPoints: ['api/src/main.ts'], outfile: 'dist/stagingd.js', external: ['@libsql/client', 'libsql', 'playwright-core'] },
+  // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    minify: true,
+    sourcemap: false,
+    entryPoints: ['api/src/feedback-widget/main.ts'],
+    outfile: 'dist/feedback-widget.js',
+  },
 ];
 
 // Webview panels: one browser bundle per webview/src/<panel>/main.ts, once panels exist.

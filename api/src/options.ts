@@ -16,6 +16,8 @@ export interface StagingdOptions {
   runner: 'local' | 'docker';
   /** Outbound webhooks: attempts per delivery, the first retry's wait (doubling after), the timeout of one attempt. */
   webhooks: RetryPolicy;
+  /** Headless Chromium for comment screenshots: a path, 'none', or undefined for CHROME_PATH or /usr/bin/chromium. */
+  chromium?: string;
 }
 
 const usage = `Usage: stagingd [options]
@@ -31,6 +33,8 @@ const usage = `Usage: stagingd [options]
   --webhook-attempts N   attempts per outbound webhook delivery (default 5)
   --webhook-backoff DURATION  wait before the first retry, doubling after each (default 1s)
   --webhook-timeout DURATION  how long one attempt waits for the receiver's answer (default 10s)
+  --chromium PATH        headless Chromium for comment screenshots (default: CHROME_PATH, else /usr/bin/chromium
+                         when it exists; none: no screenshots)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
 
 function duration(value: string, flag: string): number {
@@ -97,6 +101,9 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
         break;
       case '--webhook-timeout':
         options.webhooks.timeoutMs = Math.max(100, duration(value, flag));
+        break;
+      case '--chromium':
+        options.chromium = value;
         break;
       case '--expiry-check':
         options.expiryCheckMs = Math.max(100, duration(value, flag));

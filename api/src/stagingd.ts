@@ -1,14 +1,20 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
+import { stagingConfig } from './deploy/project-config';
+import { Comments } from './feedback/comments';
+import { findChromium, PageScreenshots } from './feedback/screenshots';
+import { VisitorFeedback } from './feedback/widget-api';
 import type { ServerContext } from './deploy/context';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
 import { WebhookService } from './notifications/webhook-service';
 import type { StagingdOptions } from './options';
 import { PreviewLinks } from './previews/preview-links';
+import { FeedbackEndpoints } from './proxy/feedback-endpoints';
 import { LocalCertificateAuthority } from './proxy/local-ca';
-import { PreviewGate } from './proxy/preview-gate';
+import { BYPASS_HEADER, PreviewGate } from './proxy/preview-gate';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
 import { PreviewSessions } from './proxy/preview-sessions';
 import type { ReleaseBackend } from './runtime/backend';
@@ -40,6 +46,13 @@ async function releaseBackend(options: StagingdOptions): Promise<ReleaseBackend>
   return new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion }));
 }
 
+/** The built feedback widget: beside the bundle (dist/), or in dist/ above the compiled sources (out/). */
+function feedbackWidgetFile(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir))
+    for (const candidate of [path.join(dir, 'feedback-widget.js'), path.join(dir, 'dist', 'feedback-widget.js')]) if (existsSync(candidate)) return candidate;
+  return path.join(__dirname, 'feedback-widget.js');
+}
+
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */
 export async function startStagingd(options: StagingdOptions, log: (message: string) => void): Promise<RunningStagingd> {
   const database = await Database.open(options.dataDir);
@@ -61,6 +74,22 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
     previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
   };
   const deployments = new DeploymentService(context);
+  const chromium = findChromium(options.chromium);
+  const screenshots = chromium
+    ? new PageScreenshots({
+        executablePath: chromium,
+        baseDomain: options.baseDomain,
+        proxyHost: options.proxy.host,
+        // A private environment lets the screenshot in with its bypass secret.
+        headersFor: async (env): Promise<Record<string, string>> => {
+          const project = await context.projects.get(env.project);
+          if (env.kind === 'production' || !project || stagingConfig(project.config).previews.access !== 'links') return {};
+          return { [BYPASS_HEADER]: (await previews.bypassSecret(env, false)).secret };
+        },
+      })
+    : undefined;
+  const comments = new Comments(context, screenshots, log);
+  await comments.failInterrupted();
   const authority = options.tls ? await LocalCertificateAuthority.open(path.join(options.dataDir, 'tls')) : undefined;
   const proxy = await PreviewProxy.start({
     ...(authority ? { tls: { secureContext: (servername: string) => authority.secureContext(servername) } } : {}),
@@ -73,6 +102,12 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
       sessions: PreviewSessions.open(options.dataDir),
       secure: options.tls,
       onError: (error) => log(`preview gate: ${error.message}`),
+      feedback: new FeedbackEndpoints({
+        api: new VisitorFeedback(context, comments, previews, screenshots),
+        scriptFile: feedbackWidgetFile(),
+        secure: options.tls,
+        onError: (error) => log(`feedback widget: ${error.message}`),
+      }),
     }),
   });
   proxyPort = proxy.port;
@@ -80,7 +115,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
   await deployments.recover();
-  const app = await buildApp({ context, deployments, previews, webhooks, tokens, version, log });
+  const app = await buildApp({ context, deployments, previews, comments, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -100,6 +135,8 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
         clearInterval(sweeper);
         await app.close();
         await proxy.close();
+        await comments.settle();
+        await screenshots?.close();
         await deployments.shutdown();
         await webhooks.close();
         await logs.close();

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { StagingConfig } from '../../../common/src/config/model';
 import type { Principal } from '../security/tokens';
 import { allows } from '../security/tokens';
 import type { DeploymentRecord } from '../store/records';
 import type { ReviewRecord } from '../store/reviews';
-import { ClientError } from './context';
+import { ClientError, type ServerContext } from './context';
+import { presentApprovalState } from './presenters';
+import { stagingConfig } from './project-config';
 
 export interface ApprovalState {
   required: number;
@@ -15,10 +18,19 @@ export interface ApprovalState {
   met: boolean;
 }
 
-/** Each reviewer's latest review counts, and only reviewers staging.yaml allows. */
+/** How a preview link visitor's review is recorded when it does not count (see visitorReviewer). */
+export const VISITOR_REVIEWER_PREFIX = 'visitor:';
+
+/**
+ * Each reviewer's latest review counts, and only reviewers staging.yaml allows; a `visitor:` review (a
+ * preview visitor's, under a name nobody vouched for) never does.
+ */
 export function approvalState(approvals: StagingConfig['approvals'], reviews: ReviewRecord[]): ApprovalState {
   const latest = new Map<string, ReviewRecord>();
-  for (const review of reviews) if (approvals.reviewers.length === 0 || approvals.reviewers.includes(review.reviewer)) latest.set(review.reviewer, review);
+  for (const review of reviews) {
+    if (review.reviewer.startsWith(VISITOR_REVIEWER_PREFIX)) continue;
+    if (approvals.reviewers.length === 0 || approvals.reviewers.includes(review.reviewer)) latest.set(review.reviewer, review);
+  }
   const approvedBy = [...latest.values()].filter((r) => r.decision === 'approve').map((r) => r.reviewer);
   const changesRequestedBy = [...latest.values()].filter((r) => r.decision === 'request_changes').map((r) => r.reviewer);
   const met = approvals.required === 0 || (changesRequestedBy.length === 0 && approvedBy.length >= approvals.required);
@@ -34,6 +46,53 @@ export function assertApproved(deployment: DeploymentRecord, state: ApprovalStat
       ? `changes were requested by ${state.changesRequestedBy.join(', ')}`
       : `it has ${state.approvedBy.length} of the ${state.required} approvals staging.yaml requires${state.approvedBy.length > 0 ? ` (from ${state.approvedBy.join(', ')})` : ''}`;
   throw new ClientError(409, `Deployment ${deployment.id} (${short}) cannot be promoted yet: ${reason}.`, { field: '/body/deployment_id', approvals: state });
+}
+
+/**
+ * Who a preview link visitor's review is recorded as. A visitor's name is only what they typed, so it
+ * counts as that reviewer's own review only when staging.yaml's `approvals.reviewers` names them AND the
+ * link they came through was made for them (its label is exactly that name): whoever holds that link is,
+ * as far as stagingd can tell, that reviewer. Otherwise it is kept as `visitor:<name>`, which never counts
+ * (not even when `reviewers` is empty: then reviewing takes the deploy scope, which a visitor has not).
+ */
+export function visitorReviewer(name: string, linkLabel: string | null, approvals: StagingConfig['approvals']): { reviewer: string; counts: boolean } {
+  const counts = linkLabel !== null && linkLabel === name && approvals.reviewers.includes(name);
+  return { reviewer: counts ? name : `${VISITOR_REVIEWER_PREFIX}${name}`, counts };
+}
+
+/** Only a staging deployment that went live is reviewed (409 otherwise). */
+export function assertReviewable(deployment: DeploymentRecord): void {
+  if (deployment.environment === 'production' || deployment.sourceDeploymentId)
+    throw new ClientError(409, `Deployment ${deployment.id} is a production deployment: review the staging deployment it was promoted from.`, {
+      field: '/params/deployment',
+    });
+  if (!['live', 'superseded', 'rolled_back'].includes(deployment.status))
+    throw new ClientError(409, `Deployment ${deployment.id} is ${deployment.status}: only a deployment that went live can be reviewed.`, {
+      field: '/params/deployment',
+    });
+}
+
+/** Stores a review and announces it (`approval.given` / `approval.changes_requested`); the deployment's reviews and approval state after it. */
+export async function recordReview(
+  context: ServerContext,
+  deployment: DeploymentRecord,
+  review: Omit<ReviewRecord, 'id' | 'deploymentId' | 'createdAt'>,
+): Promise<{ reviews: ReviewRecord[]; state: ApprovalState }> {
+  assertReviewable(deployment);
+  await context.reviews.insert({ ...review, id: randomUUID(), deploymentId: deployment.id, createdAt: new Date().toISOString() });
+  const project = await context.projects.get(deployment.project);
+  const reviews = await context.reviews.list(deployment.id);
+  const state = approvalState(stagingConfig(project!.config).approvals, reviews);
+  await context.events.publish(review.decision === 'approve' ? 'approval.given' : 'approval.changes_requested', {
+    project: deployment.project,
+    environment: deployment.environment,
+    deployment_id: deployment.id,
+    reviewer: review.reviewer,
+    comment: review.comment,
+    preview_link_id: review.previewLinkId,
+    approvals: presentApprovalState(state),
+  });
+  return { reviews, state };
 }
 
 /** Who may review a deployment: a reviewer staging.yaml names (or, when it names none, anyone allowed to deploy), never its own deployer's approval. */

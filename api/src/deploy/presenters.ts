@@ -3,6 +3,8 @@ import { linkStatus } from '../previews/preview-links';
 import type { PreviewRecord } from '../store/previews';
 import type { ApiDeployment, ApiEnvironment, ApiProject, ApiWebhookDelivery, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
 import type { WebhookDeliveryRecord } from '../store/webhook-deliveries';
+import type { ReviewRecord } from '../store/reviews';
+import type { ApprovalState } from './approvals';
 import type { ServerContext } from './context';
 
 export function presentDeployment(d: DeploymentRecord): ApiDeployment {
@@ -85,5 +87,27 @@ export function presentWebhookDelivery(d: WebhookDeliveryRecord): ApiWebhookDeli
     next_attempt_at: d.nextAttemptAt,
     created_at: d.createdAt,
     delivered_at: d.deliveredAt,
+  };
+}
+
+export function presentReview(review: ReviewRecord): components['schemas']['Review'] {
+  return {
+    id: review.id,
+    deployment_id: review.deploymentId,
+    reviewer: review.reviewer,
+    decision: review.decision,
+    comment: review.comment,
+    preview_link_id: review.previewLinkId,
+    created_at: review.createdAt,
+  };
+}
+
+export function presentApprovalState(state: ApprovalState): components['schemas']['ApprovalState'] {
+  return {
+    required: state.required,
+    reviewers: state.reviewers,
+    approved_by: state.approvedBy,
+    changes_requested_by: state.changesRequestedBy,
+    met: state.met,
   };
 }

@@ -54,7 +54,11 @@ export class RunningReleases {
     if (env.kind === 'production') return this.context.routes.set(project.name, null, { target, robots: 'allow' });
     const config = stagingConfig(project.config);
     // Preview links admit visitors to staging environments; production is never gated.
-    this.context.routes.set(project.name, env.name, { target, robots: config.robots, preview: { environmentId: env.id, access: config.previews.access } });
+    this.context.routes.set(project.name, env.name, {
+      target,
+      robots: config.robots,
+      preview: { environmentId: env.id, access: config.previews.access, feedback: config.previews.feedback },
+    });
   }
 
   keepWarm(deploymentId: string): void {

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allows } from '../security/tokens';
+import { commentHandlers } from './handlers/comments';
 import { deploymentHandlers } from './handlers/deployments';
 import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
@@ -58,6 +59,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...hookHandlers(services),
     ...previewHandlers(services),
     ...reviewHandlers(services),
+    ...commentHandlers(services),
     ...webhookHandlers(services),
   });
   await app.ready();

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ClientError } from '../deploy/context';
 import type { ServerContext } from '../deploy/context';
 import type { DeploymentService } from '../deploy/deployment-service';
+import type { Comments } from '../feedback/comments';
 import type { PreviewLinks } from '../previews/preview-links';
 import type { WebhookService } from '../notifications/webhook-service';
 import type { Principal, TokenStore } from '../security/tokens';
@@ -13,11 +14,12 @@ declare module 'fastify' {
   }
 }
 
-/** What route handlers reach: the server context, the deployment service, preview links and the token store. */
+/** What route handlers reach: the server context, the deployment service, preview links, comments and the token store. */
 export interface Services {
   context: ServerContext;
   deployments: DeploymentService;
   previews: PreviewLinks;
+  comments: Comments;
   webhooks: WebhookService;
   tokens: TokenStore;
   version: string;

@@ -106,6 +106,10 @@ export class PreviewLinks implements PreviewAdmission {
     return { link, token };
   }
 
+  get(id: string): Promise<PreviewRecord | undefined> {
+    return this.store.get(id);
+  }
+
   list(env: EnvironmentRecord): Promise<PreviewRecord[]> {
     return this.store.list(env.id);
   }

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, type Dispatcher } from 'undici';
+import { BodyEndInjector } from './html-injection';
 import { BAD_GATEWAY_PAGE, NO_ROBOTS, sendCanned } from './pages';
 
 export interface UpstreamTarget {
@@ -62,16 +63,30 @@ function originOf(target: UpstreamTarget): string {
   return target.host.includes(':') ? `http://[${target.host}]:${target.port}` : `http://${target.host}:${target.port}`;
 }
 
+/**
+ * Whether a tag may go into this answer: an HTML document with a body, not compressed (the request asked
+ * for `identity`; an upstream that compressed anyway is passed on untouched).
+ */
+function injectable(statusCode: number, headers: IncomingHttpHeaders): boolean {
+  if (statusCode === 204 || statusCode === 205 || statusCode === 304) return false;
+  const type = headers['content-type'];
+  const encoding = headers['content-encoding'];
+  if (typeof type !== 'string' || !type.trimStart().toLowerCase().startsWith('text/html')) return false;
+  return encoding === undefined || (typeof encoding === 'string' && encoding.trim().toLowerCase() === 'identity');
+}
+
 /** One request on its way through: relays the upstream's answer into the client's response. */
 class ForwardedExchange implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private clientGone = false;
+  private injector: BodyEndInjector | undefined;
 
   constructor(
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     private readonly blockRobots: boolean,
     private readonly onFailure: (error: Error, req: IncomingMessage) => void,
+    private readonly inject: Buffer | undefined,
   ) {
     res.once('close', this.onClientClose);
   }
@@ -86,12 +101,24 @@ class ForwardedExchange implements Dispatcher.DispatchHandler {
     for (const name in headers) if (HOP_BY_HOP.has(name)) delete headers[name];
     // Our robots decision overrides whatever the app says.
     if (this.blockRobots) headers['x-robots-tag'] = NO_ROBOTS;
+    if (this.inject !== undefined && injectable(statusCode, headers)) {
+      this.injector = new BodyEndInjector(this.inject);
+      // The body changes: its length and entity tag no longer hold (node sends it chunked), and no cache may keep it for others.
+      delete headers['content-length'];
+      delete headers['etag'];
+      delete headers['content-md5'];
+      headers['cache-control'] = 'private, no-store';
+    }
     if (statusMessage) this.res.writeHead(statusCode, statusMessage, headers);
     else this.res.writeHead(statusCode, headers);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.clientGone) return;
+    if (this.injector !== undefined) {
+      chunk = this.injector.push(chunk);
+      if (chunk.length === 0) return;
+    }
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', () => controller.resume());
@@ -99,7 +126,9 @@ class ForwardedExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (!this.clientGone) this.res.end();
+    if (this.clientGone) return;
+    if (this.injector !== undefined) this.res.end(this.injector.end());
+    else this.res.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -127,7 +156,8 @@ export class HttpForwarder {
   /** onFailure hears of every upstream failure the client was answered 502 for (or cut off after). */
   constructor(private readonly onFailure: (error: Error, req: IncomingMessage) => void) {}
 
-  forward(req: IncomingMessage, res: ServerResponse, target: UpstreamTarget, blockRobots: boolean): void {
+  /** `inject`: a tag to add to the answer if it is an uncompressed HTML document (see BodyEndInjector). */
+  forward(req: IncomingMessage, res: ServerResponse, target: UpstreamTarget, blockRobots: boolean, inject?: Buffer): void {
     this.agent.dispatch(
       {
         origin: originOf(target),
@@ -136,7 +166,7 @@ export class HttpForwarder {
         headers: upstreamRequestHeaders(req),
         body: hasBody(req) ? req : null,
       },
-      new ForwardedExchange(req, res, blockRobots, this.onFailure),
+      new ForwardedExchange(req, res, blockRobots, this.onFailure, inject),
     );
   }
 

@@ -26,6 +26,7 @@ import {
   sendPasswordForm,
   TOO_MANY_ATTEMPTS_PAGE,
 } from './gate-pages';
+import type { FeedbackEndpoints } from './feedback-endpoints';
 import type { PreviewAddress } from './hosts';
 import { BAD_REQUEST_PAGE, type CannedResponse, NOT_FOUND_PAGE, ROUTING_FAILED_PAGE, sendCanned } from './pages';
 import { SESSION_COOKIE, type PreviewSessions, takeCookie } from './preview-sessions';
@@ -43,6 +44,8 @@ const MAX_FORM_BYTES = 8 * 1024;
 export interface GatedRoute {
   environmentId: string;
   access: 'public' | 'links';
+  /** staging.yaml `previews.feedback`: the feedback widget for the environment's link visitors (default true). */
+  feedback?: boolean;
 }
 
 /** A link as the gate needs it. Times are ISO 8601 strings. */
@@ -81,6 +84,8 @@ export interface PreviewGateOptions {
   limiter?: FailureLimiter;
   /** Hears of failures the visitor was answered 500 for. */
   onError?(error: Error): void;
+  /** The feedback widget's script and API, under /__staging/ (feedback-endpoints.ts). */
+  feedback?: FeedbackEndpoints;
 }
 
 const sessionsByRequest = new WeakMap<IncomingMessage, PreviewSession>();
@@ -160,6 +165,11 @@ export class PreviewGate {
     dummyPasswordHash().catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
   }
 
+  /** Whether visitors' pages get the feedback widget (on routes that want it). */
+  get servesFeedback(): boolean {
+    return this.options.feedback !== undefined;
+  }
+
   /** True: forward the request to the app. False: the gate answers it (now, or once its lookup is done). */
   check(req: IncomingMessage, res: ServerResponse, route: GatedRoute, address: PreviewAddress): boolean {
     const url = req.url!;
@@ -228,6 +238,11 @@ export class PreviewGate {
     if (path === PREVIEW_PATH && req.method === 'POST') return this.submit(req, res, route);
     if (path.startsWith(`${PREVIEW_PATH}/`) && (req.method === 'GET' || req.method === 'HEAD'))
       return this.visit(req, res, route, address, path.slice(PREVIEW_PATH.length + 1), '/');
+    const feedback = this.options.feedback;
+    if (feedback?.owns(path)) {
+      const found = req.headers.cookie === undefined ? undefined : this.sessionOf(req, route, address);
+      return feedback.handle(req, res, route, isSession(found) ? found : undefined, url);
+    }
     sendCanned(res, NOT_FOUND_PAGE);
   }
 

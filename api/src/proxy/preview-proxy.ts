@@ -12,9 +12,10 @@ import type * as tls from 'node:tls';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
+import { FEEDBACK_SCRIPT_TAG } from './feedback-endpoints';
 import { HttpForwarder } from './forward-http';
 import { PreviewHostParser, type PreviewAddress } from './hosts';
-import type { GatedRoute, PreviewGate } from './preview-gate';
+import { type GatedRoute, type PreviewGate, previewSession } from './preview-gate';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, NOT_FOUND_PAGE, ROBOTS_TXT_DISALLOW_ALL, ROUTING_FAILED_PAGE, sendCanned, sendCannedOnSocket } from './pages';
 
 export { parsePreviewHost, previewHost, type PreviewAddress } from './hosts';
@@ -65,6 +66,17 @@ function isOriginForm(url: string | undefined): boolean {
 }
 
 function ignoreError(): void {}
+
+/**
+ * A page load the feedback widget may go into: a GET for a document (Sec-Fetch-Dest, or an Accept that
+ * names HTML when the client sends no Fetch Metadata). Frames, scripts' fetches and everything else pass untouched.
+ */
+function isDocumentRequest(req: http.IncomingMessage): boolean {
+  if (req.method !== 'GET') return false;
+  const dest = req.headers['sec-fetch-dest'];
+  if (dest !== undefined) return dest === 'document';
+  return (req.headers.accept ?? '').includes('text/html');
+}
 
 /** http-proxy-3 sets no timeout on a WebSocket handshake; it clears socket timeouts itself once upgraded. */
 function limitHandshake(upstreamRequest: http.ClientRequest): void {
@@ -157,9 +169,25 @@ export class PreviewProxy {
     const blockRobots = route.robots === 'block';
     if (blockRobots && isRobotsTxt(req)) return sendCanned(res, ROBOTS_TXT_DISALLOW_ALL);
     const gated = route.preview;
-    if (gated !== undefined && this.options.gate !== undefined && !this.options.gate.check(req, res, gated, address)) return;
+    const gate = this.options.gate;
+    if (gated !== undefined && gate !== undefined) {
+      if (!gate.check(req, res, gated, address)) return;
+      if (gated.feedback === true && gate.servesFeedback && previewSession(req) !== undefined)
+        return this.forwardToVisitor(req, res, route.target, blockRobots);
+    }
     this.httpForwarder.forward(req, res, route.target, blockRobots);
   };
+
+  /**
+   * A preview link visitor's request, on an environment with feedback: a page load gets the widget's script
+   * tag. It asks the app for an uncompressed answer (`accept-encoding: identity`) so the tag can go in as the
+   * page streams; an app that compresses anyway is passed on without the widget.
+   */
+  private forwardToVisitor(req: http.IncomingMessage, res: http.ServerResponse, target: ProxyRoute['target'], blockRobots: boolean): void {
+    if (!isDocumentRequest(req)) return this.httpForwarder.forward(req, res, target, blockRobots);
+    req.headers['accept-encoding'] = 'identity';
+    this.httpForwarder.forward(req, res, target, blockRobots, FEEDBACK_SCRIPT_TAG);
+  }
 
   private readonly onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     // Node removes its own error handling from a socket it hands over as upgraded.

@@ -151,4 +151,39 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'comments',
+    statements: [
+      // Feedback on a staging environment, threaded: a thread's first comment has no parent_id, its replies point at it.
+      // deployment_id: the environment's live deployment when the comment was made. x and y: where in the element the
+      // comment points, as fractions (0-1) of its border box. screenshot: null (none asked), pending, ready or failed;
+      // a ready one is the file comments/<id>.png in the data directory.
+      `CREATE TABLE comments (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        deployment_id TEXT,
+        parent_id TEXT REFERENCES comments(id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        author_kind TEXT NOT NULL,
+        preview_link_id TEXT,
+        body TEXT NOT NULL,
+        page_url TEXT,
+        selector TEXT,
+        x REAL,
+        y REAL,
+        viewport_width INTEGER,
+        viewport_height INTEGER,
+        screenshot TEXT,
+        resolved_at TEXT,
+        resolved_by TEXT,
+        resolved_by_kind TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX comments_by_environment ON comments (environment_id, parent_id, created_at DESC)`,
+      `CREATE INDEX comments_by_parent ON comments (parent_id, created_at)`,
+      // A review given through a preview link's feedback widget names the link it came through.
+      `ALTER TABLE reviews ADD COLUMN preview_link_id TEXT`,
+    ],
+  },
 ];

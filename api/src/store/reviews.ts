@@ -8,6 +8,8 @@ export interface ReviewRecord {
   reviewer: string;
   decision: ReviewDecision;
   comment: string | null;
+  /** The preview link whose visitor gave it through the feedback widget; null for an API token's review. */
+  previewLinkId: string | null;
   createdAt: string;
 }
 
@@ -18,6 +20,7 @@ function fromRow(row: Row): ReviewRecord {
     reviewer: text(row, 'reviewer'),
     decision: text(row, 'decision') as ReviewDecision,
     comment: optionalText(row, 'comment'),
+    previewLinkId: optionalText(row, 'preview_link_id'),
     createdAt: text(row, 'created_at'),
   };
 }
@@ -27,12 +30,13 @@ export class ReviewStore {
   constructor(private readonly database: Database) {}
 
   async insert(review: ReviewRecord): Promise<void> {
-    await this.database.run('INSERT INTO reviews (id, deployment_id, reviewer, decision, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+    await this.database.run('INSERT INTO reviews (id, deployment_id, reviewer, decision, comment, preview_link_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
       review.id,
       review.deploymentId,
       review.reviewer,
       review.decision,
       review.comment,
+      review.previewLinkId,
       review.createdAt,
     ]);
   }

@@ -1,5 +1,6 @@
 import { EventBus } from '../events/event-bus';
 import type { SecretBox } from '../security/secret-box';
+import { CommentStore } from './comments';
 import type { Database } from './database';
 import { DeploymentStore } from './deployments';
 import { EnvironmentStore } from './environments';
@@ -15,6 +16,8 @@ export interface Stores {
   deployments: DeploymentStore;
   variables: VariableStore;
   reviews: ReviewStore;
+  /** Feedback threads on staging environments. */
+  comments: CommentStore;
   /** The outbound webhook delivery log and queue. */
   webhookDeliveries: WebhookDeliveryStore;
   events: EventBus;
@@ -27,6 +30,7 @@ export function openStores(database: Database, box: SecretBox): Stores {
     deployments: new DeploymentStore(database),
     variables: new VariableStore(database, box),
     reviews: new ReviewStore(database),
+    comments: new CommentStore(database),
     webhookDeliveries: new WebhookDeliveryStore(database, box),
     events: new EventBus(database),
   };

@@ -310,6 +310,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/environments/{environment}/comments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's feedback threads, newest first, each with its replies (oldest first), and how many are open and resolved. */
+    get: operations['listComments'];
+    put?: never;
+    /**
+     * Comment on the environment, or reply to a thread (`parent_id`). The author is the token's name.
+     * @description A thread's first comment may point at a place on a page: `page_url` (path and query on the preview
+     *     host), `selector` with `x` and `y` (a point in that element, as fractions 0-1 of its border box), and the
+     *     viewport it was seen in (`viewport_width`, `viewport_height`); `screenshot: true` (with `page_url` and the
+     *     viewport) asks stagingd to take one with headless Chromium, at that size, scrolled to the element and
+     *     with the point marked; it is `pending` until a `comment.updated` event says `ready` or `failed` (`failed` at
+     *     once when stagingd runs without Chromium). A reply carries no position. The comment is tied to the environment's live deployment. Publishes `comment.added`
+     *     (forwarded to staging.yaml webhooks that list it). Preview link visitors comment through the feedback
+     *     widget the preview proxy adds to their pages instead.
+     */
+    post: operations['createComment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/comments/{comment}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a thread (a reply's id resolves its thread). Resolving twice changes nothing. Publishes `comment.updated`. */
+    post: operations['resolveComment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/comments/{comment}/reopen': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reopen a resolved thread. Publishes `comment.updated`. */
+    post: operations['reopenComment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/comments/{comment}/screenshot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    /** The comment's screenshot (PNG, at most 2 MB), once its `screenshot` is `ready`; 404 before or without one. */
+    get: operations['getCommentScreenshot'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/projects/{project}/webhook-deliveries': {
     parameters: {
       query?: never;
@@ -395,7 +483,9 @@ export interface paths {
      * @description The reviewer is the token's name. When staging.yaml's `approvals.reviewers` lists names, only they may
      *     review (a read token is enough); otherwise reviewing needs the deploy scope. Nobody approves their own
      *     deployment. A reviewer's latest review counts. Approvals belong to this exact deployment: a new
-     *     deployment starts with none.
+     *     deployment starts with none. A preview link's visitor reviews through the feedback widget: their review
+     *     counts as `<name>`'s only when `approvals.reviewers` lists that name and the link's label is exactly that
+     *     name (a link made for that reviewer); otherwise it is recorded as `visitor:<name>` and never counts.
      */
     post: operations['createReview'];
     delete?: never;
@@ -438,7 +528,7 @@ export interface paths {
     };
     /**
      * Server-sent events for every state change (environment and deployment status), resumable.
-     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`, `preview.created`, `preview.revoked`, `approval.given`, `approval.changes_requested`, `webhook_delivery.updated`) and JSON data with the resource (a preview link's event never carries its token). Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
+     * @description Each event has a global monotonically increasing `id`, an `event` type (`environment.updated`, `environment.deleted`, `deployment.updated`, `preview.created`, `preview.revoked`, `approval.given`, `approval.changes_requested`, `comment.added`, `comment.updated` (resolved, reopened, or its screenshot done), `webhook_delivery.updated`) and JSON data with the resource (a preview link's event never carries its token). Resume with `Last-Event-ID` (or `lastEventId`); without one the stream starts from now, and `0` replays every stored event.
      */
     get: operations['streamEvents'];
     put?: never;
@@ -609,7 +699,10 @@ export interface components {
     Review: {
       id: string;
       deployment_id: components['schemas']['DeploymentId'];
+      /** @description The token's name; for a preview link's visitor, the name they typed, as `visitor:<name>` unless their review counts (see createReview). */
       reviewer: string;
+      /** @description The preview link a visitor reviewed through (the feedback widget); null for a token. */
+      preview_link_id: string | null;
       /** @enum {string} */
       decision: 'approve' | 'request_changes';
       comment: string | null;
@@ -713,6 +806,74 @@ export interface components {
       secret: string;
       rotated_at: components['schemas']['Timestamp'];
     };
+    CommentId: string;
+    CommentCreate: {
+      body: string;
+      /** @description Reply to this thread (a reply's id stands for its thread). */
+      parent_id?: components['schemas']['CommentId'];
+      /** @description Path and query on the preview host, e.g. `/pricing?plan=pro`. */
+      page_url?: string;
+      /** @description A CSS selector of the element the comment points at. */
+      selector?: string;
+      /** @description Where in the element, from its left edge, as a fraction of its width. */
+      x?: number;
+      /** @description Where in the element, from its top edge, as a fraction of its height. */
+      y?: number;
+      /** @description CSS pixels. */
+      viewport_width?: number;
+      /** @description CSS pixels. */
+      viewport_height?: number;
+      /** @description Take a screenshot of the page at that viewport (needs `page_url` and the viewport). */
+      screenshot?: boolean;
+    };
+    /**
+     * @description `visitor`: a preview link's visitor, named as they typed it (not verified); `token`: an API token's name.
+     * @enum {string}
+     */
+    AuthorKind: 'visitor' | 'token';
+    Comment: {
+      id: components['schemas']['CommentId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      /** @description The deployment that was live when the comment was made. */
+      deployment_id: string | null;
+      /** @description The thread a reply belongs to; null for a thread's first comment. */
+      parent_id: string | null;
+      author: string;
+      author_kind: components['schemas']['AuthorKind'];
+      /** @description The preview link a visitor came through. */
+      preview_link_id: string | null;
+      body: string;
+      /** @description Path and query on the preview host. */
+      page_url: string | null;
+      /** @description The page on the environment's preview URL. */
+      url: string | null;
+      selector: string | null;
+      /** @description Fraction (0-1) of the element's width. */
+      x: number | null;
+      /** @description Fraction (0-1) of the element's height. */
+      y: number | null;
+      viewport_width: number | null;
+      viewport_height: number | null;
+      /** @enum {string|null} */
+      screenshot: 'pending' | 'ready' | 'failed' | null;
+      /** @description The API path of the screenshot once it is ready. */
+      screenshot_url: string | null;
+      /** Format: date-time */
+      resolved_at: string | null;
+      resolved_by: string | null;
+      resolved_by_kind: components['schemas']['AuthorKind'] | null;
+      created_at: components['schemas']['Timestamp'];
+    };
+    CommentThread: components['schemas']['Comment'] & {
+      replies: components['schemas']['Comment'][];
+    };
+    CommentList: {
+      items: components['schemas']['CommentThread'][];
+      /** @description Unresolved threads of the environment. */
+      open_count: number;
+      resolved_count: number;
+    };
     /** @enum {string} */
     WebhookDeliveryStatus: 'pending' | 'delivered' | 'failed';
     WebhookDelivery: {
@@ -787,6 +948,7 @@ export interface components {
     project: components['schemas']['ProjectName'];
     environment: components['schemas']['EnvironmentName'];
     deployment: components['schemas']['DeploymentId'];
+    comment: components['schemas']['CommentId'];
   };
   requestBodies: never;
   headers: never;
@@ -1388,6 +1550,133 @@ export interface operations {
         };
         content?: never;
       };
+    };
+  };
+  listComments: {
+    parameters: {
+      query?: {
+        /** @description Which threads: `open` (not resolved), `resolved`, or `all` (default). */
+        status?: 'open' | 'resolved' | 'all';
+        /** @description Only the threads started while this deployment was live. */
+        deployment?: components['schemas']['DeploymentId'];
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The threads, and the environment's counts (whatever the filter). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommentList'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  createComment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CommentCreate'];
+      };
+    };
+    responses: {
+      /** @description The new comment. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Comment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  resolveComment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The thread. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommentThread'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  reopenComment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The thread. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommentThread'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getCommentScreenshot: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The screenshot. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/png': string;
+        };
+      };
+      default: components['responses']['Problem'];
     };
   };
   listWebhookDeliveries: {

@@ -24,6 +24,8 @@ export interface PreviewsConfig {
   expiryMs: number;
   /** `links`: only visitors with a preview link's session (or automation with the bypass secret) get through. */
   access: 'public' | 'links';
+  /** `feedback`: the preview proxy adds the comment widget to link visitors' pages (default true; project-wide). */
+  feedback: boolean;
 }
 
 export interface WebhookConfig {
@@ -134,6 +136,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
       password: previews['password'] === 'required' ? 'required' : 'optional',
       expiryMs: duration(previews['expiry'], '7d'),
       access: previews['access'] === 'links' ? 'links' : 'public',
+      feedback: previews['feedback'] !== false,
     },
     approvals: {
       required: typeof approvals['required'] === 'number' ? approvals['required'] : 0,

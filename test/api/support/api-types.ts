@@ -10,3 +10,6 @@ export type PreviewBypass = components['schemas']['PreviewBypass'];
 export type ReviewList = components['schemas']['ReviewList'];
 export type WebhookDelivery = components['schemas']['WebhookDelivery'];
 export type WebhookDeliveryPage = components['schemas']['WebhookDeliveryPage'];
+export type Comment = components['schemas']['Comment'];
+export type CommentThread = components['schemas']['CommentThread'];
+export type CommentList = components['schemas']['CommentList'];

@@ -17,7 +17,7 @@ export interface ApiResponse<T = unknown> {
 
 /** A real stagingd (bin/stagingd.js) on free loopback ports, with its own data directory. */
 export class StagingdProcess {
-  private events: SseFrame[] = [];
+  private events: (SseFrame & { receivedAt: number })[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly feed = new AbortController();
   output = '';
@@ -104,7 +104,7 @@ export class StagingdProcess {
         { authorization: `Bearer ${this.token}`, 'last-event-id': '0' },
         this.feed.signal,
       )) {
-        this.events.push(frame);
+        this.events.push({ ...frame, receivedAt: Date.now() });
         for (const wake of [...this.waiters]) wake();
       }
     })().catch(() => undefined);
@@ -112,10 +112,15 @@ export class StagingdProcess {
 
   /** Waits for an event from /v1/events (including ones already received) that matches. */
   async waitForEvent<T>(type: string, match: (data: T) => boolean, timeoutMs = 30_000): Promise<T> {
+    return (await this.waitForEventTimed(type, match, timeoutMs)).data;
+  }
+
+  /** waitForEvent, with when (Date.now(): the machine's clock, which a browser on it shares) the event arrived here. */
+  async waitForEventTimed<T>(type: string, match: (data: T) => boolean, timeoutMs = 30_000): Promise<{ data: T; receivedAt: number }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find((e) => e.event === type && match(JSON.parse(e.data) as T));
-      if (found) return JSON.parse(found.data) as T;
+      if (found) return { data: JSON.parse(found.data) as T, receivedAt: found.receivedAt };
       if (Date.now() > deadline) throw new Error(`no ${type} event matched within ${timeoutMs} ms; stagingd said:\n${this.output}`);
       await new Promise<void>((resolve) => {
         const wake = (): void => {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Comment, CommentList, CommentThread, Deployment, Problem } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
+import { browserSkip } from './support/headless-chromium';
 import { StagingdProcess } from './support/stagingd-process';
 import { WebhookReceiver } from './support/webhook-receiver';
 
 const comments = '/v1/projects/hello-node/environments/staging/comments';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Comments through the API of a real stagingd: threads, replies, resolving, validation, screenshots, events and webhooks. */
 describe('comments (real stagingd)', () => {
@@ -88,6 +87,9 @@ describe('comments (real stagingd)', () => {
     );
     assert.equal(listed.items[0]!.id, thread.id, 'threads newest first');
     assert.ok(listed.items.every((t) => t.parent_id === null));
+    const byReply = await stagingd.api<CommentThread>('GET', `/v1/comments/${reply.body.id}`, undefined, { token: readToken });
+    assert.equal(byReply.status, 200);
+    assert.deepEqual([byReply.body.id, byReply.body.replies.length], [thread.id, 2], "a reply's id reads its whole thread");
   });
 
   it('refuses what is not a comment, naming the field', async () => {
@@ -149,7 +151,7 @@ describe('comments (real stagingd)', () => {
     assert.match(answer.body.detail ?? '', /has no screenshot/);
   });
 
-  it('takes a screenshot at the viewport asked for, and serves it as a PNG once ready', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, async () => {
+  it('takes a screenshot at the viewport asked for, and serves it as a PNG once ready', { skip: browserSkip() }, async () => {
     const created = await post({
       body: 'Look here',
       page_url: '/',

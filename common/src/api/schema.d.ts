@@ -341,6 +341,25 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/comments/{comment}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    /** A thread with its replies (a reply's id stands for its thread). */
+    get: operations['getComment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/comments/{comment}/resolve': {
     parameters: {
       query?: never;
@@ -1605,6 +1624,29 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Comment'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getComment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        comment: components['parameters']['comment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The thread. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CommentThread'];
         };
       };
       default: components['responses']['Problem'];

@@ -21,6 +21,10 @@ export function commentHandlers(services: Services): Record<string, Handler> {
       const comment = await comments.add(env, { name: principalOf(request).name, kind: 'token', previewLinkId: null }, input);
       return reply.code(201).send(comments.present(comment));
     },
+    getComment: async (request) => {
+      const comment = await comments.get((request.params as CommentId).comment);
+      return comments.thread(comment.parentId ?? comment.id);
+    },
     resolveComment: (request) => comments.setResolved((request.params as CommentId).comment, { name: principalOf(request).name, kind: 'token' }),
     reopenComment: (request) => comments.setResolved((request.params as CommentId).comment, null),
     getCommentScreenshot: async (request, reply) => {

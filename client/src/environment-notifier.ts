@@ -53,13 +53,19 @@ export class EnvironmentNotifier implements vscode.Disposable {
   }
 
   private async activity(activity: ActivityEvent): Promise<void> {
-    if (!this.followed.has(activity.project, activity.environment)) return;
+    if (!this.followed.has(activity.project, activity.environment) || this.byMe(activity)) return;
     const message = activityMessage(activity);
     if (!message) return;
     this.notified.fire(message);
     const choice = await vscode.window.showInformationMessage(message, 'Open Environment');
     if (choice !== 'Open Environment') return;
     await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(activity.project, activity.environment));
+  }
+
+  /** What this token did itself (a reply from here, a review by this reviewer) needs no telling. */
+  private byMe(activity: ActivityEvent): boolean {
+    const me = this.session.identity;
+    return me !== undefined && ((activity['author'] === me && activity['author_kind'] === 'token') || activity['reviewer'] === me);
   }
 
   dispose(): void {

@@ -6,6 +6,8 @@ import { openLogViewer } from './commands/open-log-viewer';
 import { registerProject } from './commands/register-project';
 import { approve, requestChanges } from './commands/review-commands';
 import { follow, unfollow } from './commands/follow-commands';
+import { openComment, openCommentSource, reopenComment, replyComment, resolveComment } from './commands/comment-commands';
+import { CommentPanel } from './panels/comment-panel';
 import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
@@ -74,11 +76,16 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.revokePreview': revokePreview,
     'staging.follow': follow,
     'staging.unfollow': unfollow,
+    'staging.replyComment': replyComment,
+    'staging.resolveComment': resolveComment,
+    'staging.reopenComment': reopenComment,
+    'staging.openCommentSource': openCommentSource,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));
   registerCommand(extension, context, 'staging.openLogViewer', openLogViewer(extension));
   registerCommand(extension, context, 'staging.openEnvironment', openEnvironment(extension));
+  registerCommand(extension, context, 'staging.openComment', openComment(extension));
   // Panels come back after a reload.
   extension.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
@@ -86,6 +93,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     }),
     vscode.window.registerWebviewPanelSerializer(EnvironmentPanel.viewType, EnvironmentPanel.serializer(extension, context)),
     vscode.window.registerWebviewPanelSerializer(LogViewerPanel.viewType, LogViewerPanel.serializer(extension, context)),
+    vscode.window.registerWebviewPanelSerializer(CommentPanel.viewType, CommentPanel.serializer(extension, context)),
   );
   await session.check();
   return { session, notifier, tree, statusBar, activatedInMs: Date.now() - started };

@@ -12,6 +12,8 @@ export class Session implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private current: StagingApi;
   private stateValue: SessionState | undefined;
+  /** The signed-in token's name: what deployments, comments and reviews made from here carry. */
+  identity: string | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(private readonly secrets: vscode.SecretStorage) {
@@ -87,7 +89,7 @@ export class Session implements vscode.Disposable {
     if (!(await this.secrets.get(this.secretKey()))) state = 'signedOut';
     else {
       try {
-        await this.current.projects();
+        this.identity = (await this.current.self()).name;
         state = 'signedIn';
       } catch (error) {
         state = error instanceof ApiError && error.unauthorized ? 'signedOut' : 'unreachable';

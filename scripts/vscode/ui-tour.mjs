@@ -40,7 +40,12 @@ const lastLogs = join(root, '.vscode-test', 'logs', 'ui-tour');
 /** The screenshot of the Staging view with its environments, staging.yaml open, the status bar. */
 const overview = '10-overview.png';
 /** Screenshots that go into docs/ (and the README) after a tour where every step passed. */
-const docsImages = { [overview]: 'ui-tour.png', '11-environment.png': 'environment-panel.png', '12-log-viewer.png': 'log-viewer.png' };
+const docsImages = {
+  [overview]: 'ui-tour.png',
+  '11-environment.png': 'environment-panel.png',
+  '12-log-viewer.png': 'log-viewer.png',
+  '13-comment.png': 'comment.png',
+};
 const waits = { default: 30_000, workbench: 60_000, deploy: 120_000 };
 
 const checks = new Checks({ onFailure: (name) => failureEvidence(`failed-${slug(name)}`) });
@@ -328,6 +333,31 @@ async function tour() {
     await movePointerAway(wb);
     await painted(wb);
     await screenshot('12-log-viewer');
+  });
+
+  await checks.step('a comment left on the preview shows under Comments; opening it shows the thread and the screenshot stagingd took', async () => {
+    const created = await stagingd.api('POST', '/v1/projects/hello-node/environments/staging/comments', {
+      body: 'The heading should say "Welcome", and a little larger on mobile.',
+      page_url: '/',
+      selector: 'body > h1',
+      x: 0.1,
+      y: 0.5,
+      viewport_width: 1280,
+      viewport_height: 720,
+      screenshot: true,
+    });
+    expect(created.status === 201, `POST comments: ${created.status} ${JSON.stringify(created.body)}`);
+    const comments = stagingRows.filter({ has: wb.label('Comments') });
+    await comments.filter({ hasText: '1 open' }).waitFor();
+    if ((await comments.getAttribute('aria-expanded')) !== 'true') await comments.locator('.monaco-tl-twistie').click();
+    await stagingRows.filter({ hasText: 'The heading should say' }).click();
+    const panel = wb.webview;
+    await panel.locator('.messages li', { hasText: 'a little larger on mobile' }).waitFor();
+    await panel.locator('.screenshot img').waitFor({ timeout: waits.deploy });
+    await panel.locator('vscode-button', { hasText: 'Resolve' }).waitFor();
+    await movePointerAway(wb);
+    await painted(wb);
+    await screenshot('13-comment');
   });
 }
 

@@ -169,6 +169,7 @@ describe('stagingd: projects, deployments, rollback and promotion on a real repo
     const created = await stagingd.api<{ token: string }>('POST', '/v1/tokens', { name: 'viewer', scopes: ['read'] });
     assert.equal(created.status, 201);
     assert.equal((await stagingd.api('GET', '/v1/projects', undefined, { token: created.body.token })).status, 200);
+    assert.deepEqual((await stagingd.api('GET', '/v1/tokens/self', undefined, { token: created.body.token })).body, { name: 'viewer', scopes: ['read'] });
     const refused = await stagingd.api<Problem>(
       'POST',
       '/v1/projects/hello-node/environments/staging/deployments',

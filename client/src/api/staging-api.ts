@@ -9,6 +9,9 @@ export type Problem = components['schemas']['Problem'];
 export type Variable = components['schemas']['Variable'];
 export type ReviewList = components['schemas']['ReviewList'];
 export type PreviewLink = components['schemas']['PreviewLink'];
+export type CommentThread = components['schemas']['CommentThread'];
+export type CommentList = components['schemas']['CommentList'];
+export type Comment = components['schemas']['Comment'];
 export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
 export type PreviewLinkCreate = components['schemas']['PreviewLinkCreate'];
 
@@ -77,6 +80,11 @@ export class StagingApi {
   async health(signal?: AbortSignal): Promise<boolean> {
     await this.unwrap(this.client.GET('/v1/health', { signal }), 'checking health');
     return true;
+  }
+
+  /** Who the token is: the name deployments, comments and reviews made with it carry. */
+  async self(signal?: AbortSignal): Promise<{ name: string; scopes: string[] }> {
+    return this.unwrap(this.client.GET('/v1/tokens/self', { signal }), 'checking the token');
   }
 
   async projects(signal?: AbortSignal): Promise<Project[]> {
@@ -172,6 +180,48 @@ export class StagingApi {
 
   async revokePreviewLink(id: string, signal?: AbortSignal): Promise<void> {
     await this.unwrap(this.client.DELETE('/v1/previews/{preview}', { params: { path: { preview: id } }, signal }), 'revoking the preview link');
+  }
+
+  async comments(project: string, environment: string, signal?: AbortSignal): Promise<CommentList> {
+    return this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/comments', {
+        params: { path: { project, environment }, query: { status: 'all', limit: 500 } },
+        signal,
+      }),
+      'listing comments',
+    );
+  }
+
+  async comment(id: string, signal?: AbortSignal): Promise<CommentThread> {
+    return this.unwrap(this.client.GET('/v1/comments/{comment}', { params: { path: { comment: id } }, signal }), 'reading the comment');
+  }
+
+  async reply(project: string, environment: string, threadId: string, body: string, signal?: AbortSignal): Promise<Comment> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/comments', {
+        params: { path: { project, environment } },
+        body: { body, parent_id: threadId },
+        signal,
+      }),
+      'replying',
+    );
+  }
+
+  async setResolved(id: string, resolved: boolean, signal?: AbortSignal): Promise<CommentThread> {
+    const path = { params: { path: { comment: id } }, signal };
+    return this.unwrap(
+      resolved ? this.client.POST('/v1/comments/{comment}/resolve', path) : this.client.POST('/v1/comments/{comment}/reopen', path),
+      resolved ? 'resolving the thread' : 'reopening the thread',
+    );
+  }
+
+  /** The PNG of a comment's screenshot, for a data: URL in a panel (its CSP loads nothing from the API). */
+  async commentScreenshot(id: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const response = await this.unwrap(
+      this.client.GET('/v1/comments/{comment}/screenshot', { params: { path: { comment: id } }, parseAs: 'arrayBuffer', signal }),
+      'reading the screenshot',
+    );
+    return new Uint8Array(response);
   }
 
   async variables(project: string, environment: string, signal?: AbortSignal): Promise<Variable[]> {

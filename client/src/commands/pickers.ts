@@ -2,14 +2,21 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
 import { gitRefs } from '../git-refs';
-import { DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
+import { CommentsNode, CommentThreadNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
 
 /** The environment a command acts on: the tree node it was run from, or one picked from every project's environments. */
 export async function environmentFrom(context: CommandContext, arg: unknown, options: { includeProduction?: boolean } = {}): Promise<Environment | undefined> {
   // Every tree node below an environment (deployments, preview links) carries it.
-  if (arg instanceof EnvironmentNode || arg instanceof DeploymentNode || arg instanceof PreviewLinksNode || arg instanceof PreviewLinkNode)
+  if (
+    arg instanceof EnvironmentNode ||
+    arg instanceof DeploymentNode ||
+    arg instanceof PreviewLinksNode ||
+    arg instanceof PreviewLinkNode ||
+    arg instanceof CommentsNode ||
+    arg instanceof CommentThreadNode
+  )
     return arg.environment;
   if (arg && typeof arg === 'object' && 'project' in arg && 'name' in arg && 'kind' in arg) return arg as Environment;
   const projects = await context.session.api.projects();

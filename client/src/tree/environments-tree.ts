@@ -5,6 +5,8 @@ import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
 import {
+  CommentsNode,
+  CommentThreadNode,
   DeploymentNode,
   EnvironmentNode,
   MessageNode,
@@ -37,7 +39,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       events.onEnvironment(() => this.refresh()),
       events.onDeployment(() => this.refresh()),
       events.onActivity((activity) => {
-        if (activity.type.startsWith('preview.')) this.refresh();
+        if (activity.type.startsWith('preview.') || activity.type.startsWith('comment.')) this.refresh();
       }),
       events.onState((state) => {
         if (state === 'connected' || state === 'disconnected') this.refresh();
@@ -76,14 +78,23 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
     }
     if (node instanceof EnvironmentNode) {
       const env = node.environment;
-      const [deployments, links] = await Promise.all([
+      // Production has no preview links, so no comments from them either.
+      const staging = env.kind !== 'production';
+      const [deployments, links, comments] = await Promise.all([
         api.deployments(env.project, env.name, 20),
-        env.kind === 'production' ? Promise.resolve(undefined) : api.previewLinks(env.project, env.name),
+        staging ? api.previewLinks(env.project, env.name) : undefined,
+        staging ? api.comments(env.project, env.name) : undefined,
       ]);
       return [
+        ...(comments ? [new CommentsNode(env, comments)] : []),
         ...(links ? [new PreviewLinksNode(env, links)] : []),
         ...(deployments.length > 0 ? deployments.map((d) => new DeploymentNode(env, d)) : [new MessageNode('No deployments yet')]),
       ];
+    }
+    if (node instanceof CommentsNode) {
+      // Open threads first, newest first within each (the API's order).
+      const open = (t: CommentsNode['comments']['items'][number]): number => (t.resolved_at ? 1 : 0);
+      return [...node.comments.items].sort((a, b) => open(a) - open(b)).map((thread) => new CommentThreadNode(node.environment, thread));
     }
     if (node instanceof PreviewLinksNode) {
       // Active links first, then the ones that expired or were revoked (newest first within each).

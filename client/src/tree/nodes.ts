@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Deployment, Environment, PreviewLink } from '../api/staging-api';
+import type { CommentList, CommentThread, Deployment, Environment, PreviewLink } from '../api/staging-api';
 
 /** A node of the Staging tree renders itself; ids come from API resource ids so VS Code keeps state across refreshes. */
 export abstract class StagingNode {
@@ -163,6 +163,57 @@ export class PreviewLinkNode extends StagingNode {
     item.tooltip = `${l.status}, created by ${l.created_by} ${new Date(l.created_at).toLocaleString()}, ${l.status === 'revoked' ? 'revoked' : 'expires'} ${until}${l.last_used_at ? `; last used ${new Date(l.last_used_at).toLocaleString()}` : '; never used'}`;
     item.iconPath = new vscode.ThemeIcon(l.status === 'active' ? (l.has_password ? 'lock' : 'link') : 'circle-slash');
     item.contextValue = `previewLink.${l.status}`;
+    return item;
+  }
+}
+
+/** The comments left on an environment's previews, with how many threads are open. */
+export class CommentsNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly comments: CommentList,
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const { open_count: open, items } = this.comments;
+    const item = new vscode.TreeItem('Comments', items.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `comments:${this.environment.project}/${this.environment.name}`;
+    item.description = open > 0 ? `${open} open` : items.length > 0 ? 'all resolved' : 'none';
+    item.iconPath = new vscode.ThemeIcon(open > 0 ? 'comment-unresolved' : 'comment');
+    item.contextValue = 'comments';
+    return item;
+  }
+}
+
+export class CommentThreadNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly thread: CommentThread,
+  ) {
+    super();
+  }
+
+  treeItem(): vscode.TreeItem {
+    const t = this.thread;
+    const first = t.body.split('\n')[0]!;
+    const item = new vscode.TreeItem(first.length > 60 ? `${first.slice(0, 59)}…` : first, vscode.TreeItemCollapsibleState.None);
+    item.id = `comment:${t.id}`;
+    const replies = t.replies.length > 0 ? `${t.replies.length} repl${t.replies.length === 1 ? 'y' : 'ies'}` : '';
+    item.description = [t.author, t.page_url ?? '', replies].filter(Boolean).join(' · ');
+    item.tooltip = new vscode.MarkdownString(
+      [
+        `**${t.author}**${t.author_kind === 'visitor' ? ' (preview visitor)' : ''}, ${new Date(t.created_at).toLocaleString()}`,
+        t.body,
+        t.resolved_at ? `Resolved by ${t.resolved_by ?? '?'}` : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n'),
+    );
+    item.iconPath = new vscode.ThemeIcon(t.resolved_at ? 'pass' : 'comment-unresolved');
+    item.contextValue = t.resolved_at ? 'comment.resolved' : 'comment.open';
+    item.command = { command: 'staging.openComment', title: 'Open Comment', arguments: [this] };
     return item;
   }
 }

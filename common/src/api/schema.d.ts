@@ -34,6 +34,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/tokens/self': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who the token is (its name, which deployments, comments and reviews carry) and its scopes; a client's sign-in check. */
+    get: operations['getTokenSelf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/projects': {
     parameters: {
       query?: never;
@@ -603,6 +620,10 @@ export interface components {
       name: string;
       scopes: components['schemas']['Scope'][];
     };
+    TokenSelf: {
+      name: string;
+      scopes: components['schemas']['Scope'][];
+    };
     TokenCreated: {
       id: string;
       name: string;
@@ -1015,6 +1036,27 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['TokenCreated'];
+        };
+      };
+      default: components['responses']['Problem'];
+    };
+  };
+  getTokenSelf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The token's name and scopes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenSelf'];
         };
       };
       default: components['responses']['Problem'];

@@ -4,7 +4,7 @@ import { presentProject } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { ProjectRecord } from '../../store/records';
 import type { Handler } from '../openapi-routes';
-import { projectOf, type Services } from '../request-context';
+import { principalOf, projectOf, type Services } from '../request-context';
 
 function present(project: ProjectRecord): components['schemas']['Project'] {
   const config = stagingConfig(project.config);
@@ -18,6 +18,10 @@ export function projectHandlers(services: Services): Record<string, Handler> {
       const body = request.body as components['schemas']['TokenCreate'];
       const { id, token } = await services.tokens.create(body.name, body.scopes);
       return reply.code(201).send({ id, name: body.name, scopes: body.scopes, token });
+    },
+    getTokenSelf: (request) => {
+      const principal = principalOf(request);
+      return Promise.resolve({ name: principal.name, scopes: principal.scopes });
     },
     listProjects: async () => ({ items: (await services.context.projects.list()).map(present) }),
     createProject: async (request, reply) => {

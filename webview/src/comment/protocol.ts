@@ -1,4 +1,5 @@
 /** Messages between a comment thread's panel and its host in the extension, declared once for both sides. */
+import { messageGuard } from '../shared/message-type';
 
 export interface ThreadMessage {
   id: string;
@@ -60,21 +61,8 @@ export interface CommentPageState {
   commentId: string;
 }
 
-const commandTypes = new Set(['ready', 'rendered', 'reply', 'resolve', 'reopen', 'openPage', 'openSource']);
-const updateTypes = new Set(['state', 'replied', 'failed']);
-
-function typeOf(message: unknown): string {
-  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  return typeof type === 'string' ? type : '';
-}
-
-export function isCommentCommand(message: unknown): message is CommentCommand {
-  return commandTypes.has(typeOf(message));
-}
-
-export function isCommentUpdate(message: unknown): message is CommentUpdate {
-  return updateTypes.has(typeOf(message));
-}
+export const isCommentCommand = messageGuard<CommentCommand>(['ready', 'rendered', 'reply', 'resolve', 'reopen', 'openPage', 'openSource']);
+export const isCommentUpdate = messageGuard<CommentUpdate>(['state', 'replied', 'failed']);
 
 export function isCommentPageState(value: unknown): value is CommentPageState {
   return typeof (value as Partial<CommentPageState> | null)?.commentId === 'string';

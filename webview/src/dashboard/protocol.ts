@@ -1,4 +1,5 @@
 /** Messages between the dashboard panel and its host in the extension, declared once for both sides. */
+import { messageGuard } from '../shared/message-type';
 
 export interface DashboardRow {
   project: string;
@@ -23,12 +24,5 @@ export type DashboardCommand =
   | { type: 'logs'; deploymentId: string }
   | { type: 'rollback'; project: string; environment: string };
 
-const commandTypes = new Set(['ready', 'rendered', 'deploy', 'open', 'details', 'logs', 'rollback']);
-
-export function isDashboardCommand(message: unknown): message is DashboardCommand {
-  return typeof message === 'object' && message !== null && commandTypes.has((message as { type?: string }).type ?? '');
-}
-
-export function isDashboardUpdate(message: unknown): message is DashboardUpdate {
-  return typeof message === 'object' && message !== null && (message as { type?: string }).type === 'state';
-}
+export const isDashboardCommand = messageGuard<DashboardCommand>(['ready', 'rendered', 'deploy', 'open', 'details', 'logs', 'rollback']);
+export const isDashboardUpdate = messageGuard<DashboardUpdate>(['state']);

@@ -1,4 +1,5 @@
 /** Messages between the environment detail panel and its host in the extension, declared once for both sides. */
+import { messageGuard } from '../shared/message-type';
 
 /** Which environment a panel shows: also the state VS Code keeps for the panel, to restore it after a reload. */
 export interface EnvironmentKey {
@@ -164,7 +165,7 @@ export type EnvironmentCommand =
   | { type: 'sharePreview' }
   | { type: 'revokePreview'; id: string };
 
-const commandTypes = new Set<string>([
+export const isEnvironmentCommand = messageGuard<EnvironmentCommand>([
   'ready',
   'rendered',
   'refresh',
@@ -177,20 +178,7 @@ const commandTypes = new Set<string>([
   'sharePreview',
   'revokePreview',
 ]);
-const updateTypes = new Set<string>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused']);
-
-function typeOf(message: unknown): string {
-  const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
-  return typeof type === 'string' ? type : '';
-}
-
-export function isEnvironmentCommand(message: unknown): message is EnvironmentCommand {
-  return commandTypes.has(typeOf(message));
-}
-
-export function isEnvironmentUpdate(message: unknown): message is EnvironmentUpdate {
-  return updateTypes.has(typeOf(message));
-}
+export const isEnvironmentUpdate = messageGuard<EnvironmentUpdate>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused']);
 
 export function isEnvironmentKey(value: unknown): value is EnvironmentKey {
   const key = value as Partial<EnvironmentKey> | null | undefined;

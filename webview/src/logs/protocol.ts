@@ -1,4 +1,5 @@
 /** Messages between the deployment log viewer panel and its host in the extension, declared once for both sides. */
+import { messageGuard } from '../shared/message-type';
 
 /** Where a line came from: the build, the running app, or stagingd itself (the API's `stream`). */
 export type LogPhase = 'build' | 'runtime' | 'system';
@@ -43,20 +44,8 @@ export type LogViewerUpdate =
 /** Panel -> host. */
 export type LogViewerCommand = { type: 'ready' } | { type: 'received'; lines: number; complete: boolean } | ({ type: 'searched' } & LogSearchResult);
 
-const updateTypes: ReadonlySet<string> = new Set<LogViewerUpdate['type']>(['init', 'lines', 'state', 'search']);
-const commandTypes: ReadonlySet<string> = new Set<LogViewerCommand['type']>(['ready', 'received', 'searched']);
-
-function typeOf(message: unknown): string {
-  return typeof message === 'object' && message !== null ? String((message as { type?: unknown }).type) : '';
-}
-
-export function isLogViewerUpdate(message: unknown): message is LogViewerUpdate {
-  return updateTypes.has(typeOf(message));
-}
-
-export function isLogViewerCommand(message: unknown): message is LogViewerCommand {
-  return commandTypes.has(typeOf(message));
-}
+export const isLogViewerUpdate = messageGuard<LogViewerUpdate>(['init', 'lines', 'state', 'search']);
+export const isLogViewerCommand = messageGuard<LogViewerCommand>(['ready', 'received', 'searched']);
 
 export function isLogViewerState(state: unknown): state is LogViewerState {
   return typeof state === 'object' && state !== null && typeof (state as { deploymentId?: unknown }).deploymentId === 'string';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
-import { stagingConfig } from './deploy/project-config';
+import { previewSettings, stagingConfig } from './deploy/project-config';
 import { Comments } from './feedback/comments';
 import { findChromium, PageScreenshots } from './feedback/screenshots';
 import { VisitorFeedback } from './feedback/widget-api';
@@ -83,7 +83,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
         // A private environment lets the screenshot in with its bypass secret.
         headersFor: async (env): Promise<Record<string, string>> => {
           const project = await context.projects.get(env.project);
-          if (env.kind === 'production' || !project || stagingConfig(project.config).previews.access !== 'links') return {};
+          if (env.kind === 'production' || !project || previewSettings(stagingConfig(project.config), env).access !== 'links') return {};
           return { [BYPASS_HEADER]: (await previews.bypassSecret(env, false)).secret };
         },
       })

@@ -210,3 +210,48 @@ describe('stagingd: preview links through the API', () => {
     if (existsSync(wal)) assert.equal(readFileSync(wal).indexOf(rotated.body.secret), -1);
   });
 });
+
+describe("stagingd: an environment's own previews settings", () => {
+  let stagingd: StagingdProcess;
+
+  before(async () => {
+    const repo = helloNodeRepository();
+    stagingd = await StagingdProcess.start();
+    // The project is public; its staging environment alone is for link visitors.
+    const config = helloNodeConfig()
+      .replace('    branch: develop\n', '    branch: develop\n    previews:\n      access: links\n      feedback: false\n')
+      .replace('  - name: preview-{branch}', '  - name: qa\n    branch: develop\n\n  - name: preview-{branch}');
+    assert.equal((await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config })).status, 201);
+    for (const env of ['staging', 'qa']) {
+      const queued = await stagingd.api<{ id: string }>('POST', `/v1/projects/hello-node/environments/${env}/deployments`, { ref: 'develop' });
+      assert.equal((await stagingd.waitForDeployment(queued.body.id)).status, 'live');
+    }
+  });
+
+  after(async () => {
+    await stagingd.stop();
+  });
+
+  it('gates the environment that says access: links, and only it', async () => {
+    assert.equal((await stagingd.preview('staging--hello-node.localhost')).status, 401);
+    assert.equal((await stagingd.preview('qa--hello-node.localhost')).status, 200);
+    const bypass = await stagingd.api<PreviewBypass>('GET', `${links}/bypass`);
+    const passed = await stagingd.preview('staging--hello-node.localhost', '/', { [bypass.body.header]: bypass.body.secret });
+    assert.equal(passed.status, 200);
+  });
+
+  it('gives link visitors the feedback widget where the environment does not turn it off', async () => {
+    /** A link visitor's first page: the link sets the session cookie, then the page as a browser asks for it. */
+    const visitorPage = async (env: string): Promise<string> => {
+      const created = await stagingd.api<PreviewLinkCreated>('POST', `/v1/projects/hello-node/environments/${env}/previews`, {});
+      const url = new URL(created.body.url);
+      const host = `${env}--hello-node.localhost`;
+      const admitted = await stagingd.preview(host, `${url.pathname}${url.search}`);
+      assert.equal(admitted.status, 302, `${env}: ${admitted.status}`);
+      const cookie = String(admitted.headers['set-cookie']).split(';')[0]!;
+      return (await stagingd.preview(host, '/', { cookie, accept: 'text/html', 'sec-fetch-dest': 'document' })).body;
+    };
+    assert.ok((await visitorPage('qa')).includes('/__staging/feedback.js'), 'qa: the widget');
+    assert.ok(!(await visitorPage('staging')).includes('/__staging/feedback.js'), 'staging says feedback: false');
+  });
+});

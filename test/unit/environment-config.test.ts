@@ -58,7 +58,35 @@ describe('environmentSettings: what the environment panel shows of staging.yaml'
   it('says when there is no database sync, and applies the preview defaults without a previews section', () => {
     const settings = environmentSettings(example('hello-node'), fixed('staging'));
     assert.deepEqual(settings.database, { configured: false, why: 'staging.yaml has no database section' });
-    assert.deepEqual(settings.previews, { declared: false, password: 'optional', expiry: '7d', feedback: true });
-    assert.deepEqual(environmentSettings(example('shop'), fixed('staging')).previews, { declared: true, password: 'required', expiry: '3d', feedback: true });
+    assert.deepEqual(settings.previews, { declared: false, password: 'optional', expiry: '7d', access: 'public', feedback: true });
+    assert.deepEqual(environmentSettings(example('shop'), fixed('staging')).previews, {
+      declared: true,
+      password: 'required',
+      expiry: '3d',
+      access: 'public',
+      feedback: true,
+    });
+  });
+
+  it("takes an environment's own access and feedback over the project's", () => {
+    const text = [
+      'previews:',
+      '  access: links',
+      'environments:',
+      '  - name: staging',
+      '    branch: develop',
+      '    previews:',
+      '      access: public',
+      '      feedback: false',
+      '  - name: qa',
+      '    branch: qa',
+    ].join('\n');
+    assert.deepEqual(
+      [environmentSettings(text, fixed('staging')).previews, environmentSettings(text, fixed('qa')).previews].map((p) => [p.access, p.feedback]),
+      [
+        ['public', false],
+        ['links', true],
+      ],
+    );
   });
 });

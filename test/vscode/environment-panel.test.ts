@@ -104,7 +104,7 @@ suite('Environment detail panel with a real stagingd', () => {
     assert.equal(posted.environment.commit, git('rev-parse', 'develop'));
     // hello-node's staging.yaml has neither database sync nor preview settings: the page says so, and shows no links.
     assert.equal(posted.database.configured, false);
-    assert.deepEqual(posted.previews, { links: [], settings: { declared: false, password: 'optional', expiry: '7d', feedback: true } });
+    assert.deepEqual(posted.previews, { links: [], settings: { declared: false, password: 'optional', expiry: '7d', access: 'public', feedback: true } });
 
     const again = await vscode.commands.executeCommand<EnvironmentPanel | undefined>('staging.openEnvironment', env);
     assert.equal(again, panel, 'one panel per environment: opening it again reveals it');

@@ -16,6 +16,15 @@ export function environmentConfig(config: StagingConfig, env: Pick<EnvironmentRe
   return undefined;
 }
 
+/** Who may open a staging environment and whether link visitors get the feedback widget: its own `previews`, else the project's. */
+export function previewSettings(
+  config: StagingConfig,
+  env: Pick<EnvironmentRecord, 'name' | 'kind' | 'branch'>,
+): Pick<StagingConfig['previews'], 'access' | 'feedback'> {
+  const own = environmentConfig(config, env)?.previews;
+  return { access: own?.access ?? config.previews.access, feedback: own?.feedback ?? config.previews.feedback };
+}
+
 /** `{branch}` filled with a DNS-safe slug of the branch: lowercase, `/` and other runs to `-`. */
 export function branchEnvironmentName(template: string, branch: string): string {
   const slug = branch

@@ -1,7 +1,7 @@
 import { Release, type ReleaseState } from '../runtime/release';
 import type { DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
 import type { ServerContext } from './context';
-import { releaseVariables, stagingConfig } from './project-config';
+import { previewSettings, releaseVariables, stagingConfig } from './project-config';
 
 /** A deployment's image (container backend): a promotion runs the very image of the deployment it promotes. */
 export function imageOf(project: ProjectRecord, deployment: DeploymentRecord): string {
@@ -57,7 +57,7 @@ export class RunningReleases {
     this.context.routes.set(project.name, env.name, {
       target,
       robots: config.robots,
-      preview: { environmentId: env.id, access: config.previews.access, feedback: config.previews.feedback },
+      preview: { environmentId: env.id, ...previewSettings(config, env) },
     });
   }
 

@@ -62,19 +62,24 @@ function databaseSync(root: Loose, env: EnvironmentIdentity): DatabaseSync {
   };
 }
 
-function previewSettings(root: Loose): PreviewSettings {
+/** The project's `previews`, with the environment's own `access` and `feedback` over them. */
+function previewSettings(root: Loose, env: EnvironmentIdentity): PreviewSettings {
   const previews = root['previews'];
   const section = record(previews);
+  const own = record(environmentEntry(root, env)?.['previews']);
+  const access = own['access'] ?? section['access'];
+  const feedback = own['feedback'] ?? section['feedback'];
   return {
     declared: previews !== undefined && previews !== null,
     password: section['password'] === 'required' ? 'required' : 'optional',
     expiry: typeof section['expiry'] === 'string' ? section['expiry'] : '7d',
-    feedback: section['feedback'] !== false,
+    access: access === 'links' ? 'links' : 'public',
+    feedback: feedback !== false,
   };
 }
 
 /** What a project's staging.yaml says about database sync into an environment and about shared preview links. */
 export function environmentSettings(text: string, env: EnvironmentIdentity): { database: DatabaseSync; previews: PreviewSettings } {
   const root = record(parseConfig(text).value);
-  return { database: databaseSync(root, env), previews: previewSettings(root) };
+  return { database: databaseSync(root, env), previews: previewSettings(root, env) };
 }

@@ -55,6 +55,8 @@ export interface EnvironmentConfig {
   expiryMs?: number;
   variables: Record<string, VariableValue>;
   resources: Resources;
+  /** The environment's own `previews` settings, over the top-level ones. */
+  previews: Partial<Pick<PreviewsConfig, 'access' | 'feedback'>>;
 }
 
 type Loose = Record<string, unknown>;
@@ -85,6 +87,14 @@ function variables(value: unknown): Record<string, VariableValue> {
     else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') result[name] = String(raw);
   }
   return result;
+}
+
+function environmentPreviews(value: unknown): EnvironmentConfig['previews'] {
+  const raw = record(value);
+  return {
+    ...(raw['access'] === 'links' || raw['access'] === 'public' ? { access: raw['access'] } : {}),
+    ...(typeof raw['feedback'] === 'boolean' ? { feedback: raw['feedback'] } : {}),
+  };
 }
 
 /** Reads a staging.yaml value that has passed validation (see validateConfig). */
@@ -124,6 +134,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
         autoDeploy: env['autoDeploy'] !== false,
         variables: variables(env['variables']),
         resources: { ...base, ...resources(env['resources']) },
+        previews: environmentPreviews(env['previews']),
       };
       if (typeof env['branch'] === 'string') config.branch = env['branch'];
       if (branches !== undefined) config.branches = (Array.isArray(branches) ? branches : [branches]).map(String);

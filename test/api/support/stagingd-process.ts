@@ -92,8 +92,8 @@ export class StagingdProcess {
   }
 
   /** GET through the preview proxy with the Host of an environment. */
-  async preview(host: string, path = '/'): Promise<ApiResponse<string>> {
-    const response = await request(`http://127.0.0.1:${this.proxyPort}${path}`, { headers: { host } });
+  async preview(host: string, path = '/', headers: Record<string, string> = {}): Promise<ApiResponse<string>> {
+    const response = await request(`http://127.0.0.1:${this.proxyPort}${path}`, { headers: { ...headers, host } });
     return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
   }
 

@@ -101,6 +101,8 @@ export interface PreviewSettings {
   declared: boolean;
   password: 'required' | 'optional';
   expiry: string;
+  /** `links`: only visitors who came through a link (and automation with the bypass secret) may open it. */
+  access: 'public' | 'links';
   feedback: boolean;
 }
 

@@ -108,7 +108,9 @@ export function previews(data: Previews, send: Send): HTMLElement {
   const described = settings
     ? `${settings.declared ? 'staging.yaml' : 'staging.yaml has no previews section, so the defaults apply'}: shared links ${
         settings.password === 'required' ? 'always need a password' : 'need a password if the person sharing sets one'
-      }, stay valid ${settings.expiry}, feedback widget ${settings.feedback ? 'on' : 'off'}.`
+      }, stay valid ${settings.expiry}, feedback widget ${settings.feedback ? 'on' : 'off'}; ${
+        settings.access === 'links' ? 'only visitors with a link may open this environment' : 'anyone with the address may open this environment'
+      }.`
     : 'The staging.yaml of this project is not in this workspace.';
   const link = (l: Previews['links'][number]): HTMLTableRowElement =>
     element(

@@ -359,6 +359,24 @@ async function tour() {
     await painted(wb);
     await screenshot('13-comment');
   });
+
+  await checks.step('after reloading the window the panels come back: the environment, the log and the comment', async () => {
+    // Developer: Reload Window shuts the workbench down properly (its state saved), as a person's reload does.
+    await openCommandPalette(wb, 'Developer: Reload Window');
+    await wb.quickInputRow('Developer: Reload Window').click();
+    await page.waitForEvent('load', { timeout: waits.workbench });
+    await wb.activityBarItem('Staging').waitFor({ timeout: waits.workbench });
+    for (const title of ['staging (hello-node)', 'Log: staging', 'Comment: The heading should say']) {
+      await page.locator('.tabs-container .tab', { hasText: title }).waitFor({ timeout: waits.workbench });
+    }
+    await page.locator('.tabs-container .tab', { hasText: 'staging (hello-node)' }).click();
+    await wb.webview.locator('h1', { hasText: 'staging' }).waitFor();
+    await wb.webview.locator('td', { hasText: 'No variables set through the API.' }).waitFor(); // the edit discarded before stays discarded
+    await page.locator('.tabs-container .tab', { hasText: 'Log: staging' }).click();
+    await wb.webview.locator('#viewport', { hasText: 'listening' }).waitFor();
+    await page.locator('.tabs-container .tab', { hasText: 'Comment: The heading should say' }).click();
+    await wb.webview.locator('.messages li', { hasText: 'a little larger on mobile' }).waitFor();
+  });
 }
 
 /** Waits until `locator` matches exactly `count` elements (a person counting rows). */

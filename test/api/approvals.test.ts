@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment, Problem, ReviewList } from './support/api-types';
+import { isDeployer } from '../../api/src/deploy/approvals';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 
@@ -118,5 +119,12 @@ describe('stagingd: approvals gate promotion to production', () => {
     const bad = await stagingd.api<Problem>('POST', `/v1/deployments/${reviewed.id}/reviews`, { decision: 'maybe' }, { token: tokens['alice'] });
     assert.equal(bad.status, 400);
     assert.match(bad.body.detail ?? '', /decision/);
+  });
+
+  it('a reviewer who pushed the branch (deployed as github:<name>) does not approve their own deployment', () => {
+    assert.equal(isDeployer({ deployedBy: 'github:alice' }, 'alice'), true);
+    assert.equal(isDeployer({ deployedBy: 'alice' }, 'alice'), true);
+    assert.equal(isDeployer({ deployedBy: 'gitlab:bob' }, 'alice'), false);
+    assert.equal(isDeployer({ deployedBy: 'admin' }, 'alice'), false);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { Comment, CommentList, Deployment, PreviewLinkCreated, ReviewList } from './support/api-types';
+import type { Comment, CommentList, Deployment, PreviewLinkCreated, Problem, ReviewList } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { browserSkip, launchChromium } from './support/headless-chromium';
 import { StagingdProcess } from './support/stagingd-process';
@@ -43,7 +43,7 @@ describe('the feedback widget in a browser (headless Chromium, real stagingd)', 
   before(async () => {
     const repo = helloNodeRepository();
     stagingd = await StagingdProcess.start();
-    // One approval, from ann: a link made for ann lets its visitor give it.
+    // One approval, from ann (her own token: a visitor's review is recorded but never counts).
     const config = helloNodeConfig({ extra: 'approvals:\n  required: 1\n  reviewers: [ann]\n' });
     assert.equal((await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config })).status, 201);
     const queued = await stagingd.api<Deployment>('POST', `${environment}/deployments`, { ref: 'develop' });
@@ -157,38 +157,25 @@ describe('the feedback widget in a browser (headless Chromium, real stagingd)', 
     assert.equal((await threads()).open_count, 0);
   });
 
-  it('approves from the widget: it counts for a link made for a listed reviewer, and only for one', async () => {
+  it("records a visitor's review from the widget for the team, never as an approval that counts", async () => {
     await page.getByRole('button', { name: 'Review' }).click();
-    await page.getByText('This link was made for ann: your review counts as theirs.').waitFor();
+    await page.getByText('The approvals that allow promotion come from reviewers signed in to Staging.').waitFor();
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('status').filter({ hasText: 'Approved.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Approved (recorded for the team).' }).waitFor();
     await shoot('review');
     const reviews = (await stagingd.api<ReviewList>('GET', `/v1/deployments/${live.id}/reviews`)).body;
+    // The link was made for ann and she typed "ann"; still the page runs the preview's own code, which could
+    // have posted this in her name: only her own token's review counts.
     assert.deepEqual(
       reviews.items.map((r) => [r.reviewer, r.decision, r.preview_link_id]),
-      [['ann', 'approve', link.id]],
+      [['visitor:ann', 'approve', link.id]],
     );
-    assert.deepEqual([reviews.approvals.approved_by, reviews.approvals.met], [['ann'], true]);
-
-    // Someone else's link: typing "ann" does not make its visitor ann.
-    const other = await browser.newContext();
-    try {
-      const otherPage = await other.newPage();
-      await otherPage.goto((await createLink('Agency preview')).url);
-      await otherPage.locator(HOST_READY).waitFor();
-      await otherPage.getByRole('button', { name: 'Review' }).click();
-      await otherPage.getByLabel('Your name').fill('ann');
-      await otherPage.getByRole('button', { name: 'Request changes' }).click();
-      await otherPage.getByRole('status').filter({ hasText: 'Changes requested (recorded, not counted).' }).waitFor();
-    } finally {
-      await other.close();
-    }
-    const after = (await stagingd.api<ReviewList>('GET', `/v1/deployments/${live.id}/reviews`)).body;
-    assert.deepEqual(
-      after.items.map((r) => r.reviewer),
-      ['ann', 'visitor:ann'],
-    );
-    assert.deepEqual([after.approvals.approved_by, after.approvals.changes_requested_by, after.approvals.met], [['ann'], [], true]);
+    assert.deepEqual([reviews.approvals.approved_by, reviews.approvals.met], [[], false]);
+    const refused = await stagingd.api<Problem>('POST', '/v1/projects/hello-node/promote', { deployment_id: live.id });
+    assert.equal(refused.status, 409);
+    const token = (await stagingd.api<{ token: string }>('POST', '/v1/tokens', { name: 'ann', scopes: ['read'] })).body.token;
+    const approved = await stagingd.api<ReviewList>('POST', `/v1/deployments/${live.id}/reviews`, { decision: 'approve' }, { token });
+    assert.deepEqual([approved.status, approved.body.approvals.approved_by, approved.body.approvals.met], [201, ['ann'], true]);
   });
 
   it('promotes the approved deployment, and production has no widget', async () => {

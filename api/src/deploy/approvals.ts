@@ -49,15 +49,19 @@ export function assertApproved(deployment: DeploymentRecord, state: ApprovalStat
 }
 
 /**
- * Who a preview link visitor's review is recorded as. A visitor's name is only what they typed, so it
- * counts as that reviewer's own review only when staging.yaml's `approvals.reviewers` names them AND the
- * link they came through was made for them (its label is exactly that name): whoever holds that link is,
- * as far as stagingd can tell, that reviewer. Otherwise it is kept as `visitor:<name>`, which never counts
- * (not even when `reviewers` is empty: then reviewing takes the deploy scope, which a visitor has not).
+ * Who a preview link visitor's review is recorded as: `visitor:<the name they typed>`, which never counts
+ * toward promotion. The page a visitor reviews from runs the preview's own code on the same origin as the
+ * widget, so that code can post anything the visitor could; and whoever can make a link could label it with
+ * any reviewer's name. Reviews that gate promotion come from reviewers' own tokens (VS Code, the API).
  */
-export function visitorReviewer(name: string, linkLabel: string | null, approvals: StagingConfig['approvals']): { reviewer: string; counts: boolean } {
-  const counts = linkLabel !== null && linkLabel === name && approvals.reviewers.includes(name);
-  return { reviewer: counts ? name : `${VISITOR_REVIEWER_PREFIX}${name}`, counts };
+export function visitorReviewer(name: string): string {
+  return `${VISITOR_REVIEWER_PREFIX}${name}`;
+}
+
+/** Whether `reviewer` made the deployment: its deployer, or the same person through a Git host (`github:alice`). */
+export function isDeployer(deployment: Pick<DeploymentRecord, 'deployedBy'>, reviewer: string): boolean {
+  const by = deployment.deployedBy;
+  return by === reviewer || by.slice(by.indexOf(':') + 1) === reviewer;
 }
 
 /** Only a staging deployment that went live is reviewed (409 otherwise). */
@@ -106,6 +110,6 @@ export function assertMayReview(
     throw new ClientError(403, `Only the reviewers staging.yaml names may review deployments of this project: ${approvals.reviewers.join(', ')}.`);
   if (approvals.reviewers.length === 0 && !allows(principal, 'deploy'))
     throw new ClientError(403, `Reviewing needs the deploy scope, or a name among staging.yaml's approvals.reviewers.`);
-  if (decision === 'approve' && deployment.deployedBy === principal.name)
+  if (decision === 'approve' && isDeployer(deployment, principal.name))
     throw new ClientError(403, `${principal.name} deployed ${deployment.id}: its approval must come from someone else.`);
 }

@@ -293,8 +293,8 @@ class FeedbackWidget {
 
   private openReview(): void {
     this.stopPicking();
-    const { deployment, counted_reviewer: counted } = this.context;
-    const name = h('input', { type: 'text', name: 'author', autocomplete: 'name', maxlength: '80', value: rememberedName() || (counted ?? '') });
+    const { deployment } = this.context;
+    const name = h('input', { type: 'text', name: 'author', autocomplete: 'name', maxlength: '80', value: rememberedName() });
     const comment = h('textarea', { name: 'comment', maxlength: '4000' });
     const status = h('p', { class: 'status', role: 'status' });
     const approve = h('button', { type: 'button', class: 'primary' }, 'Approve');
@@ -318,13 +318,7 @@ class FeedbackWidget {
         deployment ? `${deployment.ref}${deployment.commit ? ` @ ${deployment.commit.slice(0, 7)}` : ''}` : 'Nothing is deployed here.',
       ),
       progress,
-      h(
-        'p',
-        { class: 'note' },
-        counted
-          ? `This link was made for ${counted}: your review counts as theirs.`
-          : 'Your review is recorded for the team; it does not count toward promotion (only links made for a listed reviewer do).',
-      ),
+      h('p', { class: 'note' }, 'Your review is recorded for the team. The approvals that allow promotion come from reviewers signed in to Staging.'),
       h('label', {}, 'Your name', name),
       h('label', {}, 'Comment (optional)', comment),
       status,
@@ -338,7 +332,7 @@ class FeedbackWidget {
         const result = await api.review({ author: name.value, decision, ...(comment.value.trim() ? { comment: comment.value } : {}) });
         this.context = { ...this.context, approvals: result.approvals };
         showProgress();
-        status.textContent = `${decision === 'approve' ? 'Approved' : 'Changes requested'}${result.counts ? '' : ' (recorded, not counted)'}.`;
+        status.textContent = `${decision === 'approve' ? 'Approved' : 'Changes requested'} (recorded for the team).`;
         status.classList.add('resolved');
       } catch (failure) {
         status.textContent = message(failure);

@@ -2,8 +2,8 @@
  * The feedback widget's API, answered by the preview proxy for a preview link's visitor (their session says
  * which link and environment): the environment's threads, new comments and replies, resolving and
  * reopening, and reviews of the live deployment. A visitor reaches only their link's environment; the
- * name they type is theirs to choose, so it is recorded as a visitor's (author_kind `visitor`) and their
- * reviews count only under the rule of visitorReviewer.
+ * name they type is theirs to choose, so it is recorded as a visitor's (author_kind `visitor`), and their
+ * reviews are kept for the team but never count toward promotion (see visitorReviewer).
  */
 import { approvalState, recordReview, visitorReviewer } from '../deploy/approvals';
 import { ClientError, type ServerContext } from '../deploy/context';
@@ -76,13 +76,11 @@ export class VisitorFeedback implements WidgetApi {
     const live = env.liveDeploymentId ? await this.context.deployments.get(env.liveDeploymentId) : undefined;
     const project = await this.context.projects.get(env.project);
     const approvals = stagingConfig(project!.config).approvals;
-    const label = link?.label ?? null;
     return {
       project: env.project,
       environment: env.name,
       deployment: live ? { id: live.id, ref: live.ref, commit: live.commit } : null,
-      link: { label },
-      counted_reviewer: label !== null && visitorReviewer(label, label, approvals).counts ? label : null,
+      link: { label: link?.label ?? null },
       approvals: live ? presentApprovalState(approvalState(approvals, await this.context.reviews.list(live.id))) : null,
       screenshots: this.screenshots !== undefined,
     };
@@ -98,17 +96,13 @@ export class VisitorFeedback implements WidgetApi {
       throw new ClientError(400, `'comment' must be text of at most ${MAX_REVIEW_COMMENT} characters.`, { field: '/body/comment' });
     const deployment = env.liveDeploymentId ? await this.context.deployments.get(env.liveDeploymentId) : undefined;
     if (!deployment) throw new ClientError(409, `${env.project}/${env.name} has no live deployment to review.`);
-    const project = await this.context.projects.get(env.project);
-    const link = await this.links.get(session.linkId);
-    const { reviewer, counts } = visitorReviewer(name, link?.label ?? null, stagingConfig(project!.config).approvals);
-    if (counts && decision === 'approve' && deployment.deployedBy === name)
-      throw new ClientError(403, `${name} deployed ${deployment.id}: its approval must come from someone else.`);
+    const reviewer = visitorReviewer(name);
     const { state } = await recordReview(this.context, deployment, {
       reviewer,
       decision,
       comment: typeof comment === 'string' && comment.trim().length > 0 ? comment.trim() : null,
       previewLinkId: session.linkId,
     });
-    return { reviewer, decision, counts, approvals: presentApprovalState(state) };
+    return { reviewer, decision, approvals: presentApprovalState(state) };
   }
 }

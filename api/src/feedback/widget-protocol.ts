@@ -21,8 +21,6 @@ export interface WidgetContext {
   /** The live deployment: new comments and reviews are about it. */
   deployment: { id: string; ref: string; commit: string | null } | null;
   link: { label: string | null };
-  /** The reviewer this link's visitor reviews as, when their reviews count; null: they are recorded, as `visitor:<name>`, but do not count. */
-  counted_reviewer: string | null;
   approvals: WidgetApprovals | null;
   /** Whether stagingd can take screenshots (it has Chromium). */
   screenshots: boolean;
@@ -46,7 +44,5 @@ export interface WidgetReviewCreate {
 export interface WidgetReviewResult {
   reviewer: string;
   decision: 'approve' | 'request_changes';
-  /** Whether it counts toward promotion (see counted_reviewer). */
-  counts: boolean;
   approvals: WidgetApprovals;
 }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { PageScreenshots } from '../../api/src/feedback/screenshots';
+import type { EnvironmentRecord } from '../../api/src/store/records';
 import type { Comment, CommentList, CommentThread, Deployment, Problem } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { browserSkip } from './support/headless-chromium';
@@ -179,5 +183,68 @@ describe('comments (real stagingd)', () => {
     assert.ok(image.length > 1000 && image.length <= 2 * 1024 * 1024, `${image.length} bytes`);
     // The PNG's IHDR: width and height at bytes 16-23.
     assert.deepEqual([image.readUInt32BE(16), image.readUInt32BE(20)], [800, 600]);
+  });
+});
+
+/** The screenshotter on its own, in front of a small local server that plays the preview proxy. */
+describe('comment screenshots (headless Chromium, a local server)', { skip: browserSkip() }, () => {
+  let server: http.Server;
+  let port: number;
+  let shots: PageScreenshots;
+  const seen: string[] = [];
+  const env = {} as EnvironmentRecord;
+  const shot = (path: string) => ({ url: `http://staging--shop.localhost:${port}${path}`, width: 400, height: 300, selector: 'h1', x: 0.5, y: 0.5 });
+  const html = (res: http.ServerResponse, body: string): void => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><body>${body}</body></html>`);
+  };
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      seen.push(`${req.headers.host} ${req.url}`);
+      const internal = `http://127.0.0.1:${port}`;
+      if (req.url === '/') return html(res, '<h1>Shop</h1>');
+      if (req.url === '/slow') return setTimeout(() => html(res, '<h1>Slow</h1>'), 300);
+      // An open redirect in the app, towards what only this machine reaches.
+      if (req.url === '/go?to=internal') {
+        res.writeHead(302, { location: `${internal}/internal` });
+        return res.end();
+      }
+      if (req.url === '/script-away') return html(res, `<h1>Away</h1><script>location.href = '${internal}/internal-by-script'</script>`);
+      html(res, '<h1>Internal only</h1>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    shots = new PageScreenshots({
+      executablePath: '/usr/bin/chromium',
+      baseDomain: 'localhost',
+      proxyHost: '127.0.0.1',
+      headersFor: () => Promise.resolve({}),
+      maxPending: 2,
+    });
+  });
+
+  after(async () => {
+    await shots.close();
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('takes the page of the environment', async () => {
+    const png = await shots.take(env, shot('/'));
+    assert.ok(png.subarray(0, 8).equals(PNG_SIGNATURE));
+  });
+
+  it('takes no screenshot of a page the app redirects to on another host, nor of one its script navigates to', async () => {
+    await assert.rejects(shots.take(env, shot('/go?to=internal')), /the page went to another host \(127\.0\.0\.1:\d+\)/);
+    await assert.rejects(shots.take(env, shot('/script-away')), /the page went to another host/);
+    assert.ok(!seen.some((line) => line.endsWith(' /internal-by-script')), 'a navigation the page starts never goes out');
+  });
+
+  it('keeps at most a few screenshots waiting: past them, one fails at once and says why', async () => {
+    const taking = [shots.take(env, shot('/slow')), shots.take(env, shot('/slow'))];
+    await assert.rejects(shots.take(env, shot('/')), /2 screenshots are already waiting to be taken; this one is not taken/);
+    for (const png of await Promise.all(taking)) assert.ok(png.subarray(0, 8).equals(PNG_SIGNATURE));
+    assert.ok((await shots.take(env, shot('/'))).subarray(0, 8).equals(PNG_SIGNATURE), 'room again once they are done');
   });
 });

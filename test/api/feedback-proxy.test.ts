@@ -144,6 +144,21 @@ describe('the feedback widget at the preview proxy', () => {
       res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip', 'content-length': String(zipped.length) });
       res.end(zipped);
     });
+    upstream.handle('/partial', (_req, res) => {
+      const part = '<p>part of a page</p></body>';
+      res.writeHead(206, html(part, { 'content-range': `bytes 100-${100 + part.length - 1}/2000` }));
+      res.end(part);
+    });
+    for (const [path, charset, encoding] of [
+      ['/utf16', 'utf-16le', 'utf16le'],
+      ['/latin1', '"ISO-8859-1"', 'latin1'],
+    ] as const) {
+      upstream.handle(path, (_req, res) => {
+        const body = Buffer.from(PAGE, encoding);
+        res.writeHead(200, { 'content-type': `text/html; charset=${charset}`, 'content-length': String(body.length) });
+        res.end(body);
+      });
+    }
     upstream.handle('/data.json', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"body":"</body>"}');
@@ -231,6 +246,21 @@ describe('the feedback widget at the preview proxy', () => {
     const bytes = Buffer.from(await zipped.body.arrayBuffer());
     assert.equal(zipped.headers['content-encoding'], 'gzip', 'an app that compresses anyway is passed on untouched');
     assert.ok(bytes.equals(gzipSync(PAGE)));
+  });
+
+  it('adds the widget to whole pages only (not a 206 part), and only in charsets where its ASCII bytes are text', async () => {
+    const bytes = async (path: string): Promise<{ status: number; body: Buffer }> => {
+      const response = await request(`http://127.0.0.1:${proxy.port}${path}`, {
+        headers: { host: FEEDBACK_HOST, cookie: visitorCookie, accept: 'text/html', 'sec-fetch-dest': 'document' },
+      });
+      return { status: response.statusCode, body: Buffer.from(await response.body.arrayBuffer()) };
+    };
+    const partial = await bytes('/partial');
+    assert.deepEqual([partial.status, partial.body.toString()], [206, '<p>part of a page</p></body>'], 'a part of a page is passed on as it is');
+    const utf16 = await bytes('/utf16');
+    assert.ok(utf16.body.equals(Buffer.from(PAGE, 'utf16le')), 'a UTF-16 page is passed on as it is');
+    const latin1 = await bytes('/latin1');
+    assert.equal(latin1.body.toString('latin1'), PAGE.replace('</body>', `${TAG}</body>`), 'ISO-8859-1 (quoted, in capitals) is ASCII-compatible');
   });
 
   it('serves the widget to visitors only', async () => {

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { Agent, request } from 'undici';
-import { FailureLimiter } from '../../api/src/proxy/failure-limiter';
+import { addressKey, FailureLimiter } from '../../api/src/proxy/failure-limiter';
 import { type AdmissionLink, type PreviewAdmission, PreviewGate, type PreviewSession, previewSession } from '../../api/src/proxy/preview-gate';
 import { PreviewProxy, type ProxyRoute } from '../../api/src/proxy/preview-proxy';
 import { PreviewSessions } from '../../api/src/proxy/preview-sessions';
-import { hashPassword } from '../../api/src/security/passwords';
+import { hashPassword, MAX_CONCURRENT_SCRYPT } from '../../api/src/security/passwords';
 import { Upstream, type EchoedRequest } from './support/upstream';
 
 const PUBLIC_HOST = 'staging--shop.localhost';
@@ -319,6 +319,77 @@ describe('PreviewGate: preview links at the preview proxy', () => {
     assert.ok(unknown / password > 0.5 && unknown / password < 2, `alike: wrong password ${password.toFixed(1)} ms, wrong token ${unknown.toFixed(1)} ms`);
   });
 
+  it('runs at most a few scrypt checks at once (32 MiB each), the others waiting their turn', async () => {
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    let running = 0;
+    let most = 0;
+    const scrypt = crypto.scrypt;
+    const counted = mock.method(crypto, 'scrypt', (...args: unknown[]) => {
+      running++;
+      most = Math.max(most, running);
+      const callback = args.pop() as (error: Error | null, key: Buffer) => void;
+      (scrypt as (...all: unknown[]) => void)(...args, (error: Error | null, key: Buffer) => {
+        running--;
+        callback(error, key);
+      });
+    });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          send(PRIVATE_HOST, '/__staging/preview', form(i % 2 === 0 ? { token, password: `guess-${i}` } : { token: `unknown-${i}`, password: 'x' })),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        new Array<number>(12).fill(401),
+      );
+      assert.equal(counted.mock.callCount(), 12, 'every one checked');
+      assert.ok(most <= MAX_CONCURRENT_SCRYPT, `${most} at once`);
+    } finally {
+      counted.mock.restore();
+    }
+  });
+
+  it('refuses a password form posted from another site (login CSRF), and takes it from the preview itself or a non-browser client', async () => {
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    const post = (headers: Record<string, string>): Promise<Answer> => {
+      const posted = form({ token, password: PASSWORD, next: '/' });
+      return send(PRIVATE_HOST, '/__staging/preview', { body: posted.body, headers: { ...posted.headers, ...headers } });
+    };
+    const elsewhere: Record<string, string>[] = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site', origin: `http://${PRIVATE_HOST}` },
+      { origin: 'http://evil.example' },
+      { origin: `http://${PUBLIC_HOST}` },
+      { origin: `https://${PRIVATE_HOST}`, 'sec-fetch-site': 'same-origin' },
+    ];
+    for (const headers of elsewhere) {
+      const refused = await post(headers);
+      assert.equal(refused.status, 403, JSON.stringify(headers));
+      assert.match(refused.body, /This password form was sent from another site/);
+      assert.equal(refused.headers['set-cookie'], undefined);
+    }
+    const here: Record<string, string>[] = [
+      { 'sec-fetch-site': 'same-origin', origin: `http://${PRIVATE_HOST}` },
+      { 'sec-fetch-site': 'none' },
+      { origin: 'null' },
+      {},
+    ];
+    for (const headers of here) {
+      const admitted = await post(headers);
+      assert.equal(admitted.status, 303, JSON.stringify(headers));
+    }
+  });
+
+  it('percent-encodes a `next` beyond ASCII rather than failing on it', async () => {
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    const right = await send(PRIVATE_HOST, '/__staging/preview', form({ token, password: PASSWORD, next: '/ü→?q=ä' }));
+    assert.deepEqual([right.status, right.headers.location], [303, '/%C3%BC%E2%86%92?q=%C3%A4']);
+    const wrong = await send(PRIVATE_HOST, '/__staging/preview', form({ token, password: 'nope', next: '/ü' }));
+    assert.equal(wrong.status, 401);
+    assert.match(wrong.body, /name="next" value="\/%C3%BC"/);
+  });
+
   it('lets a WebSocket through to an `access: links` environment only with a session or the bypass secret', async () => {
     const upgrade = (headers: Record<string, string>): Promise<number> =>
       new Promise((resolve, reject) => {
@@ -400,6 +471,88 @@ describe('PreviewGate: rate limits and TLS', () => {
   it('marks the session cookie Secure when the proxy serves TLS', async () => {
     const { token } = await links.add('env-staging');
     assert.match(String((await gated.send(PUBLIC_HOST, `/?staging_preview=${token}`, { dispatcher: agents[1]! })).headers['set-cookie']), /; Secure$/);
+  });
+
+  it('counts parallel guesses before checking them: of 31 at once from one address, no more than the limit are checked', async () => {
+    const parallel = await gatedProxy(upstream, links, sessions, { limiter: new FailureLimiter(10, 60_000) });
+    const from = fromAddress('127.0.0.7');
+    try {
+      const { token } = await links.add('env-review', { password: PASSWORD });
+      const guesses = Array.from({ length: 31 }, (_, i) => form({ token, password: i === 15 ? PASSWORD : `guess-${i}`, next: '/' }));
+      const statuses = (await Promise.all(guesses.map((guess) => parallel.send(PRIVATE_HOST, '/__staging/preview', { ...guess, dispatcher: from })))).map(
+        (answer) => answer.status,
+      );
+      const count = (status: number): number => statuses.filter((s) => s === status).length;
+      assert.equal(count(401) + count(303) + count(429), 31, statuses.join(' '));
+      // The right one, if it was among those checked, gave its place back: at most one more got checked after it.
+      assert.ok(count(401) <= 10 && count(401) + count(303) <= 11, `checked: ${count(401)} wrong, ${count(303)} right; refused: ${count(429)}`);
+      assert.ok(count(429) >= 20, statuses.join(' '));
+      assert.equal(
+        (await parallel.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: 'late', next: '/' }), dispatcher: from })).status,
+        429,
+      );
+    } finally {
+      await parallel.proxy.close();
+      await from.close();
+    }
+  });
+
+  it('never forgets a locked key to make room (no flushing a lock with many addresses); links are counted apart and refused when full', () => {
+    let now = 0;
+    const limiter = new FailureLimiter(2, 10_000, () => now, 4);
+    for (const key of ['locked-a', 'locked-b']) for (let i = 0; i < 2; i++) limiter.fail(key);
+    limiter.fail('partial-c');
+    limiter.fail('partial-d');
+    now = 1000;
+    // Full: the keys that are not locked make room; the locked ones stay.
+    for (let i = 0; i < 50; i++) limiter.fail(`new-${i}`);
+    assert.ok(limiter.retryAfterSeconds('locked-a') > 0 && limiter.retryAfterSeconds('locked-b') > 0, 'still locked');
+    // Full of locked keys: a new address goes untracked, the locks hold.
+    for (const key of ['locked-c', 'locked-d']) for (let i = 0; i < 2; i++) limiter.fail(key);
+    const untracked = limiter.reserve('one-more');
+    assert.equal(untracked.retryAfterSeconds, 0);
+    for (let i = 0; i < 5; i++) limiter.fail('one-more');
+    assert.equal(limiter.retryAfterSeconds('one-more'), 0, 'untracked');
+    for (const key of ['locked-a', 'locked-b', 'locked-c', 'locked-d']) assert.ok(limiter.retryAfterSeconds(key) > 0, key);
+    // Links are counted apart from addresses (the gate keeps them in a limiter of their own), and a new link
+    // finding no room is refused rather than let through.
+    const links = new FailureLimiter(2, 10_000, () => now, 2).separate('refused');
+    for (const key of ['link 1', 'link 2']) for (let i = 0; i < 2; i++) links.fail(key);
+    assert.equal(links.reserve('link 3').retryAfterSeconds, 10);
+    // Once the windows close, there is room again.
+    now = 11_000;
+    assert.equal(links.reserve('link 3').retryAfterSeconds, 0);
+    assert.equal(limiter.reserve('locked-a').retryAfterSeconds, 0);
+  });
+
+  it('counts an attempt ahead and takes it back when it turns out right, only in the window it was counted in', () => {
+    let now = 0;
+    const limiter = new FailureLimiter(2, 1000, () => now);
+    const first = limiter.reserve('a');
+    const second = limiter.reserve('a');
+    assert.deepEqual([first.retryAfterSeconds, second.retryAfterSeconds], [0, 0]);
+    assert.equal(limiter.reserve('a').retryAfterSeconds, 1, 'the third waits while two are being checked');
+    second.refund();
+    second.refund();
+    assert.equal(limiter.reserve('a').retryAfterSeconds, 0, 'a refund frees one place, once');
+    assert.ok(limiter.retryAfterSeconds('a') > 0);
+    now = 1000;
+    limiter.fail('a');
+    limiter.fail('a');
+    first.refund();
+    assert.equal(limiter.retryAfterSeconds('a'), 1, 'a refund from a closed window takes nothing from the new one');
+  });
+
+  it('counts an IPv6 client by its /64, an IPv4 one (mapped or not) by its address', () => {
+    assert.equal(addressKey('2001:db8:1:2:aaaa::1'), addressKey('2001:0db8:0001:0002:bbbb:cccc:dddd:eeee'));
+    assert.equal(addressKey('2001:db8:1:2::1'), '2001:db8:1:2::/64');
+    assert.notEqual(addressKey('2001:db8:1:3::1'), addressKey('2001:db8:1:2::1'));
+    assert.equal(addressKey('2001:DB8::1'), '2001:db8:0:0::/64');
+    assert.equal(addressKey('::1'), '0:0:0:0::/64');
+    assert.equal(addressKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
+    assert.equal(addressKey('::ffff:127.0.0.3'), '127.0.0.3');
+    assert.equal(addressKey('127.0.0.3'), '127.0.0.3');
+    assert.equal(addressKey('64:ff9b::192.0.2.1'), '64:ff9b:0:0::/64');
   });
 
   it('opens a new window once the old one has passed', () => {

@@ -7,8 +7,12 @@
  * shot is of the page as the deployment serves it, scrolled to the element commented on, with the point
  * marked. Requests to the environment carry its bypass secret (only to its own host, so the page's
  * third-party requests never see it); no preview session is used, so the feedback widget is not in the shot.
+ * The page stays on the environment's host: a navigation of the page elsewhere (an open redirect in the
+ * app, say, towards an address only this machine reaches) is stopped and the screenshot fails, so it can
+ * never show what is behind it.
  *
- * One screenshot at a time; the browser starts on the first and closes after a minute without any.
+ * One screenshot at a time, at most 20 waiting (more fail at once); the browser starts on the first and
+ * closes after a minute without any.
  */
 import { existsSync } from 'node:fs';
 import type * as Playwright from 'playwright-core';
@@ -17,6 +21,7 @@ import type { ScreenshotTaker } from './comments';
 
 const IDLE_CLOSE_MS = 60_000;
 const NAVIGATION_TIMEOUT_MS = 20_000;
+const MAX_PENDING = 20;
 /** Flags for a headless Chromium with nothing that phones home. */
 const CHROMIUM_ARGS = [
   '--disable-gpu',
@@ -53,6 +58,26 @@ export interface PageScreenshotsOptions {
   proxyHost: string;
   /** Headers that let a request into the environment (its bypass secret when it is `access: links`). */
   headersFor(env: EnvironmentRecord): Promise<Record<string, string>>;
+  /** Screenshots waiting or being taken at most; past it, one fails at once. Default 20. */
+  maxPending?: number;
+}
+
+/** Whether a request navigates the page itself (not a frame in it). */
+function navigatesPage(request: Playwright.Request): boolean {
+  if (!request.isNavigationRequest()) return false;
+  try {
+    return request.frame().parentFrame() === null;
+  } catch {
+    return true; // no frame yet (a popup's first request): stopped like the page's own
+  }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Chromium to use: the one asked for, else CHROME_PATH, else Debian's; undefined when there is none. */
@@ -66,6 +91,8 @@ export class PageScreenshots implements ScreenshotTaker {
   private browser: Promise<Playwright.Browser> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Screenshots waiting or being taken. */
+  private pending = 0;
   private closed = false;
 
   private playwright: typeof Playwright | undefined;
@@ -95,7 +122,10 @@ export class PageScreenshots implements ScreenshotTaker {
   }
 
   take(env: EnvironmentRecord, shot: { url: string; width: number; height: number; selector: string | null; x: number; y: number }): Promise<Buffer> {
-    const taken = this.queue.then(() => this.capture(env, shot));
+    const max = this.options.maxPending ?? MAX_PENDING;
+    if (this.pending >= max) return Promise.reject(new Error(`${max} screenshots are already waiting to be taken; this one is not taken`));
+    this.pending++;
+    const taken = this.queue.then(() => this.capture(env, shot)).finally(() => this.pending--);
     this.queue = taken.catch(() => undefined);
     return taken;
   }
@@ -126,9 +156,35 @@ export class PageScreenshots implements ScreenshotTaker {
           (route) => route.continue({ headers: { ...route.request().headers(), ...headers } }),
         );
       const page = await context.newPage();
-      await page.goto(shot.url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT_MS });
-      await page.evaluate(`${MARK_POINT}(${JSON.stringify({ selector: shot.selector, x: shot.x, y: shot.y })})`);
-      return await page.screenshot({ type: 'png', timeout: NAVIGATION_TIMEOUT_MS, animations: 'disabled' });
+      // The page never leaves the environment's host. A navigation the page starts (a link, a script, a form)
+      // is aborted before it goes out; a redirect is not routed (Playwright routes only the first request of
+      // a chain), so one that leads elsewhere closes the page as soon as it is seen, before anything of it is drawn.
+      let strayed: string | undefined;
+      await page.route(
+        (url) => url.host !== host,
+        (route) => {
+          const request = route.request();
+          if (!navigatesPage(request)) return route.continue();
+          strayed ??= request.url();
+          return route.abort('blockedbyclient');
+        },
+      );
+      page.on('request', (request) => {
+        if (request.redirectedFrom() === null || !navigatesPage(request) || hostOf(request.url()) === host) return;
+        strayed ??= request.url();
+        void page.close().catch(() => undefined);
+      });
+      const leftHost = (): Error => new Error(`the page went to another host (${hostOf(strayed!) ?? strayed!}) than ${host}: no screenshot taken`);
+      try {
+        await page.goto(shot.url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT_MS });
+        if (strayed !== undefined) throw leftHost();
+        await page.evaluate(`${MARK_POINT}(${JSON.stringify({ selector: shot.selector, x: shot.x, y: shot.y })})`);
+        const png = await page.screenshot({ type: 'png', timeout: NAVIGATION_TIMEOUT_MS, animations: 'disabled' });
+        if (strayed !== undefined) throw leftHost();
+        return png;
+      } catch (error) {
+        throw strayed !== undefined ? leftHost() : error;
+      }
     } finally {
       await context.close().catch(() => undefined);
       // Queued like a screenshot, so it never closes the browser under one.

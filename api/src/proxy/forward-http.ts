@@ -63,15 +63,31 @@ function originOf(target: UpstreamTarget): string {
   return target.host.includes(':') ? `http://[${target.host}]:${target.port}` : `http://${target.host}:${target.port}`;
 }
 
+/** Charsets in which an ASCII byte is always that ASCII character, so the tag's bytes (and the search for `</body`) hold. */
+const ASCII_COMPATIBLE_CHARSET = /^(?:utf-?8|us-ascii|iso-8859-\d{1,2}|windows-125\d)$/;
+
+/** The charset parameter of a Content-Type, lowercase; HTML's default, UTF-8, when there is none. */
+function charsetOf(contentType: string): string {
+  for (const parameter of contentType.split(';').slice(1)) {
+    const equals = parameter.indexOf('=');
+    if (equals === -1 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const value = parameter.slice(equals + 1).trim();
+    return (value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value).trim().toLowerCase();
+  }
+  return 'utf-8';
+}
+
 /**
- * Whether a tag may go into this answer: an HTML document with a body, not compressed (the request asked
- * for `identity`; an upstream that compressed anyway is passed on untouched).
+ * Whether a tag may go into this answer: a whole HTML document (200: not a 206 part of one, nor an error
+ * page), in an ASCII-compatible charset (not UTF-16 or UTF-32), not compressed (the request asked for
+ * `identity`; an upstream that compressed anyway is passed on untouched).
  */
 function injectable(statusCode: number, headers: IncomingHttpHeaders): boolean {
-  if (statusCode === 204 || statusCode === 205 || statusCode === 304) return false;
+  if (statusCode !== 200) return false;
   const type = headers['content-type'];
   const encoding = headers['content-encoding'];
   if (typeof type !== 'string' || !type.trimStart().toLowerCase().startsWith('text/html')) return false;
+  if (!ASCII_COMPATIBLE_CHARSET.test(charsetOf(type))) return false;
   return encoding === undefined || (typeof encoding === 'string' && encoding.trim().toLowerCase() === 'identity');
 }
 

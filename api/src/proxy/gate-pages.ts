@@ -51,6 +51,13 @@ export const TOO_MANY_ATTEMPTS_PAGE = errorPage(
   GATE_HEADERS,
 );
 
+export const CROSS_SITE_FORM_PAGE = errorPage(
+  403,
+  'This password form was sent from another site',
+  'A preview link’s password is only taken from the form on the preview itself. Open the link you were sent again and enter the password there.',
+  GATE_HEADERS,
+);
+
 const FORM_STYLE =
   'form{margin-top:1.25rem;display:grid;gap:.5rem}label{font-weight:600}' +
   'input[type=password]{font:inherit;padding:.55rem .7rem;border:1px solid #8c959f;border-radius:.4rem;background:#fff;color:inherit}' +

@@ -10,13 +10,16 @@
  * The plain request (public environment, no cookie) costs two header reads and a look at the URL; a
  * session costs one HMAC the first time its cookie is seen and lookups in memory after that, never a
  * database query. Wrong passwords and unknown links are counted per
- * client address and per link (429 past the limit), and a wrong link runs scrypt exactly as a wrong
- * password does.
+ * client address (an IPv6 one by its /64) and per link (429 past the limit), each attempt counted before
+ * it is checked so that parallel guesses get no more tries than sequential ones; a wrong link runs scrypt
+ * exactly as a wrong password does. The password form is only taken from the preview's own pages (no
+ * login CSRF).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dummyPasswordHash, verifyPassword } from '../security/passwords';
-import { FailureLimiter } from './failure-limiter';
+import { addressKey, FailureLimiter, type Reservation } from './failure-limiter';
 import {
+  CROSS_SITE_FORM_PAGE,
   LINK_EXPIRED_PAGE,
   LINK_NOT_FOUND_PAGE,
   LINK_REVOKED_PAGE,
@@ -80,7 +83,10 @@ export interface PreviewGateOptions {
   sessions: PreviewSessions;
   /** The proxy serves TLS: session cookies are Secure. */
   secure: boolean;
-  /** Default: 10 failures per 5 minutes, per client address and per link. */
+  /**
+   * Default: 10 failures per 5 minutes, per client address and per link. The links are counted apart
+   * (`limiter.separate`), so that a flood of addresses never pushes a link's count out.
+   */
   limiter?: FailureLimiter;
   /** Hears of failures the visitor was answered 500 for. */
   onError?(error: Error): void;
@@ -113,14 +119,24 @@ function withoutToken(url: string): string {
   return kept.length > 0 ? `${url.slice(0, query)}?${kept.join('&')}` : url.slice(0, query);
 }
 
-/** Where to go after the form: a path on this host only, never `//elsewhere`. */
+/**
+ * Where to go after the form: a path on this host only, never `//elsewhere`. Characters beyond ASCII are
+ * percent-encoded (UTF-8), as a Location header takes none.
+ */
 function safeNext(next: string | null): string {
   if (next === null || next.length > 4096 || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  let ascii = true;
   for (let i = 0; i < next.length; i++) {
     const code = next.charCodeAt(i);
     if (code <= 0x20 || code === 0x7f) return '/'; // no spaces or control characters in a Location header
+    if (code > 0x7f) ascii = false;
   }
-  return next;
+  if (ascii) return next;
+  try {
+    return next.replace(/[\u0080-\uffff]+/g, (text) => encodeURIComponent(text));
+  } catch {
+    return '/'; // a lone surrogate: not text at all
+  }
 }
 
 /** The posted form, or undefined when it is not one or too large (the rest of it is read and dropped, so the answer still gets out). */
@@ -140,7 +156,7 @@ function readForm(req: IncomingMessage): Promise<URLSearchParams | undefined> {
 }
 
 function clientKey(req: IncomingMessage): string {
-  return `client ${req.socket.remoteAddress ?? ''}`;
+  return `client ${addressKey(req.socket.remoteAddress ?? '')}`;
 }
 
 function linkKey(link: AdmissionLink): string {
@@ -157,10 +173,13 @@ function stateOf(link: AdmissionLink): 'active' | CannedResponse {
 }
 
 export class PreviewGate {
-  private readonly limiter: FailureLimiter;
+  private readonly clients: FailureLimiter;
+  /** Apart from the addresses, and refusing new links rather than forgetting locked ones when full. */
+  private readonly links: FailureLimiter;
 
   constructor(private readonly options: PreviewGateOptions) {
-    this.limiter = options.limiter ?? new FailureLimiter();
+    this.clients = options.limiter ?? new FailureLimiter();
+    this.links = this.clients.separate('refused');
     // Made now, so the first unknown link does not pay for it (and take longer than a wrong password).
     dummyPasswordHash().catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
   }
@@ -258,49 +277,73 @@ export class PreviewGate {
 
   /** Someone opened a link: in at once without a password, otherwise the form. */
   private async visit(req: IncomingMessage, res: ServerResponse, route: GatedRoute, address: PreviewAddress, token: string, next: string): Promise<void> {
-    const client = clientKey(req);
-    const wait = this.limiter.retryAfterSeconds(client);
-    if (wait > 0) return this.tooMany(res, wait);
+    // Counted as a failure until the link is found, so that parallel lookups of unknown links stop at the limit too.
+    const attempt = this.clients.reserve(clientKey(req));
+    if (attempt.retryAfterSeconds > 0) return this.tooMany(res, attempt.retryAfterSeconds);
     const link = await this.linkOf(route, token);
-    if (link === undefined) {
-      this.limiter.fail(client);
-      return sendGatePage(res, LINK_NOT_FOUND_PAGE);
-    }
+    if (link === undefined) return sendGatePage(res, LINK_NOT_FOUND_PAGE);
+    attempt.refund();
     const state = stateOf(link);
     if (state !== 'active') return sendGatePage(res, state);
     if (link.passwordHash === null) return this.admit(res, route, link, next, 302);
     // Already in through this very link: no password again.
     const current = req.headers.cookie === undefined ? undefined : this.sessionOf(req, route, address);
     if (isSession(current) && current.linkId === link.id) return this.redirect(res, next, 302, []);
-    const linkWait = this.limiter.retryAfterSeconds(linkKey(link));
+    const linkWait = this.links.retryAfterSeconds(linkKey(link));
     if (linkWait > 0) return this.tooMany(res, linkWait);
     sendPasswordForm(res, { token, next, wrong: false });
   }
 
   /**
+   * Whether a browser sent the form from another site: a page elsewhere posting a link's token and its
+   * password would sign the visitor into a session of the attacker's choosing (login CSRF). Browsers say
+   * where a request comes from (Sec-Fetch-Site, Origin); clients that send neither are let be.
+   */
+  private fromElsewhere(req: IncomingMessage): boolean {
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+    const origin = req.headers.origin;
+    if (origin === undefined || origin === 'null') return false;
+    return origin.toLowerCase() !== `${this.options.secure ? 'https' : 'http'}://${(req.headers.host ?? '').toLowerCase()}`;
+  }
+
+  /**
    * The password form was posted. A wrong token and a wrong password take the same path: one lookup, one
-   * scrypt (against a dummy hash when there is no link), one failure counted, the same 401 form.
+   * scrypt (against a dummy hash when there is no link; at most a few at once, the others queued), one
+   * failure counted, the same 401 form. The failure is counted before the check and refunded when the
+   * password is right, so parallel guesses beyond the limit are refused at once instead of all checked.
    */
   private async submit(req: IncomingMessage, res: ServerResponse, route: GatedRoute): Promise<void> {
+    if (this.fromElsewhere(req)) return sendGatePage(res, CROSS_SITE_FORM_PAGE);
     const client = clientKey(req);
-    const wait = this.limiter.retryAfterSeconds(client);
+    const wait = this.clients.retryAfterSeconds(client);
     if (wait > 0) return this.tooMany(res, wait);
     const form = await readForm(req);
     if (form === undefined) return sendCanned(res, BAD_REQUEST_PAGE);
     const token = form.get('token') ?? '';
     const next = safeNext(form.get('next'));
-    const link = await this.linkOf(route, token);
-    const linkWait = link === undefined ? 0 : this.limiter.retryAfterSeconds(linkKey(link));
-    if (linkWait > 0) return this.tooMany(res, linkWait);
-    const matches = await verifyPassword(form.get('password') ?? '', link?.passwordHash ?? (await dummyPasswordHash()));
-    const state = link === undefined ? 'active' : stateOf(link);
-    if (state !== 'active') return sendGatePage(res, state);
-    if (link === undefined || (link.passwordHash !== null && !matches)) {
-      this.limiter.fail(client);
-      if (link !== undefined) this.limiter.fail(linkKey(link));
-      return sendPasswordForm(res, { token, next, wrong: true });
+    const clientAttempt = this.clients.reserve(client);
+    if (clientAttempt.retryAfterSeconds > 0) return this.tooMany(res, clientAttempt.retryAfterSeconds);
+    let linkAttempt: Reservation | undefined;
+    let failed = false;
+    try {
+      const link = await this.linkOf(route, token);
+      linkAttempt = link === undefined ? undefined : this.links.reserve(linkKey(link));
+      if (linkAttempt !== undefined && linkAttempt.retryAfterSeconds > 0) return this.tooMany(res, linkAttempt.retryAfterSeconds);
+      const matches = await verifyPassword(form.get('password') ?? '', link?.passwordHash ?? (await dummyPasswordHash()));
+      const state = link === undefined ? 'active' : stateOf(link);
+      if (state !== 'active') return sendGatePage(res, state);
+      if (link === undefined || (link.passwordHash !== null && !matches)) {
+        failed = true;
+        return sendPasswordForm(res, { token, next, wrong: true });
+      }
+      this.admit(res, route, link, next, 303);
+    } finally {
+      if (!failed) {
+        clientAttempt.refund();
+        linkAttempt?.refund();
+      }
     }
-    this.admit(res, route, link, next, 303);
   }
 
   /** Sets the session cookie and sends the visitor to the page without the token. */

@@ -16,6 +16,11 @@ const MAX_BLOCK_SIZE = 16;
 const MAX_PARALLELISM = 4;
 /** Passwords longer than this are cut before hashing (the API refuses them; the form could send anything). */
 const MAX_PASSWORD_CHARS = 1024;
+/**
+ * At most this many scrypt runs at once, process-wide (each holds 32 MiB, and a run left waiting for a
+ * thread would hold up file reads behind it); the others wait their turn in order.
+ */
+export const MAX_CONCURRENT_SCRYPT = 4;
 
 interface Params {
   log2N: number;
@@ -23,13 +28,33 @@ interface Params {
   p: number;
 }
 
-function derive(password: string, salt: Buffer, params: Params, length: number): Promise<Buffer> {
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** A turn to run scrypt: now, or once one of the running runs ends (it hands its turn over). */
+async function turn(): Promise<void> {
+  if (running < MAX_CONCURRENT_SCRYPT) running++;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function endTurn(): void {
+  const next = waiting.shift();
+  if (next !== undefined) next();
+  else running--;
+}
+
+async function derive(password: string, salt: Buffer, params: Params, length: number): Promise<Buffer> {
   const N = 2 ** params.log2N;
-  return new Promise((resolve, reject) =>
-    scrypt(password.slice(0, MAX_PASSWORD_CHARS), salt, length, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 }, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
-  );
+  await turn();
+  try {
+    return await new Promise<Buffer>((resolve, reject) =>
+      scrypt(password.slice(0, MAX_PASSWORD_CHARS), salt, length, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 }, (error, key) =>
+        error ? reject(error) : resolve(key),
+      ),
+    );
+  } finally {
+    endTurn();
+  }
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { environmentSettings, type EnvironmentIdentity } from '../../client/src/panels/environment-config';
+import type { EnvironmentIdentity } from '../../common/src/config/environment-entry';
+import { environmentSettings } from '../../client/src/panels/environment-config';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 const example = (name: string): string => readFileSync(join(examples, name, 'staging.yaml'), 'utf8');

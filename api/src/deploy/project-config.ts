@@ -1,28 +1,12 @@
-import picomatch from 'picomatch';
 import { parseConfig } from '../../../common/src/config/parse';
-import { toStagingConfig, type EnvironmentConfig, type StagingConfig, type VariableValue } from '../../../common/src/config/model';
+import { environmentConfig } from '../../../common/src/config/environment-entry';
+import { toStagingConfig, type StagingConfig, type VariableValue } from '../../../common/src/config/model';
 import type { EnvironmentRecord } from '../store/records';
 import type { ServerContext } from './context';
 import { ClientError } from './context';
 
 export function stagingConfig(text: string): StagingConfig {
   return toStagingConfig(parseConfig(text).value);
-}
-
-/** The staging.yaml entry an environment comes from: by name, or the pattern its branch matched. */
-export function environmentConfig(config: StagingConfig, env: Pick<EnvironmentRecord, 'name' | 'kind' | 'branch'>): EnvironmentConfig | undefined {
-  if (env.kind === 'fixed') return config.environments.find((e) => e.name === env.name && !e.branches);
-  if (env.kind === 'branch' && env.branch) return config.environments.find((e) => e.branches?.some((pattern) => picomatch.isMatch(env.branch!, pattern)));
-  return undefined;
-}
-
-/** Who may open a staging environment and whether link visitors get the feedback widget: its own `previews`, else the project's. */
-export function previewSettings(
-  config: StagingConfig,
-  env: Pick<EnvironmentRecord, 'name' | 'kind' | 'branch'>,
-): Pick<StagingConfig['previews'], 'access' | 'feedback'> {
-  const own = environmentConfig(config, env)?.previews;
-  return { access: own?.access ?? config.previews.access, feedback: own?.feedback ?? config.previews.feedback };
 }
 
 /** `{branch}` filled with a DNS-safe slug of the branch: lowercase, `/` and other runs to `-`. */

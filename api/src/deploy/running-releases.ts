@@ -1,7 +1,8 @@
 import { Release, type ReleaseState } from '../runtime/release';
 import type { DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
 import type { ServerContext } from './context';
-import { previewSettings, releaseVariables, stagingConfig } from './project-config';
+import { previewSettings } from '../../../common/src/config/environment-entry';
+import { releaseVariables, stagingConfig } from './project-config';
 
 /** A deployment's image (container backend): a promotion runs the very image of the deployment it promotes. */
 export function imageOf(project: ProjectRecord, deployment: DeploymentRecord): string {

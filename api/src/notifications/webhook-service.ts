@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { StagingConfig, WebhookConfig } from '../../../common/src/config/model';
 import { ClientError, type ServerContext } from '../deploy/context';
-import { environmentConfig, stagingConfig } from '../deploy/project-config';
+import { environmentConfig } from '../../../common/src/config/environment-entry';
+import { stagingConfig } from '../deploy/project-config';
 import { presentWebhookDelivery } from '../deploy/presenters';
 import type { StoredEvent } from '../events/event-bus';
 import type { EnvironmentRecord } from '../store/records';

@@ -55,6 +55,8 @@ export interface EnvironmentConfig {
   expiryMs?: number;
   variables: Record<string, VariableValue>;
   resources: Resources;
+  /** Whether database sync fills this environment (`database: false` opts out). */
+  database: boolean;
   /** The environment's own `previews` settings, over the top-level ones. */
   previews: Partial<Pick<PreviewsConfig, 'access' | 'feedback'>>;
 }
@@ -132,6 +134,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
       const config: EnvironmentConfig = {
         name: String(env['name']),
         autoDeploy: env['autoDeploy'] !== false,
+        database: env['database'] !== false,
         variables: variables(env['variables']),
         resources: { ...base, ...resources(env['resources']) },
         previews: environmentPreviews(env['previews']),

@@ -13,6 +13,7 @@ import { ApiError, type CommentThread } from '../api/staging-api';
 import { reportError, type CommandContext } from '../commands/command-context';
 import { routeFileGlobs, sourceFromSelector, type SourceHint } from '../comment-source';
 import { workspaceProjects } from '../workspace-projects';
+import { panelSerializer } from './panel-serializer';
 import { webviewHtml, webviewRoot } from './webview-html';
 
 const style = `
@@ -128,13 +129,11 @@ export class CommentPanel implements vscode.Disposable {
   }
 
   static serializer(extension: vscode.ExtensionContext, context: CommandContext): vscode.WebviewPanelSerializer<unknown> {
-    return {
-      deserializeWebviewPanel: (panel, state) => {
-        if (isCommentPageState(state) && !CommentPanel.open.has(state.commentId)) CommentPanel.restore(panel, extension, context, state.commentId);
-        else panel.dispose();
-        return Promise.resolve();
-      },
-    };
+    return panelSerializer(
+      isCommentPageState,
+      (state) => CommentPanel.open.has(state.commentId),
+      (panel, state) => CommentPanel.restore(panel, extension, context, state.commentId),
+    );
   }
 
   private async receive(message: unknown): Promise<void> {

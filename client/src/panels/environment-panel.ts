@@ -17,6 +17,7 @@ import { gitRefs } from '../git-refs';
 import { DeploymentNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import { environmentSettings } from './environment-config';
+import { panelSerializer } from './panel-serializer';
 import { webviewHtml, webviewRoot } from './webview-html';
 
 const style = `
@@ -119,13 +120,11 @@ export class EnvironmentPanel implements vscode.Disposable {
 
   /** Restores a panel after a reload from the state its page kept: which environment it shows. */
   static serializer(extension: vscode.ExtensionContext, context: CommandContext): vscode.WebviewPanelSerializer<unknown> {
-    return {
-      deserializeWebviewPanel: (panel, state) => {
-        if (isEnvironmentKey(state) && !EnvironmentPanel.open.has(keyOf(state))) EnvironmentPanel.restore(panel, extension, context, state);
-        else panel.dispose();
-        return Promise.resolve();
-      },
-    };
+    return panelSerializer(
+      isEnvironmentKey,
+      (key) => EnvironmentPanel.open.has(keyOf(key)),
+      (panel, key) => EnvironmentPanel.restore(panel, extension, context, key),
+    );
   }
 
   private async receive(message: unknown): Promise<void> {

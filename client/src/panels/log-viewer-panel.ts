@@ -12,6 +12,7 @@ import { logViewerStyle } from '../../../webview/src/logs/style';
 import { followEventStream } from '../api/event-stream';
 import { ApiError, type Deployment } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
+import { panelSerializer } from './panel-serializer';
 import { webviewHtml, webviewRoot } from './webview-html';
 
 /** Lines go to the page in batches: when this many are waiting, or this long after the first of them. */
@@ -100,13 +101,11 @@ export class LogViewerPanel implements vscode.Disposable {
 
   /** Brings a panel back after a reload, from the state its page kept (the deployment id). */
   static serializer(extension: vscode.ExtensionContext, context: CommandContext): vscode.WebviewPanelSerializer {
-    return {
-      deserializeWebviewPanel: (panel, state: unknown) => {
-        if (!isLogViewerState(state) || LogViewerPanel.open.has(state.deploymentId)) panel.dispose();
-        else new LogViewerPanel(panel, extension, context, state.deploymentId, undefined);
-        return Promise.resolve();
-      },
-    };
+    return panelSerializer(
+      isLogViewerState,
+      (state) => LogViewerPanel.open.has(state.deploymentId),
+      (panel, state) => void new LogViewerPanel(panel, extension, context, state.deploymentId, undefined),
+    );
   }
 
   /**

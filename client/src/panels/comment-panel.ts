@@ -83,6 +83,8 @@ export class CommentPanel implements vscode.Disposable {
   private ready = false;
   private thread: CommentThread | undefined;
   private screenshot: string | undefined;
+  /** Where the comment points in the workspace: looked up once, since a thread's page and element never change. */
+  private source: Promise<string | null> | undefined;
   /** What the page last rendered (it reports back), for tests and diagnostics. */
   rendered: CommentRendered | undefined;
   private readonly renderedEmitter = new vscode.EventEmitter<CommentRendered>();
@@ -193,12 +195,16 @@ export class CommentPanel implements vscode.Disposable {
     this.panel.title = `Comment: ${thread.body.split('\n')[0]!.slice(0, 30)}`;
     if (thread.screenshot === 'ready' && !this.screenshot)
       this.screenshot = `data:image/png;base64,${Buffer.from(await api.commentScreenshot(thread.id)).toString('base64')}`;
-    const source = await commentSource(thread);
+    this.source ??= commentSource(thread).then(
+      (found) => (found ? `${found.file}${found.line ? `:${found.line}` : ''}` : null),
+      () => null,
+    );
+    const source = await this.source;
     const state: CommentState = {
       type: 'state',
       thread: threadView(thread),
       screenshot: this.screenshot ? { dataUrl: this.screenshot } : thread.screenshot === 'pending' ? 'pending' : null,
-      source: source ? `${source.file}${source.line ? `:${source.line}` : ''}` : null,
+      source,
       connected: this.context.events.state !== 'disconnected',
     };
     await this.post(state);

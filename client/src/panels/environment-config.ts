@@ -1,13 +1,7 @@
 import { environmentConfig, previewSettings, type EnvironmentIdentity } from '../../../common/src/config/environment-entry';
-import { toStagingConfig, type StagingConfig } from '../../../common/src/config/model';
+import { record, toStagingConfig, type Loose, type StagingConfig } from '../../../common/src/config/model';
 import { parseConfig } from '../../../common/src/config/parse';
 import type { DatabaseSync, PreviewSettings } from '../../../webview/src/environment/protocol';
-
-type Loose = Record<string, unknown>;
-
-function record(value: unknown): Loose {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
-}
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];

@@ -61,9 +61,10 @@ export interface EnvironmentConfig {
   previews: Partial<Pick<PreviewsConfig, 'access' | 'feedback'>>;
 }
 
-type Loose = Record<string, unknown>;
+export type Loose = Record<string, unknown>;
 
-function record(value: unknown): Loose {
+/** A YAML mapping as an object; anything else (a list, a scalar, nothing) as an empty one. */
+export function record(value: unknown): Loose {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Loose) : {};
 }
 

@@ -75,6 +75,23 @@ function cookieOf(answer: Answer): string {
   return String(answer.headers['set-cookie']).split(';')[0]!;
 }
 
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** A session value whose MAC has one bit flipped: always another MAC (never by chance the same text). */
+function withFlippedMacBit(value: string): string {
+  const dot = value.lastIndexOf('.');
+  const mac = Buffer.from(value.slice(dot + 1), 'base64url');
+  mac[0]! ^= 0x01;
+  return `${value.slice(0, dot + 1)}${mac.toString('base64url')}`;
+}
+
+/** The same MAC spelled otherwise: the last character's two spare bits set, which decoding ignores. */
+function withSpareBitsSet(value: string): string {
+  const last = BASE64URL.indexOf(value.at(-1)!);
+  assert.equal(last % 4, 0, 'sign() leaves the spare bits clear');
+  return `${value.slice(0, -1)}${BASE64URL[last + 3]}`;
+}
+
 /** A proxy with a gate in front of an echoing upstream: a public and a private (`access: links`) environment, and production. */
 async function gatedProxy(
   upstream: Upstream,
@@ -212,8 +229,14 @@ describe('PreviewGate: preview links at the preview proxy', () => {
     const cookie = cookieOf(await send(PRIVATE_HOST, `/?staging_preview=${token}`));
     const tampered = cookie.replace(/\.(\d+)\./, (_m, expiry: string) => `.${Number(expiry) + 86_400}.`);
     assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: tampered } })).status, 401);
-    const forged = `staging_preview=${sessions.sign('00000000-0000-4000-8000-000000000999', 'env-review', Date.now() + day).replace(/.$/, 'A')}`;
+    const signed = sessions.sign('00000000-0000-4000-8000-000000000999', 'env-review', Date.now() + day);
+    const forged = `staging_preview=${withFlippedMacBit(signed)}`;
     assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: forged } })).status, 401);
+    // Another spelling of the right MAC is not the cookie either (it decodes to the same bytes).
+    const respelled = withSpareBitsSet(signed);
+    assert.deepEqual(Buffer.from(respelled.split('.')[2]!, 'base64url'), Buffer.from(signed.split('.')[2]!, 'base64url'));
+    assert.equal((await send(PRIVATE_HOST, '/', { headers: { cookie: `staging_preview=${respelled}` } })).status, 401);
+    assert.equal(echo(await send(PRIVATE_HOST, '/', { headers: { cookie: `staging_preview=${signed}` } })).url, '/', 'the value as signed passes');
     // A session on the public environment, carried by hand to the private one: its MAC names the other environment.
     const { token: publicToken } = await links.add('env-staging');
     const publicCookie = cookieOf(await send(PUBLIC_HOST, `/?staging_preview=${publicToken}`));

@@ -53,8 +53,10 @@ export class PreviewSessions {
     const [linkId, expiry, mac, extra] = value.split('.');
     if (linkId === undefined || expiry === undefined || mac === undefined || extra !== undefined) return undefined;
     if (mac.length !== MAC_CHARS || !LINK_ID.test(linkId) || !EXPIRY.test(expiry)) return undefined;
-    const given = Buffer.from(mac, 'base64url');
-    const expected = this.mac(linkId, expiry, environmentId);
+    // The MAC's text is compared, not its decoded bytes: the last of 43 base64url characters has two spare
+    // bits, so four spellings decode to the same 32 bytes, and only the one sign() writes is the cookie.
+    const given = Buffer.from(mac);
+    const expected = Buffer.from(this.mac(linkId, expiry, environmentId).toString('base64url'));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const claims = { linkId, expiresAtMs: Number(expiry) * 1000, environmentId };
     if (this.verified.size >= VERIFIED_CAPACITY) this.verified.clear();

@@ -58,6 +58,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
+    /** Every registered project. */
     get: operations['listProjects'];
     put?: never;
     /**
@@ -80,6 +81,7 @@ export interface paths {
       };
       cookie?: never;
     };
+    /** A project, with its production branch and URL. */
     get: operations['getProject'];
     put?: never;
     post?: never;
@@ -98,8 +100,10 @@ export interface paths {
       };
       cookie?: never;
     };
+    /** The project's environments, production first. */
     get: operations['listEnvironments'];
     put?: never;
+    /** Create a fixed environment, stopped until its first deployment. */
     post: operations['createEnvironment'];
     delete?: never;
     options?: never;
@@ -117,6 +121,7 @@ export interface paths {
       };
       cookie?: never;
     };
+    /** An environment, with its status, URL and live deployment. */
     get: operations['getEnvironment'];
     put?: never;
     post?: never;
@@ -124,6 +129,7 @@ export interface paths {
     delete: operations['deleteEnvironment'];
     options?: never;
     head?: never;
+    /** Change an environment's branch or resources, or stop or start its live release. */
     patch: operations['updateEnvironment'];
     trace?: never;
   };
@@ -219,8 +225,10 @@ export interface paths {
       cookie?: never;
     };
     get?: never;
+    /** Set a project's secret, stored encrypted; its value is never returned. */
     put: operations['putSecret'];
     post?: never;
+    /** Remove a project's secret. */
     delete: operations['deleteSecret'];
     options?: never;
     head?: never;
@@ -493,6 +501,7 @@ export interface paths {
       };
       cookie?: never;
     };
+    /** A deployment, with its status. */
     get: operations['getDeployment'];
     put?: never;
     post?: never;
@@ -974,8 +983,82 @@ export interface components {
     };
   };
   responses: {
-    /** @description An error, as RFC 9457 problem details. */
+    /** @description An error, as RFC 9457 problem details. Besides the 4xx an operation lists, a request with a body answers 413 when the body is over 1 MiB and 415 when it is not `application/json`; 500 is a bug, whose details stay in the server's log. */
     Problem: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request does not match this document: a path or query parameter or a body field is missing, of the wrong type, out of range or unknown, the body is not valid JSON, or a `cursor` is not one this server gave out. `field` is a JSON pointer to it (`/params/project`, `/querystring/limit`, `/body/ref`), except for a body that is not JSON. */
+    BadRequest: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description No bearer token, or one that is not valid. */
+    Unauthorized: {
+      headers: {
+        /** @description `Bearer realm="stagingd"`. */
+        'WWW-Authenticate': string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The token is valid but lacks the scope the operation needs (its `x-scope`; `read` < `deploy` < `admin`). */
+    Forbidden: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description A resource the request names does not exist; `field` points at the name (e.g. `/params/project`, `/body/deployment_id`). */
+    NotFound: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The response can only be server-sent events: the `Accept` header must include `text/event-stream`. */
+    NotAcceptable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request conflicts with the current state of the resource; `detail` says what. */
+    Conflict: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request is well-formed but its content cannot be used; `field` names the value at fault and `detail` says why. */
+    UnprocessableContent: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The signature (GitHub `X-Hub-Signature-256`) or token (GitLab `X-Gitlab-Token`) does not match the project's webhook secret, or there is no such project: both answer alike, so the hook cannot be used to list projects. */
+    WebhookSignatureMismatch: {
       headers: {
         [name: string]: unknown;
       };
@@ -1038,6 +1121,9 @@ export interface operations {
           'application/json': components['schemas']['TokenCreated'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       default: components['responses']['Problem'];
     };
   };
@@ -1059,6 +1145,7 @@ export interface operations {
           'application/json': components['schemas']['TokenSelf'];
         };
       };
+      401: components['responses']['Unauthorized'];
       default: components['responses']['Problem'];
     };
   };
@@ -1082,6 +1169,7 @@ export interface operations {
           };
         };
       };
+      401: components['responses']['Unauthorized'];
       default: components['responses']['Problem'];
     };
   };
@@ -1107,6 +1195,13 @@ export interface operations {
           'application/json': components['schemas']['Project'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description A project with the name its staging.yaml gives already exists (`/body/config`). */
+      409: components['responses']['Conflict'];
+      /** @description `repository` is not an absolute path or a git URL, does not exist on the server or cannot be cloned; `config_path` leads out of the repository or names no file on its default branch; or staging.yaml does not validate (`diagnostics` lists the errors with line and column) or names an environment that cannot have a preview host name. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1130,6 +1225,9 @@ export interface operations {
           'application/json': components['schemas']['Project'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1155,6 +1253,9 @@ export interface operations {
           };
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1182,6 +1283,14 @@ export interface operations {
           'application/json': components['schemas']['Environment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The name is `production` or that of an existing environment (`/body/name`). */
+      409: components['responses']['Conflict'];
+      /** @description `<name>--<project>` cannot be a preview host name: a DNS label of at most 63 characters, with no `--` in the environment name (`/body/name`). */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1206,6 +1315,10 @@ export interface operations {
           'application/json': components['schemas']['Environment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1228,6 +1341,13 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description The environment is production, which cannot be deleted. */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };
@@ -1256,6 +1376,15 @@ export interface operations {
           'application/json': components['schemas']['Environment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description `status: active` for an environment that was never deployed (`/body/status`), or whose live release is gone from the server. */
+      409: components['responses']['Conflict'];
+      /** @description Starting the live release again needs a secret that staging.yaml refers to and the project does not have. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1284,6 +1413,10 @@ export interface operations {
           'application/json': components['schemas']['DeploymentPage'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1312,6 +1445,13 @@ export interface operations {
           'application/json': components['schemas']['Deployment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description `ref` is not a valid git ref name, or names no branch, tag or commit of the repository (`/body/ref`). */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1340,6 +1480,15 @@ export interface operations {
           'application/json': components['schemas']['Deployment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name, or `deployment_id` is not a deployment of this environment. */
+      404: components['responses']['NotFound'];
+      /** @description There is no earlier release to roll back to, the deployment is already live or has no kept release, or its release failed to start again. */
+      409: components['responses']['Conflict'];
+      /** @description Restarting the kept release needs a secret that staging.yaml refers to and the project does not have. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1364,6 +1513,10 @@ export interface operations {
           'application/json': components['schemas']['VariableList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1392,6 +1545,13 @@ export interface operations {
           'application/json': components['schemas']['VariableList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description A variable is listed twice, or a secret is listed without a value and none is stored for it yet. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1415,6 +1575,9 @@ export interface operations {
           'application/json': components['schemas']['SecretList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1441,6 +1604,10 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1463,6 +1630,11 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project of that name, or it has no secret of that name. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1490,6 +1662,13 @@ export interface operations {
           'application/json': components['schemas']['Deployment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project of that name, or `deployment_id` is not a deployment of it. */
+      404: components['responses']['NotFound'];
+      /** @description The deployment does not have the approvals staging.yaml's `approvals` requires (or changes were requested), never went live, is already a production deployment, or the project has no production environment; `detail` says which, naming what is missing; for missing approvals the problem also carries `approvals`, an ApprovalState. */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };
@@ -1514,6 +1693,10 @@ export interface operations {
           'application/json': components['schemas']['PreviewLinkList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1542,6 +1725,15 @@ export interface operations {
           'application/json': components['schemas']['PreviewLinkCreated'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description The environment is production, which has no preview links. */
+      409: components['responses']['Conflict'];
+      /** @description Both `expires_in` and `expires_at` are given, the expiry is not in the future or more than 90 days away, or staging.yaml's `previews.password: required` and no `password` is given. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1566,6 +1758,13 @@ export interface operations {
           'application/json': components['schemas']['PreviewBypass'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description The environment is production, which is never gated and has no bypass secret. */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };
@@ -1590,6 +1789,13 @@ export interface operations {
           'application/json': components['schemas']['PreviewBypass'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description The environment is production, which is never gated and has no bypass secret. */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };
@@ -1611,6 +1817,11 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
     };
   };
   listComments: {
@@ -1640,6 +1851,10 @@ export interface operations {
           'application/json': components['schemas']['CommentList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1668,6 +1883,12 @@ export interface operations {
           'application/json': components['schemas']['Comment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name, or `parent_id` is not a comment of this environment. */
+      404: components['responses']['NotFound'];
+      /** @description The body is only white space, `page_url` is not a path on the preview host, a pin lacks `selector`, `x`, `y` or `page_url`, only one viewport dimension is given, a reply carries a position or screenshot, or a screenshot lacks `page_url` or the viewport. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };
@@ -1691,6 +1912,9 @@ export interface operations {
           'application/json': components['schemas']['CommentThread'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1714,6 +1938,10 @@ export interface operations {
           'application/json': components['schemas']['CommentThread'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1737,6 +1965,10 @@ export interface operations {
           'application/json': components['schemas']['CommentThread'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1760,6 +1992,10 @@ export interface operations {
           'image/png': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No comment of that id, or it has no screenshot ready: none was asked for, it is still being taken, taking it failed, or it is no longer on the server. */
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1788,6 +2024,9 @@ export interface operations {
           'application/json': components['schemas']['WebhookDeliveryPage'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1811,6 +2050,12 @@ export interface operations {
           'application/json': components['schemas']['WebhookDelivery'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The delivery is still pending: it will be attempted again by itself. */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };
@@ -1834,6 +2079,9 @@ export interface operations {
           'application/json': components['schemas']['Deployment'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1857,6 +2105,9 @@ export interface operations {
           'application/json': components['schemas']['ReviewList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1884,6 +2135,13 @@ export interface operations {
           'application/json': components['schemas']['ReviewList'];
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description When staging.yaml's `approvals.reviewers` lists names, the token's name is not among them; when it lists none, the token lacks the deploy scope; or the token deployed this deployment and tries to approve it. */
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The deployment is a production deployment (review the staging deployment it was promoted from), or it never went live. */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };
@@ -1910,6 +2168,9 @@ export interface operations {
           'text/event-stream': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };
   };
@@ -1933,6 +2194,9 @@ export interface operations {
           'text/event-stream': string;
         };
       };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      406: components['responses']['NotAcceptable'];
       default: components['responses']['Problem'];
     };
   };
@@ -1960,6 +2224,11 @@ export interface operations {
           'application/json': components['schemas']['HookResult'];
         };
       };
+      /** @description `project` is missing or not a project name, the body is not a JSON object, or a push payload has no `ref`. */
+      400: components['responses']['BadRequest'];
+      401: components['responses']['WebhookSignatureMismatch'];
+      /** @description The ref a push names cannot be resolved in the repository, or the per-branch environment name made from the branch cannot be a preview host name (`/body/ref`). */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };

@@ -1,9 +1,11 @@
 // npm start: the local staging API (stagingd) with the example project registered and its staging
-// environment deployed, and VS Code in the browser (code-server, installed on first use) with the
+// environment deployed, and VS Code in the browser (VS Code's server from code-server, installed on first use) with the
 // extension and the example as its workspace. Runs until Ctrl+C.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { installExtension, serverProfile, startVsCodeServer, vscodeVersion } from './vscode/vscode-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const demo = join(root, '.staging', 'demo');
@@ -76,26 +78,30 @@ if (env.status !== 'active') {
 // VS Code in the browser with the extension from the VSIX this checkout builds.
 execFileSync('npm', ['run', 'package', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
-const codeServer = join(root, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
-const editorEnv = { ...process.env, XDG_CONFIG_HOME: join(vscodeDir, 'config'), XDG_DATA_HOME: join(vscodeDir, 'data'), EXTENSIONS_GALLERY: '{}' };
-const editorArgs = ['--user-data-dir', join(vscodeDir, 'user'), '--extensions-dir', join(vscodeDir, 'extensions')];
-execFileSync(codeServer, [...editorArgs, '--force', '--install-extension', join(root, 'dist', 'staging.vsix')], { env: editorEnv, stdio: 'ignore' });
-mkdirSync(join(vscodeDir, 'user', 'User'), { recursive: true });
-writeFileSync(
-  join(vscodeDir, 'user', 'User', 'settings.json'),
-  JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'files.exclude': { '**/.staging': true } }, null, 2),
-);
-const editor = spawn(
-  codeServer,
-  [...editorArgs, '--auth', 'none', '--bind-addr', `127.0.0.1:${editorPort}`, '--disable-telemetry', '--disable-update-check', repository],
-  { env: editorEnv, stdio: 'ignore' },
-);
-children.push(editor);
-await waitFor(async () => (await fetch(`http://127.0.0.1:${editorPort}/healthz`)).ok, 'code-server');
+const profile = serverProfile(vscodeDir, { tmp: tmpdir() });
+installExtension(root, profile, join(root, 'dist', 'staging.vsix'));
+const settings = join(profile.userData, 'User', 'settings.json');
+if (!existsSync(settings)) {
+  writeFileSync(
+    settings,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'security.workspace.trust.enabled': false,
+        'files.exclude': { '**/.staging': true },
+      },
+      null,
+      2,
+    ),
+  );
+}
+const editor = await startVsCodeServer(root, profile, { port: editorPort, folder: repository, logFile: join(vscodeDir, 'server.log') });
+process.on('exit', () => void editor.stop());
 
 console.log(`
 Staging is running.
-  VS Code:  http://127.0.0.1:${editorPort}/?folder=${encodeURIComponent(repository)}  (the Staging view is in the activity bar)
+  VS Code:  ${editor.url}  (VS Code ${vscodeVersion(root)}; the Staging view is in the activity bar)
   API:      ${api}  (token in ${join(dataDir, 'admin-token')})
   Example:  ${env.url}  (hello-node, branch develop, commit ${String(env.last_commit).slice(0, 12)})
   Try:      curl -H "Authorization: Bearer $(cat ${join(dataDir, 'admin-token')})" ${api}/v1/projects/hello-node/environments

@@ -1,12 +1,13 @@
 // Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
-// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]  (layers: unit, lsp, property, api, vscode, ui)
+// "N passed, N failed". Usage: node scripts/test.mjs [layer ...]
+// (layers: unit, lsp, property, api, vscode, vscode-oldest, ui)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode', 'ui'];
+const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode', 'vscode-oldest', 'ui'];
 const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
 
 function testFiles(layer) {
@@ -20,9 +21,10 @@ function testFiles(layer) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-// The vscode layer: the extension's tests in a real VS Code (code-server + headless Chromium), run by
-// scripts/vscode/run-tests.mjs; the ui layer: the UI tour (scripts/vscode/ui-tour.mjs) on the VSIX this
-// checkout packages. Both install what they need on first use and end with their own counts.
+// The vscode layers: the extension's tests in a real VS Code (its server from the code-server package, in
+// headless Chromium), run by scripts/vscode/run-tests.mjs in the current VS Code and again in the oldest that
+// engines.vscode allows; the ui layer: the UI tour (scripts/vscode/ui-tour.mjs) on the VSIX this checkout
+// packages. They install what they need on first use and end with their own counts.
 async function scriptLayer(title, script, args = []) {
   console.log(`\n# ${title}`);
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -39,13 +41,15 @@ async function scriptLayer(title, script, args = []) {
 }
 
 for (const layer of layers) {
-  if (layer === 'vscode' || layer === 'ui') {
+  if (layer.startsWith('vscode') || layer === 'ui') {
     if (!existsSync(join('out', 'test', 'vscode', 'index.js'))) continue;
     if (layer === 'ui') execFileSync('npm', ['run', 'package', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const counts =
       layer === 'vscode'
-        ? await scriptLayer('vscode (real VS Code extension host)', 'scripts/vscode/run-tests.mjs')
-        : await scriptLayer('ui (a tour of the workbench, like a person)', 'scripts/vscode/ui-tour.mjs', ['--no-docs']);
+        ? await scriptLayer('vscode (the current VS Code, real extension host)', 'scripts/vscode/run-tests.mjs', ['--vscode', 'current'])
+        : layer === 'vscode-oldest'
+          ? await scriptLayer('vscode-oldest (the oldest VS Code engines.vscode allows)', 'scripts/vscode/run-tests.mjs', ['--vscode', 'oldest'])
+          : await scriptLayer('ui (a tour of the workbench, like a person)', 'scripts/vscode/ui-tour.mjs', ['--no-docs']);
     passed += counts.passed;
     failed += counts.failed;
     continue;

@@ -1,4 +1,5 @@
-// What the project's two ways of driving VS Code (run-tests.mjs, the UI tour) start the same way.
+// What the project's two ways of driving VS Code (run-tests.mjs, the UI tour) share: Chromium's flags, and
+// the clean-up of earlier runs' folders.
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +15,6 @@ export const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
-];
-
-/** A private code-server on a free loopback port, with nothing that phones home or asks for trust. */
-export const codeServerFlags = [
-  '--auth',
-  'none',
-  '--bind-addr',
-  '127.0.0.1:0',
-  '--disable-telemetry',
-  '--disable-update-check',
-  '--disable-workspace-trust',
-  '--disable-getting-started-override',
-  '--disable-proxy',
-  '--ignore-last-opened',
 ];
 
 /** Removes the temporary folders (`<prefix>…` holding a `pid` file) of earlier runs whose process no longer runs. */

@@ -1,32 +1,38 @@
-// Runs the extension's integration tests (out/test/vscode/index.js) inside a real VS Code: a fresh
-// code-server (VS Code 1.99.3's workbench and Node extension host) on 127.0.0.1, opened in headless
-// Chromium with the `payload` query that makes the repository root the extension under development.
-// Prints the tests' report and ends with "N passed, N failed"; exits 0 only if N passed > 0 and 0 failed.
+// Runs the extension's integration tests (out/test/vscode/index.js) inside a real VS Code: a fresh VS Code
+// server (as code-server bundles it: workbench and Node extension host; see vscode-server.mjs) on 127.0.0.1,
+// opened in headless Chromium with the `payload` query that makes the repository root the extension under
+// development. Prints the tests' report and ends with "N passed, N failed"; exits 0 only if N passed > 0 and 0
+// failed.
 //
-// Usage: node scripts/vscode/run-tests.mjs [--workspace DIR]... [--keep] [--verbose] [--timeout SECONDS]
+// Usage: node scripts/vscode/run-tests.mjs [--vscode BUILD] [--workspace DIR]... [--keep] [--verbose] [--timeout SECONDS]
+//   --vscode BUILD   a build of vscode-builds.json: current (VS Code 1.139.1, the default) or oldest (1.99.3, on
+//                    its Node 20; the run fails unless engines.vscode's minimum is that version), or
+//                    STAGING_VSCODE_BUILD
 //   --workspace DIR  folder to copy and open; the tests write into the copy. Given more than once, the copies
 //                    open as one multi-root workspace, the first folder first. Default: examples/hello-node
 //                    and examples/blog, a multi-root workspace of two projects
 //   --keep           keep the run's temporary folder (server, user data, workspace copy) and print it
 //   --verbose        print every extension host console line and the workbench's browser console
 //   --timeout S      give up after S seconds (default 180, or STAGING_VSCODE_TIMEOUT seconds)
-// Needs `npx tsc -b` and `node scripts/build.mjs` first (the extension runs from dist/client.js).
+// Needs `npx tsc -b` and `node scripts/build.mjs` first (the extension runs from dist/client.js), and Node 24.
 // Logs of the last run, in .vscode-test/logs/: exthost-console.log (console output of the extension host),
 // server/ (VS Code's server-side logs: exthost1/remoteexthost.log, one file per output channel such as
 // exthost1/staging-dev.staging/Staging Language Server.log), workbench/ (browser-side logs), server.log.
 // STAGING_TRACE_SERVER=messages|verbose sets staging.trace.server and puts the LSP traffic in that channel's log.
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
-import { chromiumArgs, codeServerFlags, removeStaleRuns } from './harness.mjs';
+import { chromium } from 'playwright-core';
+import { chromiumArgs, removeStaleRuns } from './harness.mjs';
+import { serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: options } = parseArgs({
   options: {
+    vscode: { type: 'string', default: process.env.STAGING_VSCODE_BUILD ?? 'current' },
     workspace: { type: 'string', multiple: true, default: [join(root, 'examples', 'hello-node'), join(root, 'examples', 'blog')] },
     keep: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -36,7 +42,6 @@ const { values: options } = parseArgs({
 const timeoutMs = Number(options.timeout) * 1000;
 const trace = process.env.STAGING_TRACE_SERVER; // messages | verbose: the LSP traffic, in the logs below
 const testsEntry = join(root, 'out', 'test', 'vscode', 'index.js');
-const hostDir = join(root, '.vscode-test', 'code-server');
 const lastLogs = join(root, '.vscode-test', 'logs');
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -59,29 +64,38 @@ for (const [file, hint] of [
   }
 }
 
-// A fast no-op once installed; installs code-server, playwright-core and Debian's chromium otherwise.
+// A fast no-op once installed; installs code-server and Debian's chromium otherwise.
 try {
-  execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh')], { stdio: 'inherit' });
+  execFileSync('bash', [join(root, 'scripts', 'vscode', 'install-code-server.sh'), options.vscode], { stdio: 'inherit' });
 } catch {
   finish(0, 1, 'installing code-server failed (see above)');
   process.exit();
 }
-const codeServer = join(hostDir, 'node_modules', '.bin', 'code-server');
-// The project's own playwright-core if it ever has one, else the harness's.
-const require = createRequire(existsSync(join(root, 'node_modules', 'playwright-core')) ? join(root, 'package.json') : join(hostDir, 'package.json'));
-const { chromium } = require('playwright-core');
+
+// The oldest build is the evidence behind engines.vscode: its minimum must be exactly the VS Code that runs here.
+if (options.vscode === 'oldest') {
+  const engine = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.vscode;
+  const [major, minor] = vscodeVersion(root, 'oldest').split('.');
+  if (engine !== `^${major}.${minor}.0`) {
+    finish(0, 1, `engines.vscode is "${engine}", but the oldest VS Code the tests run in is ${major}.${minor}: make them agree`);
+    process.exit();
+  }
+}
 
 // Everything of this run lives in one temporary folder; short paths (VS Code's IPC sockets go in TMPDIR).
 // Folders that runs killed outright (SIGKILL) left behind are removed first: their `pid` is no longer running.
 removeStaleRuns('staging-vscode-');
 const run = mkdtempSync(join(tmpdir(), 'staging-vscode-'));
 writeFileSync(join(run, 'pid'), String(process.pid));
-const userData = join(run, 'user-data');
+const profile = serverProfile(run);
+// The tests in the extension host start stagingd with this Node (24), whichever Node that extension host runs on.
+profile.env.STAGING_TEST_NODE = process.execPath;
+const userData = profile.userData;
 const workspace = join(run, 'workspace');
 // The first folder is `workspace`; the others sit beside it, and a .code-workspace file lists them all.
 const folders = options.workspace.map((source, index) => ({ source, copy: index === 0 ? workspace : join(run, `workspace-${index + 1}`) }));
 const logDir = join(run, 'logs'); // copied to .vscode-test/logs/ at the end
-for (const dir of ['user-data/User', 'extensions', 'xdg', 'tmp', 'browser']) mkdirSync(join(run, dir), { recursive: true });
+mkdirSync(join(run, 'browser'), { recursive: true });
 for (const { source, copy } of folders) cpSync(source, copy, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
 const workspaceFile = join(run, 'staging.code-workspace');
 writeFileSync(workspaceFile, JSON.stringify({ folders: folders.map(({ copy }) => ({ path: copy })) }));
@@ -103,7 +117,6 @@ writeFileSync(
 mkdirSync(join(logDir, 'workbench'), { recursive: true });
 
 let server;
-let serverLog;
 let browser;
 let cleanedUp = false;
 let peakKiB = 0;
@@ -142,23 +155,7 @@ async function cleanup() {
   cleanedUp = true;
   clearInterval(sampler);
   await browser?.close().catch(() => {});
-  if (server?.pid) {
-    // code-server runs in its own process group under a watchdog shell (startServer): closing the
-    // watchdog's stdin makes it end the group; SIGKILL if anything is still there after 10 s.
-    const group = -server.pid;
-    const alive = () => {
-      try {
-        process.kill(group, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    server.stdin.end();
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-    if (alive()) process.kill(group, 'SIGKILL');
-  }
-  if (serverLog) await new Promise((resolve) => serverLog.end(resolve));
+  await server?.stop();
   try {
     // The extension host's own logs and every output channel, e.g. exthost1/staging-dev.staging/Staging Language Server.log
     if (existsSync(join(userData, 'logs'))) cpSync(join(userData, 'logs'), join(logDir, 'server'), { recursive: true });
@@ -174,8 +171,15 @@ async function cleanup() {
 }
 
 async function main() {
-  const port = await startServer();
-  const base = `http://127.0.0.1:${port}`;
+  server = await startVsCodeServer(root, profile, {
+    build: options.vscode,
+    testDriver: true,
+    logFile: join(logDir, 'server.log'),
+    // The language client's trace goes to its output channel at trace level, below the default level.
+    extraArgs: trace ? ['--log', 'trace'] : [],
+  });
+  const { base, port } = server;
+  console.log(`vscode harness: VS Code ${vscodeVersion(root, options.vscode)} at ${base}`);
   // The payload's paths are URIs on the server the workbench is connected to: vscode-remote://HOST:PORT
   // with exactly the host:port the browser opened, followed by the absolute path on this machine.
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${pathToFileURL(path).pathname}`;
@@ -242,68 +246,12 @@ async function main() {
   finish(summary.passed, summary.failed);
 }
 
-/** The workbench's own start-up chatter, left out of the output (not of .vscode-test/logs/exthost-console.log). */
+/**
+ * The workbench's own start-up chatter, left out of the output (not of .vscode-test/logs/exthost-console.log); VS
+ * Code 1.99's server, started without code-server's wrapper, does not serve code-server's service worker (404).
+ */
 const workbenchNoise =
-  /^(Resolving connection token|Resolved connection token|Creating a socket|ChatSessionStore:|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\] registered)/;
-
-async function startServer() {
-  serverLog = createWriteStream(join(logDir, 'server.log'));
-  const env = {
-    ...process.env,
-    TMPDIR: join(run, 'tmp'),
-    XDG_CONFIG_HOME: join(run, 'xdg'),
-    XDG_DATA_HOME: join(run, 'xdg'),
-    XDG_CACHE_HOME: join(run, 'xdg'),
-    // No marketplace: nothing to reach, nothing to install or update.
-    EXTENSIONS_GALLERY: '{}',
-  };
-  delete env.VSCODE_IPC_HOOK_CLI;
-  // The watchdog: bash leads a new process group (detached), starts code-server in it and waits for its
-  // stdin to close, which happens when this process ends it in cleanup() or dies in any way, even by
-  // SIGKILL; then it ends the whole group (code-server, extension host, language server): SIGTERM first,
-  // SIGKILL for whatever is left after 5 s, itself included.
-  const watchdog = [
-    '"$@" & cs=$!',
-    'trap "" TERM', // after starting code-server, which must not inherit an ignored SIGTERM
-    'read -r _',
-    'kill -TERM 0',
-    'for i in $(seq 50); do kill -0 $cs 2>/dev/null || break; sleep 0.1; done',
-    'kill -KILL 0',
-  ].join('; ');
-  server = spawn(
-    'bash',
-    [
-      '-c',
-      watchdog,
-      'code-server-watchdog',
-      codeServer,
-      '--config',
-      '/dev/null',
-      ...codeServerFlags,
-      '--user-data-dir',
-      userData,
-      '--extensions-dir',
-      join(run, 'extensions'),
-      // The language client's trace goes to its output channel at trace level, below the default level.
-      ...(trace ? ['--log', 'trace'] : []),
-    ],
-    { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  const port = await new Promise((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk) => {
-      if (!serverLog.writableEnded) serverLog.write(chunk);
-      seen += chunk;
-      const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(seen);
-      if (match) resolve(Number(match[1]));
-    };
-    server.stdout.on('data', onData);
-    server.stderr.on('data', onData);
-    server.on('exit', (code) => reject(new Error(`code-server exited (${code}) before listening:\n${seen}`)));
-    setTimeout(() => reject(new Error(`code-server did not listen within 30s:\n${seen}`)), 30_000).unref();
-  });
-  return port;
-}
+  /^(Resolving connection token|Resolved connection token|Creating a socket|ChatSessionStore:|\[ChatModelSelection\]|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\] registered|\[Service Worker\] registration \[Error)/;
 
 for (const [signal, number] of [
   ['SIGINT', 2],

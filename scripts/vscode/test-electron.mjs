@@ -1,7 +1,7 @@
 // npm run test:electron: the extension's integration tests (out/test/vscode/index.js) in desktop VS Code,
 // downloaded by @vscode/test-electron, for machines that can reach VS Code's update server. Where it cannot
 // (no network, a proxy that blocks it) the download fails within a bounded time and this exits 1 with a
-// pointer to the vscode layer of `npm test`, which runs the same tests in code-server instead.
+// pointer to the vscode layers of `npm test`, which run the same tests in VS Code's server in a browser instead.
 //
 // Usage: node scripts/vscode/test-electron.mjs [--version V] [--download-timeout SECONDS] [--keep]
 //   --version V           VS Code to download: a version, `stable` or `insiders` (default: the newest stable
@@ -73,7 +73,7 @@ if (!executable) {
   } catch (error) {
     const cause = error?.cause?.code ?? error?.code ?? (error instanceof Error ? error.message : String(error));
     // fail() exits: the download may still hold sockets or a retry timer, nothing to wait for.
-    fail(`cannot download VS Code here (${cause}); use npm test's vscode layer (code-server): node scripts/test.mjs vscode`);
+    fail(`cannot download VS Code here (${cause}); use npm test's vscode layers (VS Code's server in a browser): node scripts/test.mjs vscode`);
   }
 }
 

@@ -1,5 +1,5 @@
-// The UI tour: the extension from dist/staging.vsix in a real VS Code workbench (code-server 4.99.4, VS
-// Code 1.99.3) driven in headless Chromium the way a person uses it, against its own stagingd, asserting
+// The UI tour: the extension from dist/staging.vsix in a real VS Code workbench (VS Code 1.139.1's server, as
+// code-server bundles it; see vscode-server.mjs) driven in headless Chromium the way a person uses it, against its own stagingd, asserting
 // what a person sees: the Staging view's environments, the status bar, the command palette, a deployment
 // from a quick pick to its "is live" notification, and a problem in staging.yaml appearing and going away.
 // Screenshots of every step go to .vscode-test/screenshots/; on success the overview, the environment panel
@@ -7,10 +7,10 @@
 //
 // Usage: node scripts/vscode/ui-tour.mjs [--timeout SECONDS] [--keep] [--verbose] [--no-docs]
 //   --timeout S  give up after S seconds (default 300, or STAGING_UI_TIMEOUT)
-//   --keep       keep the run's temporary folder (repository, stagingd data, code-server profile) and print it
+//   --keep       keep the run's temporary folder (repository, stagingd data, VS Code profile) and print it
 //   --verbose    print the workbench's browser console
 //   --no-docs    do not update the screenshots in docs/
-// Needs `npm run package` first (dist/staging.vsix); installs code-server on first use
+// Needs `npm run package` first (dist/staging.vsix) and Node 24; installs code-server on first use
 // (scripts/vscode/install-code-server.sh). Logs of the last run: .vscode-test/logs/ui-tour/.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { removeStaleRuns } from './harness.mjs';
+import { installExtension, serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
 import { Checks, expect } from '../../test/ui/checks.mjs';
-import { startCodeServer } from '../../test/ui/code-server.mjs';
 import { descendantGroups, killGroup, stopAllGroups } from '../../test/ui/processes.mjs';
 import { exampleRepository, startStagingd } from '../../test/ui/stagingd.mjs';
 import { launchChromium, movePointerAway, openCommandPalette, painted, problemCounts, widenSideBar, workbench } from '../../test/ui/workbench.mjs';
@@ -118,13 +118,11 @@ async function tour() {
   for (const group of descendantGroups()) groups.add(group); // stagingd's releases, in their own process groups
   if (!staging) return;
 
-  const server = await startCodeServer({
-    root,
-    run,
-    vsix,
-    folder: repository,
-    logFile: join(logDir, 'code-server.log'),
-    settings: {
+  const profile = serverProfile(join(run, 'vscode'));
+  installExtension(root, profile, vsix);
+  writeFileSync(
+    join(profile.userData, 'User', 'settings.json'),
+    JSON.stringify({
       'staging.apiUrl': stagingd.apiUrl,
       'workbench.startupEditor': 'none',
       'security.workspace.trust.enabled': false,
@@ -141,8 +139,12 @@ async function tour() {
       'remote.autoForwardPorts': false,
       // VS Code in a browser saves after a delay by default; the tour's edit stays in the editor until undone.
       'files.autoSave': 'off',
-    },
-  });
+      // No Chat view beside the editor (VS Code 1.104 and later open it by default): the screenshots show the extension.
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    }),
+  );
+  const server = await startVsCodeServer(root, profile, { folder: repository, logFile: join(logDir, 'vscode-server.log') });
   ({ context: browser, page } = await launchChromium(root, join(run, 'browser')));
   page.setDefaultTimeout(waits.default);
   const consoleLog = createWriteStream(join(logDir, 'browser-console.log'));
@@ -154,7 +156,7 @@ async function tour() {
   const wb = workbench(page);
   const stagingRows = wb.sidebarRows;
   const statusItem = wb.statusBarItem('staging-dev.staging.staging.deployStatus');
-  console.log(`ui tour: VS Code at ${server.url}`);
+  console.log(`ui tour: VS Code ${vscodeVersion(root)} at ${server.url}`);
 
   await checks.step('the workbench opens the hello-node folder', async () => {
     await page.goto(server.url);
@@ -390,7 +392,7 @@ async function expectCount(locator, count, what) {
   }
 }
 
-/** Ends everything the tour started: the browser, code-server, stagingd and stagingd's releases; keeps the logs. */
+/** Ends everything the tour started: the browser, VS Code's server, stagingd and stagingd's releases; keeps the logs. */
 let cleaned;
 function cleanup() {
   cleaned ??= (async () => {
@@ -455,6 +457,6 @@ for (const [signal, number] of [
 try {
   await tour();
 } catch (error) {
-  if (!checks.aborted) checks.fail('setting up the tour (stagingd, code-server or Chromium)', error);
+  if (!checks.aborted) checks.fail("setting up the tour (stagingd, VS Code's server or Chromium)", error);
 }
 await end();

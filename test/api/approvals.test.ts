@@ -52,7 +52,13 @@ describe('stagingd: approvals gate promotion to production', () => {
     assert.match(refused.body.detail ?? '', /cannot be promoted yet: it has 0 of the 2 approvals staging\.yaml requires/);
     assert.equal(refused.body.field, '/body/deployment_id');
     // The state in the problem is the same ApprovalState the reviews API answers with (snake_case, as documented).
-    assert.deepEqual((refused.body as { approvals?: unknown }).approvals, { required: 2, reviewers: ['alice', 'bob'], approved_by: [], changes_requested_by: [], met: false });
+    assert.deepEqual((refused.body as { approvals?: unknown }).approvals, {
+      required: 2,
+      reviewers: ['alice', 'bob'],
+      approved_by: [],
+      changes_requested_by: [],
+      met: false,
+    });
   });
 
   it('takes an approval from a reviewer staging.yaml names, even with a read token', async () => {

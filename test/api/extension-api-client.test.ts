@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiError, StagingApi } from '../../client/src/api/staging-api';
+import { followEventStream, type StreamState } from '../../client/src/api/event-stream';
+import { ApiError, StagingApi, type Deployment } from '../../client/src/api/staging-api';
+import type { SseFrame } from '../../common/src/sse/sse-parser';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 
@@ -51,6 +53,61 @@ describe("the extension's typed API client against a real stagingd", () => {
       api.deploy('hello-node', 'staging', 'no-such-branch'),
       (error: unknown) => error instanceof ApiError && error.status === 422 && /names no branch/.test(error.message),
     );
+  });
+
+  it("follows a finished deployment's log to its end over the runtime's fetch, and resumes after Last-Event-ID without repeating", async () => {
+    const api = new StagingApi(stagingd.apiUrl, () => Promise.resolve(stagingd.token));
+    // A failed build: its log is finished (a live release's goes on with the runtime's lines).
+    const queued = await api.deploy('hello-node', 'staging', 'build-fails');
+    assert.equal((await stagingd.waitForDeployment(queued.id)).status, 'failed');
+    const follow = async (lastEventId?: string): Promise<{ frames: SseFrame[]; states: StreamState[] }> => {
+      const frames: SseFrame[] = [];
+      const states: StreamState[] = [];
+      const stop = new AbortController();
+      await followEventStream(
+        () => api.streamRequest(`/v1/deployments/${queued.id}/logs`),
+        (frame) => frames.push(frame),
+        (state) => states.push(state),
+        stop.signal,
+        { endOn: 'end', ...(lastEventId ? { lastEventId } : {}) },
+      );
+      return { frames, states };
+    };
+    const whole = await follow();
+    assert.deepEqual(whole.states, ['connecting', 'connected']);
+    assert.equal(whole.frames.at(-1)?.event, 'end');
+    const lines = whole.frames.filter((frame) => frame.event !== 'end');
+    assert.ok(lines.length >= 3, `a failed build leaves several lines, got ${lines.length}`);
+    assert.ok(
+      lines.some((frame) => frame.data.includes('compile error: unexpected token')),
+      "the build's own output",
+    );
+    const ids = lines.map((frame) => Number(frame.id));
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'in order',
+    );
+    const middle = lines[Math.floor(lines.length / 2)]!;
+    const rest = await follow(middle.id);
+    assert.deepEqual(
+      rest.frames.filter((frame) => frame.event !== 'end').map((frame) => frame.id),
+      lines.filter((frame) => Number(frame.id) > Number(middle.id)).map((frame) => frame.id),
+      'exactly the lines after the one it had',
+    );
+  });
+
+  it('stops following when the API refuses the token, and says so', async () => {
+    const deployments = await stagingd.api<{ items: Deployment[] }>('GET', '/v1/projects/hello-node/environments/staging/deployments');
+    const refused = new StagingApi(stagingd.apiUrl, () => Promise.resolve('stg_wrong'));
+    const states: StreamState[] = [];
+    await followEventStream(
+      () => refused.streamRequest(`/v1/deployments/${deployments.body.items[0]!.id}/logs`),
+      () => assert.fail('no frame for a refused token'),
+      (state) => states.push(state),
+      new AbortController().signal,
+    );
+    assert.deepEqual(states, ['connecting', 'unauthorized']);
   });
 
   it('says unreachable when nothing answers', async () => {

@@ -45,7 +45,10 @@ export function assertApproved(deployment: DeploymentRecord, state: ApprovalStat
     state.changesRequestedBy.length > 0
       ? `changes were requested by ${state.changesRequestedBy.join(', ')}`
       : `it has ${state.approvedBy.length} of the ${state.required} approvals staging.yaml requires${state.approvedBy.length > 0 ? ` (from ${state.approvedBy.join(', ')})` : ''}`;
-  throw new ClientError(409, `Deployment ${deployment.id} (${short}) cannot be promoted yet: ${reason}.`, { field: '/body/deployment_id', approvals: presentApprovalState(state) });
+  throw new ClientError(409, `Deployment ${deployment.id} (${short}) cannot be promoted yet: ${reason}.`, {
+    field: '/body/deployment_id',
+    approvals: presentApprovalState(state),
+  });
 }
 
 /**

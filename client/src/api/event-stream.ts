@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { SseParser, type SseFrame } from '../../../common/src/sse/sse-parser';
 
 export type StreamState = 'connecting' | 'connected' | 'disconnected' | 'unauthorized';
@@ -22,18 +21,22 @@ export async function followEventStream(
     onState('connecting');
     try {
       const { url, headers } = await connect();
-      const response = await request(url, { headers: { ...headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal, bodyTimeout: 0 });
-      if (response.statusCode === 401 || response.statusCode === 403) {
-        await response.body.dump();
+      // The runtime's fetch: its body timeout (5 minutes of silence) never fires, the server sends a heartbeat every 15 s.
+      const response = await fetch(url, { headers: { ...headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal });
+      if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
         onState('unauthorized');
         return;
       }
-      if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
+      if (response.status !== 200 || !response.body) {
+        await response.body?.cancel();
+        throw new Error(`HTTP ${response.status}`);
+      }
       onState('connected');
       attempt = 0;
       const parser = new SseParser();
       for await (const chunk of response.body) {
-        for (const frame of parser.push(chunk as Buffer)) {
+        for (const frame of parser.push(chunk as Uint8Array)) {
           if (frame.id) lastEventId = frame.id;
           onFrame(frame);
           if (options.endOn && frame.event === options.endOn) return;

@@ -1,5 +1,4 @@
 import createClient from 'openapi-fetch';
-import { Request as UndiciRequest, fetch as undiciFetch } from 'undici';
 import type { components, paths } from '../../../common/src/api/schema';
 
 export type Project = components['schemas']['Project'];
@@ -37,7 +36,8 @@ export class ApiError extends Error {
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
 /**
- * The staging API, typed from the OpenAPI document (openapi-fetch over undici). Every call takes an
+ * The staging API, typed from the OpenAPI document (openapi-fetch over the extension host's own fetch: nothing
+ * bundled, so the bundle runs on the Node of every VS Code engines.vscode allows). Every call takes an
  * AbortSignal, so cancelling in VS Code cancels the request.
  */
 export class StagingApi {
@@ -47,12 +47,7 @@ export class StagingApi {
     readonly baseUrl: string,
     private readonly token: () => Promise<string | undefined>,
   ) {
-    // openapi-fetch must build undici's own Request, or undici's fetch reads it as a URL string.
-    this.client = createClient<paths>({
-      baseUrl,
-      Request: UndiciRequest as unknown as typeof Request,
-      fetch: (request: Request) => undiciFetch(request as never),
-    });
+    this.client = createClient<paths>({ baseUrl });
     this.client.use({
       onRequest: async ({ request }) => {
         const token = await this.token();

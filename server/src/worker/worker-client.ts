@@ -57,7 +57,7 @@ export class DocumentWorker {
       if ('error' in response) pending?.reject(new Error(response.error));
       else pending?.resolve(response.result);
     });
-    worker.on('error', (error) => this.onError(`document worker failed: ${error.stack ?? error.message}`));
+    worker.on('error', (error: Error) => this.onError(`document worker failed: ${error.stack ?? error.message}`));
     worker.on('exit', () => {
       if (this.worker !== worker) return;
       this.worker = undefined;

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { request } from 'undici';
 import type { Deployment } from './api-types';
+import { httpRequest } from './http-client';
 import { readEventStream, type SseFrame } from './sse-reader';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
@@ -13,6 +13,14 @@ export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * The Node that runs stagingd: this process's, unless STAGING_TEST_NODE names another (the VS Code harness sets it
+ * to its own Node 24, since the tests in the extension host of an older VS Code run on that VS Code's Node).
+ */
+function stagingdNode(): string {
+  return process.env['STAGING_TEST_NODE'] || process.execPath;
 }
 
 /** A real stagingd (bin/stagingd.js) on free loopback ports, with its own data directory. */
@@ -33,7 +41,7 @@ export class StagingdProcess {
   static async start(options: { dataDir?: string; keepWarm?: string; tls?: boolean; extraArgs?: string[] } = {}): Promise<StagingdProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
     const child = spawn(
-      process.execPath,
+      stagingdNode(),
       [
         join(repoRoot, 'bin', 'stagingd.js'),
         '--data-dir',
@@ -85,16 +93,14 @@ export class StagingdProcess {
     let payload: string | Buffer | undefined = options.rawBody;
     if (body !== undefined) payload = JSON.stringify(body);
     if (payload !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await request(`${this.apiUrl}${path}`, { method: method as 'GET', headers, body: payload ?? null });
-    const text = await response.body.text();
+    const response = await httpRequest(`${this.apiUrl}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const type = String(response.headers['content-type'] ?? '');
-    return { status: response.statusCode, headers: response.headers, body: (type.includes('json') && text ? JSON.parse(text) : text) as T };
+    return { ...response, body: (type.includes('json') && response.body ? JSON.parse(response.body) : response.body) as T };
   }
 
   /** GET through the preview proxy with the Host of an environment. */
   async preview(host: string, path = '/', headers: Record<string, string> = {}): Promise<ApiResponse<string>> {
-    const response = await request(`http://127.0.0.1:${this.proxyPort}${path}`, { headers: { ...headers, host } });
-    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+    return httpRequest(`http://127.0.0.1:${this.proxyPort}${path}`, { headers: { ...headers, host } });
   }
 
   private followEvents(): void {

@@ -240,6 +240,17 @@ describe('stagingd: bad requests are 4xx with the field named, never 5xx, and cr
     });
   }
 
+  it('answers 413 to every one of 50 oversized payloads in a row, on connections it then keeps open', async () => {
+    // Closing the connection on a body still arriving reset it, and the client lost the 413 about one time in ten.
+    const answers = [];
+    for (let i = 0; i < 50; i++) answers.push(await stagingd.api('POST', deployments, { ref: 'y'.repeat(2 * 1024 * 1024) }));
+    assert.deepEqual(
+      answers.map((answer) => [answer.status, answer.headers['connection'] === 'close']),
+      answers.map(() => [413, false]),
+    );
+    for (const answer of answers) assert.match((answer.body as Problem).detail ?? '', /too large/i);
+  });
+
   it('created no deployment from any of them', async () => {
     const history = await stagingd.api<{ items: unknown[] }>('GET', deployments);
     assert.deepEqual(history.body.items, []);

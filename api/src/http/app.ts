@@ -14,6 +14,9 @@ import { registerOpenApiRoutes, type RouteConfig } from './openapi-routes';
 import { handleError, sendProblem } from './problem';
 import type { Services } from './request-context';
 
+/** The largest refused body (413) read to its end so that its sender gets the answer; a larger one closes the connection. */
+const DRAINED_BODY_LIMIT = 16 * 1024 * 1024;
+
 /** The staging API: routes from the OpenAPI document, bearer tokens with scopes, problem+json errors. */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
   const app = Fastify({
@@ -47,6 +50,14 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       );
     if (!allows(principal, config.scope)) return sendProblem(reply, 403, `This needs a token with the '${config.scope}' scope.`);
     request.principal = principal;
+  });
+  app.addHook('onSend', async (request, reply) => {
+    // Fastify closes the connection after refusing a body too large, while the client is still sending it: the
+    // close then resets the connection, and the client often loses the 413 with it. A body of announced, bounded
+    // size is read and dropped instead (Node's server does that when the connection stays open), so the answer
+    // arrives; an unbounded one still closes the connection.
+    const announced = Number(request.headers['content-length']);
+    if (reply.statusCode === 413 && announced <= DRAINED_BODY_LIMIT && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
   });
   app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => services.log(`error: ${e.stack ?? e.message}`)));
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}.`));

@@ -23,7 +23,15 @@ const builds = [
   { ...common, entryPoints: ['server/src/worker/document-worker.ts'], outfile: 'dist/document-worker.js' },
   // stagingd runs from a checkout or an npm install, not from the VSIX: its native SQLite stays a dependency, and so
   // does playwright-core (loaded only to take comment screenshots).
-  { ...common, entryPoints: ['api/src/main.ts'], outfile: 'dist/stagingd.js', external: ['@libsql/client', 'libsql', 'playwright-core'] },
+  // It runs on Node 24 (bin/stagingd.js checks); the extension, the language server and its worker run on the Node of
+  // the oldest VS Code engines.vscode allows (20).
+  {
+    ...common,
+    target: 'node24',
+    entryPoints: ['api/src/main.ts'],
+    outfile: 'dist/stagingd.js',
+    external: ['@libsql/client', 'libsql', 'playwright-core'],
+  },
   // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.
   {
     ...common,

@@ -110,6 +110,8 @@ writeFileSync(
     'extensions.ignoreRecommendations': true,
     'telemetry.telemetryLevel': 'off',
     'update.mode': 'none',
+    // VS Code 1.104 and later: no chat and agent host, which would only try to sign in to GitHub.
+    'chat.disableAIFeatures': true,
     'security.workspace.trust.enabled': false,
     'staging.trace.server': trace ?? 'off',
   }),
@@ -247,11 +249,12 @@ async function main() {
 }
 
 /**
- * The workbench's own start-up chatter, left out of the output (not of .vscode-test/logs/exthost-console.log); VS
- * Code 1.99's server, started without code-server's wrapper, does not serve code-server's service worker (404).
+ * The workbench's own start-up chatter, left out of the output (not of .vscode-test/logs/exthost-console.log): VS
+ * Code 1.99's server, started without code-server's wrapper, does not serve code-server's service worker (404);
+ * VS Code 1.139's agent host and accounts look for a GitHub sign-in that no test makes.
  */
 const workbenchNoise =
-  /^(Resolving connection token|Resolved connection token|Creating a socket|ChatSessionStore:|\[ChatModelSelection\]|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\] registered|\[Service Worker\] registration \[Error)/;
+  /^(Resolving connection token|Resolved connection token|Creating a socket|ChatSessionStore:|\[ChatModelSelection\]|\[AgentHost|\[AccountPolicyGate\]|\[reconnection-grace-time\]|Timed out waiting for authentication provider 'github'|Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|\[Service Worker\] registered|\[Service Worker\] registration \[Error)/;
 
 for (const [signal, number] of [
   ['SIGINT', 2],

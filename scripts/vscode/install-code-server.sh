@@ -26,6 +26,8 @@ NODE_VERSION=$(field node)
 DEST="$ROOT/.vscode-test/code-server-$BUILD"
 STAMP="$DEST/.installed"
 DEBS="chromium libkrb5-dev build-essential python3"
+# The oldest build's ripgrep comes from Debian (see below).
+if [ "$BUILD" = oldest ]; then DEBS="$DEBS ripgrep"; fi
 
 # The build's Node: the running one when it is the same major, else the exact version from the npm registry.
 case "$(node --version)" in
@@ -86,14 +88,13 @@ if [ "$BUILD" = oldest ]; then
   # downloads rg from GitHub, which is unreachable here: its download cache (in os.tmpdir()) gets Debian's rg,
   # under the name and version that VS Code asks for.
   export npm_config_unsafe_perm=true
-  command -v rg >/dev/null || apt-get install -y -qq --no-install-recommends ripgrep >/dev/null
   case "$(uname -m)" in
     x86_64) RG_TARGET=x86_64-unknown-linux-musl ;;
     aarch64) RG_TARGET=aarch64-unknown-linux-musl ;;
     *) echo "unsupported architecture $(uname -m)" >&2; exit 1 ;;
   esac
   mkdir -p "$TMP/vscode-ripgrep-cache-1.15.11"
-  cp "$(command -v rg)" "$TMP/rg"
+  cp /usr/bin/rg "$TMP/rg"
   tar czf "$TMP/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-$RG_TARGET.tar.gz" -C "$TMP" rg
   export TMPDIR=$TMP
 fi

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseDuration } from '../../common/src/config/duration';
 import type { RetryPolicy } from './notifications/webhook-dispatcher';
+import type { SandboxMode } from './runtime/sandbox';
 
 export interface StagingdOptions {
   dataDir: string;
@@ -14,6 +15,8 @@ export interface StagingdOptions {
   expiryCheckMs: number;
   /** Where releases run: local processes, or containers on Docker Engine (its socket from DOCKER_HOST or the usual places). */
   runner: 'local' | 'docker';
+  /** How local releases are kept from stagingd's files: bubblewrap where it works (auto), always, or not at all. */
+  sandbox: SandboxMode;
   /** Outbound webhooks: attempts per delivery, the first retry's wait (doubling after), the timeout of one attempt. */
   webhooks: RetryPolicy;
   /** Headless Chromium for comment screenshots: a path, 'none', or undefined for CHROME_PATH or /usr/bin/chromium. */
@@ -29,6 +32,9 @@ const usage = `Usage: stagingd [options]
   --expiry-check DURATION  how often expired per-branch environments are removed (default 1m)
   --runner local|docker  run releases as local processes (default) or as containers built from the
                          repository's Dockerfile on Docker Engine (socket from DOCKER_HOST)
+  --sandbox auto|bubblewrap|none  local releases (builds included) in a bubblewrap sandbox that keeps them from
+                         the data directory: auto (default) where bubblewrap works here, saying so at start when it
+                         does not; bubblewrap: refuse to start without it; none: never (they can read stagingd's files)
   --tls                  serve previews over HTTPS, certificates from a local CA (trust DATA-DIR/tls/ca.crt)
   --webhook-attempts N   attempts per outbound webhook delivery (default 5)
   --webhook-backoff DURATION  wait before the first retry, doubling after each (default 1s)
@@ -61,6 +67,7 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     tls: false,
     expiryCheckMs: 60_000,
     runner: 'local',
+    sandbox: 'auto',
     webhooks: { attempts: 5, backoffMs: 1000, timeoutMs: 10_000 },
   };
   for (let i = 0; i < argv.length; i++) {
@@ -91,6 +98,11 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
       case '--runner':
         if (value !== 'local' && value !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(value)}`);
         options.runner = value;
+        break;
+      case '--sandbox':
+        if (value !== 'auto' && value !== 'bubblewrap' && value !== 'none')
+          throw new Error(`--sandbox is auto, bubblewrap or none, not ${JSON.stringify(value)}`);
+        options.sandbox = value;
         break;
       case '--webhook-attempts':
         if (!/^\d{1,2}$/.test(value) || Number(value) < 1) throw new Error(`--webhook-attempts expects a number from 1 to 99, not ${JSON.stringify(value)}`);

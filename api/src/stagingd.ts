@@ -23,6 +23,7 @@ import { DockerBackend } from './runtime/docker/docker-backend';
 import { DockerEngine } from './runtime/docker/docker-engine';
 import { findDockerSocket } from './runtime/docker/socket';
 import { LocalBackend } from './runtime/local-backend';
+import { openSandbox } from './runtime/sandbox';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './security/tokens';
@@ -40,10 +41,15 @@ export interface RunningStagingd {
 
 export const version = '0.1.0';
 
-async function releaseBackend(options: StagingdOptions): Promise<ReleaseBackend> {
-  if (options.runner === 'local') return new LocalBackend();
+async function releaseBackend(options: StagingdOptions, log: (message: string) => void): Promise<ReleaseBackend> {
+  if (options.runner === 'local') {
+    const sandbox = await openSandbox(options.sandbox, options.dataDir);
+    log(sandbox.description);
+    return new LocalBackend(sandbox);
+  }
   const socket = await findDockerSocket();
   if (!('socketPath' in socket)) throw new Error(`--runner docker: no Docker Engine answers (${socket.reason})`);
+  log('releases run as containers on Docker Engine, which never mounts the data directory into them');
   return new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion }));
 }
 
@@ -61,7 +67,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
   const logs = new LogStore(path.join(options.dataDir, 'logs'));
   const routes = new RouteTable();
-  const backend = await releaseBackend(options);
+  const backend = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
   const previews = await PreviewLinks.open(new PreviewStore(database, box), stores.events, log);

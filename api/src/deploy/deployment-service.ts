@@ -185,7 +185,8 @@ export class DeploymentService {
         releaseDir,
         command: config.build.command,
         directory: config.build.directory,
-        env: await releaseVariables(this.context, config, env),
+        // The commit, for builds that would ask git: in the sandbox the worktree's .git leads nowhere.
+        env: { ...(await releaseVariables(this.context, config, env)), STAGING_COMMIT: deployment.commit! },
         timeoutMs: config.build.timeoutMs,
         image: imageOf(project, deployment),
         logs: this.context.logs,

@@ -33,7 +33,11 @@ export class RunningReleases {
       deploymentId: deployment.id,
       directory: releaseDir,
       command: config.run.command,
-      env: { ...variables, RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})` },
+      env: {
+        ...variables,
+        RELEASE: `${deployment.commit?.slice(0, 12) ?? deployment.ref} (${deployment.id.slice(0, 8)})`,
+        STAGING_COMMIT: deployment.commit ?? '',
+      },
       limits: env.resources,
       logs: this.context.logs,
       image: imageOf(project, deployment),

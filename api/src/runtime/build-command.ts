@@ -6,11 +6,11 @@ import { closed, startCommand, stopGroup } from './processes';
 export async function runBuild(
   logs: LogStore,
   deploymentId: string,
-  options: { directory: string; command: string; env: NodeJS.ProcessEnv; timeoutMs: number; started: (pid: number) => Promise<void> },
+  options: { directory: string; command: string; env: NodeJS.ProcessEnv; timeoutMs: number; started: (pid: number) => Promise<void>; prefix?: string[] },
 ): Promise<string | undefined> {
   const cwd = path.resolve(options.directory);
   logs.append(deploymentId, 'system', `Building: ${options.command}`);
-  const child = startCommand(options.command, { cwd, env: options.env });
+  const child = startCommand(options.command, { cwd, env: options.env, ...(options.prefix ? { prefix: options.prefix } : {}) });
   // Recorded so that a restarted stagingd can stop a build it lost track of.
   if (child.pid !== undefined) await options.started(child.pid);
   const out = logs.writer(deploymentId, 'build');

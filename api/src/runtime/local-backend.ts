@@ -3,25 +3,35 @@ import type { BuildRequest, ReleaseBackend } from './backend';
 import type { LaunchSpec, Launcher } from './instance';
 import { ProcessLauncher } from './process-launcher';
 import { isAlive, stopGroup } from './processes';
+import type { Sandbox } from './sandbox';
 import * as path from 'node:path';
 
-/** Builds with staging.yaml's build command in the worktree and runs the release as a local process group. */
+/**
+ * Builds with staging.yaml's build command in the worktree and runs the release as a local process group, both in
+ * the sandbox (sandbox.ts) where the machine has one.
+ */
 export class LocalBackend implements ReleaseBackend {
   readonly name = 'local' as const;
 
-  build(request: BuildRequest): Promise<string | undefined> {
-    if (!request.command) return Promise.resolve(undefined);
+  constructor(private readonly sandbox: Sandbox) {}
+
+  async build(request: BuildRequest): Promise<string | undefined> {
+    if (!request.command) return undefined;
+    await this.sandbox.prepare(request.releaseDir);
+    const directory = path.join(request.releaseDir, request.directory);
     return runBuild(request.logs, request.deploymentId, {
-      directory: path.join(request.releaseDir, request.directory),
+      directory,
       command: request.command,
-      env: request.env,
+      env: this.sandbox.environment(request.env),
       timeoutMs: request.timeoutMs,
       started: request.started,
+      prefix: this.sandbox.command(request.releaseDir, directory),
     });
   }
 
-  launcher(spec: LaunchSpec & { port: number | undefined }): Promise<Launcher> {
-    return ProcessLauncher.create(spec, spec.port);
+  async launcher(spec: LaunchSpec & { port: number | undefined }): Promise<Launcher> {
+    await this.sandbox.prepare(spec.directory);
+    return ProcessLauncher.create(spec, spec.port, this.sandbox);
   }
 
   async cleanUp(deployment: { pid: number | null }): Promise<void> {

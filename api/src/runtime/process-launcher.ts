@@ -3,20 +3,22 @@ import { createReleaseCgroup, type ReleaseCgroup } from './cgroups';
 import type { Instance, LaunchSpec, Launcher } from './instance';
 import { watchMemory } from './memory-watch';
 import { closed, exited, freePort, startCommand, stopGroup } from './processes';
+import type { Sandbox } from './sandbox';
 
 /**
- * Runs a release as a local process group with `PORT` set, inside a cgroup that enforces its limits
- * where one can be made, otherwise with its resident memory watched.
+ * Runs a release as a local process group with `PORT` set, in the sandbox, inside a cgroup that enforces its
+ * limits where one can be made, otherwise with its resident memory watched.
  */
 export class ProcessLauncher implements Launcher {
   private constructor(
     private readonly spec: LaunchSpec,
     readonly port: number,
     private readonly cgroup: ReleaseCgroup | undefined,
+    private readonly sandbox: Sandbox,
   ) {}
 
-  static async create(spec: LaunchSpec, fixedPort: number | undefined): Promise<ProcessLauncher> {
-    return new ProcessLauncher(spec, fixedPort ?? (await freePort()), createReleaseCgroup(spec.deploymentId, spec.limits));
+  static async create(spec: LaunchSpec, fixedPort: number | undefined, sandbox: Sandbox): Promise<ProcessLauncher> {
+    return new ProcessLauncher(spec, fixedPort ?? (await freePort()), createReleaseCgroup(spec.deploymentId, spec.limits), sandbox);
   }
 
   describeLimits(): string | undefined {
@@ -32,7 +34,8 @@ export class ProcessLauncher implements Launcher {
     const oomKillsBefore = this.cgroup?.oomKills() ?? 0;
     const child = startCommand(spec.command, {
       cwd: spec.directory,
-      env: { ...spec.env, PORT: String(this.port) },
+      env: this.sandbox.environment({ ...spec.env, PORT: String(this.port) }),
+      prefix: this.sandbox.command(spec.directory),
       ...(this.cgroup ? { cgroupProcs: this.cgroup.procsFiles } : {}),
     });
     const stdout = spec.logs.writer(spec.deploymentId, 'runtime');

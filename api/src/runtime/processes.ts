@@ -1,13 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-// The shell joins the cgroups before it runs the command, so nothing the command starts escapes them.
-const joinThenRun = 'cmd=$1; shift; for procs in "$@"; do echo $$ > "$procs" || exit 125; done; exec /bin/sh -c "$cmd"';
+// The shell joins the cgroups (its first argument says how many follow) before it runs the rest of its arguments, so
+// nothing the command starts escapes them; it then becomes that command (exec), keeping its pid.
+const joinThenRun = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
 
-/** Starts a shell command in its own process group (stopping it stops everything it started), optionally inside cgroups. */
-export function startCommand(command: string, options: { cwd: string; env: NodeJS.ProcessEnv; cgroupProcs?: string[] }): ChildProcess {
-  const args = options.cgroupProcs?.length ? ['-c', joinThenRun, 'sh', command, ...options.cgroupProcs] : ['-c', command];
-  return spawn('/bin/sh', args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts a shell command in its own process group (stopping it stops everything it started), optionally inside
+ * cgroups and behind a prefix (the sandbox: joining the cgroups happens before it, with stagingd's rights).
+ */
+export function startCommand(command: string, options: { cwd: string; env: NodeJS.ProcessEnv; cgroupProcs?: string[]; prefix?: string[] }): ChildProcess {
+  const procs = options.cgroupProcs ?? [];
+  const argv = [...(options.prefix ?? []), '/bin/sh', '-c', command];
+  return spawn('/bin/sh', ['-c', joinThenRun, 'sh', String(procs.length), ...procs, ...argv], {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 export function isAlive(pid: number): boolean {

@@ -1,0 +1,121 @@
+/**
+ * Where a local release's commands run. A deployed branch is untrusted code, and stagingd's data directory holds
+ * the admin token, the key that seals the secrets, the database and every other environment's files. With
+ * bubblewrap (Debian's `bubblewrap`) a build or a release sees the machine read-only, its own release directory
+ * (at /srv/release) as the one writable place, a private /tmp, its own process, IPC and host-name namespaces, no
+ * capabilities, and stagingd's data directory empty or out of reach; when stagingd runs as root the release also
+ * runs as an unprivileged user. It shares the network, so the proxy and the health check reach its port.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type SandboxMode = 'auto' | 'bubblewrap' | 'none';
+
+/** The user a sandboxed release runs as when stagingd is root (nobody on Debian). */
+const RELEASE_UID = 65534;
+const RELEASE_GID = 65534;
+
+export interface Sandbox {
+  /** Whether releases are kept from stagingd's files, as the start-up log says it. */
+  readonly enforced: boolean;
+  /** One line for the start-up log: what is enforced, or why nothing is. */
+  readonly description: string;
+  /** The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default `directory`). */
+  command(directory: string, cwd?: string): string[];
+  /** The variables a sandboxed command gets instead of stagingd's (HOME is its private /tmp). */
+  environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /** Hands a release directory to the release user (after a checkout or a copy, before a build or a start). */
+  prepare(directory: string): Promise<void>;
+}
+
+const unsandboxed = (description: string): Sandbox => ({
+  enforced: false,
+  description,
+  command: () => [],
+  environment: (env) => env,
+  prepare: () => Promise.resolve(),
+});
+
+/** Where a release's files appear in the sandbox, whatever their path on the machine. */
+export const RELEASE_MOUNT = '/srv/release';
+
+function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
+  return {
+    enforced: true,
+    description:
+      `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
+      `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
+    command: (directory, cwd = directory) => [
+      'bwrap',
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--tmpfs',
+      '/tmp',
+      '--tmpfs',
+      dataDir,
+      '--tmpfs',
+      path.dirname(RELEASE_MOUNT),
+      '--bind',
+      directory,
+      RELEASE_MOUNT,
+      '--unshare-pid',
+      '--unshare-ipc',
+      '--unshare-uts',
+      '--cap-drop',
+      'ALL',
+      // As root, bubblewrap mounts with root's rights; the command then runs as the release user, with no
+      // capability left in any set (bubblewrap also forbids gaining any back: no_new_privs).
+      ...(asRoot ? ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--cap-add', 'CAP_SETPCAP'] : []),
+      '--chdir',
+      path.join(RELEASE_MOUNT, path.relative(directory, cwd)),
+      '--',
+      ...(asRoot ? ['setpriv', `--reuid=${RELEASE_UID}`, `--regid=${RELEASE_GID}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--'] : []),
+    ],
+    environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
+    prepare: async (directory) => {
+      if (!asRoot || statSync(directory).uid === RELEASE_UID) return;
+      // -R does not follow symbolic links (a release's link to /etc/shadow is not given away). Bubblewrap, as root
+      // without capabilities, enters the folder before the command becomes the release user: it must be searchable.
+      await run('chown', ['-R', `${RELEASE_UID}:${RELEASE_GID}`, directory]);
+      chmodSync(directory, 0o755);
+    },
+  };
+}
+
+/**
+ * The sandbox for releases of the local runner. `auto` uses bubblewrap when a trial run works here and runs
+ * releases unsandboxed otherwise (the description says so); `bubblewrap` refuses to start without it.
+ */
+export async function openSandbox(mode: SandboxMode, dataDir: string): Promise<Sandbox> {
+  const none = 'releases are NOT sandboxed: a deployed branch can read stagingd\u2019s data directory (its token, keys and database)';
+  if (mode === 'none') return unsandboxed(`${none} (--sandbox none)`);
+  const asRoot = process.getuid?.() === 0;
+  const sandbox = bubblewrap(dataDir, asRoot);
+  const trial = mkdtempSync(path.join(dataDir, '.sandbox-trial-'));
+  try {
+    await sandbox.prepare(trial);
+    const [file, ...args] = sandbox.command(trial);
+    await run(file!, [...args, '/bin/sh', '-c', 'test -w . && ! test -e "$1"', 'sh', path.join(dataDir, 'stagingd.db')], {
+      env: sandbox.environment({ PATH: process.env['PATH'] }),
+      timeout: 10_000,
+    });
+    return sandbox;
+  } catch (error) {
+    const failed = error as Error & { stderr?: string; code?: string | number };
+    const why = failed.code === 'ENOENT' ? 'ENOENT' : (failed.stderr?.trim() || failed.message).split('\n')[0]!;
+    const reason = /ENOENT/.test(why) ? 'bubblewrap is not installed: apt-get install bubblewrap' : `bubblewrap does not work here: ${why.trim()}`;
+    if (mode === 'bubblewrap') throw new Error(`--sandbox bubblewrap: ${reason}`);
+    return unsandboxed(`${none} (${reason})`);
+  } finally {
+    rmSync(trial, { recursive: true, force: true });
+  }
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as http from 'node:http';
+import * as net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Agent, Client, request, WebSocket } from 'undici';
@@ -82,6 +83,40 @@ describe('PreviewProxy', () => {
       assert.equal(echoed.headers['x-forwarded-host'], host);
       assert.equal(echoed.headers['x-forwarded-proto'], 'http');
       assert.equal(echoed.headers['x-forwarded-for'], '127.0.0.1');
+    });
+
+    it('sets X-Forwarded-* from what it knows and drops what the client claims (X-Forwarded-*, Forwarded)', async () => {
+      const host = `staging--shop.localhost:${proxy.port}`;
+      const claims = {
+        host,
+        'x-forwarded-host': 'admin.example.com',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': '203.0.113.9',
+        'x-forwarded-port': '443',
+        forwarded: 'for=203.0.113.9;proto=https;host=admin.example.com',
+      };
+      const response = await request(`http://127.0.0.1:${proxy.port}/`, { headers: claims });
+      const echoed = JSON.parse(await response.body.text()) as EchoedRequest;
+      assert.equal(echoed.headers['x-forwarded-host'], host);
+      assert.equal(echoed.headers['x-forwarded-proto'], 'http');
+      assert.equal(echoed.headers['x-forwarded-for'], '127.0.0.1');
+      assert.equal(echoed.headers['x-forwarded-port'], undefined);
+      assert.equal(echoed.headers['forwarded'], undefined);
+    });
+
+    it('answers a request with two Host headers 400, whichever comes first, and never reaches an upstream', async () => {
+      const before = staging.requests.length + production.requests.length;
+      for (const hosts of [
+        ['staging--shop.localhost', 'shop.localhost'],
+        ['shop.localhost', 'staging--shop.localhost'],
+      ]) {
+        const socket = net.connect(proxy.port, '127.0.0.1');
+        socket.end(`GET / HTTP/1.1\r\nHost: ${hosts[0]}\r\nHost: ${hosts[1]}\r\nConnection: close\r\n\r\n`);
+        let answer = '';
+        for await (const chunk of socket) answer += String(chunk);
+        assert.match(answer, /^HTTP\/1\.1 400 /, hosts.join(' + '));
+      }
+      assert.equal(staging.requests.length + production.requests.length, before);
     });
 
     it('passes the request target through byte for byte, without normalizing it', async () => {
@@ -406,6 +441,35 @@ describe('PreviewProxy', () => {
       for await (const chunk of response) body += String(chunk);
       return { status: response.statusCode, body };
     };
+
+    it('sets X-Forwarded-* on an upgrade from what it knows, not from what the client claims', async () => {
+      const host = `staging--shop.localhost:${proxy.port}`;
+      const upgrade = http.request({
+        host: '127.0.0.1',
+        port: proxy.port,
+        path: '/live',
+        headers: {
+          host,
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          'x-forwarded-host': 'admin.example.com',
+          'x-forwarded-proto': 'https',
+          'x-forwarded-for': '203.0.113.9',
+          forwarded: 'for=203.0.113.9',
+        },
+      });
+      upgrade.end();
+      const [response, socket] = (await once(upgrade, 'upgrade')) as [http.IncomingMessage, net.Socket];
+      socket.destroy();
+      assert.equal(response.statusCode, 101);
+      const seen = staging.upgrades.at(-1)?.headers;
+      assert.equal(seen?.['x-forwarded-host'], host);
+      assert.equal(seen?.['x-forwarded-for'], '127.0.0.1');
+      assert.equal(seen?.['x-forwarded-proto'], 'ws');
+      assert.equal(seen?.['forwarded'], undefined);
+    });
 
     it('answers an upgrade for an unknown or malformed host with a 404 and never reaches an upstream', async () => {
       const before = staging.upgrades.length + review.upgrades.length + production.upgrades.length;

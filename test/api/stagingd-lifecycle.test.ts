@@ -229,7 +229,7 @@ describe('stagingd --tls: previews over HTTPS with certificates from its local C
     const repo = helloNodeRepository();
     stagingd = await StagingdProcess.start({ tls: true });
     await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config });
-    const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'develop' });
+    const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'echo-headers' });
     assert.equal((await stagingd.waitForDeployment(queued.body.id)).status, 'live');
   });
 
@@ -238,10 +238,14 @@ describe('stagingd --tls: previews over HTTPS with certificates from its local C
   });
 
   /** GET over TLS trusting only the CA in the data directory, with the preview host as SNI name. */
-  async function secureGet(host: string): Promise<{ status: number; body: string; subjectAltName: string | undefined }> {
+  async function secureGet(
+    host: string,
+    path = '/',
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string; subjectAltName: string | undefined }> {
     const ca = readFileSync(join(stagingd.dataDir, 'tls', 'ca.crt'), 'utf8');
     return new Promise((resolve, reject) => {
-      const request = httpsRequest({ host: '127.0.0.1', port: stagingd.proxyPort, path: '/', servername: host, headers: { host }, ca }, (response) => {
+      const request = httpsRequest({ host: '127.0.0.1', port: stagingd.proxyPort, path, servername: host, headers: { ...headers, host }, ca }, (response) => {
         let body = '';
         // Read while the socket is still attached to the response.
         const subjectAltName = (response.socket as TLSSocket).getPeerCertificate().subjectaltname;
@@ -260,6 +264,14 @@ describe('stagingd --tls: previews over HTTPS with certificates from its local C
     assert.equal(response.subjectAltName, 'DNS:staging--hello-node.localhost');
     const env = await stagingd.api<{ url: string }>('GET', '/v1/projects/hello-node/environments/staging');
     assert.equal(env.body.url, `https://staging--hello-node.localhost:${stagingd.proxyPort}`);
+  });
+
+  it('tells the app the client came over HTTPS (X-Forwarded-Proto), whatever the client claims', async () => {
+    const host = 'staging--hello-node.localhost';
+    const response = await secureGet(host, '/headers', { 'x-forwarded-proto': 'http', 'x-forwarded-host': 'admin.example.com' });
+    const seen = JSON.parse(response.body) as Record<string, string>;
+    assert.equal(seen['x-forwarded-proto'], 'https');
+    assert.equal(seen['x-forwarded-host'], host);
   });
 
   it('keeps the CA private key readable only by its owner', () => {

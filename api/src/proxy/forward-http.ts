@@ -33,25 +33,32 @@ function connectionOptions(connection: string | undefined): Set<string> | undefi
   return new Set(connection.split(',').map((name) => name.trim().toLowerCase()));
 }
 
-/** The client's headers for the upstream: Host kept, hop-by-hop dropped, X-Forwarded-* added. */
+/** The client's headers for the upstream: Host kept, hop-by-hop dropped, X-Forwarded-* set from what the proxy knows. */
 function upstreamRequestHeaders(req: IncomingMessage): string[] {
   const incoming = req.headers;
   const alsoHopByHop = connectionOptions(incoming.connection);
   const headers: string[] = [];
   for (const name in incoming) {
     const value = incoming[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || alsoHopByHop?.has(name)) continue;
-    if (name === 'x-forwarded-for' || name === 'x-forwarded-proto' || name === 'x-forwarded-host') continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || alsoHopByHop?.has(name) || CLIENT_CLAIMS.has(name)) continue;
     if (typeof value === 'string') headers.push(name, value);
     else for (const each of value) headers.push(name, each);
   }
-  // A proxy in front of us (a TLS terminator, say) may already have said who the client is.
-  const remote = req.socket.remoteAddress ?? '';
-  const forwardedFor = incoming['x-forwarded-for'];
-  headers.push('x-forwarded-for', forwardedFor ? `${String(forwardedFor)}, ${remote}` : remote);
-  headers.push('x-forwarded-proto', typeof incoming['x-forwarded-proto'] === 'string' ? incoming['x-forwarded-proto'] : 'http');
-  headers.push('x-forwarded-host', typeof incoming['x-forwarded-host'] === 'string' ? incoming['x-forwarded-host'] : (incoming.host ?? ''));
+  headers.push('x-forwarded-for', req.socket.remoteAddress ?? '');
+  headers.push('x-forwarded-proto', isEncrypted(req) ? 'https' : 'http');
+  headers.push('x-forwarded-host', incoming.host ?? '');
   return headers;
+}
+
+/**
+ * What a client could claim about the connection the app would otherwise believe: stagingd is the edge (no proxy
+ * in front of it is trusted), so these come only from the proxy itself, never from the client.
+ */
+export const CLIENT_CLAIMS = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-forwarded-port', 'forwarded']);
+
+/** Whether the client reached the proxy over TLS (--tls). */
+export function isEncrypted(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
 }
 
 function hasBody(req: IncomingMessage): boolean {

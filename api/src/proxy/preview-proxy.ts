@@ -13,7 +13,7 @@ import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
 import { FEEDBACK_SCRIPT_TAG } from './feedback-endpoints';
-import { HttpForwarder } from './forward-http';
+import { CLIENT_CLAIMS, HttpForwarder } from './forward-http';
 import { PreviewHostParser, type PreviewAddress } from './hosts';
 import { type GatedRoute, type PreviewGate, previewSession } from './preview-gate';
 import { BAD_GATEWAY_PAGE, BAD_REQUEST_PAGE, NOT_FOUND_PAGE, ROBOTS_TXT_DISALLOW_ALL, ROUTING_FAILED_PAGE, sendCanned, sendCannedOnSocket } from './pages';
@@ -58,6 +58,13 @@ function isRobotsTxt(req: http.IncomingMessage): boolean {
   const url = req.url ?? '';
   if (!url.startsWith(ROBOTS_TXT_PATH) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
   return url.length === ROBOTS_TXT_PATH.length || url.charCodeAt(ROBOTS_TXT_PATH.length) === QUESTION_MARK;
+}
+
+/** How many Host headers a request has: Node keeps the first of several, where another server might take the last. */
+function hostCount(req: http.IncomingMessage): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i]!.toLowerCase() === 'host') count++;
+  return count;
 }
 
 /** Origin-form (`/path?query`) only: absolute-form or `*` would be forwarded as-is to an app that does not expect it. */
@@ -160,6 +167,7 @@ export class PreviewProxy {
   }
 
   private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (hostCount(req) !== 1) return sendCanned(res, BAD_REQUEST_PAGE);
     const address = this.hosts.parse(req.headers.host);
     if (address === undefined) return sendCanned(res, NOT_FOUND_PAGE);
     const route = this.routeOf(address);
@@ -192,6 +200,7 @@ export class PreviewProxy {
   private readonly onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     // Node removes its own error handling from a socket it hands over as upgraded.
     socket.on('error', ignoreError);
+    if (hostCount(req) !== 1) return sendCannedOnSocket(socket, BAD_REQUEST_PAGE);
     const address = this.hosts.parse(req.headers.host);
     if (address === undefined) return sendCannedOnSocket(socket, NOT_FOUND_PAGE);
     const route = this.routeOf(address);
@@ -202,8 +211,10 @@ export class PreviewProxy {
       const verdict = this.options.gate.checkUpgrade(req, route.preview, address);
       if (verdict !== true) return sendCannedOnSocket(socket, verdict);
     }
-    // http-proxy-3's xfwd adds X-Forwarded-For/Port/Proto to upgrades but not X-Forwarded-Host.
-    req.headers['x-forwarded-host'] ??= req.headers.host;
+    // http-proxy-3's xfwd appends to what the client claimed: drop that first. It adds X-Forwarded-For/Port/Proto
+    // but not X-Forwarded-Host.
+    for (const name of CLIENT_CLAIMS) delete req.headers[name];
+    req.headers['x-forwarded-host'] = req.headers.host;
     this.trackWebSocketSocket(socket);
     this.webSocketProxy.ws(req, socket, head, { target: route.target });
   };

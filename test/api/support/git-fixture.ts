@@ -14,7 +14,7 @@ export function helloNodeConfig(options: { healthTimeout?: string; extra?: strin
 /**
  * A real git repository of the hello-node example with branches that exercise every path:
  * develop (good), feature/login (good, another commit), broken-health (health check answers 404),
- * crashes (exits at start), crash-later and memory-hog (fail on demand after going live), build-fails,
+ * crashes (exits at start), crash-later and memory-hog (fail on demand after going live), echo-headers, build-fails,
  * slow-build (its build takes a minute).
  */
 export function helloNodeRepository(): { dir: string; git: (...args: string[]) => string; commit: (ref: string) => string } {
@@ -44,6 +44,10 @@ export function helloNodeRepository(): { dir: string; git: (...args: string[]) =
     original.replace("} else if (path === '/') {", `} else if (path === '${route}') {\n    ${action}\n  } else if (path === '/') {`);
   variant('crash-later', () => writeFileSync(server, onDemand('/crash', "res.end('bye'); process.exit(4);")));
   variant('memory-hog', () => writeFileSync(server, onDemand('/hog', "globalThis.hog = Buffer.alloc(300 * 1024 * 1024, 1); res.end('holding');")));
+  // GET /headers answers with the request headers the app received.
+  variant('echo-headers', () =>
+    writeFileSync(server, onDemand('/headers', "res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(req.headers));")),
+  );
   variant('limits-probe', () =>
     writeFileSync(
       server,

@@ -230,6 +230,26 @@ describe('stagingd: bad requests are 4xx with the field named, never 5xx, and cr
       /signature/,
     ],
     ['an unknown route', () => stagingd.api('GET', '/v1/nothing-here'), 404, /No route/],
+    ['a method a known path does not answer', () => stagingd.api('DELETE', deployments), 405, /answers GET, POST, HEAD, not DELETE/],
+    [
+      'JSON declared in another charset than UTF-8',
+      () => stagingd.api('POST', deployments, undefined, { rawBody: '{"ref": "develop"}', headers: { 'content-type': 'application/json; charset=utf-16' } }),
+      415,
+      /charset=utf-16 is not accepted/,
+    ],
+    ['a token name with a NUL', () => stagingd.api('POST', '/v1/tokens', { name: 'ci\u0000admin', scopes: ['read'] }), 400, /'name' must match pattern/],
+    [
+      'a token name with a bidirectional override',
+      () => stagingd.api('POST', '/v1/tokens', { name: 'alice\u202Eecila', scopes: ['read'] }),
+      400,
+      /'name' must match pattern/,
+    ],
+    [
+      'a preview link label with a control character',
+      () => stagingd.api('POST', '/v1/projects/hello-node/environments/staging/previews', { label: 'Client\u001b[31m review' }),
+      400,
+      /'label' must match pattern/,
+    ],
   ];
 
   for (const [what, send, status, detail] of cases) {
@@ -249,6 +269,12 @@ describe('stagingd: bad requests are 4xx with the field named, never 5xx, and cr
       answers.map(() => [413, false]),
     );
     for (const answer of answers) assert.match((answer.body as Problem).detail ?? '', /too large/i);
+  });
+
+  it('names the methods a path answers in the Allow header of a 405', async () => {
+    const response = await stagingd.api('PATCH', `/v1/deployments/00000000-0000-4000-8000-000000000000`);
+    assert.equal(response.status, 405);
+    assert.equal(response.headers['allow'], 'GET, HEAD');
   });
 
   it('created no deployment from any of them', async () => {

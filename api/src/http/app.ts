@@ -27,6 +27,10 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
   app.decorateRequest('principal', null);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // JSON is UTF-8 (RFC 8259): a body declared in another charset would be read as something it is not.
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1]?.toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+      return done(Object.assign(new Error(`The request body is JSON, which is UTF-8: charset=${charset} is not accepted.`), { statusCode: 415 }), undefined);
     const raw = body as Buffer;
     request.rawBody = raw;
     if (raw.length === 0) return done(null, undefined);
@@ -60,8 +64,13 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     if (reply.statusCode === 413 && announced <= DRAINED_BODY_LIMIT && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
   });
   app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => services.log(`error: ${e.stack ?? e.message}`)));
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `No route ${request.method} ${request.url.split('?')[0]}.`));
-  registerOpenApiRoutes(app, {
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const allowed = routes.methodsOf(path);
+    if (allowed.length === 0) return sendProblem(reply, 404, `No route ${request.method} ${path}.`);
+    return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${path} answers ${allowed.join(', ')}, not ${request.method}.`);
+  });
+  const routes = registerOpenApiRoutes(app, {
     ...projectHandlers(services),
     ...environmentHandlers(services),
     ...deploymentHandlers(services),

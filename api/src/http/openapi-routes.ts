@@ -46,11 +46,17 @@ function resolveParameter(document: JsonObject, parameter: JsonObject): JsonObje
   return ((document['components'] as JsonObject)['parameters'] as JsonObject)[name] as JsonObject;
 }
 
+/** The methods each path of the document answers, for a 405 to another method. */
+export interface RouteMethods {
+  methodsOf(path: string): string[];
+}
+
 /**
  * Registers one Fastify route per operation of the OpenAPI document, validating params, query and body
  * against the document's own schemas. Every operation must have a handler, and every handler an operation.
  */
-export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<string, Handler>): void {
+export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<string, Handler>): RouteMethods {
+  const templates: { pattern: RegExp; methods: string[] }[] = [];
   const document = parse(readFileSync(documentPath(), 'utf8')) as JsonObject;
   // Query and path values arrive as text and are coerced; bodies are JSON and must already have the right types.
   const shared = { $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) as JsonObject };
@@ -63,6 +69,11 @@ export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<str
   app.setValidatorCompiler(({ schema, httpPart }) => validators[httpPart === 'body' ? 1 : 0]!.compile(schema));
   const used = new Set<string>();
   for (const [route, item] of Object.entries(document['paths'] as Record<string, JsonObject>)) {
+    // A path parameter is one segment; HEAD comes with GET, as Fastify answers it.
+    const answered = methods.filter((method) => item[method] !== undefined).map((method) => method.toUpperCase());
+    if (answered.includes('GET')) answered.push('HEAD');
+    // The document's paths are letters, digits, dashes, slashes and {parameters}: nothing else a RegExp reads.
+    templates.push({ pattern: new RegExp(`^${route.replace(/\{\w+\}/g, '[^/]+')}$`), methods: answered });
     for (const method of methods) {
       const operation = item[method] as JsonObject | undefined;
       if (!operation) continue;
@@ -108,4 +119,5 @@ export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<str
   }
   const unused = Object.keys(handlers).filter((id) => !used.has(id));
   if (unused.length > 0) throw new Error(`handlers without an operation in the OpenAPI document: ${unused.join(', ')}`);
+  return { methodsOf: (path) => templates.find((template) => template.pattern.test(path))?.methods ?? [] };
 }

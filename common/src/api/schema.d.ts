@@ -625,8 +625,10 @@ export interface components {
     };
     /** @enum {string} */
     Scope: 'read' | 'deploy' | 'admin';
+    /** @description A name people read (in VS Code, the logs, notifications); no control characters or bidirectional controls. */
+    DisplayName: string;
     TokenCreate: {
-      name: string;
+      name: components['schemas']['DisplayName'];
       scopes: components['schemas']['Scope'][];
     };
     TokenSelf: {
@@ -805,7 +807,7 @@ export interface components {
     PreviewLinkId: string;
     PreviewLinkCreate: {
       /** @description Who or what the link is for, e.g. `Client review, sprint 12`. */
-      label?: string;
+      label?: components['schemas']['DisplayName'];
       /** @description Asked of every visitor before the first page. Stored as an scrypt hash, never returned. */
       password?: string;
       /** @description How long the link lasts, e.g. `3d` or `12h`; at most 90 days. Default: staging.yaml `previews.expiry` (7d). */

@@ -36,8 +36,29 @@ export class GitRepository {
     return new GitRepository(source, mirror);
   }
 
-  async fetch(): Promise<void> {
-    await this.git.raw(['remote', 'update', '--prune']);
+  private fetching: Promise<void> | undefined;
+  private nextFetch: Promise<void> | undefined;
+
+  /**
+   * Brings the mirror up to date. One fetch runs at a time (two at once fail on git's ref locks); a caller who
+   * comes while one runs waits for the next, which starts after it and so sees the refs as they were when the
+   * caller asked or newer; callers who come meanwhile share that next one.
+   */
+  fetch(): Promise<void> {
+    if (!this.fetching) {
+      this.fetching = this.git
+        .raw(['remote', 'update', '--prune'])
+        .then(() => undefined)
+        .finally(() => (this.fetching = undefined));
+      return this.fetching;
+    }
+    this.nextFetch ??= this.fetching
+      .catch(() => undefined)
+      .then(() => {
+        this.nextFetch = undefined;
+        return this.fetch();
+      });
+    return this.nextFetch;
   }
 
   /** The full commit id a branch, tag or commit names; BadRefError when it names nothing. */

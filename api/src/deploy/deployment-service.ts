@@ -263,7 +263,7 @@ export class DeploymentService {
     if (previousId && previousId !== deployment.id) {
       const previous = await this.context.deployments.get(previousId);
       if (previous) await this.setStatus(previous, previousBecomes, previousBecomes === 'rolled_back' ? { reason: `rolled back to ${deployment.id}` } : {});
-      this.running.keepWarm(previousId);
+      this.running.keepWarm(env.id, previousId);
     }
     return live;
   }

@@ -10,12 +10,15 @@ export function imageOf(project: ProjectRecord, deployment: DeploymentRecord): s
 }
 
 /**
- * The releases running now: the live one of each environment and the replaced ones kept warm, so that a
- * rollback is a proxy switch. Each is stopped when its warm time runs out.
+ * The releases running now: the live one of each environment and the one it replaced, kept warm so that a
+ * rollback is a proxy switch (older ones stop: a rollback to them restarts their build). A warm release stops
+ * when its warm time runs out.
  */
 export class RunningReleases {
   private readonly releases = new Map<string, Release>();
   private readonly warmTimers = new Map<string, NodeJS.Timeout>();
+  /** The one release kept warm per environment (by environment id). */
+  private readonly warm = new Map<string, string>();
 
   constructor(
     private readonly context: ServerContext,
@@ -66,8 +69,11 @@ export class RunningReleases {
     });
   }
 
-  keepWarm(deploymentId: string): void {
+  keepWarm(environmentId: string, deploymentId: string): void {
     this.cancelWarmStop(deploymentId);
+    const older = this.warm.get(environmentId);
+    if (older !== undefined && older !== deploymentId) void this.stop(older);
+    this.warm.set(environmentId, deploymentId);
     const timer = setTimeout(() => {
       this.warmTimers.delete(deploymentId);
       void this.stop(deploymentId);
@@ -80,6 +86,7 @@ export class RunningReleases {
     const timer = this.warmTimers.get(deploymentId);
     if (timer) clearTimeout(timer);
     this.warmTimers.delete(deploymentId);
+    for (const [environmentId, warm] of this.warm) if (warm === deploymentId) this.warm.delete(environmentId);
   }
 
   async stop(deploymentId: string): Promise<void> {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
+import { readEventStream } from './support/sse-reader';
 import { StagingdProcess } from './support/stagingd-process';
 
 describe('stagingd keeps one replaced release warm per environment, however many deploys come within the warm time', () => {
@@ -25,9 +26,21 @@ describe('stagingd keeps one replaced release warm per environment, however many
     await stagingd.stop();
   });
 
+  /** The whole log of a deployment whose log ends (its release stopped for good): followed until its `end` event. */
+  const endedLog = async (deployment: Deployment): Promise<string> => {
+    const lines: string[] = [];
+    const url = `${stagingd.apiUrl}/v1/deployments/${deployment.id}/logs`;
+    for await (const frame of readEventStream(url, { authorization: `Bearer ${stagingd.token}` }, AbortSignal.timeout(30_000))) {
+      if (frame.event === 'end') return lines.join('\n');
+      lines.push((JSON.parse(frame.data) as { text: string }).text);
+    }
+    throw new Error(`the log of ${deployment.id} did not end: ${lines.join('\n')}`);
+  };
+
   it('stops the releases older than the one a rollback needs; that one and the live one keep running', async () => {
     const [first, second, third, fourth] = deployed;
-    for (const stopped of [first!, second!]) assert.match(await log(stopped), /Release stopped/, `${stopped.ref} ${stopped.id}`);
+    // Stopping takes its time (the app gets SIGTERM first): the logs of the stopped ones end with it.
+    for (const stopped of [first!, second!]) assert.match(await endedLog(stopped), /Release stopped/, `${stopped.ref} ${stopped.id}`);
     for (const running of [third!, fourth!]) assert.doesNotMatch(await log(running), /Release stopped/, `${running.ref} ${running.id}`);
   });
 

@@ -2,15 +2,11 @@
 // package.json's engines.node, says which Node is needed and the one command that gets it, and exits 1, instead
 // of failing later on something a newer Node has. Written to run on any Node that can run npm.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const root = new URL('..', import.meta.url);
-const wanted = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).engines.node; // e.g. ">=24.11"
-const minimum = /^>=\s*(\d+)(?:\.(\d+))?/.exec(wanted);
-if (!minimum) throw new Error(`package.json engines.node is "${wanted}"; this check reads only ">=MAJOR.MINOR"`);
-const [major, minor] = process.versions.node.split('.').map(Number);
-const needMajor = Number(minimum[1]);
-const needMinor = Number(minimum[2] ?? 0);
-if (major > needMajor || (major === needMajor && minor >= needMinor)) process.exit(0);
+const { wanted, needMajor, supported } = createRequire(import.meta.url)('../bin/node-engine.js');
+if (supported()) process.exit(0);
 
 const pinned = readFileSync(new URL('.nvmrc', root), 'utf8').trim();
 const getIt =

@@ -11,8 +11,8 @@ function olderNode(): string | undefined {
   const installed = existsSync(join(root, '.node')) ? readdirSync(join(root, '.node')).map((version) => join(root, '.node', version, 'bin', 'node')) : [];
   return ['/usr/bin/node', '/usr/local/bin/node', ...installed].find((node) => {
     if (!existsSync(node)) return false;
-    const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
-    return /^v(\d+)\./.test(version) && Number(/^v(\d+)\./.exec(version)![1]) < 24;
+    const major = /^v(\d+)\./.exec(spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout)?.[1];
+    return major !== undefined && Number(major) < 24;
   });
 }
 

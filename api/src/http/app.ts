@@ -60,8 +60,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     // close then resets the connection, and the client often loses the 413 with it. A body of announced, bounded
     // size is read and dropped instead (Node's server does that when the connection stays open), so the answer
     // arrives; an unbounded one still closes the connection.
-    const announced = Number(request.headers['content-length']);
-    if (reply.statusCode === 413 && announced <= DRAINED_BODY_LIMIT && reply.getHeader('connection') === 'close') reply.removeHeader('connection');
+    if (reply.statusCode !== 413 || reply.getHeader('connection') !== 'close') return;
+    if (Number(request.headers['content-length']) <= DRAINED_BODY_LIMIT) reply.removeHeader('connection');
   });
   app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => services.log(`error: ${e.stack ?? e.message}`)));
   app.setNotFoundHandler((request, reply) => {

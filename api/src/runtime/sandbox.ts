@@ -20,8 +20,6 @@ const RELEASE_UID = 65534;
 const RELEASE_GID = 65534;
 
 export interface Sandbox {
-  /** Whether releases are kept from stagingd's files, as the start-up log says it. */
-  readonly enforced: boolean;
   /** One line for the start-up log: what is enforced, or why nothing is. */
   readonly description: string;
   /** The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default `directory`). */
@@ -33,7 +31,6 @@ export interface Sandbox {
 }
 
 const unsandboxed = (description: string): Sandbox => ({
-  enforced: false,
   description,
   command: () => [],
   environment: (env) => env,
@@ -41,11 +38,10 @@ const unsandboxed = (description: string): Sandbox => ({
 });
 
 /** Where a release's files appear in the sandbox, whatever their path on the machine. */
-export const RELEASE_MOUNT = '/srv/release';
+const RELEASE_MOUNT = '/srv/release';
 
 function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
   return {
-    enforced: true,
     description:
       `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
       `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
@@ -111,8 +107,10 @@ export async function openSandbox(mode: SandboxMode, dataDir: string): Promise<S
     return sandbox;
   } catch (error) {
     const failed = error as Error & { stderr?: string; code?: string | number };
-    const why = failed.code === 'ENOENT' ? 'ENOENT' : (failed.stderr?.trim() || failed.message).split('\n')[0]!;
-    const reason = /ENOENT/.test(why) ? 'bubblewrap is not installed: apt-get install bubblewrap' : `bubblewrap does not work here: ${why.trim()}`;
+    const reason =
+      failed.code === 'ENOENT'
+        ? 'bubblewrap is not installed: apt-get install bubblewrap'
+        : `bubblewrap does not work here: ${(failed.stderr?.trim() || failed.message).split('\n')[0]!.trim()}`;
     if (mode === 'bubblewrap') throw new Error(`--sandbox bubblewrap: ${reason}`);
     return unsandboxed(`${none} (${reason})`);
   } finally {

@@ -27,13 +27,18 @@ export function httpResponse(
   });
 }
 
+/** The whole body of a response, as text. */
+export async function bodyText(response: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** Sends one request and reads the whole answer as text. */
 export async function httpRequest(
   url: string,
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<HttpAnswer> {
   const response = await httpResponse(url, options);
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+  return { status: response.statusCode ?? 0, headers: response.headers, body: await bodyText(response) };
 }

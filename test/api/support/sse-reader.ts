@@ -1,16 +1,12 @@
 import { SseParser, type SseFrame } from '../../../common/src/sse/sse-parser';
-import { httpResponse } from './http-client';
+import { bodyText, httpResponse } from './http-client';
 
 export type { SseFrame };
 
 /** Reads server-sent events from a URL until the stream ends or the signal aborts. */
 export async function* readEventStream(url: string, headers: Record<string, string>, signal: AbortSignal): AsyncGenerator<SseFrame> {
   const response = await httpResponse(url, { headers: { accept: 'text/event-stream', ...headers }, signal });
-  if (response.statusCode !== 200) {
-    let text = '';
-    for await (const chunk of response) text += String(chunk);
-    throw new Error(`${url} answered ${response.statusCode}: ${text}`);
-  }
+  if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}: ${await bodyText(response)}`);
   const parser = new SseParser();
   try {
     for await (const chunk of response) yield* parser.push(chunk as Buffer);

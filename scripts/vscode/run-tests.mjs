@@ -27,7 +27,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, removeStaleRuns } from './harness.mjs';
-import { serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
+import { quietSettings, serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: options } = parseArgs({
@@ -99,23 +99,7 @@ mkdirSync(join(run, 'browser'), { recursive: true });
 for (const { source, copy } of folders) cpSync(source, copy, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
 const workspaceFile = join(run, 'staging.code-workspace');
 writeFileSync(workspaceFile, JSON.stringify({ folders: folders.map(({ copy }) => ({ path: copy })) }));
-writeFileSync(
-  join(userData, 'User', 'settings.json'),
-  JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.enableExperiments': false,
-    'workbench.tips.enabled': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'extensions.ignoreRecommendations': true,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    // VS Code 1.104 and later: no chat and agent host, which would only try to sign in to GitHub.
-    'chat.disableAIFeatures': true,
-    'security.workspace.trust.enabled': false,
-    'staging.trace.server': trace ?? 'off',
-  }),
-);
+writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...quietSettings, 'staging.trace.server': trace ?? 'off' }));
 mkdirSync(join(logDir, 'workbench'), { recursive: true });
 
 let server;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { removeStaleRuns } from './harness.mjs';
-import { installExtension, serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
+import { installExtension, quietSettings, serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
 import { Checks, expect } from '../../test/ui/checks.mjs';
 import { descendantGroups, killGroup, stopAllGroups } from '../../test/ui/processes.mjs';
 import { exampleRepository, startStagingd } from '../../test/ui/stagingd.mjs';
@@ -123,24 +123,15 @@ async function tour() {
   writeFileSync(
     join(profile.userData, 'User', 'settings.json'),
     JSON.stringify({
+      ...quietSettings,
       'staging.apiUrl': stagingd.apiUrl,
-      'workbench.startupEditor': 'none',
-      'security.workspace.trust.enabled': false,
-      'workbench.tips.enabled': false,
-      'workbench.enableExperiments': false,
-      'extensions.autoCheckUpdates': false,
-      'extensions.autoUpdate': false,
-      'extensions.ignoreRecommendations': true,
-      'telemetry.telemetryLevel': 'off',
-      'update.mode': 'none',
       'git.openRepositoryInParentFolders': 'never',
       // Status bar items that come and go with timing (blame of the line, the release's port forwarded): the same screenshots every run.
       'git.blame.statusBarItem.enabled': false,
       'remote.autoForwardPorts': false,
       // VS Code in a browser saves after a delay by default; the tour's edit stays in the editor until undone.
       'files.autoSave': 'off',
-      // No Chat view beside the editor (VS Code 1.104 and later open it by default): the screenshots show the extension.
-      'chat.disableAIFeatures': true,
+      // The secondary side bar stays closed: the screenshots show the extension.
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
     }),
   );

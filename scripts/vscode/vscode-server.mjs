@@ -36,6 +36,24 @@ function serverCommand(root, build) {
 }
 
 /**
+ * User settings for a workbench that tests drive: nothing to reach or suggest (updates, experiments, tips,
+ * telemetry, recommendations), no trust prompt, and no chat or agent host (VS Code 1.104 and later), which would
+ * only open a view beside the editor and try to sign in to GitHub.
+ */
+export const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.enableExperiments': false,
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'chat.disableAIFeatures': true,
+};
+
+/**
  * The folders and environment of one private server under `dir`. Its TMPDIR (where VS Code puts its IPC
  * sockets, whose paths must stay short) is `dir/tmp` unless `tmp` says otherwise.
  */

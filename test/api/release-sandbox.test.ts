@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment } from './support/api-types';
@@ -137,6 +137,24 @@ describe('releases in the bubblewrap sandbox cannot reach stagingd\u2019s files 
     if (process.getuid?.() === 0) assert.equal(uid, 65534, 'stagingd runs as root here: the release runs as nobody');
     assert.equal(cwd, '/srv/release');
   });
+
+  it(
+    'copies a promoted build with the release user\u2019s rights: a file only root may read stops the promotion instead of reaching production',
+    { skip: missing ?? (process.getuid?.() === 0 ? false : 'stagingd runs as root only in this test run') },
+    async () => {
+      const { stagingd, probe } = probed!;
+      // What a release that swaps one of its files for a link to stagingd's key during the copy would make a root copy read.
+      const planted = join(stagingd.dataDir, 'releases', probe.id, 'planted.txt');
+      writeFileSync(planted, 'only root may read this', { mode: 0o600 });
+      chownSync(planted, 0, 0);
+      const queued = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/promote', { deployment_id: probe.id });
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      const done = await stagingd.waitForDeployment(queued.body.id);
+      assert.equal(done.status, 'failed');
+      assert.match(done.reason ?? '', /the build could not be copied: .*Permission denied/);
+      assert.equal(existsSync(join(stagingd.dataDir, 'releases', queued.body.id)), false, 'nothing of the copy is left');
+    },
+  );
 
   it('says at start that releases are sandboxed', { skip: missing ?? false }, () => {
     assert.match(probed!.stagingd.output, /stagingd: releases run in a bubblewrap sandbox/);

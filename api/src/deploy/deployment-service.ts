@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { findIssueKeys } from '../notifications/issue-keys';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
@@ -200,11 +200,17 @@ export class DeploymentService {
     });
   }
 
-  private copyBuild(sourceDir: string, deployment: DeploymentRecord): Promise<{ releaseDir: string }> {
+  private async copyBuild(sourceDir: string, deployment: DeploymentRecord): Promise<{ releaseDir: string } | { failure: string }> {
     const releaseDir = path.join(this.context.dataDir, 'releases', deployment.id);
-    cpSync(sourceDir, releaseDir, { recursive: true, verbatimSymlinks: true });
+    try {
+      await this.context.backend.copyRelease(sourceDir, releaseDir);
+    } catch (error) {
+      rmSync(releaseDir, { recursive: true, force: true });
+      const failed = error as Error & { stderr?: string };
+      return { failure: `the build could not be copied: ${(failed.stderr?.trim() || failed.message).split('\n')[0]}` };
+    }
     this.context.logs.append(deployment.id, 'system', 'Copied the promoted build');
-    return Promise.resolve({ releaseDir });
+    return { releaseDir };
   }
 
   /** building -> starting -> live, or failed with the previous release still serving. */

@@ -24,6 +24,8 @@ export interface ReleaseBackend {
   build(request: BuildRequest): Promise<string | undefined>;
   /** A launcher for the release's runs (`port` is the app's own port when staging.yaml fixes one). */
   launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher>;
+  /** Copies a release's files for a promotion (the build runs again nowhere). */
+  copyRelease(source: string, target: string): Promise<void>;
   /** After a restart: stops whatever the previous stagingd left running for a deployment. */
   cleanUp(deployment: { id: string; pid: number | null }): Promise<void>;
 }

@@ -29,6 +29,10 @@ export class LocalBackend implements ReleaseBackend {
     });
   }
 
+  copyRelease(source: string, target: string): Promise<void> {
+    return this.sandbox.copy(source, target);
+  }
+
   async launcher(spec: LaunchSpec & { port: number | undefined }): Promise<Launcher> {
     await this.sandbox.prepare(spec.directory);
     return ProcessLauncher.create(spec, spec.port, this.sandbox);

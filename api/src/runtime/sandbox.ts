@@ -7,7 +7,7 @@
  * runs as an unprivileged user. It shares the network, so the proxy and the health check reach its port.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -28,6 +28,14 @@ export interface Sandbox {
   environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   /** Hands a release directory to the release user (after a checkout or a copy, before a build or a start). */
   prepare(directory: string): Promise<void>;
+  /** Copies a release's files (a promotion) with no more rights than the release had over them. */
+  copy(source: string, target: string): Promise<void>;
+}
+
+/** A copy of a folder, symbolic links copied as links. */
+export function copyTree(source: string, target: string): Promise<void> {
+  cpSync(source, target, { recursive: true, verbatimSymlinks: true });
+  return Promise.resolve();
 }
 
 const unsandboxed = (description: string): Sandbox => ({
@@ -35,54 +43,71 @@ const unsandboxed = (description: string): Sandbox => ({
   command: () => [],
   environment: (env) => env,
   prepare: () => Promise.resolve(),
+  copy: copyTree,
 });
 
 /** Where a release's files appear in the sandbox, whatever their path on the machine. */
 const RELEASE_MOUNT = '/srv/release';
 
+/** Where a promotion's source appears, read-only, while it is copied in the sandbox. */
+const SOURCE_MOUNT = '/srv/source';
+
 function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
+  /** bwrap with the release's folder writable at RELEASE_MOUNT, in `cwd`; `mounts` adds binds. */
+  const command = (directory: string, cwd = directory, mounts: string[] = []): string[] => [
+    'bwrap',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
+    '--tmpfs',
+    dataDir,
+    '--tmpfs',
+    path.dirname(RELEASE_MOUNT),
+    '--bind',
+    directory,
+    RELEASE_MOUNT,
+    ...mounts,
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--cap-drop',
+    'ALL',
+    // As root, bubblewrap mounts with root's rights; the command then runs as the release user, with no
+    // capability left in any set (bubblewrap also forbids gaining any back: no_new_privs).
+    ...(asRoot ? ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--cap-add', 'CAP_SETPCAP'] : []),
+    '--chdir',
+    path.join(RELEASE_MOUNT, path.relative(directory, cwd)),
+    '--',
+    ...(asRoot ? ['setpriv', `--reuid=${RELEASE_UID}`, `--regid=${RELEASE_GID}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--'] : []),
+  ];
+  const prepare = async (directory: string): Promise<void> => {
+    if (!asRoot || statSync(directory).uid === RELEASE_UID) return;
+    // -R does not follow symbolic links (a release's link to /etc/shadow is not given away). Bubblewrap, as root
+    // without capabilities, enters the folder before the command becomes the release user: it must be searchable.
+    await run('chown', ['-R', `${RELEASE_UID}:${RELEASE_GID}`, directory]);
+    chmodSync(directory, 0o755);
+  };
   return {
     description:
       `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
       `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
-    command: (directory, cwd = directory) => [
-      'bwrap',
-      '--ro-bind',
-      '/',
-      '/',
-      '--dev',
-      '/dev',
-      '--proc',
-      '/proc',
-      '--tmpfs',
-      '/tmp',
-      '--tmpfs',
-      dataDir,
-      '--tmpfs',
-      path.dirname(RELEASE_MOUNT),
-      '--bind',
-      directory,
-      RELEASE_MOUNT,
-      '--unshare-pid',
-      '--unshare-ipc',
-      '--unshare-uts',
-      '--cap-drop',
-      'ALL',
-      // As root, bubblewrap mounts with root's rights; the command then runs as the release user, with no
-      // capability left in any set (bubblewrap also forbids gaining any back: no_new_privs).
-      ...(asRoot ? ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--cap-add', 'CAP_SETPCAP'] : []),
-      '--chdir',
-      path.join(RELEASE_MOUNT, path.relative(directory, cwd)),
-      '--',
-      ...(asRoot ? ['setpriv', `--reuid=${RELEASE_UID}`, `--regid=${RELEASE_GID}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--'] : []),
-    ],
+    command: (directory, cwd) => command(directory, cwd),
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
-    prepare: async (directory) => {
-      if (!asRoot || statSync(directory).uid === RELEASE_UID) return;
-      // -R does not follow symbolic links (a release's link to /etc/shadow is not given away). Bubblewrap, as root
-      // without capabilities, enters the folder before the command becomes the release user: it must be searchable.
-      await run('chown', ['-R', `${RELEASE_UID}:${RELEASE_GID}`, directory]);
-      chmodSync(directory, 0o755);
+    prepare,
+    // The source is a release's own folder, and that release may still be running: a file it swaps for a link to
+    // one of stagingd's while the copy runs must not be read with root's rights. So the copy runs in the sandbox
+    // too, as the release user (cp -a copies links as links).
+    copy: async (source, target) => {
+      mkdirSync(target);
+      await prepare(target);
+      const [file, ...args] = command(target, target, ['--ro-bind', source, SOURCE_MOUNT]);
+      await run(file!, [...args, 'cp', '-a', '--', `${SOURCE_MOUNT}/.`, '.']);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { BuildRequest, ReleaseBackend } from '../backend';
 import type { LaunchSpec, Launcher } from '../instance';
+import { copyTree } from '../sandbox';
 import { ContainerLauncher, deploymentLabel } from './container-launcher';
 import type { DockerEngine } from './docker-engine';
 
@@ -21,6 +22,11 @@ export class DockerBackend implements ReleaseBackend {
     }
     request.logs.append(request.deploymentId, 'system', 'Image built');
     return undefined;
+  }
+
+  /** A container never reaches the host's files: a plain copy. */
+  copyRelease(source: string, target: string): Promise<void> {
+    return copyTree(source, target);
   }
 
   launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher> {

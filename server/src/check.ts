@@ -3,11 +3,13 @@ import { validateConfig } from '../../common/src/validation/validate';
 
 /**
  * `staging-language-server --check FILE...`: the editor's diagnostics on the command line, one per line as
- * `file:line:column: severity code: message` (1-based), for CI and pre-commit hooks. Exits 1 on any error.
+ * `file:line:column: severity code: message` (1-based), for CI and pre-commit hooks. Exits 1 on any error; a note
+ * (information, e.g. a setting stagingd does not act on yet) never fails it.
  */
 export function check(files: readonly string[]): number {
   let errors = 0;
   let warnings = 0;
+  let notes = 0;
   for (const file of files) {
     let text: string;
     try {
@@ -19,12 +21,14 @@ export function check(files: readonly string[]): number {
     }
     for (const d of validateConfig(text)) {
       if (d.severity === 'error') errors++;
-      else warnings++;
+      else if (d.severity === 'warning') warnings++;
+      else notes++;
       console.log(`${file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}`);
     }
   }
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
   console.log(
-    `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+    `${count(files.length, 'file')} checked: ${count(errors, 'error')}, ${count(warnings, 'warning')}${notes > 0 ? `, ${count(notes, 'note')}` : ''}`,
   );
   return errors > 0 ? 1 : 0;
 }

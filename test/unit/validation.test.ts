@@ -28,7 +28,7 @@ describe('validateConfig: YAML syntax', () => {
 
   it('reports a duplicate key on the second occurrence', () => {
     const text = `${header}isolation:\n  email: capture\n  email: block\n`;
-    assert.deepEqual(found(text), ['duplicate-key@7:2-7:7']);
+    assert.deepEqual(found(text), ['not-enforced@6:2-6:7', 'duplicate-key@7:2-7:7']);
   });
 
   it('does not report missing keys while the document does not parse', () => {
@@ -87,7 +87,7 @@ describe('validateConfig: schema errors mapped to the source', () => {
 
   it('reports every error, not only the first', () => {
     const text = `${header}isolation:\n  email: captur\n  robots: hide\nbuild:\n  comand: x\n`;
-    assert.deepEqual(found(text), ['invalid-value@6:9-6:15', 'invalid-value@7:10-7:14', 'unknown-key@9:2-9:8']);
+    assert.deepEqual(found(text), ['not-enforced@6:2-6:7', 'invalid-value@6:9-6:15', 'invalid-value@7:10-7:14', 'unknown-key@9:2-9:8']);
   });
 
   it('flags an invalid variable name on the key', () => {
@@ -95,12 +95,30 @@ describe('validateConfig: schema errors mapped to the source', () => {
     assert.equal(rangeText(d.range), '6:2-6:8');
   });
 
-  it('accepts every example shipped in examples/', async () => {
+  it('accepts every example shipped in examples/, saying only which of its settings stagingd does not act on yet', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     const root = `${__dirname}/../../../examples`;
     const names = readdirSync(root).filter((n) => !n.startsWith('.'));
-    assert.ok(names.length >= 3);
-    for (const name of names) assert.deepEqual(validateConfig(readFileSync(`${root}/${name}/staging.yaml`, 'utf8')), [], name);
+    assert.deepEqual(names.sort(), ['blog', 'hello-node', 'shop']);
+    const notEnforced: Record<string, string[]> = {
+      blog: ['database', 'assets'],
+      'hello-node': ['email', 'payments'],
+      shop: ['database', 'assets', 'email', 'payments', 'checks'],
+    };
+    for (const name of names) {
+      const text = readFileSync(`${root}/${name}/staging.yaml`, 'utf8');
+      const diagnostics = validateConfig(text);
+      assert.deepEqual(
+        diagnostics.map((d) => [d.code, d.severity]),
+        notEnforced[name]!.map(() => ['not-enforced', 'information']),
+        name,
+      );
+      assert.deepEqual(
+        diagnostics.map((d) => text.split('\n')[d.range.start.line]!.slice(d.range.start.character, d.range.end.character)),
+        notEnforced[name],
+        name,
+      );
+    }
   });
 });
 
@@ -134,7 +152,7 @@ describe('validateConfig: rules beyond the schema', () => {
 
   it('reports an anonymisation rule for a table that is not synced', () => {
     const text = `${header}database:\n  engine: postgres\n  source: postgres://localhost/shop\n  tables:\n    include: [users]\n    exclude: [audit]\n  anonymize:\n    userz:\n      email: fake.email\n    audit:\n      ip: hash\n`;
-    assert.deepEqual(found(text), ['unsynced-table@12:4-12:9', 'unsynced-table@14:4-14:9']);
+    assert.deepEqual(found(text), ['not-enforced@5:0-5:8', 'unsynced-table@12:4-12:9', 'unsynced-table@14:4-14:9']);
   });
 
   it('reports a secret reference the staging API does not know, only when it is known', () => {
@@ -165,11 +183,38 @@ describe('validateConfig: rules beyond the schema', () => {
   });
 });
 
+describe('validateConfig: settings stagingd does not act on yet', () => {
+  it('says so on the key of database, assets, isolation.email, isolation.payments, checks and an environment\u2019s database, as information', () => {
+    const text =
+      `${header}environments:\n  - name: staging\n    branch: develop\n    database: false\n` +
+      `database:\n  engine: sqlite\n  source: prod.db\nassets:\n  source: ./uploads\n  target: public/uploads\n` +
+      `isolation:\n  email: capture\n  payments: test\n  robots: block\nchecks:\n  visual:\n    pages: [/]\n`;
+    const diagnostics = validateConfig(text);
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code}@${rangeText(d.range)} ${d.severity}`),
+      [
+        'not-enforced@8:4-8:12 information',
+        'not-enforced@9:0-9:8 information',
+        'not-enforced@12:0-12:6 information',
+        'not-enforced@16:2-16:7 information',
+        'not-enforced@17:2-17:10 information',
+        'not-enforced@19:0-19:6 information',
+      ],
+    );
+    assert.match(diagnostics[3]!.message, /e-mail a release sends is neither captured nor blocked/);
+  });
+
+  it('says nothing of the settings it does act on', () => {
+    const text = `${header}isolation:\n  robots: block\npreviews:\n  expiry: 7d\napprovals:\n  required: 1\nresources:\n  memory: 256Mi\n`;
+    assert.deepEqual(found(text), []);
+  });
+});
+
 describe('validateConfig: silencing', () => {
   const text = `${header}isolation:\n  email: captur # staging-ignore invalid-value\n  robots: hide\n`;
 
   it('silences one code on one line with a trailing comment', () => {
-    assert.deepEqual(found(text), ['invalid-value@7:10-7:14']);
+    assert.deepEqual(found(text), ['not-enforced@6:2-6:7', 'invalid-value@7:10-7:14']);
   });
 
   it('silences the next line with a comment on its own line', () => {
@@ -177,10 +222,14 @@ describe('validateConfig: silencing', () => {
   });
 
   it('does not silence other codes than the named ones', () => {
-    assert.equal(found(`${header}isolation:\n  email: captur # staging-ignore unknown-key\n`).length, 1);
+    assert.deepEqual(found(`${header}isolation:\n  email: captur # staging-ignore unknown-key\n`), ['not-enforced@6:2-6:7', 'invalid-value@6:9-6:15']);
   });
 
   it('drops codes listed in the ignore setting everywhere', () => {
-    assert.deepEqual(validateConfig(text, {}, { ignore: ['invalid-value'] }), []);
+    assert.deepEqual(
+      validateConfig(text, {}, { ignore: ['invalid-value'] }).map((d) => d.code),
+      ['not-enforced'],
+    );
+    assert.deepEqual(validateConfig(text, {}, { ignore: ['invalid-value', 'not-enforced'] }), []);
   });
 });

@@ -78,18 +78,28 @@ suite('Staging extension in VS Code', () => {
     const editor = await writeAndOpen(uri, `${header}isolation:\n  email: captur\n`);
     assert.equal(editor.document.languageId, 'yaml', 'staging.yaml is associated with YAML');
 
-    const [diagnostic, ...others] = await diagnosticsWhen(uri, (d) => d.length > 0);
-    assert.deepEqual(others, []);
+    const published = await diagnosticsWhen(uri, (d) => d.length > 0);
+    // Beside the error, on the key: stagingd does not enforce isolation.email yet (information).
+    assert.deepEqual(
+      published.map((d) => [codeOf(d), rangeText(d.range), d.severity]),
+      [
+        ['not-enforced', '6:2-6:7', vscode.DiagnosticSeverity.Information],
+        ['invalid-value', '6:9-6:15', vscode.DiagnosticSeverity.Error],
+      ],
+    );
+    const diagnostic = published[1];
     assert.ok(diagnostic);
-    assert.equal(codeOf(diagnostic), 'invalid-value');
     assert.equal(rangeText(diagnostic.range), '6:9-6:15');
     assert.equal(editor.document.getText(diagnostic.range), 'captur');
     assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
     assert.match(diagnostic.message, /'captur' is not a valid value for 'email'/);
 
-    const cleared = diagnosticsWhen(uri, (d) => d.length === 0);
+    const cleared = diagnosticsWhen(uri, (d) => !d.some((each) => codeOf(each) === 'invalid-value'));
     assert.ok(await editor.edit((edit) => edit.replace(diagnostic.range, 'capture')), 'the edit applies');
-    assert.deepEqual(await cleared, []);
+    assert.deepEqual(
+      (await cleared).map((d) => [codeOf(d), rangeText(d.range)]),
+      [['not-enforced', '6:2-6:7']],
+    );
     assert.ok(await editor.document.save(), 'saved, so closing it asks nothing');
   });
 

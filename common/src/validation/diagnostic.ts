@@ -20,6 +20,7 @@ export const diagnosticCodes = [
   'live-payment-key',
   'health-path',
   'page-path',
+  'not-enforced',
 ] as const;
 
 export type DiagnosticCode = (typeof diagnosticCodes)[number];

@@ -30,6 +30,7 @@ export function semanticDiagnostics(parsed: ParsedConfig, context: ValidationCon
   checkDatabaseTables(root, report);
   checkVariables(root, report);
   checkPaths(root, report);
+  checkNotEnforced(root, report);
   if (context.secrets) checkSecrets(root, new Set(context.secrets), report);
   return diagnostics;
 }
@@ -219,6 +220,33 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
       }
     }
   }
+}
+
+/**
+ * Settings the format defines that stagingd does not act on yet: said where they are written (information), so the
+ * file never seems to promise what the server does not do. Each goes once stagingd does it.
+ */
+const notEnforced: [Path, string][] = [
+  [['database'], "stagingd does not act on 'database' yet: it makes no database per environment and syncs nothing."],
+  [['assets'], "stagingd does not act on 'assets' yet: no files are copied into environments."],
+  [['isolation', 'email'], "stagingd does not enforce 'isolation.email' yet: e-mail a release sends is neither captured nor blocked."],
+  [
+    ['isolation', 'payments'],
+    "stagingd does not enforce 'isolation.payments' yet: only a live key written in this file is refused; keys set through the API and payment calls are not checked.",
+  ],
+  [['checks'], "stagingd does not run 'checks' yet: no screenshots are compared and no Lighthouse audit runs."],
+];
+
+function checkNotEnforced(root: Record<string, unknown>, report: Report): void {
+  const has = (path: Path): boolean =>
+    path.slice(0, -1).reduce<Record<string, unknown> | undefined>((at, key) => asRecord(at?.[key]), root)?.[path.at(-1)!] !== undefined;
+  for (const [path, message] of notEnforced) if (has(path)) report('not-enforced', path, message, { on: 'key', severity: 'information' });
+  for (const [index, env] of environments(root))
+    if (env['database'] !== undefined)
+      report('not-enforced', ['environments', index, 'database'], "stagingd does not act on 'database' yet: this environment gets no database.", {
+        on: 'key',
+        severity: 'information',
+      });
 }
 
 function checkPaths(root: Record<string, unknown>, report: Report): void {

@@ -100,6 +100,7 @@ export function databaseSync(sync: DatabaseSync): HTMLElement {
     {},
     element('p', {}, `Database sync: ${parts.join('; ')}.`),
     ...(sync.target ? [] : [element('p', { class: 'muted' }, 'staging.yaml does not sync the database into this environment.')]),
+    element('p', { class: 'muted' }, 'This is what staging.yaml asks for: stagingd does not make or sync databases yet.'),
   );
 }
 

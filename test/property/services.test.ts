@@ -22,7 +22,8 @@ describe('every service survives thousands of mutated documents', () => {
     const seeds = seedDocuments();
     fc.assert(
       fc.property(mutatedDocument(seeds), fc.nat(), (text, where) => {
-        const started = Date.now();
+        // performance.now(), not Date.now(): a fresh machine's clock can be stepped while the test runs.
+        const started = performance.now();
         const document = TextDocument.create(uri, 'yaml', 1, text);
         const parsed = parseConfig(text);
         const found = diagnostics(parsed, { secrets: ['shop-db-url'] }, {});
@@ -44,7 +45,8 @@ describe('every service survives thousands of mutated documents', () => {
           for (const edit of action.edit?.changes?.[uri] ?? []) assertInside(text, edit.range, `code action ${action.title}`);
         }
         // A hang detector, not a timing test: any document must take far less than this.
-        assert.ok(Date.now() - started < 2000, 'a service took over 2 s on one document');
+        const took = Math.round(performance.now() - started);
+        assert.ok(took < 2000, `the services took ${took} ms on one document`);
       }),
       { numRuns: 3000 },
     );

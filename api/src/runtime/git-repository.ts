@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { SharedExclusiveLock } from './shared-exclusive-lock';
 
 /** Thrown for a ref that is malformed or names nothing in the repository: a client error. */
 export class BadRefError extends Error {}
@@ -20,6 +21,9 @@ export function checkRef(ref: string): void {
  */
 export class GitRepository {
   private readonly git: SimpleGit;
+  // A fetch checks that every ref reaches its objects, worktrees' HEADs included, and `worktree add` writes a
+  // placeholder HEAD before the real one ("bad object worktrees/…/HEAD"): worktrees change only between fetches.
+  private readonly mirrorLock = new SharedExclusiveLock();
 
   private constructor(
     readonly source: string,
@@ -46,8 +50,8 @@ export class GitRepository {
    */
   fetch(): Promise<void> {
     if (!this.fetching) {
-      this.fetching = this.git
-        .raw(['remote', 'update', '--prune'])
+      this.fetching = this.mirrorLock
+        .exclusive(() => this.git.raw(['remote', 'update', '--prune']))
         .then(() => undefined)
         .finally(() => (this.fetching = undefined));
       return this.fetching;
@@ -89,11 +93,17 @@ export class GitRepository {
   }
 
   async addWorktree(directory: string, commit: string): Promise<void> {
-    if (existsSync(directory)) await this.removeWorktree(directory);
-    await this.git.raw(['worktree', 'add', '--detach', '--force', directory, commit]);
+    await this.mirrorLock.shared(async () => {
+      if (existsSync(directory)) await this.unlinkWorktree(directory);
+      await this.git.raw(['worktree', 'add', '--detach', '--force', directory, commit]);
+    });
   }
 
-  async removeWorktree(directory: string): Promise<void> {
+  removeWorktree(directory: string): Promise<void> {
+    return this.mirrorLock.shared(() => this.unlinkWorktree(directory));
+  }
+
+  private async unlinkWorktree(directory: string): Promise<void> {
     await this.git.raw(['worktree', 'remove', '--force', directory]).catch(() => undefined);
     rmSync(directory, { recursive: true, force: true });
     await this.git.raw(['worktree', 'prune']).catch(() => undefined);

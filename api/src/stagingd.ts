@@ -23,6 +23,7 @@ import { DockerBackend } from './runtime/docker/docker-backend';
 import { DockerEngine } from './runtime/docker/docker-engine';
 import { findDockerSocket } from './runtime/docker/socket';
 import { LocalBackend } from './runtime/local-backend';
+import { ProcessLedger } from './runtime/process-ledger';
 import { openSandbox } from './runtime/sandbox';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
@@ -45,7 +46,7 @@ async function releaseBackend(options: StagingdOptions, log: (message: string) =
   if (options.runner === 'local') {
     const sandbox = await openSandbox(options.sandbox, options.dataDir);
     log(sandbox.description);
-    return new LocalBackend(sandbox);
+    return new LocalBackend(sandbox, ProcessLedger.in(options.dataDir));
   }
   const socket = await findDockerSocket();
   if (!('socketPath' in socket)) throw new Error(`--runner docker: no Docker Engine answers (${socket.reason})`);
@@ -121,9 +122,12 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   // Before recovery, so what it marks failed is notified too.
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
-  await deployments.recover();
+  const leftovers = await deployments.recover();
+  if (leftovers > 0) log(`stopped ${leftovers} build${leftovers === 1 ? '' : 's'} or release${leftovers === 1 ? '' : 's'} a previous stagingd left running`);
   const app = await buildApp({ context, deployments, previews, comments, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
+  // The API answers while the live releases come back (their environments say `starting`).
+  const restarting = deployments.restartReleases().catch((error: unknown) => log(`restarting releases failed: ${String(error)}`));
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(
@@ -145,6 +149,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
         await comments.settle();
         await screenshots?.close();
         await deployments.shutdown();
+        await restarting;
         await webhooks.close();
         await logs.close();
         database.close();

@@ -13,7 +13,7 @@ import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
-import { openUrl, promote, rollback, showLogs } from './commands/release-commands';
+import { cancelDeployment, openUrl, promote, rollback, showLogs } from './commands/release-commands';
 import { refresh, signIn, signOut } from './commands/session-commands';
 import { startLanguageClient } from './language-client';
 import { LiveEvents } from './live-events';
@@ -61,6 +61,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.deploy': deployBranch,
     'staging.deployCurrentBranch': deployCurrentBranch,
     'staging.rollback': rollback,
+    'staging.cancelDeployment': cancelDeployment,
     'staging.promote': promote,
     'staging.showLogs': showLogs,
     'staging.openUrl': openUrl,

@@ -9,6 +9,7 @@ import { workspaceProjects } from './workspace-projects';
 const looks: Record<Environment['status'], { icon: string; background?: vscode.ThemeColor }> = {
   active: { icon: '$(check)' },
   building: { icon: '$(sync~spin)' },
+  starting: { icon: '$(sync~spin)' },
   error: { icon: '$(error)', background: new vscode.ThemeColor('statusBarItem.errorBackground') },
   stopped: { icon: '$(circle-slash)' },
 };

@@ -160,6 +160,7 @@ describe('stagingd: restart, even kill -9 in the middle of a build, loses nothin
     const interrupted = await stagingd.api<Deployment>('GET', `/v1/deployments/${slow.body.id}`);
     assert.equal(interrupted.body.status, 'failed');
     assert.match(interrupted.body.reason ?? '', /stagingd stopped while this deployment was in progress/);
+    await stagingd.waitForEnvironment('hello-node', 'staging', ['active']);
     const page = await stagingd.preview('staging--hello-node.localhost');
     assert.equal(page.status, 200);
     assert.match(page.body, new RegExp(repo.commit('develop').slice(0, 12)));

@@ -10,6 +10,7 @@ import { slackPayload } from '../../api/src/notifications/payloads';
 import { WebhookService } from '../../api/src/notifications/webhook-service';
 import { displayUrl, retryAfterMs } from '../../api/src/notifications/webhook-sender';
 import { LocalBackend } from '../../api/src/runtime/local-backend';
+import { ProcessLedger } from '../../api/src/runtime/process-ledger';
 import { openSandbox } from '../../api/src/runtime/sandbox';
 import { RouteTable } from '../../api/src/runtime/route-table';
 import { SecretBox } from '../../api/src/security/secret-box';
@@ -100,7 +101,7 @@ describe('webhooks for the events other parts of stagingd publish', () => {
       ...openStores(database, box),
       logs: new LogStore(join(dataDir, 'logs')),
       routes: new RouteTable(),
-      backend: new LocalBackend(await openSandbox('none', dataDir)), // builds nothing here
+      backend: new LocalBackend(await openSandbox('none', dataDir), ProcessLedger.in(dataDir)), // builds nothing here
       keepWarmMs: 60_000,
       previewUrl: (project, environment) => `http://${environment ? `${environment}--` : ''}${project}.localhost:8788`,
     };

@@ -144,4 +144,22 @@ suite('Staging extension with a real stagingd', () => {
     const environment: Environment = (await stagingEnvironment()).environment;
     assert.equal(environment.live_deployment_id, previous.deployment.id);
   });
+
+  test('cancels a deployment whose build is running from its node in the tree; what was live keeps serving', async () => {
+    const live = (await stagingEnvironment()).environment.live_deployment_id;
+    git('checkout', '-q', '-b', 'slow-build');
+    writeFileSync(join(folder, 'build.js'), "console.log('building slowly');\nsetTimeout(() => {}, 60000);\n");
+    git('commit', '-q', '-am', 'a build that takes a minute');
+    git('checkout', '-q', 'develop');
+    const slow = await stagingd.api<Deployment>('POST', '/v1/projects/hello-node/environments/staging/deployments', { ref: 'slow-build' });
+    await stagingd.waitForDeployment(slow.body.id, ['building']);
+    const node = (await children(await stagingEnvironment())).find((n): n is DeploymentNode => n.treeItem().id === `deployment:${slow.body.id}`);
+    assert.ok(node, 'the building deployment is in the tree');
+    assert.equal(node.treeItem().contextValue, 'deployment.inProgress', 'its menu offers Cancel Deployment');
+    await vscode.commands.executeCommand('staging.cancelDeployment', node);
+    const ended = await stagingd.waitForDeployment(slow.body.id, ['cancelled', 'failed', 'live']);
+    assert.equal(ended.status, 'cancelled');
+    assert.match(ended.reason ?? '', /^cancelled by /);
+    assert.equal((await stagingEnvironment()).environment.live_deployment_id, live);
+  });
 });

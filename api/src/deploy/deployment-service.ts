@@ -8,16 +8,20 @@ import { now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
 import { approvalState, assertApproved } from './approvals';
+import { Cancelled, EnvironmentWork } from './environment-work';
 import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
 
+/** How many live releases a restarted stagingd brings back at once. */
+const RESTARTS_AT_ONCE = 4;
+
 /**
- * Deploy, roll back, promote: the lifecycle of releases. Deployments of one environment run one at a
- * time; a failed one leaves the previous release serving.
+ * Deploy, roll back, promote, cancel: the lifecycle of releases. Deployments of one environment run one at a
+ * time; a failed or cancelled one leaves the previous release serving; a rollback cancels what is under way.
  */
 export class DeploymentService {
   private readonly repositories = new Map<string, Promise<GitRepository>>();
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly work = new EnvironmentWork();
 
   private readonly running: RunningReleases;
 
@@ -49,7 +53,7 @@ export class DeploymentService {
     const deployment = await this.queue(env.id, ref, commit, deployedBy, null, await this.issueKeys(repository, env, ref, commit));
     this.context.logs.append(deployment.id, 'system', `Queued ${ref} (${commit.slice(0, 12)}) for ${env.name}, by ${deployedBy}`);
     await this.publish(deployment);
-    void this.enqueue(env.id, () => this.build(project, deployment));
+    void this.work.queue(env.id, deployment.id, (signal) => this.build(project, deployment, signal));
     return deployment;
   }
 
@@ -77,7 +81,7 @@ export class DeploymentService {
     );
     await this.publish(deployment);
     const sourceDir = source.releaseDir;
-    void this.enqueue(production.id, () => this.release(project, deployment, () => this.copyBuild(sourceDir, deployment)));
+    void this.work.queue(production.id, deployment.id, (signal) => this.release(project, deployment, signal, () => this.copyBuild(sourceDir, deployment)));
     return deployment;
   }
 
@@ -119,14 +123,36 @@ export class DeploymentService {
     });
   }
 
-  /** Serves an earlier deployment again: a proxy switch while it is warm, otherwise a restart of its kept build. */
-  async rollback(project: ProjectRecord, env: EnvironmentRecord, targetId: string | undefined): Promise<DeploymentRecord> {
-    return this.enqueue(env.id, () => this.switchBack(project, env.id, targetId));
+  /**
+   * Serves an earlier deployment again: a proxy switch while it is warm, otherwise a restart of its kept build.
+   * The emergency action: it cancels what the environment has under way instead of waiting behind it.
+   */
+  async rollback(project: ProjectRecord, env: EnvironmentRecord, targetId: string | undefined, by: string): Promise<DeploymentRecord> {
+    const target = await this.rollbackTarget(env, targetId);
+    this.work.cancelEnvironment(env.id, `cancelled: ${by} rolled ${env.name} back to ${target.id}`);
+    return this.work.switching(env.id, () => this.switchBack(project, env.id, targetId));
   }
 
   private async switchBack(project: ProjectRecord, envId: string, targetId: string | undefined): Promise<DeploymentRecord> {
     const env = await this.context.environments.byId(envId);
     if (!env) throw new ClientError(404, 'The environment no longer exists.');
+    const target = await this.rollbackTarget(env, targetId);
+    this.context.logs.reopen(target.id);
+    let release = this.running.get(target.id);
+    if (release) {
+      this.running.cancelWarmStop(target.id);
+      this.context.logs.append(target.id, 'system', 'Rolled back to this release (it was still running)');
+    } else {
+      this.context.logs.append(target.id, 'system', 'Rolling back to this release: restarting its build');
+      const started = await this.running.start(project, env, target, target.releaseDir!);
+      if ('failure' in started) throw new ClientError(409, `Rolling back failed: ${started.failure}`);
+      release = started;
+    }
+    return this.goLive(project, env, target, release, 'rolled_back');
+  }
+
+  /** The deployment a rollback would serve; a 404 or 409 naming why there is none. */
+  private async rollbackTarget(env: EnvironmentRecord, targetId: string | undefined): Promise<DeploymentRecord> {
     const target = targetId ? await this.context.deployments.get(targetId) : await this.previousLive(env);
     if (!target || target.environmentId !== env.id) {
       throw new ClientError(
@@ -141,18 +167,16 @@ export class DeploymentService {
     if (!['superseded', 'rolled_back'].includes(target.status) || !target.releaseDir) {
       throw new ClientError(409, `Deployment ${target.id} is ${target.status} and has no release to roll back to.`, { field: '/body/deployment_id' });
     }
-    this.context.logs.reopen(target.id);
-    let release = this.running.get(target.id);
-    if (release) {
-      this.running.cancelWarmStop(target.id);
-      this.context.logs.append(target.id, 'system', 'Rolled back to this release (it was still running)');
-    } else {
-      this.context.logs.append(target.id, 'system', 'Rolling back to this release: restarting its build');
-      const started = await this.running.start(project, env, target, target.releaseDir);
-      if ('failure' in started) throw new ClientError(409, `Rolling back failed: ${started.failure}`);
-      release = started;
-    }
-    return this.goLive(project, env, target, release, 'rolled_back');
+    return target;
+  }
+
+  /** Cancels a deployment that is queued, building or starting; the live release keeps serving. */
+  cancel(deployment: DeploymentRecord, by: string): DeploymentRecord {
+    const underWay = ['queued', 'building', 'starting'].includes(deployment.status);
+    if (!underWay || !this.work.cancel(deployment.id, `cancelled by ${by}`))
+      throw new ClientError(409, `Deployment ${deployment.id} is ${deployment.status}: only a queued, building or starting deployment can be cancelled.`);
+    this.context.logs.append(deployment.id, 'system', `Cancelling, by ${by}`);
+    return deployment;
   }
 
   private async previousLive(env: EnvironmentRecord): Promise<DeploymentRecord | undefined> {
@@ -162,19 +186,8 @@ export class DeploymentService {
     return undefined;
   }
 
-  private enqueue<T>(envId: string, job: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(envId) ?? Promise.resolve();
-    const next = previous.then(job, job);
-    const settled = next.catch(() => undefined);
-    this.queues.set(envId, settled);
-    void settled.then(() => {
-      if (this.queues.get(envId) === settled) this.queues.delete(envId);
-    });
-    return next;
-  }
-
-  private async build(project: ProjectRecord, deployment: DeploymentRecord): Promise<void> {
-    await this.release(project, deployment, async (env) => {
+  private async build(project: ProjectRecord, deployment: DeploymentRecord, signal: AbortSignal): Promise<void> {
+    await this.release(project, deployment, signal, async (env) => {
       const releaseDir = path.join(this.context.dataDir, 'releases', deployment.id);
       const repository = await this.repository(project);
       await repository.addWorktree(releaseDir, deployment.commit!);
@@ -190,7 +203,7 @@ export class DeploymentService {
         timeoutMs: config.build.timeoutMs,
         image: imageOf(project, deployment),
         logs: this.context.logs,
-        started: async (pid) => void (await this.context.deployments.update(deployment.id, { pid })),
+        signal,
       });
       if (failure) {
         await repository.removeWorktree(releaseDir);
@@ -213,27 +226,48 @@ export class DeploymentService {
     return { releaseDir };
   }
 
-  /** building -> starting -> live, or failed with the previous release still serving. */
+  /**
+   * building -> starting -> live, or failed or cancelled with the previous release still serving. A cancel
+   * stops the build or the starting release at once; it cannot come once the release is going live.
+   */
   private async release(
     project: ProjectRecord,
     queued: DeploymentRecord,
+    signal: AbortSignal,
     prepare: (env: EnvironmentRecord) => Promise<{ releaseDir: string } | { failure: string }>,
   ): Promise<void> {
     let env = await this.context.environments.byId(queued.environmentId);
     if (!env) return;
-    let deployment = await this.setStatus(queued, 'building', { startedAt: now() });
+    let deployment = queued;
+    const ended = (failure: string): Promise<void> => (signal.aborted ? this.endCancelled(deployment, signal) : this.fail(deployment, failure));
+    if (signal.aborted) return ended('');
+    deployment = await this.setStatus(queued, 'building', { startedAt: now() });
     env = await this.setEnvironment(env, { status: 'building' });
     try {
       const prepared = await prepare(env);
-      if ('failure' in prepared) return await this.fail(deployment, prepared.failure);
+      if ('failure' in prepared || signal.aborted) return await ended('failure' in prepared ? prepared.failure : '');
       deployment = await this.setStatus(deployment, 'starting', { releaseDir: prepared.releaseDir });
-      const release = await this.running.start(project, env, deployment, prepared.releaseDir);
-      if ('failure' in release) return await this.fail(deployment, release.failure);
-      await this.goLive(project, env, deployment, release, 'superseded');
+      const release = await this.running.start(project, env, deployment, prepared.releaseDir, signal);
+      if ('failure' in release) return await ended(release.failure);
+      const live = env;
+      await this.work.switching(env.id, async () => {
+        if (!signal.aborted) return void (await this.goLive(project, live, deployment, release, 'superseded'));
+        await this.running.stop(deployment.id);
+        await ended('');
+      });
     } catch (error) {
       const reason = error instanceof ClientError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-      await this.fail(deployment, reason);
+      await ended(reason);
     }
+  }
+
+  private async endCancelled(deployment: DeploymentRecord, signal: AbortSignal): Promise<void> {
+    const reason = signal.reason instanceof Cancelled ? signal.reason.message : 'cancelled';
+    this.context.logs.append(deployment.id, 'system', `Deployment ${reason}`);
+    await this.setStatus(deployment, 'cancelled', { reason, completedAt: now() });
+    this.context.logs.finish(deployment.id);
+    const env = await this.context.environments.byId(deployment.environmentId);
+    if (env?.status === 'building') await this.setEnvironment(env, { status: env.liveDeploymentId ? 'active' : 'error' });
   }
 
   private async onReleaseState(deploymentId: string, state: string, detail: string): Promise<void> {
@@ -325,47 +359,86 @@ export class DeploymentService {
     return this.setEnvironment(env, { status: 'active' });
   }
 
-  /** Stops every release of the environment and removes it with its releases on disk. */
+  /** Cancels what the environment has under way, stops every release of it and removes it with its releases on disk. */
   async deleteEnvironment(project: ProjectRecord, env: EnvironmentRecord): Promise<void> {
-    await this.enqueue(env.id, async () => {
-      this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
-      const history = await this.context.deployments.page(env.id, 1000);
-      for (const deployment of history) {
-        await this.running.stop(deployment.id);
-        if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
-      }
-      await this.context.environments.delete(env.id);
-      await this.context.events.publish('environment.deleted', { project: project.name, name: env.name });
-    });
+    this.work.cancelEnvironment(env.id, `cancelled: the environment ${env.name} was deleted`);
+    await this.work.after(env.id, () =>
+      this.work.switching(env.id, async () => {
+        this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
+        const history = await this.context.deployments.page(env.id, 1000);
+        for (const deployment of history) {
+          await this.running.stop(deployment.id);
+          if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
+        }
+        await this.context.environments.delete(env.id);
+        await this.context.events.publish('environment.deleted', { project: project.name, name: env.name });
+      }),
+    );
   }
 
+  private restarts: { environmentId: string; deploymentId: string }[] = [];
+  private stopping = false;
+
   /**
-   * After a restart (even kill -9): unfinished deployments are marked failed with the reason, and live
-   * releases are started again from their kept builds so the proxy serves them.
+   * After a restart (even kill -9), before the API listens, and quick: stops every build and release the previous
+   * stagingd left running, marks its unfinished deployments failed, and shows each environment whose live release
+   * must come back as `starting` (restartReleases brings them back). The number of leftovers stopped.
    */
-  async recover(): Promise<void> {
+  async recover(): Promise<number> {
+    const ours = async (deploymentId: string): Promise<boolean> => (await this.context.deployments.get(deploymentId)) !== undefined;
+    const stopped = await this.context.backend.stopLeftovers(ours);
     for (const deployment of await this.context.deployments.withStatus(['queued', 'building', 'starting'])) {
-      // Its build or release process outlived the old stagingd: stop it before marking the deployment failed.
-      await this.context.backend.cleanUp(deployment);
       await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
     }
     for (const env of await this.context.environments.all()) {
       if (!env.liveDeploymentId || env.status === 'stopped') continue;
       const deployment = await this.context.deployments.get(env.liveDeploymentId);
-      const project = await this.context.projects.get(env.project);
-      if (!deployment?.releaseDir || !project) continue;
-      // The old process group lost its log pipes with the old stagingd: replace it.
-      await this.context.backend.cleanUp(deployment);
-      this.context.logs.reopen(deployment.id);
-      this.context.logs.append(deployment.id, 'system', 'stagingd restarted: starting this release again');
-      const release = await this.running.start(project, env, deployment, deployment.releaseDir);
-      if ('failure' in release) {
-        await this.setEnvironment(env, { status: 'error' });
-        continue;
-      }
-      this.running.route(project, env, release.port);
-      await this.setEnvironment(env, { status: 'active' });
+      if (!deployment?.releaseDir || !(await this.context.projects.get(env.project))) continue;
+      await this.setEnvironment(env, { status: 'starting' });
+      this.restarts.push({ environmentId: env.id, deploymentId: deployment.id });
     }
+    return stopped;
+  }
+
+  /**
+   * Brings back the live releases recover() found, a few at once, while the API answers. Each waits in its
+   * environment's queue like a deployment, so a rollback or a deletion cancels it instead of waiting for it.
+   */
+  async restartReleases(): Promise<void> {
+    const pending = this.restarts;
+    this.restarts = [];
+    const worker = async (): Promise<void> => {
+      for (let next = pending.shift(); next && !this.stopping; next = pending.shift()) {
+        const { environmentId, deploymentId } = next;
+        await this.work.queue(environmentId, deploymentId, (signal) => this.restartRelease(environmentId, deploymentId, signal));
+      }
+    };
+    await Promise.all(Array.from({ length: RESTARTS_AT_ONCE }, worker));
+  }
+
+  private async restartRelease(environmentId: string, deploymentId: string, signal: AbortSignal): Promise<void> {
+    const env = await this.context.environments.byId(environmentId);
+    const deployment = await this.context.deployments.get(deploymentId);
+    const project = env && (await this.context.projects.get(env.project));
+    // A rollback or a deletion came first.
+    if (!env || !project || !deployment?.releaseDir || env.liveDeploymentId !== deploymentId || signal.aborted) return;
+    this.context.logs.reopen(deploymentId);
+    this.context.logs.append(deploymentId, 'system', 'stagingd restarted: starting this release again');
+    const release = await this.running.start(project, env, deployment, deployment.releaseDir, signal);
+    await this.work.switching(environmentId, async () => {
+      const current = await this.context.environments.byId(environmentId);
+      const stillLive = current?.liveDeploymentId === deploymentId;
+      if ('failure' in release) {
+        if (stillLive && !signal.aborted) await this.setEnvironment(current, { status: 'error' });
+        return;
+      }
+      if (!stillLive || signal.aborted) {
+        if (!stillLive) await this.running.stop(deploymentId);
+        return;
+      }
+      this.running.route(project, current, release.port);
+      await this.setEnvironment(current, { status: 'active' });
+    });
   }
 
   /** Removes per-branch environments whose expiry passed without a push. */
@@ -378,7 +451,11 @@ export class DeploymentService {
     }
   }
 
+  /** Cancels what is under way (a deployment ends `cancelled`), waits for it to end, then stops every release. */
   async shutdown(): Promise<void> {
+    this.stopping = true;
+    this.work.cancelAll('cancelled: stagingd stopped');
+    await this.work.idle();
     await this.running.shutdown();
   }
 }

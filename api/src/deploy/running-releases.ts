@@ -29,7 +29,14 @@ export class RunningReleases {
     return this.releases.get(deploymentId);
   }
 
-  async start(project: ProjectRecord, env: EnvironmentRecord, deployment: DeploymentRecord, releaseDir: string): Promise<Release | { failure: string }> {
+  /** Starts a release and waits for its health check; `signal` cancels the start (nothing runs then). */
+  async start(
+    project: ProjectRecord,
+    env: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    releaseDir: string,
+    signal?: AbortSignal,
+  ): Promise<Release | { failure: string }> {
     const config = stagingConfig(project.config);
     const variables = await releaseVariables(this.context, config, env);
     const launcher = await this.context.backend.launcher({
@@ -46,8 +53,13 @@ export class RunningReleases {
       image: imageOf(project, deployment),
       port: config.run.port === '$PORT' ? undefined : config.run.port,
     });
-    const release = await Release.start(deployment.id, launcher, config.run.health, this.context.logs, (state, detail) =>
-      this.onState(deployment.id, state, detail),
+    const release = await Release.start(
+      deployment.id,
+      launcher,
+      config.run.health,
+      this.context.logs,
+      (state, detail) => this.onState(deployment.id, state, detail),
+      signal,
     );
     if (!('failure' in release)) {
       this.releases.set(deployment.id, release);

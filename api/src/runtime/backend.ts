@@ -13,8 +13,8 @@ export interface BuildRequest {
   /** The image a container backend builds, named for the deployment. */
   image: string;
   logs: LogStore;
-  /** Called with the pid of a local build, so a restarted stagingd can stop one it lost. */
-  started: (pid: number) => Promise<void>;
+  /** Aborted when the deployment is cancelled (a rollback, a cancel, the environment deleted). */
+  signal: AbortSignal;
 }
 
 /** How releases are built and run: local processes, or containers on Docker Engine. */
@@ -26,6 +26,10 @@ export interface ReleaseBackend {
   launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher>;
   /** Copies a release's files for a promotion (the build runs again nowhere). */
   copyRelease(source: string, target: string): Promise<void>;
-  /** After a restart: stops whatever the previous stagingd left running for a deployment. */
-  cleanUp(deployment: { id: string; pid: number | null }): Promise<void>;
+  /**
+   * At start, before anything runs: stops every build and release a previous stagingd left running (it was
+   * killed), found by what the backend recorded, never by guessing; `ours` says whether a deployment id is this
+   * stagingd's. The number stopped.
+   */
+  stopLeftovers(ours: (deploymentId: string) => Promise<boolean>): Promise<number>;
 }

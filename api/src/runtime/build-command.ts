@@ -1,18 +1,21 @@
 import * as path from 'node:path';
 import type { LogStore } from '../logs/log-store';
+import { abortReason } from './abort-reason';
+import type { ProcessLedger } from './process-ledger';
 import { closed, startCommand, stopGroup } from './processes';
 
 /** Runs the build command in the release directory, its output in the deployment's log; the failure reason or undefined. */
 export async function runBuild(
   logs: LogStore,
   deploymentId: string,
-  options: { directory: string; command: string; env: NodeJS.ProcessEnv; timeoutMs: number; started: (pid: number) => Promise<void>; prefix?: string[] },
+  options: { directory: string; command: string; env: NodeJS.ProcessEnv; timeoutMs: number; ledger: ProcessLedger; signal: AbortSignal; prefix?: string[] },
 ): Promise<string | undefined> {
+  if (options.signal.aborted) return abortReason(options.signal);
   const cwd = path.resolve(options.directory);
   logs.append(deploymentId, 'system', `Building: ${options.command}`);
   const child = startCommand(options.command, { cwd, env: options.env, ...(options.prefix ? { prefix: options.prefix } : {}) });
   // Recorded so that a restarted stagingd can stop a build it lost track of.
-  if (child.pid !== undefined) await options.started(child.pid);
+  options.ledger.track(child);
   const out = logs.writer(deploymentId, 'build');
   const err = logs.writer(deploymentId, 'build');
   child.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
@@ -22,10 +25,15 @@ export async function runBuild(
     timedOut = true;
     if (child.pid !== undefined) void stopGroup(child.pid, 2000);
   }, options.timeoutMs);
+  // A cancelled build is of no use to anyone: no grace period.
+  const cancel = (): void => void (child.pid !== undefined && stopGroup(child.pid, 0));
+  options.signal.addEventListener('abort', cancel, { once: true });
   const { code, signal } = await closed(child);
   clearTimeout(timer);
+  options.signal.removeEventListener('abort', cancel);
   out.flushPartial();
   err.flushPartial();
+  if (options.signal.aborted) return abortReason(options.signal);
   if (timedOut) return `the build did not finish within ${Math.round(options.timeoutMs / 1000)} s`;
   if (code !== 0) return `the build failed (${signal ? `signal ${signal}` : `exit code ${String(code)}`})`;
   logs.append(deploymentId, 'system', 'Build succeeded');

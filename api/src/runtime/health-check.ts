@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 
 export interface HealthCheck {
@@ -8,10 +9,11 @@ export interface HealthCheck {
 }
 
 /**
- * Polls the release until it answers the expected status, or the timeout passes, or `stopped` says
- * the process died. Resolves with the reason it failed, or undefined when healthy.
+ * Polls the release until it answers the expected status, or the timeout passes, or `stopped` says the process
+ * died or the start was cancelled (`signal` wakes the wait then). Resolves with the reason it failed, or undefined
+ * when healthy.
  */
-export async function waitHealthy(port: number, check: HealthCheck, stopped: () => string | undefined): Promise<string | undefined> {
+export async function waitHealthy(port: number, check: HealthCheck, stopped: () => string | undefined, signal?: AbortSignal): Promise<string | undefined> {
   const deadline = Date.now() + check.timeoutMs;
   // Poll quickly at first: most apps are up within a few hundred milliseconds.
   let delay = Math.min(50, check.intervalMs);
@@ -22,6 +24,7 @@ export async function waitHealthy(port: number, check: HealthCheck, stopped: () 
     try {
       const response = await request(`http://127.0.0.1:${port}${check.path}`, {
         method: 'GET',
+        ...(signal ? { signal } : {}),
         headersTimeout: Math.max(1000, check.intervalMs),
         bodyTimeout: Math.max(1000, check.intervalMs),
       });
@@ -32,7 +35,7 @@ export async function waitHealthy(port: number, check: HealthCheck, stopped: () 
       last = error instanceof Error ? error.message : String(error);
     }
     if (Date.now() + delay > deadline) return `health check ${check.path} failed for ${Math.round(check.timeoutMs / 1000)} s: ${last}`;
-    await new Promise((resolve) => setTimeout(resolve, delay));
+    await sleep(delay, undefined, signal ? { signal } : {}).catch(() => undefined);
     delay = Math.min(check.intervalMs, delay * 2);
   }
 }

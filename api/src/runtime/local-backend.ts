@@ -2,7 +2,7 @@ import { runBuild } from './build-command';
 import type { BuildRequest, ReleaseBackend } from './backend';
 import type { LaunchSpec, Launcher } from './instance';
 import { ProcessLauncher } from './process-launcher';
-import { isAlive, stopGroup } from './processes';
+import type { ProcessLedger } from './process-ledger';
 import type { Sandbox } from './sandbox';
 import * as path from 'node:path';
 
@@ -13,7 +13,10 @@ import * as path from 'node:path';
 export class LocalBackend implements ReleaseBackend {
   readonly name = 'local' as const;
 
-  constructor(private readonly sandbox: Sandbox) {}
+  constructor(
+    private readonly sandbox: Sandbox,
+    private readonly ledger: ProcessLedger,
+  ) {}
 
   async build(request: BuildRequest): Promise<string | undefined> {
     if (!request.command) return undefined;
@@ -24,7 +27,8 @@ export class LocalBackend implements ReleaseBackend {
       command: request.command,
       env: this.sandbox.environment(request.env),
       timeoutMs: request.timeoutMs,
-      started: request.started,
+      ledger: this.ledger,
+      signal: request.signal,
       prefix: this.sandbox.command(request.releaseDir, directory),
     });
   }
@@ -35,10 +39,11 @@ export class LocalBackend implements ReleaseBackend {
 
   async launcher(spec: LaunchSpec & { port: number | undefined }): Promise<Launcher> {
     await this.sandbox.prepare(spec.directory);
-    return ProcessLauncher.create(spec, spec.port, this.sandbox);
+    return ProcessLauncher.create(spec, spec.port, this.sandbox, this.ledger);
   }
 
-  async cleanUp(deployment: { pid: number | null }): Promise<void> {
-    if (deployment.pid && isAlive(deployment.pid)) await stopGroup(deployment.pid, 2000);
+  /** The ledger is the data directory's own: every group in it is this stagingd's. */
+  stopLeftovers(): Promise<number> {
+    return this.ledger.stopLeftovers();
   }
 }

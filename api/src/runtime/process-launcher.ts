@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createReleaseCgroup, type ReleaseCgroup } from './cgroups';
 import type { Instance, LaunchSpec, Launcher } from './instance';
 import { watchMemory } from './memory-watch';
+import type { ProcessLedger } from './process-ledger';
 import { closed, exited, freePort, startCommand, stopGroup } from './processes';
 import type { Sandbox } from './sandbox';
 
@@ -15,10 +16,11 @@ export class ProcessLauncher implements Launcher {
     readonly port: number,
     private readonly cgroup: ReleaseCgroup | undefined,
     private readonly sandbox: Sandbox,
+    private readonly ledger: ProcessLedger,
   ) {}
 
-  static async create(spec: LaunchSpec, fixedPort: number | undefined, sandbox: Sandbox): Promise<ProcessLauncher> {
-    return new ProcessLauncher(spec, fixedPort ?? (await freePort()), createReleaseCgroup(spec.deploymentId, spec.limits), sandbox);
+  static async create(spec: LaunchSpec, fixedPort: number | undefined, sandbox: Sandbox, ledger: ProcessLedger): Promise<ProcessLauncher> {
+    return new ProcessLauncher(spec, fixedPort ?? (await freePort()), createReleaseCgroup(spec.deploymentId, spec.limits), sandbox, ledger);
   }
 
   describeLimits(): string | undefined {
@@ -38,6 +40,7 @@ export class ProcessLauncher implements Launcher {
       prefix: this.sandbox.command(spec.directory),
       ...(this.cgroup ? { cgroupProcs: this.cgroup.procsFiles } : {}),
     });
+    this.ledger.track(child);
     const stdout = spec.logs.writer(spec.deploymentId, 'runtime');
     const stderr = spec.logs.writer(spec.deploymentId, 'runtime');
     child.stdout?.on('data', (chunk: Buffer) => stdout.write(chunk));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 // The shell joins the cgroups (its first argument says how many follow) before it runs the rest of its arguments, so
@@ -20,29 +21,63 @@ export function startCommand(command: string, options: { cwd: string; env: NodeJ
   });
 }
 
-export function isAlive(pid: number): boolean {
+/** What /proc says of a process: its state letter, process group and start time (clock ticks after boot). */
+export interface ProcessStat {
+  state: string;
+  pgrp: number;
+  startTime: number;
+}
+
+export function processStat(pid: number): ProcessStat | undefined {
+  let stat: string;
   try {
-    process.kill(pid, 0);
-    return true;
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so read after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '?', pgrp: Number(fields[2]), startTime: Number(fields[19]) };
+}
+
+/** A zombie (Z) or dead (X) process has exited, though `kill(pid, 0)` still succeeds until it is reaped. */
+const exitedStates = new Set(['Z', 'X']);
+
+/** Whether the process runs: not gone, and not a zombie waiting to be reaped. */
+export function isAlive(pid: number): boolean {
+  const stat = processStat(pid);
+  return stat !== undefined && !exitedStates.has(stat.state);
+}
+
+/** Whether any process of the group still runs (zombies do not count). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
   } catch {
     return false;
   }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = processStat(Number(entry));
+    if (stat?.pgrp === pgid && !exitedStates.has(stat.state)) return true;
+  }
+  return false;
 }
 
-/** SIGTERM to the group, SIGKILL after the grace period; resolves when the group leader has exited. */
-export async function stopGroup(pid: number, graceMs = 5000): Promise<void> {
+/** SIGTERM to the group, SIGKILL after the grace period; resolves when no process of the group runs. */
+export async function stopGroup(pgid: number, graceMs = 5000): Promise<void> {
   const signal = (name: NodeJS.Signals): void => {
     try {
-      process.kill(-pid, name);
+      process.kill(-pgid, name);
     } catch {
       // Already gone.
     }
   };
-  signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-  if (isAlive(pid)) signal('SIGKILL');
-  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 10));
+  signal(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+  const deadline = performance.now() + graceMs;
+  while (groupAlive(pgid) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  if (groupAlive(pgid)) signal('SIGKILL');
+  while (groupAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** Waits for a child's exit; the code, or the signal that ended it. */

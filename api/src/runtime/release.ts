@@ -1,4 +1,5 @@
 import type { LogStore } from '../logs/log-store';
+import { abortReason } from './abort-reason';
 import { waitHealthy, type HealthCheck } from './health-check';
 import type { Instance, Launcher } from './instance';
 
@@ -31,18 +32,22 @@ export class Release {
     return this.instance?.pid;
   }
 
-  /** Starts it and waits for its health check: the release, or why it failed (then nothing runs). */
+  /**
+   * Starts it and waits for its health check: the release, or why it failed or was cancelled (`signal`), and then
+   * nothing runs.
+   */
   static async start(
     deploymentId: string,
     launcher: Launcher,
     health: HealthCheck,
     logs: LogStore,
     onState: (state: ReleaseState, detail: string) => void,
+    signal?: AbortSignal,
   ): Promise<Release | { failure: string }> {
     const release = new Release(deploymentId, launcher, health, logs, onState);
     const limits = launcher.describeLimits();
     if (limits) logs.append(deploymentId, 'system', limits);
-    const failure = await release.launch();
+    const failure = await release.launch(signal);
     if (failure) {
       await release.stop();
       return { failure };
@@ -51,7 +56,8 @@ export class Release {
     return release;
   }
 
-  private async launch(): Promise<string | undefined> {
+  private async launch(signal?: AbortSignal): Promise<string | undefined> {
+    if (signal?.aborted) return abortReason(signal);
     let instance: Instance;
     try {
       instance = await this.launcher.launch();
@@ -62,7 +68,7 @@ export class Release {
     let death: string | undefined;
     void instance.ended.then((why) => (death = `${why} before it was healthy`));
     this.logs.append(this.deploymentId, 'system', `Waiting for ${this.health.path} on port ${this.port}`);
-    return waitHealthy(this.port, this.health, () => death);
+    return waitHealthy(this.port, this.health, () => death ?? (signal?.aborted ? abortReason(signal) : undefined), signal);
   }
 
   private supervise(): void {

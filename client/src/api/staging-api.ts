@@ -135,6 +135,13 @@ export class StagingApi {
     );
   }
 
+  async cancelDeployment(deploymentId: string, signal?: AbortSignal): Promise<Deployment> {
+    return this.unwrap(
+      this.client.POST('/v1/deployments/{deployment}/cancel', { params: { path: { deployment: deploymentId } }, signal }),
+      'cancelling the deployment',
+    );
+  }
+
   async promote(project: string, deploymentId: string, signal?: AbortSignal): Promise<Deployment> {
     return this.unwrap(
       this.client.POST('/v1/projects/{project}/promote', { params: { path: { project } }, body: { deployment_id: deploymentId }, signal }),

@@ -15,6 +15,27 @@ export async function rollback(context: CommandContext, arg?: unknown): Promise<
   return live;
 }
 
+/** Deployments that can still be cancelled: not live or ended yet. */
+export const inProgress = (d: Pick<Deployment, 'status'>): boolean => ['queued', 'building', 'starting'].includes(d.status);
+
+/** Cancels a deployment under way (from the tree, the log viewer, or picked); the live release keeps serving. */
+export async function cancelDeployment(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
+  let deployment = isDeployment(arg) ? arg : undefined;
+  if (!deployment) {
+    const env = await environmentFrom(context, arg, { includeProduction: true });
+    if (!env) return undefined;
+    deployment = await deploymentFrom(context, arg, env, inProgress, `Cancel a deployment of ${env.name}`);
+  }
+  if (!deployment) return undefined;
+  const cancelled = await context.session.api.cancelDeployment(deployment.id);
+  void vscode.window.showInformationMessage(`Cancelling ${deployment.ref} on ${deployment.environment}; what was live keeps serving.`);
+  return cancelled;
+}
+
+function isDeployment(arg: unknown): arg is Deployment {
+  return typeof arg === 'object' && arg !== null && !(arg instanceof DeploymentNode) && typeof (arg as { id?: unknown }).id === 'string' && 'status' in arg;
+}
+
 export async function promote(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
   const env = await environmentFrom(context, arg);
   if (!env) return undefined;

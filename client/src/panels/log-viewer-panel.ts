@@ -12,6 +12,7 @@ import { logViewerStyle } from '../../../webview/src/logs/style';
 import { followEventStream } from '../api/event-stream';
 import { ApiError, type Deployment } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
+import { inProgress } from '../commands/release-commands';
 import { panelSerializer } from './panel-serializer';
 import { webviewHtml, webviewRoot } from './webview-html';
 
@@ -41,6 +42,7 @@ export class LogViewerPanel implements vscode.Disposable {
   private ready = false;
   private state: Extract<LogViewerUpdate, { type: 'state' }> = { type: 'state', state: 'connecting' };
   private heading: Extract<LogViewerUpdate, { type: 'init' }>;
+  private deployment: Deployment | undefined;
   /** How many lines the page reports it has received, for tests and diagnostics. */
   lineCount = 0;
   /** The page reports the log complete: stagingd sent `end`, and every line is in the page. */
@@ -58,7 +60,7 @@ export class LogViewerPanel implements vscode.Disposable {
     deployment: Deployment | undefined,
   ) {
     LogViewerPanel.open.set(deploymentId, this);
-    this.heading = { type: 'init', deploymentId, title: `Deployment ${deploymentId}`, detail: '' };
+    this.heading = { type: 'init', deploymentId, title: `Deployment ${deploymentId}`, detail: '', cancellable: false };
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(extension)] };
     panel.webview.html = webviewHtml(panel.webview, extension, 'logs', 'Deployment log', logViewerStyle, { heading: false });
     this.disposables.push(
@@ -127,12 +129,14 @@ export class LogViewerPanel implements vscode.Disposable {
   }
 
   private describe(deployment: Deployment): void {
+    this.deployment = deployment;
     this.panel.title = panelTitle(deployment);
     this.heading = {
       type: 'init',
       deploymentId: deployment.id,
       title: `${deployment.environment} · ${deployment.ref} ${deployment.commit?.slice(0, 7) ?? ''}`.trim(),
       detail: `${deployment.project} · ${deployment.status} · ${deployment.deployed_by}, ${new Date(deployment.created_at).toLocaleString()}`,
+      cancellable: inProgress(deployment),
     };
     this.post(this.heading);
   }
@@ -196,6 +200,9 @@ export class LogViewerPanel implements vscode.Disposable {
         break;
       case 'searched':
         this.searched.fire(message);
+        break;
+      case 'cancel':
+        if (this.deployment) void vscode.commands.executeCommand('staging.cancelDeployment', this.deployment);
         break;
     }
   }

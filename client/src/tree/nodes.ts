@@ -9,6 +9,8 @@ export abstract class StagingNode {
 const statusIcons: Record<Environment['status'], vscode.ThemeIcon> = {
   active: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   building: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.yellow')),
+  // stagingd restarted and is bringing the live release back.
+  starting: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
   error: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   stopped: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 };
@@ -81,9 +83,24 @@ export class DeploymentNode extends StagingNode {
     item.description = `${d.status} · ${d.deployed_by} · ${new Date(d.created_at).toLocaleString()}`;
     item.tooltip = d.reason ? `${d.status}: ${d.reason}` : d.status;
     item.iconPath = new vscode.ThemeIcon(
-      d.status === 'live' ? 'rocket' : d.status === 'failed' ? 'error' : ['queued', 'building', 'starting'].includes(d.status) ? 'sync~spin' : 'history',
+      d.status === 'live'
+        ? 'rocket'
+        : d.status === 'failed'
+          ? 'error'
+          : d.status === 'cancelled'
+            ? 'circle-slash'
+            : ['queued', 'building', 'starting'].includes(d.status)
+              ? 'sync~spin'
+              : 'history',
     );
-    const state = d.status === 'live' ? 'deployment.live' : ['superseded', 'rolled_back'].includes(d.status) ? 'deployment.previous' : 'deployment';
+    const state =
+      d.status === 'live'
+        ? 'deployment.live'
+        : ['superseded', 'rolled_back'].includes(d.status)
+          ? 'deployment.previous'
+          : ['queued', 'building', 'starting'].includes(d.status)
+            ? 'deployment.inProgress'
+            : 'deployment';
     // Production's own deployments are neither promoted nor reviewed: their menus tell them apart.
     item.contextValue = this.environment.kind === 'production' && state !== 'deployment' ? `${state}.production` : state;
     item.command = { command: 'staging.openLogViewer', title: 'Open Log Viewer', arguments: [this] };

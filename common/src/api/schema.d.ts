@@ -166,7 +166,12 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Serve an earlier deployment again (default the one live before the current one), without rebuilding. */
+    /**
+     * Serve an earlier deployment again (default the one live before the current one), without rebuilding.
+     * @description The emergency action: it takes effect at once, cancelling the environment's deployments that are queued,
+     *     building or starting (they end `cancelled`), and it works while stagingd is still starting releases after
+     *     a restart.
+     */
     post: operations['rollbackEnvironment'];
     delete?: never;
     options?: never;
@@ -511,6 +516,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/deployments/{deployment}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a deployment that is queued, building or starting; the live release keeps serving.
+     * @description A queued deployment never starts; a running build is stopped at once; a release that is starting is stopped
+     *     before it goes live. The deployment ends `cancelled` (a `deployment.updated` event says when).
+     */
+    post: operations['cancelDeployment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/deployments/{deployment}/reviews': {
     parameters: {
       query?: never;
@@ -669,8 +697,12 @@ export interface components {
       /** @description MiB. */
       memory?: number;
     };
-    /** @enum {string} */
-    EnvironmentStatus: 'active' | 'building' | 'error' | 'stopped';
+    /**
+     * @description `starting`: stagingd restarted and is bringing the live release back (the API answers meanwhile, and a
+     *     rollback works); `building`: a deployment is under way while the live release, if any, serves.
+     * @enum {string}
+     */
+    EnvironmentStatus: 'active' | 'building' | 'starting' | 'error' | 'stopped';
     Environment: {
       name: components['schemas']['EnvironmentName'];
       project: components['schemas']['ProjectName'];
@@ -705,8 +737,11 @@ export interface components {
     };
     /** @description A branch, tag or commit. Refs are checked with git's own rules (no `..`, no leading `-`, no control characters). */
     GitRef: string;
-    /** @enum {string} */
-    DeploymentStatus: 'queued' | 'building' | 'starting' | 'live' | 'failed' | 'superseded' | 'rolled_back';
+    /**
+     * @description `cancelled`: stopped before it went live, by a cancel, a rollback or the deletion of its environment; `reason` says which.
+     * @enum {string}
+     */
+    DeploymentStatus: 'queued' | 'building' | 'starting' | 'live' | 'failed' | 'cancelled' | 'superseded' | 'rolled_back';
     Deployment: {
       id: components['schemas']['DeploymentId'];
       project: components['schemas']['ProjectName'];
@@ -2084,6 +2119,35 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  cancelDeployment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The deployment, being cancelled. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Deployment'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The deployment has already ended (live, failed, cancelled, ...). */
+      409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
   };

@@ -15,7 +15,7 @@ export function helloNodeConfig(options: { healthTimeout?: string; extra?: strin
  * A real git repository of the hello-node example with branches that exercise every path:
  * develop (good), feature/login (good, another commit), broken-health (health check answers 404),
  * crashes (exits at start), crash-later and memory-hog (fail on demand after going live), echo-headers, build-fails,
- * slow-build (its build takes a minute).
+ * healthy-once (never healthy again after its first start), slow-build (its build takes a minute).
  */
 export function helloNodeRepository(): { dir: string; git: (...args: string[]) => string; commit: (ref: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'hello-node-'));
@@ -55,6 +55,13 @@ export function helloNodeRepository(): { dir: string; git: (...args: string[]) =
         '/limits',
         "const fs = require('node:fs'); const read = (c, f) => { const line = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\\n').find((l) => l.split(':')[1].split(',').includes(c)); return fs.readFileSync('/sys/fs/cgroup/' + c + line.split(':')[2] + '/' + f, 'utf8').trim(); }; res.end(JSON.stringify({ memory: read('memory', 'memory.limit_in_bytes'), cpuQuota: read('cpu', 'cpu.cfs_quota_us'), cpuPeriod: read('cpu', 'cpu.cfs_period_us') }));",
       ),
+    ),
+  );
+  // Healthy on its first start; every later start (after a restart of stagingd) never listens.
+  variant('healthy-once', () =>
+    writeFileSync(
+      server,
+      `const fs = require('node:fs');\nif (fs.existsSync('.started-once')) { console.log('started before: not listening'); setInterval(() => {}, 1000); return; }\nfs.writeFileSync('.started-once', '');\n${original}`,
     ),
   );
   variant('slow-build', () => writeFileSync(join(dir, 'build.js'), `console.log('building slowly');\nsetTimeout(() => {}, 60000);\n`));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Deployment } from './api-types';
+import type { Deployment, Environment } from './api-types';
 import { httpRequest } from './http-client';
 import { readEventStream, type SseFrame } from './sse-reader';
 
@@ -143,6 +143,21 @@ export class StagingdProcess {
   /** Waits until the deployment reaches one of the final statuses and returns it. */
   waitForDeployment(id: string, statuses: string[] = ['live', 'failed']): Promise<Deployment> {
     return this.waitForEvent('deployment.updated', (d: Deployment) => d.id === id && statuses.includes(d.status));
+  }
+
+  /**
+   * Polls the API until the environment has one of the statuses (events would not do after a restart: the feed
+   * replays the ones from before it).
+   */
+  async waitForEnvironment(project: string, name: string, statuses: string[], timeoutMs = 30_000): Promise<Environment> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const env = await this.api<Environment>('GET', `/v1/projects/${project}/environments/${name}`);
+      if (env.status === 200 && statuses.includes(env.body.status)) return env.body;
+      if (performance.now() > deadline)
+        throw new Error(`${name} is ${env.body.status}, not ${statuses.join(' or ')}, after ${timeoutMs} ms; stagingd said:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   forgetEvents(): void {

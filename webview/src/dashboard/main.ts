@@ -7,7 +7,13 @@ import { isDashboardUpdate, type DashboardCommand, type DashboardRow } from './p
 declare function acquireVsCodeApi(): { postMessage(message: DashboardCommand): void };
 const vscode = acquireVsCodeApi();
 
-const statusIcon: Record<DashboardRow['status'], string> = { active: 'pass-filled', building: 'sync', error: 'error', stopped: 'circle-slash' };
+const statusIcon: Record<DashboardRow['status'], string> = {
+  active: 'pass-filled',
+  building: 'sync',
+  starting: 'sync',
+  error: 'error',
+  stopped: 'circle-slash',
+};
 
 function action(label: string, icon: string, command: DashboardCommand): HTMLElement {
   const button = element('vscode-button', { secondary: '', icon, title: label }, label);
@@ -20,7 +26,9 @@ function row(data: DashboardRow): HTMLTableRowElement {
   const status = element(
     'span',
     { class: `status ${data.status}` },
-    element('span', { class: `codicon codicon-${statusIcon[data.status]}${data.status === 'building' ? ' codicon-modifier-spin' : ''}` }),
+    element('span', {
+      class: `codicon codicon-${statusIcon[data.status]}${data.status === 'building' || data.status === 'starting' ? ' codicon-modifier-spin' : ''}`,
+    }),
     ` ${data.status}`,
   );
   const actions = element('td', { class: 'actions' });

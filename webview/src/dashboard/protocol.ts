@@ -1,11 +1,12 @@
 /** Messages between the dashboard panel and its host in the extension, declared once for both sides. */
+import type { components } from '../../../common/src/api/schema';
 import { messageGuard } from '../shared/message-type';
 
 export interface DashboardRow {
   project: string;
   environment: string;
   kind: 'production' | 'fixed' | 'branch';
-  status: 'active' | 'building' | 'error' | 'stopped';
+  status: components['schemas']['EnvironmentStatus'];
   url: string;
   branch: string | null;
   last: { id: string; ref: string; commit: string | null; status: string; by: string; at: string } | null;

@@ -1,4 +1,5 @@
 /** Messages between the environment detail panel and its host in the extension, declared once for both sides. */
+import type { components } from '../../../common/src/api/schema';
 import { messageGuard } from '../shared/message-type';
 
 /** Which environment a panel shows: also the state VS Code keeps for the panel, to restore it after a reload. */
@@ -12,8 +13,8 @@ export interface EnvironmentPageState extends EnvironmentKey {
   drafts?: { name: string; secret: boolean; value: string; stored: boolean }[];
 }
 
-export type EnvironmentStatus = 'active' | 'building' | 'error' | 'stopped';
-export type DeploymentStatus = 'queued' | 'building' | 'starting' | 'live' | 'failed' | 'superseded' | 'rolled_back';
+export type EnvironmentStatus = components['schemas']['EnvironmentStatus'];
+export type DeploymentStatus = components['schemas']['DeploymentStatus'];
 
 export interface EnvironmentHeader {
   project: string;

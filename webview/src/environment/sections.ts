@@ -6,13 +6,20 @@ import type { DatabaseSync, DeploymentRow, DeploymentStatus, EnvironmentCommand,
 
 type Send = (command: EnvironmentCommand) => void;
 
-const environmentIcons: Record<EnvironmentStatus, string> = { active: 'pass-filled', building: 'sync', error: 'error', stopped: 'circle-slash' };
+const environmentIcons: Record<EnvironmentStatus, string> = {
+  active: 'pass-filled',
+  building: 'sync',
+  starting: 'sync',
+  error: 'error',
+  stopped: 'circle-slash',
+};
 const deploymentIcons: Record<DeploymentStatus, string> = {
   queued: 'clock',
   building: 'sync',
   starting: 'sync',
   live: 'pass-filled',
   failed: 'error',
+  cancelled: 'circle-slash',
   superseded: 'history',
   rolled_back: 'discard',
 };
@@ -40,7 +47,7 @@ export function header(env: EnvironmentHeader, send: Send): HTMLElement {
     element(
       'div',
       { class: 'facts' },
-      status(env.status, environmentIcons[env.status], env.status === 'building', env.status),
+      status(env.status, environmentIcons[env.status], env.status === 'building' || env.status === 'starting', env.status),
       fact('URL', link),
       fact('Branch', env.branch ? element('code', {}, env.branch) : '—'),
       fact('Live commit', env.commit ? element('code', { title: env.commit }, env.commit.slice(0, 7)) : 'none'),

@@ -57,6 +57,7 @@ root.innerHTML = `
       <vscode-toolbar-button id="previous" icon="arrow-up" label="Previous match (Shift+Enter)" title="Previous match (Shift+Enter)"></vscode-toolbar-button>
       <vscode-toolbar-button id="next" icon="arrow-down" label="Next match (Enter)" title="Next match (Enter)"></vscode-toolbar-button>
     </div>
+    <vscode-toolbar-button id="cancel" icon="stop-circle" label="Cancel Deployment" title="Cancel this deployment (what is live keeps serving)" hidden>Cancel</vscode-toolbar-button>
     <vscode-toolbar-button id="follow" icon="fold-down" toggleable checked label="Follow the end of the log" title="Follow the end of the log">Follow</vscode-toolbar-button>
   </div>
   <div id="viewport" tabindex="0" aria-label="Log lines"><div id="empty" class="empty">Waiting for the log…</div></div>`;
@@ -64,6 +65,7 @@ root.innerHTML = `
 const byId = <T extends HTMLElement = HTMLElement>(id: string): T => document.getElementById(id) as T;
 const searchField = byId<HTMLElementTagNameMap['vscode-textfield']>('search');
 const followButton = byId<HTMLElementTagNameMap['vscode-toolbar-button']>('follow');
+byId('cancel').addEventListener('click', () => vscode.postMessage({ type: 'cancel' }));
 const phaseSelect = byId<HTMLElementTagNameMap['vscode-single-select']>('phase');
 const matchCount = byId('match-count');
 const empty = byId('empty');
@@ -221,6 +223,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'init':
       byId('title').textContent = message.title;
       byId('detail').textContent = message.detail;
+      byId('cancel').hidden = !message.cancellable;
       saveState({ deploymentId: message.deploymentId });
       break;
     case 'lines':

@@ -36,16 +36,17 @@ export interface LogSearchResult {
 
 /** Host -> panel. `lines` come in batches (every 50 ms or 1000 lines), never one message a line. */
 export type LogViewerUpdate =
-  | { type: 'init'; deploymentId: string; title: string; detail: string }
+  | { type: 'init'; deploymentId: string; title: string; detail: string; /** queued, building or starting */ cancellable: boolean }
   | { type: 'lines'; lines: LogEntry[] }
   | { type: 'state'; state: LogStreamState; message?: string }
   | { type: 'search'; query: string };
 
 /** Panel -> host. */
-export type LogViewerCommand = { type: 'ready' } | { type: 'received'; lines: number; complete: boolean } | ({ type: 'searched' } & LogSearchResult);
+export type LogViewerCommand =
+  { type: 'ready' } | { type: 'received'; lines: number; complete: boolean } | ({ type: 'searched' } & LogSearchResult) | { type: 'cancel' };
 
 export const isLogViewerUpdate = messageGuard<LogViewerUpdate>(['init', 'lines', 'state', 'search']);
-export const isLogViewerCommand = messageGuard<LogViewerCommand>(['ready', 'received', 'searched']);
+export const isLogViewerCommand = messageGuard<LogViewerCommand>(['ready', 'received', 'searched', 'cancel']);
 
 export function isLogViewerState(state: unknown): state is LogViewerState {
   return typeof state === 'object' && state !== null && typeof (state as { deploymentId?: unknown }).deploymentId === 'string';

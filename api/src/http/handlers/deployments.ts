@@ -1,6 +1,8 @@
+import type { FastifyRequest } from 'fastify';
 import type { components } from '../../../../common/src/api/schema';
-import { ClientError } from '../../deploy/context';
+import { ClientError, type ServerContext } from '../../deploy/context';
 import { presentDeployment } from '../../deploy/presenters';
+import type { DeploymentRecord } from '../../store/records';
 import type { Handler } from '../openapi-routes';
 import { environmentOf, principalOf, projectOf, type Services } from '../request-context';
 
@@ -33,7 +35,7 @@ export function deploymentHandlers(services: Services): Record<string, Handler> 
     rollbackEnvironment: async (request) => {
       const { project, env } = await environmentOf(services, request);
       const body = request.body as components['schemas']['RollbackRequest'];
-      return presentDeployment(await services.deployments.rollback(project, env, body.deployment_id));
+      return presentDeployment(await services.deployments.rollback(project, env, body.deployment_id, principalOf(request).name));
     },
     promoteDeployment: async (request, reply) => {
       const project = await projectOf(services, request);
@@ -41,11 +43,17 @@ export function deploymentHandlers(services: Services): Record<string, Handler> 
       const deployment = await services.deployments.promote(project, body.deployment_id, principalOf(request).name);
       return reply.code(202).send(presentDeployment(deployment));
     },
-    getDeployment: async (request) => {
-      const id = (request.params as { deployment: string }).deployment;
-      const deployment = await context.deployments.get(id);
-      if (!deployment) throw new ClientError(404, `No deployment ${id}.`, { field: '/params/deployment' });
-      return presentDeployment(deployment);
+    getDeployment: async (request) => presentDeployment(await deploymentOf(context, request)),
+    cancelDeployment: async (request, reply) => {
+      const deployment = services.deployments.cancel(await deploymentOf(context, request), principalOf(request).name);
+      return reply.code(202).send(presentDeployment(deployment));
     },
   };
+}
+
+async function deploymentOf(context: ServerContext, request: FastifyRequest): Promise<DeploymentRecord> {
+  const id = (request.params as { deployment: string }).deployment;
+  const deployment = await context.deployments.get(id);
+  if (!deployment) throw new ClientError(404, `No deployment ${id}.`, { field: '/params/deployment' });
+  return deployment;
 }

@@ -1,5 +1,6 @@
 import type { BuildRequest, ReleaseBackend } from '../backend';
 import type { LaunchSpec, Launcher } from '../instance';
+import { abortReason } from '../abort-reason';
 import { copyTree } from '../sandbox';
 import { ContainerLauncher, deploymentLabel } from './container-launcher';
 import type { DockerEngine } from './docker-engine';
@@ -15,9 +16,10 @@ export class DockerBackend implements ReleaseBackend {
     try {
       await this.engine.buildImage(request.releaseDir, request.image, (line) => request.logs.append(request.deploymentId, 'build', line), {
         labels: { [deploymentLabel]: request.deploymentId },
-        signal: AbortSignal.timeout(request.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(request.timeoutMs), request.signal]),
       });
     } catch (error) {
+      if (request.signal.aborted) return abortReason(request.signal);
       return `the image build failed: ${error instanceof Error ? error.message : String(error)}`;
     }
     request.logs.append(request.deploymentId, 'system', 'Image built');
@@ -33,9 +35,15 @@ export class DockerBackend implements ReleaseBackend {
     return ContainerLauncher.create(this.engine, spec);
   }
 
-  async cleanUp(deployment: { id: string }): Promise<void> {
-    for (const container of await this.engine.listContainers({ label: `${deploymentLabel}=${deployment.id}`, all: true })) {
+  /** Removes every container of this stagingd's deployments (another stagingd on the same engine keeps its own). */
+  async stopLeftovers(ours: (deploymentId: string) => Promise<boolean>): Promise<number> {
+    let removed = 0;
+    for (const container of await this.engine.listContainers({ label: deploymentLabel, all: true })) {
+      const deploymentId = container.Labels[deploymentLabel];
+      if (!deploymentId || !(await ours(deploymentId))) continue;
       await this.engine.removeContainer(container.Id, { force: true });
+      removed++;
     }
+    return removed;
   }
 }

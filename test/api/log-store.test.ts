@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -102,7 +102,7 @@ describe('LogStore: appending and reading', () => {
     }
     store.append('0b6f4a52-8c1e-4d8e-9a4e-3f1c2d5e6a7b', 'build', 'a UUID is fine');
     await store.close();
-    assert.deepEqual(readdirSync(directory), ['0b6f4a52-8c1e-4d8e-9a4e-3f1c2d5e6a7b.log']);
+    assert.deepEqual(readdirSync(directory).sort(), ['0b6f4a52-8c1e-4d8e-9a4e-3f1c2d5e6a7b.ids', '0b6f4a52-8c1e-4d8e-9a4e-3f1c2d5e6a7b.log']);
   });
 });
 
@@ -240,7 +240,7 @@ describe('LogStore: follow', () => {
 });
 
 describe('LogStore: persistence', () => {
-  it('reads the same lines and continues numbering in a new store on the same directory, without close (like kill -9)', async () => {
+  it('reads the same lines in a new store on the same directory; after no close (like kill -9) numbering jumps past every id handed out, after a line that says so', async () => {
     const directory = logDirectory();
     const before = new LogStore(directory);
     for (const text of ['one', 'two', 'three']) before.append('deploy', 'build', text);
@@ -249,50 +249,73 @@ describe('LogStore: persistence', () => {
     await before.flush();
 
     const after = new LogStore(directory);
-    assert.deepEqual(await collect(after.read('deploy')), await collect(before.read('deploy')));
-    assert.equal(after.append('deploy', 'runtime', 'four').id, 4);
+    const read = await collect(after.read('deploy'));
+    assert.deepEqual(read.slice(0, 3), await collect(before.read('deploy')));
+    assert.equal(read.length, 4);
+    const note = read[3]!;
+    assert.equal(note.stream, 'system');
+    assert.equal(note.text, 'stagingd stopped without closing this log: lines after 3 that were shown before may be missing');
+    assert.ok(note.id > 3);
+    assert.equal(after.append('deploy', 'runtime', 'four').id, note.id + 1);
     assert.equal(after.isFinished('deploy'), false);
     assert.equal(after.isFinished('finished'), true);
-    assert.deepEqual(await collect(after.follow('finished', 0, new AbortController().signal)).then((lines) => lines.map((line) => line.text)), ['done']);
+    assert.deepEqual(
+      (await collect(after.follow('finished', 0, new AbortController().signal))).map((line) => line.text.slice(0, 8)),
+      ['done', 'stagingd'],
+    );
     after.reopen('finished');
     await after.close();
     await before.close();
 
+    // A clean close: the next store continues right after the last line, with no note.
     const third = new LogStore(directory);
-    assert.deepEqual(await texts(third, 'deploy'), ['one', 'two', 'three', 'four']);
+    assert.deepEqual(
+      (await texts(third, 'deploy')).map((text) => text.slice(0, 8)),
+      ['one', 'two', 'three', 'stagingd', 'four'],
+    );
+    assert.equal(third.append('deploy', 'runtime', 'five').id, note.id + 2);
     assert.equal(third.isFinished('finished'), false);
     await third.close();
   });
 
-  it('keeps every line on disk up to the last complete one when stagingd is killed with SIGKILL mid-write', async () => {
+  it('never hands out again an id that a store killed with SIGKILL mid-write handed out, and keeps every line that reached the disk', async () => {
     const directory = logDirectory();
     const storeModule = require.resolve('../../api/src/logs/log-store');
-    // Appends as fast as it can in large batches, so the kill likely lands while a write is under way.
+    // Appends as fast as it can in large batches, so the kill likely lands while a write is under way; says
+    // (synchronously) how far it has numbered after each burst.
     const appender = `
+      const { writeSync } = require('node:fs');
       const { LogStore } = require(${JSON.stringify(storeModule)});
       const store = new LogStore(${JSON.stringify(directory)});
       let n = 0;
-      const burst = () => { for (let i = 0; i < 5000; i++) store.append('crash', 'runtime', 'line ' + ++n + ' ' + 'x'.repeat(n % 300)); };
+      const burst = () => { for (let i = 0; i < 5000; i++) n = store.append('crash', 'runtime', 'line ' + (n + 1) + ' ' + 'x'.repeat((n + 1) % 300)).id; writeSync(1, 'handed out ' + n + '\\n'); };
       burst();
       const appended = n;
-      store.flush().then(() => process.stdout.write('on disk ' + appended + '\\n'));
+      store.flush().then(() => writeSync(1, 'on disk ' + appended + '\\n'));
       setInterval(burst, 1);
     `;
     const child = spawn(process.execPath, ['-e', appender], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [output] = (await once(child.stdout, 'data')) as [Buffer];
-    child.kill('SIGKILL');
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('on disk') && !child.killed) child.kill('SIGKILL');
+    });
     await once(child, 'exit');
-    const onDisk = Number(/on disk (\d+)/.exec(output.toString())?.[1]);
+    const onDisk = Number(/on disk (\d+)/.exec(output)?.[1]);
+    const handedOut = Math.max(...[...output.matchAll(/handed out (\d+)/g)].map((match) => Number(match[1])));
 
     const store = new LogStore(directory);
     const lines = await collect(store.read('crash'));
-    assert.ok(lines.length >= onDisk, `${lines.length} lines, ${onDisk} were on disk`);
+    const kept = lines.filter((line) => line.stream === 'runtime');
+    assert.ok(kept.length >= onDisk, `${kept.length} lines, ${onDisk} were on disk`);
     assertIdsOneTo(
-      lines.map((line) => line.id),
-      lines.length,
+      kept.map((line) => line.id),
+      kept.length,
     );
-    assert.ok(lines.every((line) => line.text === `line ${line.id} ${'x'.repeat(line.id % 300)}`));
-    assert.equal(store.append('crash', 'system', 'stagingd restarted').id, lines.length + 1);
+    assert.ok(kept.every((line) => line.text === `line ${line.id} ${'x'.repeat(line.id % 300)}`));
+    const note = lines.at(-1)!;
+    assert.match(note.text, /^stagingd stopped without closing this log/);
+    assert.ok(note.id > handedOut, `the next id ${note.id} is past the last one handed out, ${handedOut}`);
     await store.close();
   });
 
@@ -324,6 +347,37 @@ describe('LogStore: persistence', () => {
     assert.deepEqual(await texts(store, 'deploy'), []);
     assert.equal(store.append('deploy', 'build', 'first').id, 1);
     await store.close();
+  });
+});
+
+describe('LogStore: a size cap per log', () => {
+  it('sets a full file aside for a new one and drops the one set aside before, keeping ids; reads span both files', async () => {
+    const directory = logDirectory();
+    const maxFileBytes = 8 * 1024;
+    const store = new LogStore(directory, { maxFileBytes, tailLines: 10 });
+    for (let n = 1; n <= 2000; n++) {
+      store.append('big', 'runtime', `line ${n} ${'x'.repeat(40)}`);
+      if (n % 100 === 0) await store.flush();
+    }
+    await store.close();
+    assert.deepEqual(readdirSync(directory).sort(), ['big.ids', 'big.log', 'big.log.1']);
+    for (const file of ['big.log', 'big.log.1']) assert.ok(statSync(join(directory, file)).size <= maxFileBytes + 100 * 120, `${file} is capped`);
+
+    const reopened = new LogStore(directory, { maxFileBytes, tailLines: 10 });
+    const lines = await collect(reopened.read('big'));
+    const first = lines[0]!.id;
+    assert.ok(first > 1 && lines.length < 2000, `the oldest lines are gone: ${lines.length} kept from id ${first}`);
+    assert.deepEqual(
+      lines.map((line) => line.id),
+      Array.from({ length: 2001 - first }, (_, i) => first + i),
+      'the newest lines, ids unchanged and without a gap across the two files',
+    );
+    assert.deepEqual(
+      (await collect(reopened.read('big', 1990))).map((line) => line.id),
+      [1991, 1992, 1993, 1994, 1995, 1996, 1997, 1998, 1999, 2000],
+    );
+    assert.equal(reopened.append('big', 'system', 'next').id, 2001, 'a clean close leaves no gap');
+    await reopened.close();
   });
 });
 

@@ -1,6 +1,7 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { recoverLogFile } from './log-file';
+import { IdReservation } from './id-reservation';
+import { previousLogFile, recoverLogFile } from './log-file';
 import { LogFileWriter } from './log-file-writer';
 import { encodeLogLine, isoNow, limitLineLength, type LogLine, type LogStream } from './log-line';
 import { LogTail } from './log-tail';
@@ -8,6 +9,11 @@ import { LogTail } from './log-tail';
 export interface TailLimits {
   lines: number;
   chars: number;
+}
+
+/** A log's file holds its newest lines; past this size it becomes `<id>.log.1` (replacing the one before) and a new one starts. */
+export interface FileLimits {
+  maxFileBytes: number;
 }
 
 /** One deployment's log while it is in memory: its newest lines, its file writer, whether it is finished, who waits. */
@@ -23,15 +29,32 @@ export class DeploymentLog {
     private readonly finishedPath: string,
     readonly tail: LogTail,
     readonly file: LogFileWriter,
+    private readonly ids: IdReservation,
     public finished: boolean,
   ) {}
 
-  /** Loads the log's state from disk: `<id>.log` holds the lines, `<id>.finished` exists once it is finished. */
-  static load(directory: string, deploymentId: string, limits: TailLimits): DeploymentLog {
+  /**
+   * Loads the log's state from disk: `<id>.log` (and `<id>.log.1` after a rotation) holds the lines, `<id>.ids`
+   * the ids reserved, `<id>.finished` exists once it is finished. After a crash, numbering continues past every id
+   * handed out, and a line says that lines a client saw may be missing.
+   */
+  static load(directory: string, deploymentId: string, limits: TailLimits & FileLimits): DeploymentLog {
     const path = join(directory, `${deploymentId}.log`);
     const finishedPath = join(directory, `${deploymentId}.finished`);
-    const { lastId } = recoverLogFile(path);
-    return new DeploymentLog(path, finishedPath, new LogTail(lastId, limits.lines, limits.chars), new LogFileWriter(path, lastId), existsSync(finishedPath));
+    const current = recoverLogFile(path);
+    const lastOnDisk = current.lastId || recoverLogFile(previousLogFile(path)).lastId;
+    const ids = IdReservation.load(join(directory, `${deploymentId}.ids`));
+    const lastId = Math.max(lastOnDisk, ids.reserved);
+    const log = new DeploymentLog(
+      path,
+      finishedPath,
+      new LogTail(lastId, limits.lines, limits.chars),
+      new LogFileWriter(path, lastId, current.size, limits.maxFileBytes),
+      ids,
+      existsSync(finishedPath),
+    );
+    if (lastId > lastOnDisk) log.append('system', `stagingd stopped without closing this log: lines after ${lastOnDisk} that were shown before may be missing`);
+    return log;
   }
 
   get lastId(): number {
@@ -41,6 +64,7 @@ export class DeploymentLog {
   append(stream: LogStream, text: string): LogLine {
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     const line: LogLine = { id: this.tail.lastId + 1, time: isoNow(), stream, text: limitLineLength(text) };
+    this.ids.ensure(line.id);
     this.file.enqueue(encodeLogLine(line), line.id);
     this.tail.push(line);
     this.notify();
@@ -52,6 +76,12 @@ export class DeploymentLog {
     if (!this.finished) writeFileSync(this.finishedPath, '', { mode: 0o600 });
     this.finished = true;
     this.notify();
+  }
+
+  /** Writes what is queued and closes the file; nothing past the last line was handed out. */
+  async close(): Promise<void> {
+    await this.file.close();
+    this.ids.settle(this.lastId);
   }
 
   reopen(): void {

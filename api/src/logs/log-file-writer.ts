@@ -1,4 +1,5 @@
-import { closeSync, openSync, write } from 'node:fs';
+import { closeSync, openSync, renameSync, write } from 'node:fs';
+import { previousLogFile } from './log-file';
 
 /** After a failed write (a full disk, say), try the same batch again this much later. */
 const retryMs = 1000;
@@ -28,6 +29,10 @@ export class LogFileWriter {
     private readonly path: string,
     /** Id of the last line already in the file. */
     lastId: number,
+    /** The file's size now. */
+    private size: number,
+    /** Past this, the file is renamed `<path>.1` (replacing the one before) and a new one starts. */
+    private readonly maxBytes: number,
   ) {
     this.queuedThroughId = lastId;
     this.writtenThroughId = lastId;
@@ -71,7 +76,21 @@ export class LogFileWriter {
     const data = Buffer.from(this.queued.join(''));
     this.queued = [];
     this.writing = true;
+    if (this.size > 0 && this.size + data.length > this.maxBytes) this.rotate();
+    this.size += data.length;
     this.writeFrom(data, 0, this.queuedThroughId);
+  }
+
+  /** Sets the full file aside as `<path>.1` (a reader that opened it keeps reading it) and starts a new one. */
+  private rotate(): void {
+    try {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+      renameSync(this.path, previousLogFile(this.path));
+      this.size = 0;
+    } catch {
+      // Could not set it aside: keep appending to it rather than lose lines.
+    }
   }
 
   private writeFrom(data: Buffer, offset: number, throughId: number): void {

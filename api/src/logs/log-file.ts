@@ -5,6 +5,11 @@ import { decodeLogLine, type LogLine } from './log-line';
 const newline = 0x0a;
 const chunkSize = 64 * 1024;
 
+/** The file a log's lines before the current file's are in, after a rotation. */
+export function previousLogFile(path: string): string {
+  return `${path}.1`;
+}
+
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
@@ -56,45 +61,51 @@ function findLastLine(fd: number, size: number): { size: number; lastId: number 
 }
 
 /**
- * Lines with afterId < id <= untilId from a log file, in batches. The caller makes sure they are written. Ids grow
- * along the file, so the first one is found by bisection: resuming deep into a large log reads little of it.
+ * Lines with afterId < id <= untilId from a log's files, oldest file first, in batches. The caller makes sure they
+ * are written. All files are opened before any is read, so a rotation meanwhile moves no line out of reach.
  */
-export async function* readLogFile(path: string, afterId: number, untilId: number): AsyncGenerator<LogLine[]> {
-  let file: FileHandle;
+export async function* readLogFiles(paths: string[], afterId: number, untilId: number): AsyncGenerator<LogLine[]> {
+  const files: FileHandle[] = [];
   try {
-    file = await open(path, 'r');
-  } catch (error) {
-    if (isMissing(error)) return;
-    throw error;
-  }
-  try {
-    const { size } = await file.stat();
-    const buffer = Buffer.alloc(chunkSize);
-    let position = afterId === 0 ? 0 : await findLineBefore(file, size, afterId, buffer);
-    let carry = Buffer.alloc(0);
-    while (position < size) {
-      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-      const batch: LogLine[] = [];
-      let start = 0;
-      for (let end = data.indexOf(newline); end !== -1; end = data.indexOf(newline, start)) {
-        const line = decodeLogLine(data.toString('utf8', start, end));
-        start = end + 1;
-        if (line === undefined || line.id <= afterId) continue;
-        if (line.id > untilId) {
-          if (batch.length > 0) yield batch;
-          return;
-        }
-        batch.push(line);
+    for (const path of paths) {
+      try {
+        files.push(await open(path, 'r'));
+      } catch (error) {
+        if (!isMissing(error)) throw error;
       }
-      // Copied: `buffer` is reused by the next read.
-      carry = Buffer.from(data.subarray(start));
-      if (batch.length > 0) yield batch;
     }
+    for (const file of files) yield* readLogFile(file, afterId, untilId);
   } finally {
-    await file.close();
+    await Promise.all(files.map((file) => file.close()));
+  }
+}
+
+/** Ids grow along the file, so the first one is found by bisection: resuming deep into a large log reads little of it. */
+async function* readLogFile(file: FileHandle, afterId: number, untilId: number): AsyncGenerator<LogLine[]> {
+  const { size } = await file.stat();
+  const buffer = Buffer.alloc(chunkSize);
+  let position = afterId === 0 ? 0 : await findLineBefore(file, size, afterId, buffer);
+  let carry = Buffer.alloc(0);
+  while (position < size) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+    const batch: LogLine[] = [];
+    let start = 0;
+    for (let end = data.indexOf(newline); end !== -1; end = data.indexOf(newline, start)) {
+      const line = decodeLogLine(data.toString('utf8', start, end));
+      start = end + 1;
+      if (line === undefined || line.id <= afterId) continue;
+      if (line.id > untilId) {
+        if (batch.length > 0) yield batch;
+        return;
+      }
+      batch.push(line);
+    }
+    // Copied: `buffer` is reused by the next read.
+    carry = Buffer.from(data.subarray(start));
+    if (batch.length > 0) yield batch;
   }
 }
 

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { DeploymentLog, type TailLimits } from './deployment-log';
+import { DeploymentLog, type FileLimits, type TailLimits } from './deployment-log';
 import { assertSafeDeploymentId } from './deployment-id';
 import { LineSplitter } from './line-splitter';
-import { readLogFile } from './log-file';
+import { previousLogFile, readLogFiles } from './log-file';
 import { isLogStream, type LogLine, type LogStream } from './log-line';
 
 export type { LogLine, LogStream } from './log-line';
@@ -14,6 +14,8 @@ export interface LogStoreOptions {
   tailChars?: number;
   /** A deployment's log nobody used for between one and two of these is dropped from memory (default 60 s). */
   idleMs?: number;
+  /** A log file past this size is set aside for a new one, and the one set aside before is deleted (default 64 MiB). */
+  maxFileBytes?: number;
 }
 
 export interface LogWriter {
@@ -24,15 +26,17 @@ export interface LogWriter {
 
 /**
  * Deployment logs: one JSON-lines file per deployment under `directory`, numbered lines (ids 1, 2, 3, ... per
- * deployment) that survive a restart of stagingd, and live following for server-sent events.
+ * deployment) that survive a restart of stagingd, and live following for server-sent events. A log keeps its newest
+ * lines, between one and two files of `maxFileBytes`.
  *
  * append() assigns the id and notifies followers synchronously, from memory; the file is written in batches a turn of
- * the event loop later (flush() waits for it). A crash loses at most the lines of that last turn, and numbering then
- * continues after the last line in the file.
+ * the event loop later (flush() waits for it). A crash loses at most the lines of that last turn; ids are reserved on
+ * disk ahead of use, so numbering then continues past every id handed out (never reusing one a client saw), after a
+ * line saying lines may be missing.
  */
 export class LogStore {
   private readonly logs = new Map<string, DeploymentLog>();
-  private readonly tailLimits: TailLimits;
+  private readonly limits: TailLimits & FileLimits;
   private readonly sweeper: NodeJS.Timeout;
   private isClosed = false;
 
@@ -41,7 +45,7 @@ export class LogStore {
     options: LogStoreOptions = {},
   ) {
     mkdirSync(directory, { recursive: true });
-    this.tailLimits = { lines: options.tailLines ?? 10_000, chars: options.tailChars ?? 4 * 1024 * 1024 };
+    this.limits = { lines: options.tailLines ?? 10_000, chars: options.tailChars ?? 4 * 1024 * 1024, maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024 };
     const idleMs = options.idleMs ?? 60_000;
     this.sweeper = setInterval(() => this.releaseIdle(), idleMs).unref();
   }
@@ -108,7 +112,7 @@ export class LogStore {
     const logs = [...this.logs.values()];
     this.logs.clear();
     for (const log of logs) log.notify();
-    await Promise.all(logs.map((log) => log.file.close()));
+    await Promise.all(logs.map((log) => log.close()));
   }
 
   /** The deployment's log, loaded from disk on first use (after a restart, or after it was released as idle). */
@@ -117,7 +121,7 @@ export class LogStore {
     let log = this.logs.get(deploymentId);
     if (log === undefined) {
       assertSafeDeploymentId(deploymentId);
-      log = DeploymentLog.load(this.directory, deploymentId, this.tailLimits);
+      log = DeploymentLog.load(this.directory, deploymentId, this.limits);
       this.logs.set(deploymentId, log);
     }
     log.touched = true;
@@ -179,7 +183,7 @@ export class LogStore {
       }
       const fileUntilId = Math.min(untilId, (log.tail.firstId ?? log.lastId + 1) - 1);
       await log.file.whenWritten(fileUntilId);
-      yield* readLogFile(log.path, lastId, fileUntilId);
+      yield* readLogFiles([previousLogFile(log.path), log.path], lastId, fileUntilId);
       // Lines missing from the file (only after damage to it) are skipped rather than looked for forever.
       lastId = fileUntilId;
     }
@@ -190,7 +194,7 @@ export class LogStore {
       if (log.touched) log.touched = false;
       else if (log.users === 0 && log.file.idle) {
         this.logs.delete(deploymentId);
-        log.file.close().catch(() => undefined);
+        log.close().catch(() => undefined);
       }
     }
   }

@@ -342,7 +342,7 @@ describe('PreviewGate: preview links at the preview proxy', () => {
     assert.ok(unknown / password > 0.5 && unknown / password < 2, `alike: wrong password ${password.toFixed(1)} ms, wrong token ${unknown.toFixed(1)} ms`);
   });
 
-  it('runs at most a few scrypt checks at once (32 MiB each), the others waiting their turn', async () => {
+  it('runs at most a few scrypt checks at once (32 MiB each), a few more from one address wait their turn, the rest are turned away (503, not counted)', async () => {
     const { token } = await links.add('env-review', { password: PASSWORD });
     let running = 0;
     let most = 0;
@@ -362,14 +362,41 @@ describe('PreviewGate: preview links at the preview proxy', () => {
           send(PRIVATE_HOST, '/__staging/preview', form(i % 2 === 0 ? { token, password: `guess-${i}` } : { token: `unknown-${i}`, password: 'x' })),
         ),
       );
-      assert.deepEqual(
-        answers.map((answer) => answer.status),
-        new Array<number>(12).fill(401),
-      );
-      assert.equal(counted.mock.callCount(), 12, 'every one checked');
+      const statuses = answers.map((answer) => answer.status);
+      const checked = statuses.filter((status) => status === 401).length;
+      assert.equal(checked + statuses.filter((status) => status === 503).length, 12, statuses.join(' '));
+      assert.ok(checked >= 2 * MAX_CONCURRENT_SCRYPT, `${checked} checked: those running and those waiting`);
+      assert.ok(answers.filter((answer) => answer.status === 503).every((answer) => answer.headers['retry-after'] === '1'));
+      assert.equal(counted.mock.callCount(), checked, 'only the ones answered 401 were checked');
       assert.ok(most <= MAX_CONCURRENT_SCRYPT, `${most} at once`);
     } finally {
       counted.mock.restore();
+    }
+  });
+
+  it('takes password checks in turns by address: a visitor waits for one round of a flood from elsewhere, not for all of it', async () => {
+    const { token } = await links.add('env-review', { password: PASSWORD });
+    const flooders = ['127.0.0.12', '127.0.0.13', '127.0.0.14'].map(fromAddress);
+    const visitor = fromAddress('127.0.0.15');
+    const order: string[] = [];
+    const post = (from: Agent, password: string, name: string): Promise<Answer> =>
+      send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password, next: '/' }), dispatcher: from }).then((answer) => {
+        order.push(name);
+        return answer;
+      });
+    try {
+      // Three addresses, four wrong posts each, at once: four checks run, eight wait.
+      const flood = Array.from({ length: 12 }, (_, i) => post(flooders[i % 3]!, `guess-${i}`, `flood-${i}`));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const signedIn = await post(visitor, PASSWORD, 'visitor');
+      assert.equal(signedIn.status, 303);
+      assert.deepEqual(new Set((await Promise.all(flood)).map((answer) => answer.status)), new Set([401]));
+      // In turn, the visitor's check starts in the next round (after one of each flooder's); first come, first
+      // served, it would start after all eight waiting, with at most three still to end after it.
+      const after = order.length - 1 - order.indexOf('visitor');
+      assert.ok(after >= 4, `${after} of the flood's checks ended after the visitor's: ${order.join(' ')}`);
+    } finally {
+      await Promise.all([...flooders, visitor].map((agent) => agent.close()));
     }
   });
 
@@ -480,15 +507,29 @@ describe('PreviewGate: rate limits and TLS', () => {
     assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: agents[1]! })).status, 302, 'another address');
   });
 
-  it('refuses a link after too many wrong passwords, from whatever address they come', async () => {
+  it('lets no one address lock a link; wrong passwords from five addresses do, but not for a client that signed in before', async () => {
     const { token } = await links.add('env-review', { password: PASSWORD });
-    for (const from of agents.slice(2, 5)) {
-      assert.equal((await gated.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: 'guess', next: '/' }), dispatcher: from })).status, 401);
+    const guess = (from: (typeof agents)[number], password: string): Promise<Answer> =>
+      gated.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password, next: '/' }), dispatcher: from });
+    const [proven, newcomer, ...lockers] = agents.slice(1);
+    assert.equal((await guess(proven!, PASSWORD)).status, 303, 'signs in before anyone guesses');
+    // One address, up to its own limit (3 here): the link stays open to others.
+    for (let i = 0; i < 3; i++) assert.equal((await guess(lockers[0]!, `guess ${i}`)).status, 401);
+    assert.equal((await guess(lockers[0]!, 'one more')).status, 429, 'that address is refused');
+    const extra = ['127.0.0.8', '127.0.0.9', '127.0.0.10', '127.0.0.11'].map(fromAddress);
+    try {
+      assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: newcomer! })).status, 200, 'the form, for others');
+      // 15 wrong passwords in all (five times an address's limit) from five addresses lock the link.
+      for (const from of [lockers[1]!, ...extra]) for (let i = 0; i < 3; i++) await guess(from, `guess ${i}`);
+      const right = await guess(newcomer!, PASSWORD);
+      assert.equal(right.status, 429, 'even the right password waits');
+      assert.ok(Number(right.headers['retry-after']) > 0);
+      assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: newcomer! })).status, 429, 'the form is not shown either');
+      assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: proven! })).status, 200, 'the form, for the one who signed in');
+      assert.equal((await guess(proven!, PASSWORD)).status, 303, 'who signs in again');
+    } finally {
+      await Promise.all(extra.map((agent) => agent.close()));
     }
-    const right = await gated.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: PASSWORD, next: '/' }), dispatcher: agents[1]! });
-    assert.equal(right.status, 429, 'even the right password waits');
-    assert.ok(Number(right.headers['retry-after']) > 0);
-    assert.equal((await gated.send(PRIVATE_HOST, `/?staging_preview=${token}`, { dispatcher: agents[1]! })).status, 429, 'the form is not shown either');
   });
 
   it('marks the session cookie Secure when the proxy serves TLS', async () => {
@@ -506,14 +547,16 @@ describe('PreviewGate: rate limits and TLS', () => {
         (answer) => answer.status,
       );
       const count = (status: number): number => statuses.filter((s) => s === status).length;
-      assert.equal(count(401) + count(303) + count(429), 31, statuses.join(' '));
+      // 503: more than a few of one address's checks were waiting (not counted, nothing checked).
+      assert.equal(count(401) + count(303) + count(429) + count(503), 31, statuses.join(' '));
       // The right one, if it was among those checked, gave its place back: at most one more got checked after it.
       assert.ok(count(401) <= 10 && count(401) + count(303) <= 11, `checked: ${count(401)} wrong, ${count(303)} right; refused: ${count(429)}`);
-      assert.ok(count(429) >= 20, statuses.join(' '));
-      assert.equal(
-        (await parallel.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: 'late', next: '/' }), dispatcher: from })).status,
-        429,
-      );
+      assert.ok(count(429) + count(503) >= 20, statuses.join(' '));
+      // One at a time now: the address gets what is left of its 10 tries, then 429.
+      const late: number[] = [];
+      for (let i = 0; i <= 10 - count(401); i++)
+        late.push((await parallel.send(PRIVATE_HOST, '/__staging/preview', { ...form({ token, password: `late-${i}`, next: '/' }), dispatcher: from })).status);
+      assert.deepEqual(late, [...new Array<number>(10 - count(401)).fill(401), 429]);
     } finally {
       await parallel.proxy.close();
       await from.close();

@@ -39,9 +39,9 @@ export class FailureLimiter {
     private readonly whenFull: WhenFull = 'untracked',
   ) {}
 
-  /** A limiter with the same limit, window, clock and capacity, and keys of its own (links apart from addresses). */
-  separate(whenFull: WhenFull): FailureLimiter {
-    return new FailureLimiter(this.limit, this.windowMs, this.clock, this.capacity, whenFull);
+  /** A limiter with `limitFactor` times the limit, the same window, clock and capacity, and keys of its own (links apart from addresses). */
+  separate(whenFull: WhenFull, limitFactor = 1): FailureLimiter {
+    return new FailureLimiter(this.limit * limitFactor, this.windowMs, this.clock, this.capacity, whenFull);
   }
 
   /** Seconds until the key may try again; 0 when it may now. */

@@ -51,6 +51,13 @@ export const TOO_MANY_ATTEMPTS_PAGE = errorPage(
   GATE_HEADERS,
 );
 
+export const TOO_BUSY_PAGE = errorPage(
+  503,
+  'Too many sign-ins at once',
+  'This preview is checking many passwords right now. Wait a moment, then send the form again.',
+  GATE_HEADERS,
+);
+
 export const CROSS_SITE_FORM_PAGE = errorPage(
   403,
   'This password form was sent from another site',

@@ -12,12 +12,15 @@
  * database query. Wrong passwords and unknown links are counted per
  * client address (an IPv6 one by its /64) and per link (429 past the limit), each attempt counted before
  * it is checked so that parallel guesses get no more tries than sequential ones; a wrong link runs scrypt
- * exactly as a wrong password does. The password form is only taken from the preview's own pages (no
- * login CSRF).
+ * exactly as a wrong password does. So that no one party can deny a link to the others: a link takes five
+ * times an address's limit (one address cannot lock it), a locked link still lets in the clients that entered
+ * its password before, and the password checks take turns by address, a bounded few waiting (503 past that).
+ * The password form is only taken from the preview's own pages (no login CSRF).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dummyPasswordHash, verifyPassword } from '../security/passwords';
+import { dummyPasswordHash, ScryptBusy, verifyPassword } from '../security/passwords';
 import { addressKey, FailureLimiter, type Reservation } from './failure-limiter';
+import { ProvenClients } from './proven-clients';
 import {
   CROSS_SITE_FORM_PAGE,
   LINK_EXPIRED_PAGE,
@@ -28,6 +31,7 @@ import {
   sendGatePage,
   sendPasswordForm,
   TOO_MANY_ATTEMPTS_PAGE,
+  TOO_BUSY_PAGE,
 } from './gate-pages';
 import type { FeedbackEndpoints } from './feedback-endpoints';
 import type { PreviewAddress } from './hosts';
@@ -84,8 +88,8 @@ export interface PreviewGateOptions {
   /** The proxy serves TLS: session cookies are Secure. */
   secure: boolean;
   /**
-   * Default: 10 failures per 5 minutes, per client address and per link. The links are counted apart
-   * (`limiter.separate`), so that a flood of addresses never pushes a link's count out.
+   * Default: 10 failures per 5 minutes per client address, and five times that per link. The links are counted
+   * apart (`limiter.separate`), so that a flood of addresses never pushes a link's count out.
    */
   limiter?: FailureLimiter;
   /** Hears of failures the visitor was answered 500 for. */
@@ -159,6 +163,9 @@ function clientKey(req: IncomingMessage): string {
   return `client ${addressKey(req.socket.remoteAddress ?? '')}`;
 }
 
+/** A link's failure limit is this many times an address's. */
+const LINK_LIMIT_FACTOR = 5;
+
 function linkKey(link: AdmissionLink): string {
   return `link ${link.id}`;
 }
@@ -176,10 +183,11 @@ export class PreviewGate {
   private readonly clients: FailureLimiter;
   /** Apart from the addresses, and refusing new links rather than forgetting locked ones when full. */
   private readonly links: FailureLimiter;
+  private readonly proven = new ProvenClients();
 
   constructor(private readonly options: PreviewGateOptions) {
     this.clients = options.limiter ?? new FailureLimiter();
-    this.links = this.clients.separate('refused');
+    this.links = this.clients.separate('refused', LINK_LIMIT_FACTOR);
     // Made now, so the first unknown link does not pay for it (and take longer than a wrong password).
     dummyPasswordHash().catch((error: unknown) => options.onError?.(error instanceof Error ? error : new Error(String(error))));
   }
@@ -289,7 +297,7 @@ export class PreviewGate {
     // Already in through this very link: no password again.
     const current = req.headers.cookie === undefined ? undefined : this.sessionOf(req, route, address);
     if (isSession(current) && current.linkId === link.id) return this.redirect(res, next, 302, []);
-    const linkWait = this.links.retryAfterSeconds(linkKey(link));
+    const linkWait = this.proven.has(link.id, clientKey(req)) ? 0 : this.links.retryAfterSeconds(linkKey(link));
     if (linkWait > 0) return this.tooMany(res, linkWait);
     sendPasswordForm(res, { token, next, wrong: false });
   }
@@ -328,15 +336,24 @@ export class PreviewGate {
     let failed = false;
     try {
       const link = await this.linkOf(route, token);
-      linkAttempt = link === undefined ? undefined : this.links.reserve(linkKey(link));
+      // A client that entered this link's password before is not shut out by a lock others caused.
+      linkAttempt = link === undefined || this.proven.has(link.id, client) ? undefined : this.links.reserve(linkKey(link));
       if (linkAttempt !== undefined && linkAttempt.retryAfterSeconds > 0) return this.tooMany(res, linkAttempt.retryAfterSeconds);
-      const matches = await verifyPassword(form.get('password') ?? '', link?.passwordHash ?? (await dummyPasswordHash()));
+      let matches: boolean;
+      try {
+        matches = await verifyPassword(form.get('password') ?? '', link?.passwordHash ?? (await dummyPasswordHash()), client);
+      } catch (error) {
+        // Nothing was checked: not a failure (refunded below).
+        if (error instanceof ScryptBusy) return sendGatePage(res, TOO_BUSY_PAGE, ['Retry-After', '1']);
+        throw error;
+      }
       const state = link === undefined ? 'active' : stateOf(link);
       if (state !== 'active') return sendGatePage(res, state);
       if (link === undefined || (link.passwordHash !== null && !matches)) {
         failed = true;
         return sendPasswordForm(res, { token, next, wrong: true });
       }
+      if (link.passwordHash !== null) this.proven.add(link.id, client);
       this.admit(res, route, link, next, 303);
     } finally {
       if (!failed) {

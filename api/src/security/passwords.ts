@@ -18,9 +18,19 @@ const MAX_PARALLELISM = 4;
 const MAX_PASSWORD_CHARS = 1024;
 /**
  * At most this many scrypt runs at once, process-wide (each holds 32 MiB, and a run left waiting for a
- * thread would hold up file reads behind it); the others wait their turn in order.
+ * thread would hold up file reads behind it).
  */
 export const MAX_CONCURRENT_SCRYPT = 4;
+/** Runs waiting for a turn, all together and per asker: past either, a run is refused at once (ScryptBusy). */
+const MAX_WAITING = 256;
+const MAX_WAITING_PER_ASKER = 4;
+
+/** Too many password checks are waiting: try again in a moment (nothing was checked). */
+export class ScryptBusy extends Error {
+  constructor() {
+    super('Too many password checks are waiting');
+  }
+}
 
 interface Params {
   log2N: number;
@@ -29,23 +39,46 @@ interface Params {
 }
 
 let running = 0;
-const waiting: (() => void)[] = [];
+let waitingCount = 0;
+/**
+ * Waiting runs by who asked (a client address): turns go round the askers in order, one each, so whoever sends
+ * many wrong passwords waits behind their own, not in front of everyone else's.
+ */
+const waiting = new Map<string, (() => void)[]>();
 
-/** A turn to run scrypt: now, or once one of the running runs ends (it hands its turn over). */
-async function turn(): Promise<void> {
-  if (running < MAX_CONCURRENT_SCRYPT) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
+/** A turn to run scrypt for `asker`: now, or when the rotation comes to it; ScryptBusy when too many wait. */
+async function turn(asker: string): Promise<void> {
+  if (running < MAX_CONCURRENT_SCRYPT) {
+    running++;
+    return;
+  }
+  const queue = waiting.get(asker) ?? [];
+  if (queue.length >= MAX_WAITING_PER_ASKER || waitingCount >= MAX_WAITING) throw new ScryptBusy();
+  waitingCount++;
+  await new Promise<void>((resolve) => {
+    queue.push(resolve);
+    waiting.set(asker, queue);
+  });
 }
 
+/** Hands the turn to the asker first in the rotation, who then goes to its end. */
 function endTurn(): void {
-  const next = waiting.shift();
-  if (next !== undefined) next();
-  else running--;
+  const first = waiting.entries().next();
+  if (first.done === true) {
+    running--;
+    return;
+  }
+  const [asker, queue] = first.value;
+  const next = queue.shift()!;
+  waiting.delete(asker);
+  if (queue.length > 0) waiting.set(asker, queue);
+  waitingCount--;
+  next();
 }
 
-async function derive(password: string, salt: Buffer, params: Params, length: number): Promise<Buffer> {
+async function derive(password: string, salt: Buffer, params: Params, length: number, asker: string): Promise<Buffer> {
   const N = 2 ** params.log2N;
-  await turn();
+  await turn(asker);
   try {
     return await new Promise<Buffer>((resolve, reject) =>
       scrypt(password.slice(0, MAX_PASSWORD_CHARS), salt, length, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 }, (error, key) =>
@@ -60,7 +93,7 @@ async function derive(password: string, salt: Buffer, params: Params, length: nu
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const params = { log2N: LOG2_N, r: BLOCK_SIZE, p: PARALLELISM };
-  const key = await derive(password, salt, params, KEY_BYTES);
+  const key = await derive(password, salt, params, KEY_BYTES, 'stagingd');
   return `$scrypt$ln=${params.log2N},r=${params.r},p=${params.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
@@ -84,10 +117,13 @@ export function dummyPasswordHash(): Promise<string> {
   return dummy;
 }
 
-/** Runs scrypt whatever happens (a malformed hash is checked as the dummy's), then compares in constant time. */
-export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+/**
+ * Runs scrypt whatever happens (a malformed hash is checked as the dummy's), then compares in constant time.
+ * `asker` (a client address) takes its turn among the others fairly; ScryptBusy when too many checks wait.
+ */
+export async function verifyPassword(password: string, encoded: string, asker: string): Promise<boolean> {
   const stored = parse(encoded);
   const against = stored ?? parse(await dummyPasswordHash())!;
-  const key = await derive(password, against.salt, against.params, against.key.length);
+  const key = await derive(password, against.salt, against.params, against.key.length, asker);
   return stored !== undefined && timingSafeEqual(key, against.key);
 }

@@ -14,6 +14,7 @@ import { createEnvironment, deleteEnvironment } from './commands/environment-com
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
 import { cancelDeployment, openUrl, promote, rollback, showLogs } from './commands/release-commands';
+import { offerUpdateOnSave, updateProject } from './commands/update-project';
 import { refresh, signIn, signOut } from './commands/session-commands';
 import { startLanguageClient } from './language-client';
 import { LiveEvents } from './live-events';
@@ -62,6 +63,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.deployCurrentBranch': deployCurrentBranch,
     'staging.rollback': rollback,
     'staging.cancelDeployment': cancelDeployment,
+    'staging.updateProject': updateProject,
     'staging.promote': promote,
     'staging.showLogs': showLogs,
     'staging.openUrl': openUrl,
@@ -96,6 +98,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     vscode.window.registerWebviewPanelSerializer(LogViewerPanel.viewType, LogViewerPanel.serializer(extension, context)),
     vscode.window.registerWebviewPanelSerializer(CommentPanel.viewType, CommentPanel.serializer(extension, context)),
   );
+  extension.subscriptions.push(offerUpdateOnSave(context));
   await session.check();
   return { session, notifier, tree, statusBar, activatedInMs: Date.now() - started };
 }

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -8,14 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Deployment, Environment } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { readEventStream } from './support/sse-reader';
+import { githubPush } from './support/git-push';
 import { StagingdProcess } from './support/stagingd-process';
 
 const config = helloNodeConfig();
-
-function githubPush(secret: string, body: object): { body: string; headers: Record<string, string> } {
-  const raw = JSON.stringify(body);
-  return { body: raw, headers: { 'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` } };
-}
 
 describe('stagingd: git push webhooks', () => {
   let stagingd: StagingdProcess;

@@ -119,7 +119,7 @@ describe('webhooks for the events other parts of stagingd publish', () => {
       secret: { secret: never-set }
 `,
     });
-    await context.projects.insert({ name: 'hello-node', repository: dataDir, config, webhookSecret: 'x', createdAt: now() });
+    await context.projects.insert({ name: 'hello-node', repository: dataDir, config, configPath: 'staging.yaml', webhookSecret: 'x', createdAt: now() });
     const env = newEnvironment({ project: 'hello-node', name: 'preview-feature-login', kind: 'branch', branch: 'feature/login', resources: {} });
     await context.environments.insert(env);
     await context.environments.insert(newEnvironment({ project: 'hello-node', name: 'staging', kind: 'fixed', branch: 'develop', resources: {} }));

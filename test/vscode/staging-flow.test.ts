@@ -11,6 +11,7 @@ import type { DashboardPanel } from '../../client/src/panels/dashboard-panel';
 import type { Deployment, Environment } from '../../client/src/api/staging-api';
 import type { DeploymentNode, EnvironmentNode, ProjectNode, StagingNode } from '../../client/src/tree/nodes';
 import { StagingdProcess } from '../api/support/stagingd-process';
+import { selectionIn } from './editor-selection';
 
 suite('Staging extension with a real stagingd', () => {
   let stagingd: StagingdProcess;
@@ -143,6 +144,34 @@ suite('Staging extension with a real stagingd', () => {
     assert.match((await stagingd.preview('staging--hello-node.localhost')).body, new RegExp(first.slice(0, 12)));
     const environment: Environment = (await stagingEnvironment()).environment;
     assert.equal(environment.live_deployment_id, previous.deployment.id);
+  });
+
+  test("updates the project from the workspace's staging.yaml; one the API refuses opens at its first diagnostic", async () => {
+    const uri = vscode.Uri.file(join(folder, 'staging.yaml'));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const original = document.getText();
+    const replaceAll = async (text: string): Promise<void> => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+    };
+    try {
+      const changed = original.replace('LOG_REQUESTS: true', 'LOG_REQUESTS: true\n  FEATURE_FLAG: on');
+      await replaceAll(changed);
+      const project = await vscode.commands.executeCommand<{ config: string } | undefined>('staging.updateProject', 'hello-node');
+      assert.equal(project?.config, changed);
+      assert.equal((await stagingd.api<{ config: string }>('GET', '/v1/projects/hello-node')).body.config, changed);
+      await replaceAll(changed.replace('timeout: 5m', 'timeout: soon'));
+      const opened = selectionIn(uri);
+      // The command reports the API's message in a notification it waits on, so it is not awaited here.
+      void vscode.commands.executeCommand('staging.updateProject', 'hello-node');
+      const editor = await opened;
+      assert.equal(editor.document.getText(editor.selection), 'soon');
+      assert.equal((await stagingd.api<{ config: string }>('GET', '/v1/projects/hello-node')).body.config, changed, 'the registered one stays');
+    } finally {
+      await replaceAll(original);
+      await stagingd.api('PATCH', '/v1/projects/hello-node', { config: original });
+    }
   });
 
   test('cancels a deployment whose build is running from its node in the tree; what was live keeps serving', async () => {

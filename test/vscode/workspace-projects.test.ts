@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
+import { selectionIn } from './editor-selection';
 import type { Project } from '../../client/src/api/staging-api';
 import type { StagingExtensionApi } from '../../client/src/extension';
 import { StagingdProcess } from '../api/support/stagingd-process';
@@ -53,13 +54,7 @@ suite('Multi-root workspace: one project per folder with a staging.yaml', () => 
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(document.positionAt(at), document.positionAt(at + 2)), 'seven days');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    const opened = new Promise<vscode.TextEditor>((resolve) => {
-      const subscription = vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => {
-        if (textEditor.document.uri.toString() !== uri.toString() || textEditor.selection.isEmpty) return;
-        subscription.dispose();
-        resolve(textEditor);
-      });
-    });
+    const opened = selectionIn(uri);
     // The command reports the API's message in a notification it waits on, so it is not awaited here.
     void vscode.commands.executeCommand('staging.registerProject', 'blog');
     const editor = await opened;

@@ -8,6 +8,7 @@ import { now } from '../store/records';
 import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
 import { approvalState, assertApproved } from './approvals';
+import { CrashLoopWatch } from './crash-loop';
 import { Cancelled, EnvironmentWork } from './environment-work';
 import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
@@ -22,6 +23,7 @@ const RESTARTS_AT_ONCE = 4;
 export class DeploymentService {
   private readonly repositories = new Map<string, Promise<GitRepository>>();
   private readonly work = new EnvironmentWork();
+  private readonly crashLoops = new CrashLoopWatch();
 
   private readonly running: RunningReleases;
 
@@ -37,6 +39,11 @@ export class DeploymentService {
       this.repositories.set(project.name, repository);
     }
     return repository;
+  }
+
+  /** Drops the mirror of a project being deleted. */
+  forgetRepository(name: string): void {
+    this.repositories.delete(name);
   }
 
   /** Resolves the ref now (a bad ref is a 422 with nothing created), then builds and releases in the background. */
@@ -133,7 +140,8 @@ export class DeploymentService {
     return this.work.switching(env.id, () => this.switchBack(project, env.id, targetId));
   }
 
-  private async switchBack(project: ProjectRecord, envId: string, targetId: string | undefined): Promise<DeploymentRecord> {
+  /** `why`: the reason the deployment rolled back from gets (default: which one it was rolled back to). */
+  private async switchBack(project: ProjectRecord, envId: string, targetId: string | undefined, why?: string): Promise<DeploymentRecord> {
     const env = await this.context.environments.byId(envId);
     if (!env) throw new ClientError(404, 'The environment no longer exists.');
     const target = await this.rollbackTarget(env, targetId);
@@ -148,7 +156,7 @@ export class DeploymentService {
       if ('failure' in started) throw new ClientError(409, `Rolling back failed: ${started.failure}`);
       release = started;
     }
-    return this.goLive(project, env, target, release, 'rolled_back');
+    return this.goLive(project, env, target, release, 'rolled_back', why);
   }
 
   /** The deployment a rollback would serve; a 404 or 409 naming why there is none. */
@@ -192,6 +200,7 @@ export class DeploymentService {
       const repository = await this.repository(project);
       await repository.addWorktree(releaseDir, deployment.commit!);
       this.context.logs.append(deployment.id, 'system', `Checked out ${deployment.commit!.slice(0, 12)}`);
+      await this.noteConfigDifference(project, deployment, repository);
       const config = stagingConfig(project.config);
       const failure = await this.context.backend.build({
         deploymentId: deployment.id,
@@ -211,6 +220,19 @@ export class DeploymentService {
       }
       return { releaseDir };
     });
+  }
+
+  /** Says so (log, `config_differs`) when the commit's staging.yaml is not the registered one, which the deployment uses. */
+  private async noteConfigDifference(project: ProjectRecord, deployment: DeploymentRecord, repository: GitRepository): Promise<void> {
+    const text = await repository.readFile(deployment.commit!, project.configPath).catch(() => undefined);
+    if (text === undefined || text === project.config) return;
+    this.context.logs.append(
+      deployment.id,
+      'system',
+      `This commit's ${project.configPath} differs from the one registered for ${project.name}; the registered one is used. ` +
+        `Update it with PATCH /v1/projects/${project.name}, Staging: Update Project from staging.yaml, or a push to the production branch.`,
+    );
+    await this.publish(await this.context.deployments.update(deployment.id, { configDiffers: true }));
   }
 
   private async copyBuild(sourceDir: string, deployment: DeploymentRecord): Promise<{ releaseDir: string } | { failure: string }> {
@@ -246,6 +268,8 @@ export class DeploymentService {
     try {
       const prepared = await prepare(env);
       if ('failure' in prepared || signal.aborted) return await ended('failure' in prepared ? prepared.failure : '');
+      const stepFailure = await this.releaseStep(project, env, deployment, prepared.releaseDir, signal);
+      if (stepFailure !== undefined || signal.aborted) return await ended(stepFailure ?? '');
       deployment = await this.setStatus(deployment, 'starting', { releaseDir: prepared.releaseDir });
       const release = await this.running.start(project, env, deployment, prepared.releaseDir, signal);
       if ('failure' in release) return await ended(release.failure);
@@ -259,6 +283,31 @@ export class DeploymentService {
       const reason = error instanceof ClientError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
       await ended(reason);
     }
+  }
+
+  /**
+   * staging.yaml's release step (migrations, say), after the build and before the release starts, with the
+   * environment's variables: why it failed, or undefined (also when there is none).
+   */
+  private async releaseStep(
+    project: ProjectRecord,
+    env: EnvironmentRecord,
+    deployment: DeploymentRecord,
+    releaseDir: string,
+    signal: AbortSignal,
+  ): Promise<string | undefined> {
+    const config = stagingConfig(project.config);
+    if (!config.release) return undefined;
+    return this.context.backend.runReleaseStep({
+      deploymentId: deployment.id,
+      releaseDir,
+      command: config.release.command,
+      env: { ...(await releaseVariables(this.context, config, env)), STAGING_COMMIT: deployment.commit ?? '' },
+      timeoutMs: config.release.timeoutMs,
+      image: imageOf(project, deployment),
+      logs: this.context.logs,
+      signal,
+    });
   }
 
   private async endCancelled(deployment: DeploymentRecord, signal: AbortSignal): Promise<void> {
@@ -278,12 +327,40 @@ export class DeploymentService {
       // The live deployment says what went wrong, while the environment shows the error.
       await this.setStatus(deployment, deployment.status, { reason: detail });
       await this.setEnvironment(env, { status: 'error' });
+      const loop = this.crashLoops.crashed(deploymentId);
+      if (loop) {
+        this.context.logs.append(deploymentId, 'system', `Release crashed: ${detail}`);
+        return this.rollBackCrashLoop(env, deployment, `crash loop: crashed ${loop.count} times in ${loop.seconds} s (last: ${detail})`);
+      }
     }
     if (state === 'recovered') {
       await this.context.deployments.update(deploymentId, { pid: this.running.get(deploymentId)?.pid ?? null });
       await this.setEnvironment(env, { status: 'active' });
     }
     this.context.logs.append(deploymentId, 'system', `Release ${state}: ${detail}`);
+  }
+
+  /**
+   * A live release in a crash loop: back to the release live before it, automatically, with the reason on the
+   * crashing deployment (a `deployment.rolled_back` notification); it stops instead of restarting forever. Without
+   * an earlier release it keeps restarting.
+   */
+  private async rollBackCrashLoop(env: EnvironmentRecord, crashing: DeploymentRecord, why: string): Promise<void> {
+    const project = await this.context.projects.get(env.project);
+    const target = await this.previousLive(env);
+    if (!project || !target) {
+      this.context.logs.append(crashing.id, 'system', `${why}; there is no earlier release to roll back to, so it keeps restarting`);
+      return;
+    }
+    this.context.logs.append(crashing.id, 'system', `${why}; rolling back to ${target.id} automatically`);
+    this.work.cancelEnvironment(env.id, `cancelled: ${env.name} rolled back automatically after a crash loop`);
+    try {
+      await this.work.switching(env.id, () => this.switchBack(project, env.id, target.id, `${why}; rolled back automatically to ${target.id}`));
+    } catch (error) {
+      this.context.logs.append(crashing.id, 'system', `The automatic rollback failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    await this.running.stop(crashing.id);
   }
 
   /** Switches the proxy to the release, then retires the one it replaces (kept warm for a fast rollback). */
@@ -293,6 +370,7 @@ export class DeploymentService {
     deployment: DeploymentRecord,
     release: Release,
     previousBecomes: DeploymentStatus,
+    previousReason?: string,
   ): Promise<DeploymentRecord> {
     this.running.route(project, env, release.port);
     const current = await this.context.environments.byId(env.id);
@@ -302,7 +380,12 @@ export class DeploymentService {
     this.context.logs.append(deployment.id, 'system', `Live at ${this.context.previewUrl(project.name, env.kind === 'production' ? null : env.name)}`);
     if (previousId && previousId !== deployment.id) {
       const previous = await this.context.deployments.get(previousId);
-      if (previous) await this.setStatus(previous, previousBecomes, previousBecomes === 'rolled_back' ? { reason: `rolled back to ${deployment.id}` } : {});
+      if (previous)
+        await this.setStatus(
+          previous,
+          previousBecomes,
+          previousBecomes === 'rolled_back' ? { reason: previousReason ?? `rolled back to ${deployment.id}` } : {},
+        );
       this.running.keepWarm(env.id, previousId);
     }
     return live;

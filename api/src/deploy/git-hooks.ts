@@ -7,6 +7,7 @@ import { ClientError, type ServerContext } from './context';
 import type { DeploymentService } from './deployment-service';
 import { checkPreviewName } from './preview-names';
 import { branchEnvironmentName, stagingConfig } from './project-config';
+import { updateProjectConfig } from './project-update';
 
 export interface Push {
   provider: 'github' | 'gitlab';
@@ -50,18 +51,48 @@ export function readPush(provider: 'github' | 'gitlab', headers: IncomingHttpHea
 }
 
 /**
- * Applies a push: deploys the fixed environments that follow the branch, creates and deploys the
- * per-branch environments whose patterns match, and removes them when the branch is deleted.
+ * A push to the production branch that changes staging.yaml updates the registered one (before anything deploys):
+ * what happened, and the project as it is now. Another branch's staging.yaml is never taken (it could lower the
+ * approvals bar); a deployment of it says it differs.
+ */
+async function takeConfigFromPush(
+  context: ServerContext,
+  service: DeploymentService,
+  project: ProjectRecord,
+  commit: string,
+): Promise<{ project: ProjectRecord; outcome: string }> {
+  const repository = await service.repository(project);
+  await repository.fetch();
+  const source = `${project.configPath} at ${commit.slice(0, 12)}`;
+  const text = await repository.readFile(commit, project.configPath).catch(() => undefined);
+  if (text === undefined) return { project, outcome: `the pushed commit has no ${project.configPath}: the registered one stays` };
+  if (text === project.config) return { project, outcome: 'unchanged' };
+  try {
+    return { project: await updateProjectConfig(context, project, text, source), outcome: 'updated' };
+  } catch (error) {
+    if (!(error instanceof ClientError)) throw error;
+    return { project, outcome: `${error.message} The registered staging.yaml stays.` };
+  }
+}
+
+/**
+ * Applies a push: takes a changed staging.yaml from the production branch, deploys the fixed environments that
+ * follow the branch, creates and deploys the per-branch environments whose patterns match, and removes them when the
+ * branch is deleted.
  */
 export async function applyPush(
   context: ServerContext,
   service: DeploymentService,
-  project: ProjectRecord,
+  pushed: ProjectRecord,
   push: Push,
-): Promise<{ deployments: DeploymentRecord[]; removed: string[] }> {
+): Promise<{ deployments: DeploymentRecord[]; removed: string[]; config: string }> {
   const deployments: DeploymentRecord[] = [];
   const removed: string[] = [];
-  if (!push.branch) return { deployments, removed };
+  if (!push.branch) return { deployments, removed, config: 'unchanged' };
+  let project = pushed;
+  let outcome = 'unchanged';
+  if (!push.deleted && push.commit && push.branch === stagingConfig(project.config).production.branch)
+    ({ project, outcome } = await takeConfigFromPush(context, service, project, push.commit));
   const config = stagingConfig(project.config);
   const existing = await context.environments.list(project.name);
   if (push.deleted) {
@@ -69,7 +100,7 @@ export async function applyPush(
       await service.deleteEnvironment(project, env);
       removed.push(env.name);
     }
-    return { deployments, removed };
+    return { deployments, removed, config: outcome };
   }
   const ref = push.commit ?? push.branch;
   for (const env of existing.filter((e) => e.kind === 'fixed' && e.branch === push.branch && e.autoDeploy)) {
@@ -98,5 +129,5 @@ export async function applyPush(
     }
     if (env.autoDeploy) deployments.push(await service.deploy(project, env, ref, push.pusher));
   }
-  return { deployments, removed };
+  return { deployments, removed, config: outcome };
 }

@@ -22,6 +22,7 @@ export function presentDeployment(d: DeploymentRecord): ApiDeployment {
     completed_at: d.completedAt,
     source_deployment_id: d.sourceDeploymentId,
     issue_keys: d.issueKeys,
+    config_differs: d.configDiffers,
   };
 }
 
@@ -47,6 +48,8 @@ export function presentProject(project: ProjectRecord, productionBranch: string,
   return {
     name: project.name,
     repository: project.repository,
+    config: project.config,
+    config_path: project.configPath,
     production_branch: productionBranch,
     production_url: productionUrl,
     created_at: project.createdAt,

@@ -2,38 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfig } from '../../../common/src/config/parse';
-import { toStagingConfig } from '../../../common/src/config/model';
-import { validateConfig } from '../../../common/src/validation/validate';
+import { toStagingConfig, type StagingConfig } from '../../../common/src/config/model';
 import { GitRepository } from '../runtime/git-repository';
 import type { ProjectRecord } from '../store/records';
 import { newEnvironment, now } from '../store/records';
+import { configProblem, hasConfigErrors } from './config-problem';
 import { ClientError, type ServerContext } from './context';
 import { checkPreviewName } from './preview-names';
 
 const gitUrl = /^(https?:\/\/|ssh:\/\/|git:\/\/|file:\/\/|[\w.-]+@[\w.-]+:)/;
 
-/** The same diagnostics the language server shows, 1-based as people read them. */
-function configProblem(text: string, source: string): ClientError {
-  const diagnostics = validateConfig(text)
-    .filter((d) => d.severity === 'error')
-    .map((d) => ({
-      code: d.code,
-      message: d.message,
-      severity: d.severity,
-      line: d.range.start.line + 1,
-      column: d.range.start.character + 1,
-      end_line: d.range.end.line + 1,
-      end_column: d.range.end.character + 1,
-    }));
-  const first = diagnostics[0]!;
-  return new ClientError(
-    422,
-    `${source} is not valid: ${first.message} (line ${first.line}, column ${first.column})${diagnostics.length > 1 ? ` and ${diagnostics.length - 1} more` : ''}.`,
-    {
-      field: '/body/config',
-      diagnostics,
-    },
-  );
+/** The environments staging.yaml fixes: production and those with a branch of their own (not per-branch ones). */
+export function configuredEnvironments(
+  config: StagingConfig,
+): { name: string; kind: 'production' | 'fixed'; branch: string | null; resources: StagingConfig['resources'] }[] {
+  return [
+    { name: 'production', kind: 'production' as const, branch: config.production.branch, resources: config.resources },
+    ...config.environments.filter((e) => !e.branches).map((e) => ({ name: e.name, kind: 'fixed' as const, branch: e.branch ?? null, resources: e.resources })),
+  ];
 }
 
 /**
@@ -56,7 +42,7 @@ export async function createProject(
     throw new ClientError(422, `'config_path' must be a path inside the repository.`, { field: '/body/config_path' });
 
   let text = input.config;
-  if (text !== undefined && validateConfig(text).some((d) => d.severity === 'error')) throw configProblem(text, 'staging.yaml');
+  if (text !== undefined && hasConfigErrors(text)) throw configProblem(text, 'staging.yaml');
 
   const staging = path.join(context.dataDir, 'repos', `.incoming-${randomBytes(6).toString('hex')}.git`);
   let mirror: GitRepository;
@@ -76,25 +62,19 @@ export async function createProject(
         throw new ClientError(422, `The repository has no ${configPath} on its default branch; send 'config' or 'config_path'.`, {
           field: '/body/config_path',
         });
-      if (validateConfig(text).some((d) => d.severity === 'error')) throw configProblem(text, configPath);
+      if (hasConfigErrors(text)) throw configProblem(text, configPath);
     }
     const config = toStagingConfig(parseConfig(text).value);
     for (const env of config.environments.filter((e) => !e.branches)) checkPreviewName(config.project, env.name, '/body/config');
     if (await context.projects.get(config.project))
       throw new ClientError(409, `A project named '${config.project}' already exists.`, { field: '/body/config' });
     const webhookSecret = randomBytes(24).toString('base64url');
-    const project: ProjectRecord = { name: config.project, repository, config: text, webhookSecret, createdAt: now() };
+    const project: ProjectRecord = { name: config.project, repository, config: text, configPath, webhookSecret, createdAt: now() };
     const target = path.join(context.dataDir, 'repos', `${project.name}.git`);
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
     await context.projects.insert(project);
-    const environments = [
-      { name: 'production', kind: 'production' as const, branch: config.production.branch, resources: config.resources },
-      ...config.environments
-        .filter((e) => !e.branches)
-        .map((e) => ({ name: e.name, kind: 'fixed' as const, branch: e.branch ?? null, resources: e.resources })),
-    ];
-    for (const env of environments) {
+    for (const env of configuredEnvironments(config)) {
       await context.environments.insert(
         newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources }),
       );

@@ -17,11 +17,27 @@ export interface BuildRequest {
   signal: AbortSignal;
 }
 
+/** The release step (staging.yaml's `release.command`): run once, after the build, before the release starts. */
+export interface ReleaseStepRequest {
+  deploymentId: string;
+  releaseDir: string;
+  command: string;
+  /** The environment's variables, as the release gets them. */
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** The deployment's image (container backend). */
+  image: string;
+  logs: LogStore;
+  signal: AbortSignal;
+}
+
 /** How releases are built and run: local processes, or containers on Docker Engine. */
 export interface ReleaseBackend {
   readonly name: 'local' | 'docker';
   /** Builds the release; the failure reason, or undefined. */
   build(request: BuildRequest): Promise<string | undefined>;
+  /** Runs the release step where the release will run (the sandbox, or a container of its image); the failure reason, or undefined. */
+  runReleaseStep(request: ReleaseStepRequest): Promise<string | undefined>;
   /** A launcher for the release's runs (`port` is the app's own port when staging.yaml fixes one). */
   launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher>;
   /** Copies a release's files for a promotion (the build runs again nowhere). */

@@ -1,5 +1,5 @@
-import { runBuild } from './build-command';
-import type { BuildRequest, ReleaseBackend } from './backend';
+import { runStep } from './build-command';
+import type { BuildRequest, ReleaseBackend, ReleaseStepRequest } from './backend';
 import type { LaunchSpec, Launcher } from './instance';
 import { ProcessLauncher } from './process-launcher';
 import type { ProcessLedger } from './process-ledger';
@@ -22,7 +22,8 @@ export class LocalBackend implements ReleaseBackend {
     if (!request.command) return undefined;
     await this.sandbox.prepare(request.releaseDir);
     const directory = path.join(request.releaseDir, request.directory);
-    return runBuild(request.logs, request.deploymentId, {
+    return runStep(request.logs, request.deploymentId, {
+      step: 'build',
       directory,
       command: request.command,
       env: this.sandbox.environment(request.env),
@@ -30,6 +31,20 @@ export class LocalBackend implements ReleaseBackend {
       ledger: this.ledger,
       signal: request.signal,
       prefix: this.sandbox.command(request.releaseDir, directory),
+    });
+  }
+
+  async runReleaseStep(request: ReleaseStepRequest): Promise<string | undefined> {
+    await this.sandbox.prepare(request.releaseDir);
+    return runStep(request.logs, request.deploymentId, {
+      step: 'release step',
+      directory: request.releaseDir,
+      command: request.command,
+      env: this.sandbox.environment(request.env),
+      timeoutMs: request.timeoutMs,
+      ledger: this.ledger,
+      signal: request.signal,
+      prefix: this.sandbox.command(request.releaseDir),
     });
   }
 

@@ -17,6 +17,7 @@ function fromRow(row: Row): DeploymentRecord {
     reason: optionalText(row, 'reason'),
     sourceDeploymentId: optionalText(row, 'source_deployment_id'),
     issueKeys: JSON.parse(text(row, 'issue_keys') || '[]') as string[],
+    configDiffers: Number(row['config_differs']) === 1,
     releaseDir: optionalText(row, 'release_dir'),
     port: optionalNumber(row, 'port'),
     pid: optionalNumber(row, 'pid'),
@@ -26,7 +27,7 @@ function fromRow(row: Row): DeploymentRecord {
   };
 }
 
-type Changes = Partial<Pick<DeploymentRecord, 'commit' | 'status' | 'reason' | 'releaseDir' | 'port' | 'pid' | 'startedAt' | 'completedAt'>>;
+type Changes = Partial<Pick<DeploymentRecord, 'commit' | 'status' | 'reason' | 'releaseDir' | 'port' | 'pid' | 'startedAt' | 'completedAt' | 'configDiffers'>>;
 const columnOf: Record<keyof Changes, string> = {
   commit: 'commit_sha',
   status: 'status',
@@ -36,12 +37,13 @@ const columnOf: Record<keyof Changes, string> = {
   pid: 'pid',
   startedAt: 'started_at',
   completedAt: 'completed_at',
+  configDiffers: 'config_differs',
 };
 
 export class DeploymentStore {
   constructor(private readonly database: Database) {}
 
-  async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment'>): Promise<DeploymentRecord> {
+  async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'>): Promise<DeploymentRecord> {
     // seq orders the history even when two deployments share a timestamp.
     await this.database.run(
       `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, issue_keys, release_dir, port, pid, created_at, started_at, completed_at)

@@ -186,4 +186,14 @@ export const migrations: { version: number; name: string; statements: string[] }
       `ALTER TABLE reviews ADD COLUMN preview_link_id TEXT`,
     ],
   },
+  {
+    version: 6,
+    name: 'changeable staging.yaml',
+    statements: [
+      // Where staging.yaml is in the repository: a push to the production branch that changes it updates `config`.
+      `ALTER TABLE projects ADD COLUMN config_path TEXT NOT NULL DEFAULT 'staging.yaml'`,
+      // The deployed commit's staging.yaml is not the registered one (which the deployment used).
+      `ALTER TABLE deployments ADD COLUMN config_differs INTEGER NOT NULL DEFAULT 0`,
+    ],
+  },
 ];

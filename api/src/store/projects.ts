@@ -6,6 +6,7 @@ function fromRow(row: Row): ProjectRecord {
     name: text(row, 'name'),
     repository: text(row, 'repository'),
     config: text(row, 'config'),
+    configPath: text(row, 'config_path'),
     webhookSecret: text(row, 'webhook_secret'),
     createdAt: text(row, 'created_at'),
   };
@@ -15,10 +16,11 @@ export class ProjectStore {
   constructor(private readonly database: Database) {}
 
   async insert(project: ProjectRecord): Promise<void> {
-    await this.database.run('INSERT INTO projects (name, repository, config, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?)', [
+    await this.database.run('INSERT INTO projects (name, repository, config, config_path, webhook_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
       project.name,
       project.repository,
       project.config,
+      project.configPath,
       project.webhookSecret,
       project.createdAt,
     ]);
@@ -27,6 +29,19 @@ export class ProjectStore {
   async get(name: string): Promise<ProjectRecord | undefined> {
     const row = await this.database.get('SELECT * FROM projects WHERE name = ?', [name]);
     return row ? fromRow(row) : undefined;
+  }
+
+  /** Replaces the registered staging.yaml. */
+  async updateConfig(name: string, config: string): Promise<ProjectRecord> {
+    await this.database.run('UPDATE projects SET config = ? WHERE name = ?', [config, name]);
+    const updated = await this.get(name);
+    if (!updated) throw new Error(`project ${name} vanished during an update`);
+    return updated;
+  }
+
+  /** Removes the project; its environments, deployments, secrets and the rest go with it (ON DELETE CASCADE). */
+  async delete(name: string): Promise<void> {
+    await this.database.run('DELETE FROM projects WHERE name = ?', [name]);
   }
 
   async list(): Promise<ProjectRecord[]> {

@@ -12,6 +12,7 @@ export interface ProjectRecord {
   name: string;
   repository: string;
   config: string;
+  configPath: string;
   webhookSecret: string;
   createdAt: string;
 }
@@ -46,6 +47,7 @@ export interface DeploymentRecord {
   sourceDeploymentId: string | null;
   /** `ABC-123` / `#45` found in the branch name and the deployed commits' messages. */
   issueKeys: string[];
+  configDiffers: boolean;
   releaseDir: string | null;
   port: number | null;
   pid: number | null;

@@ -91,6 +91,15 @@ export class StagingApi {
     return this.unwrap(this.client.POST('/v1/projects', { body: { repository, config, config_path: configPath }, signal }), 'registering the project');
   }
 
+  async project(name: string, signal?: AbortSignal): Promise<Project> {
+    return this.unwrap(this.client.GET('/v1/projects/{project}', { params: { path: { project: name } }, signal }), 'reading the project');
+  }
+
+  /** Replaces the project's registered staging.yaml (422 with the diagnostics when it does not validate). */
+  async updateProject(name: string, config: string, signal?: AbortSignal): Promise<Project> {
+    return this.unwrap(this.client.PATCH('/v1/projects/{project}', { params: { path: { project: name } }, body: { config }, signal }), 'updating the project');
+  }
+
   async environments(project: string, signal?: AbortSignal): Promise<Environment[]> {
     return (await this.unwrap(this.client.GET('/v1/projects/{project}/environments', { params: { path: { project } }, signal }), 'listing environments')).items;
   }

@@ -73,9 +73,17 @@ async function confirmPushed(context: CommandContext, env: Environment, ref: str
 /** A notification for a deployment that finished, with what to do next. */
 async function announce(env: Environment, deployment: Deployment): Promise<void> {
   if (deployment.status === 'live') {
-    const choice = await vscode.window.showInformationMessage(`${deployment.ref} is live on ${env.name}.`, 'Open', 'Logs');
+    // The registered staging.yaml built and ran it, not the commit's own.
+    const differs = deployment.config_differs ? ` Its staging.yaml differs from the one registered for ${env.project}, which it was deployed with.` : '';
+    const choice = await vscode.window.showInformationMessage(
+      `${deployment.ref} is live on ${env.name}.${differs}`,
+      'Open',
+      'Logs',
+      ...(differs ? ['Update Project'] : []),
+    );
     if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(env.url));
     if (choice === 'Logs') await vscode.commands.executeCommand('staging.openLogViewer', deployment);
+    if (choice === 'Update Project') await vscode.commands.executeCommand('staging.updateProject', env.project);
     return;
   }
   const choice = await vscode.window.showErrorMessage(

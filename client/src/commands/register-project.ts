@@ -22,16 +22,20 @@ export async function registerProject(context: CommandContext, arg?: unknown): P
   try {
     project = await context.session.api.createProject(repository, document.getText(), path.relative(folder, local.config.fsPath));
   } catch (error) {
-    const first = error instanceof ApiError ? error.problem?.diagnostics?.[0] : undefined;
-    if (first) {
-      const range = new vscode.Range(first.line - 1, first.column - 1, first.end_line - 1, first.end_column - 1);
-      await vscode.window.showTextDocument(document, { selection: range });
-    }
+    await showFirstDiagnostic(document, error);
     throw error;
   }
   context.tree.refresh();
   void vscode.window.showInformationMessage(`Registered ${project.name} with the staging API: its environments are in the Staging view.`);
   return project;
+}
+
+/** A staging.yaml the API refused opens at its first diagnostic. */
+export async function showFirstDiagnostic(document: vscode.TextDocument, error: unknown): Promise<void> {
+  const first = error instanceof ApiError ? error.problem?.diagnostics?.[0] : undefined;
+  if (!first) return;
+  const range = new vscode.Range(first.line - 1, first.column - 1, first.end_line - 1, first.end_column - 1);
+  await vscode.window.showTextDocument(document, { selection: range });
 }
 
 async function unregisteredProject(context: CommandContext, name: string | undefined): Promise<WorkspaceProject | undefined> {

@@ -85,10 +85,22 @@ export interface paths {
     get: operations['getProject'];
     put?: never;
     post?: never;
-    delete?: never;
+    /**
+     * Remove the project with its environments, releases, secrets, preview links and mirror.
+     * @description Cancels what its environments have under way and stops their releases first.
+     */
+    delete: operations['deleteProject'];
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Replace the project's registered staging.yaml.
+     * @description The new staging.yaml is validated as at registration (422 with the same diagnostics, line and column, that
+     *     the language server shows) and must keep the project's name. Environments it adds are created; the
+     *     production environment and the fixed ones take its branches and resources; environments it no longer lists
+     *     are left for you to delete. Deployments from then on build, run and gate promotion with it. A push to the
+     *     production branch that changes the file does the same (the approvals bar never comes from another branch).
+     */
+    patch: operations['updateProject'];
     trace?: never;
   };
   '/v1/projects/{project}/environments': {
@@ -681,9 +693,17 @@ export interface components {
        */
       config_path: string;
     };
+    ProjectUpdate: {
+      /** @description The new staging.yaml content. */
+      config: string;
+    };
     Project: {
       name: components['schemas']['ProjectName'];
       repository: string;
+      /** @description The registered staging.yaml: what deployments build, run and gate promotion with. */
+      config: string;
+      /** @description Where staging.yaml is in the repository; a push to the production branch that changes it updates `config`. */
+      config_path: string;
       production_branch: string;
       production_url: string;
       created_at: components['schemas']['Timestamp'];
@@ -750,6 +770,8 @@ export interface components {
       /** @description The full commit id once the ref is resolved. */
       commit: string | null;
       status: components['schemas']['DeploymentStatus'];
+      /** @description The deployed commit's staging.yaml is not the registered one (which the deployment used); the log says so too. */
+      config_differs?: boolean;
       deployed_by: string;
       /** @description Why it failed or was rolled back. */
       reason: string | null;
@@ -997,6 +1019,11 @@ export interface components {
     HookResult: {
       deployments: components['schemas']['Deployment'][];
       removed_environments: string[];
+      /**
+       * @description What a push did to the registered staging.yaml: `unchanged`, `updated` (a push to the production branch
+       *     changed it, before anything deployed), or why the changed file was not taken (the registered one stays).
+       */
+      config: string;
     };
     /** @description A staging.yaml problem, exactly as the language server reports it (1-based lines and columns). */
     ConfigDiagnostic: {
@@ -1265,6 +1292,64 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  deleteProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The project is gone. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  updateProject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProjectUpdate'];
+      };
+    };
+    responses: {
+      /** @description The project, with its new staging.yaml. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Project'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description staging.yaml does not validate (`diagnostics` lists the errors with line and column), names another project, or names an environment that cannot have a preview host name. */
+      422: components['responses']['UnprocessableContent'];
       default: components['responses']['Problem'];
     };
   };

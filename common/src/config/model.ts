@@ -5,6 +5,8 @@ export interface StagingConfig {
   project: string;
   production: { url: string; branch: string };
   build: { command: string | undefined; directory: string; timeoutMs: number };
+  /** The release step (`release:`): run after the build, before the release starts. */
+  release: { command: string; timeoutMs: number } | undefined;
   run: { command: string; port: number | '$PORT'; health: { path: string; timeoutMs: number; intervalMs: number; expectStatus: number } };
   resources: Resources;
   environments: EnvironmentConfig[];
@@ -105,6 +107,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
   const root = record(value);
   const production = record(root['production']);
   const build = record(root['build']);
+  const release = record(root['release']);
   const run = record(root['run']);
   const health = record(run['health']);
   const base = resources(root['resources']);
@@ -118,6 +121,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
       directory: typeof build['directory'] === 'string' ? build['directory'] : '.',
       timeoutMs: duration(build['timeout'], '15m'),
     },
+    release: typeof release['command'] === 'string' ? { command: release['command'], timeoutMs: duration(release['timeout'], '10m') } : undefined,
     run: {
       command: String(run['command']),
       port: typeof run['port'] === 'number' ? run['port'] : '$PORT',

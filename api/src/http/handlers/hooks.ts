@@ -19,8 +19,8 @@ export function hookHandlers(services: Services): Record<string, Handler> {
       if (!project) throw new ClientError(401, "The webhook signature does not match the project's webhook secret.");
       const provider = verifyHook(request.headers, request.rawBody ?? Buffer.alloc(0), project.webhookSecret);
       const push = readPush(provider, request.headers, request.body);
-      const result = push ? await applyPush(services.context, services.deployments, project, push) : { deployments: [], removed: [] };
-      return reply.code(202).send({ deployments: result.deployments.map(presentDeployment), removed_environments: result.removed });
+      const result = push ? await applyPush(services.context, services.deployments, project, push) : { deployments: [], removed: [], config: 'unchanged' };
+      return reply.code(202).send({ deployments: result.deployments.map(presentDeployment), removed_environments: result.removed, config: result.config });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { components } from '../../../../common/src/api/schema';
 import { createProject } from '../../deploy/project-setup';
+import { deleteProject, updateProjectConfig } from '../../deploy/project-update';
 import { presentProject } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { ProjectRecord } from '../../store/records';
@@ -29,5 +30,13 @@ export function projectHandlers(services: Services): Record<string, Handler> {
       return reply.code(201).send({ ...present(project), webhook_secret: webhookSecret });
     },
     getProject: async (request) => present(await projectOf(services, request)),
+    updateProject: async (request) => {
+      const body = request.body as components['schemas']['ProjectUpdate'];
+      return present(await updateProjectConfig(services.context, await projectOf(services, request), body.config, 'staging.yaml'));
+    },
+    deleteProject: async (request, reply) => {
+      await deleteProject(services.context, services.deployments, await projectOf(services, request));
+      return reply.code(204).send();
+    },
   };
 }

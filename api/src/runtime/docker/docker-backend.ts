@@ -1,8 +1,9 @@
-import type { BuildRequest, ReleaseBackend } from '../backend';
+import type { BuildRequest, ReleaseBackend, ReleaseStepRequest } from '../backend';
 import type { LaunchSpec, Launcher } from '../instance';
 import { abortReason } from '../abort-reason';
 import { copyTree } from '../sandbox';
 import { ContainerLauncher, deploymentLabel } from './container-launcher';
+import { runContainerStep } from './container-step';
 import type { DockerEngine } from './docker-engine';
 
 /** Builds the repository's Dockerfile into an image per deployment and runs releases as containers. */
@@ -24,6 +25,10 @@ export class DockerBackend implements ReleaseBackend {
     }
     request.logs.append(request.deploymentId, 'system', 'Image built');
     return undefined;
+  }
+
+  runReleaseStep(request: ReleaseStepRequest): Promise<string | undefined> {
+    return runContainerStep(this.engine, request);
   }
 
   /** A container never reaches the host's files: a plain copy. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { components } from '../../../common/src/api/schema';
 import type { StagingConfig } from '../../../common/src/config/model';
 import type { Principal } from '../security/tokens';
 import { allows } from '../security/tokens';
 import type { DeploymentRecord } from '../store/records';
 import type { ReviewRecord } from '../store/reviews';
 import { ClientError, type ServerContext } from './context';
-import { presentApprovalState } from './presenters';
 import { stagingConfig } from './project-config';
 
 export interface ApprovalState {
@@ -115,4 +115,14 @@ export function assertMayReview(
     throw new ClientError(403, `Reviewing needs the deploy scope, or a name among staging.yaml's approvals.reviewers.`);
   if (decision === 'approve' && isDeployer(deployment, principal.name))
     throw new ClientError(403, `${principal.name} deployed ${deployment.id}: its approval must come from someone else.`);
+}
+
+export function presentApprovalState(state: ApprovalState): components['schemas']['ApprovalState'] {
+  return {
+    required: state.required,
+    reviewers: state.reviewers,
+    approved_by: state.approvedBy,
+    changes_requested_by: state.changesRequestedBy,
+    met: state.met,
+  };
 }

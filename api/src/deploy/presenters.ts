@@ -4,7 +4,6 @@ import type { PreviewRecord } from '../store/previews';
 import type { ApiDeployment, ApiEnvironment, ApiProject, ApiWebhookDelivery, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
 import type { WebhookDeliveryRecord } from '../store/webhook-deliveries';
 import type { ReviewRecord } from '../store/reviews';
-import type { ApprovalState } from './approvals';
 import type { ServerContext } from './context';
 
 export function presentDeployment(d: DeploymentRecord): ApiDeployment {
@@ -105,12 +104,3 @@ export function presentReview(review: ReviewRecord): components['schemas']['Revi
   };
 }
 
-export function presentApprovalState(state: ApprovalState): components['schemas']['ApprovalState'] {
-  return {
-    required: state.required,
-    reviewers: state.reviewers,
-    approved_by: state.approvedBy,
-    changes_requested_by: state.changesRequestedBy,
-    met: state.met,
-  };
-}

@@ -7,9 +7,9 @@
  */
 import { approvalState, recordReview, visitorReviewer } from '../deploy/approvals';
 import { ClientError, type ServerContext } from '../deploy/context';
-import { presentApprovalState } from '../deploy/presenters';
+import { presentApprovalState } from '../deploy/approvals';
 import { stagingConfig } from '../deploy/project-config';
-import type { PreviewSession } from '../proxy/preview-gate';
+import type { PreviewSession } from '../proxy/gate-types';
 import type { WidgetApi } from '../proxy/feedback-endpoints';
 import type { PreviewRecord } from '../store/previews';
 import type { EnvironmentRecord } from '../store/records';

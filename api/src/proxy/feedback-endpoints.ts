@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WIDGET_REQUEST_HEADER } from '../feedback/widget-protocol';
 import { NO_ROBOTS, NOT_FOUND_PAGE, sendCanned } from './pages';
-import type { GatedRoute, PreviewSession } from './preview-gate';
+import type { GatedRoute, PreviewSession } from './gate-types';
 
 export const FEEDBACK_SCRIPT_PATH = '/__staging/feedback.js';
 export const WIDGET_API_PREFIX = '/__staging/api/';

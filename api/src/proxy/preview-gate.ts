@@ -34,6 +34,9 @@ import {
   TOO_BUSY_PAGE,
 } from './gate-pages';
 import type { FeedbackEndpoints } from './feedback-endpoints';
+import type { GatedRoute, PreviewSession } from './gate-types';
+
+export type { GatedRoute, PreviewSession } from './gate-types';
 import type { PreviewAddress } from './hosts';
 import { BAD_REQUEST_PAGE, type CannedResponse, NOT_FOUND_PAGE, ROUTING_FAILED_PAGE, sendCanned } from './pages';
 import { SESSION_COOKIE, type PreviewSessions, takeCookie } from './preview-sessions';
@@ -47,13 +50,6 @@ const TOKEN_NEEDLE = `${PREVIEW_TOKEN_PARAM}=`;
 const COOKIE_NEEDLE = `${SESSION_COOKIE}=`;
 const MAX_FORM_BYTES = 8 * 1024;
 
-/** What the proxy's route says about a staging environment's gate (production has none). */
-export interface GatedRoute {
-  environmentId: string;
-  access: 'public' | 'links';
-  /** staging.yaml `previews.feedback`: the feedback widget for the environment's link visitors (default true). */
-  feedback?: boolean;
-}
 
 /** A link as the gate needs it. Times are ISO 8601 strings. */
 export interface AdmissionLink {
@@ -74,13 +70,6 @@ export interface PreviewAdmission {
   touch(linkId: string): void;
 }
 
-/** A visitor who came through a preview link, on this request. */
-export interface PreviewSession {
-  linkId: string;
-  environmentId: string;
-  project: string;
-  environment: string;
-}
 
 export interface PreviewGateOptions {
   admission: PreviewAdmission;

@@ -3,7 +3,7 @@ import { ApiError } from '../api/staging-api';
 import type { EnvironmentNotifier } from '../environment-notifier';
 import type { FollowedEnvironments } from '../followed-environments';
 import { workspaceProjects } from '../workspace-projects';
-import { isLocalApi } from './start-local-server';
+import { isLocalApi } from '../local-api';
 import type { LiveEvents } from '../live-events';
 import type { LogStreams } from '../log-streams';
 import type { Session } from '../session';

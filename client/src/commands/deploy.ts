@@ -4,7 +4,7 @@ import type { Deployment, Environment } from '../api/staging-api';
 import { unpushedCommit } from '../git-refs';
 import type { CommandContext } from './command-context';
 import { environmentFrom, projectFolder, refToDeploy } from './pickers';
-import { isLocalApi } from './start-local-server';
+import { isLocalApi } from '../local-api';
 
 const steps: Partial<Record<Deployment['status'], string>> = { queued: 'Queued', building: 'Building…', starting: 'Starting and checking health…' };
 

@@ -5,7 +5,7 @@ import { ApiError, type Project } from '../api/staging-api';
 import { UnregisteredProjectNode } from '../tree/nodes';
 import { workspaceProjects, type WorkspaceProject } from '../workspace-projects';
 import type { CommandContext } from './command-context';
-import { isLocalApi } from './start-local-server';
+import { isLocalApi } from '../local-api';
 
 /**
  * Registers a workspace folder's project with the staging API: a local stagingd reads the folder's

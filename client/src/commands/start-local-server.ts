@@ -2,11 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
+import { isLocalApi } from '../local-api';
 
-/** Whether the API setting points at this machine, where a local stagingd can be started for the workspace. */
-export function isLocalApi(apiUrl: string): boolean {
-  return /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(apiUrl);
-}
 
 /**
  * Starts `npx stagingd` in a terminal for the first project of the workspace, with its data in that

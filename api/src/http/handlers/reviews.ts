@@ -1,7 +1,8 @@
 import type { components } from '../../../../common/src/api/schema';
 import { approvalState, assertMayReview, recordReview } from '../../deploy/approvals';
 import { ClientError } from '../../deploy/context';
-import { presentApprovalState, presentReview } from '../../deploy/presenters';
+import { presentApprovalState } from '../../deploy/approvals';
+import { presentReview } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { DeploymentRecord } from '../../store/records';
 import type { Handler } from '../openapi-routes';

@@ -49,7 +49,9 @@ for (const folder of Object.keys(allowed)) {
     for (const target of targets) {
       const to = relative(root, target).split('/')[0];
       if (to !== folder && to in allowed && !allowed[folder].includes(to))
-        problems.push(`${relative(root, file)} imports ${relative(root, target)}: ${folder}/ may import ${allowed[folder].join(', ') || 'none of the other folders'}`);
+        problems.push(
+          `${relative(root, file)} imports ${relative(root, target)}: ${folder}/ may import ${allowed[folder].join(', ') || 'none of the other folders'}`,
+        );
     }
   }
 }

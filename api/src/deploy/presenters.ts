@@ -103,4 +103,3 @@ export function presentReview(review: ReviewRecord): components['schemas']['Revi
     created_at: review.createdAt,
   };
 }
-

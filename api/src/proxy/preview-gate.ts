@@ -50,7 +50,6 @@ const TOKEN_NEEDLE = `${PREVIEW_TOKEN_PARAM}=`;
 const COOKIE_NEEDLE = `${SESSION_COOKIE}=`;
 const MAX_FORM_BYTES = 8 * 1024;
 
-
 /** A link as the gate needs it. Times are ISO 8601 strings. */
 export interface AdmissionLink {
   id: string;
@@ -69,7 +68,6 @@ export interface PreviewAdmission {
   /** A visitor came through the link (remembered at most once a minute). */
   touch(linkId: string): void;
 }
-
 
 export interface PreviewGateOptions {
   admission: PreviewAdmission;

@@ -4,7 +4,6 @@ import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
 import { isLocalApi } from '../local-api';
 
-
 /**
  * Starts `npx stagingd` in a terminal for the first project of the workspace, with its data in that
  * folder's `.staging/` (where the extension then finds its token), and waits for it to answer.

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
+import { activityEvents, type ApiEvents } from '../../common/src/api/events';
 import { followEventStream, type StreamState } from './api/event-stream';
 import type { Deployment, Environment } from './api/staging-api';
 import type { Session } from './session';
 
-const activityTypes = new Set(['preview.created', 'preview.revoked', 'comment.added', 'comment.updated', 'approval.given', 'approval.changes_requested']);
+const activityTypes = new Set<string>(activityEvents);
 
 /** An event about an environment other than its own state or a deployment's: every one names its environment. */
 export interface ActivityEvent {
@@ -48,9 +49,9 @@ export class LiveEvents implements vscode.Disposable {
       () => this.session.api.streamRequest('/v1/events'),
       (frame) => {
         const data = JSON.parse(frame.data) as unknown;
-        if (frame.event === 'environment.updated') this.environmentChanged.fire(data as Environment);
-        else if (frame.event === 'environment.deleted') this.environmentChanged.fire({ ...(data as { project: string; name: string }), deleted: true });
-        else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as Deployment);
+        if (frame.event === 'environment.updated') this.environmentChanged.fire(data as ApiEvents['environment.updated']);
+        else if (frame.event === 'environment.deleted') this.environmentChanged.fire({ ...(data as ApiEvents['environment.deleted']), deleted: true });
+        else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as ApiEvents['deployment.updated']);
         else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
       },
       (state) => {

@@ -164,9 +164,11 @@ describe('webhooks for the events other parts of stagingd publish', () => {
         following.signal,
       );
     });
+    // Hand-made events, one with a field stagingd never publishes (token_hash), to see what the notifier forwards.
+    const publish = context.events.publish.bind(context.events) as (type: string, data: unknown) => Promise<unknown>;
     const preview = { project: 'hello-node', environment: 'preview-feature-login', id: 'p1', label: 'For the client', expires_at: now(), created_by: 'admin' };
-    await context.events.publish('preview.created', { ...preview, token_hash: 'never-sent' });
-    await context.events.publish('comment.added', {
+    await publish('preview.created', { ...preview, token_hash: 'never-sent' });
+    await publish('comment.added', {
       project: 'hello-node',
       environment: 'preview-feature-login',
       deployment_id: deploymentId,
@@ -175,8 +177,8 @@ describe('webhooks for the events other parts of stagingd publish', () => {
       body: 'The logo is blurry',
       url: 'http://preview-feature-login--hello-node.localhost:8788/about',
     });
-    await context.events.publish('approval.given', { project: 'hello-node', environment: 'staging', deployment_id: deploymentId, reviewer: 'lead' });
-    await context.events.publish('approval.changes_requested', {
+    await publish('approval.given', { project: 'hello-node', environment: 'staging', deployment_id: deploymentId, reviewer: 'lead' });
+    await publish('approval.changes_requested', {
       project: 'hello-node',
       environment: 'preview-feature-login',
       deployment_id: deploymentId,

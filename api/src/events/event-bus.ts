@@ -1,3 +1,4 @@
+import type { ApiEventName, ApiEvents } from '../../../common/src/api/events';
 import { type Database, text } from '../store/database';
 
 export interface StoredEvent {
@@ -19,7 +20,8 @@ export class EventBus {
 
   constructor(private readonly database: Database) {}
 
-  publish(type: string, data: unknown): Promise<StoredEvent> {
+  /** Events and their data are declared once, in common/src/api/events.ts. */
+  publish<Name extends ApiEventName>(type: Name, data: ApiEvents[Name]): Promise<StoredEvent> {
     const published = this.tail.then(async () => {
       const result = await this.database.client.execute({
         sql: 'INSERT INTO events (type, data, created_at) VALUES (?, ?, ?)',

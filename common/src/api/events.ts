@@ -1,0 +1,60 @@
+/**
+ * The events of `/v1/events`: each name with the JSON its data holds, declared once for stagingd's bus (which
+ * publishes them) and the extension (which follows them).
+ */
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+/** Every activity event names its project and environment. */
+interface AboutEnvironment {
+  project: string;
+  environment: string;
+}
+
+export interface PreviewCreatedEvent extends AboutEnvironment {
+  id: string;
+  label: string | null;
+  expires_at: string;
+  created_by: string;
+}
+
+export interface PreviewRevokedEvent extends AboutEnvironment {
+  id: string;
+  label: string | null;
+  revoked_at: string | null;
+}
+
+export interface ReviewEvent extends AboutEnvironment {
+  deployment_id: string;
+  reviewer: string;
+  comment: string | null;
+  preview_link_id: string | null;
+  approvals: Schemas['ApprovalState'];
+}
+
+export interface ApiEvents {
+  'environment.updated': Schemas['Environment'];
+  'environment.deleted': { project: string; name: string };
+  'deployment.updated': Schemas['Deployment'];
+  'preview.created': PreviewCreatedEvent;
+  'preview.revoked': PreviewRevokedEvent;
+  'approval.given': ReviewEvent;
+  'approval.changes_requested': ReviewEvent;
+  'comment.added': Schemas['Comment'];
+  /** Resolved, reopened, or its screenshot done. */
+  'comment.updated': Schemas['Comment'] & { change: 'resolved' | 'reopened' | 'screenshot' };
+  'webhook_delivery.updated': Schemas['WebhookDelivery'];
+}
+
+export type ApiEventName = keyof ApiEvents;
+
+/** What happens around an environment's deployments: preview links, comments and reviews. */
+export const activityEvents = [
+  'preview.created',
+  'preview.revoked',
+  'comment.added',
+  'comment.updated',
+  'approval.given',
+  'approval.changes_requested',
+] as const satisfies readonly ApiEventName[];

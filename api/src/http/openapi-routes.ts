@@ -5,10 +5,12 @@ import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
 import type { Scope } from '../security/tokens';
+import type { Handlers } from './operation-types';
 
 type JsonObject = Record<string, unknown>;
 
-export type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+/** How Fastify sees a handler: the request as validated, untyped here (operation-types.ts types it per operation). */
+type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export interface RouteConfig {
   scope: Scope | null;
@@ -55,7 +57,8 @@ export interface RouteMethods {
  * Registers one Fastify route per operation of the OpenAPI document, validating params, query and body
  * against the document's own schemas. Every operation must have a handler, and every handler an operation.
  */
-export function registerOpenApiRoutes(app: FastifyInstance, handlers: Record<string, Handler>): RouteMethods {
+export function registerOpenApiRoutes(app: FastifyInstance, typed: Handlers): RouteMethods {
+  const handlers = typed as unknown as Record<string, RouteHandler | undefined>;
   const templates: { pattern: RegExp; methods: string[] }[] = [];
   const document = parse(readFileSync(documentPath(), 'utf8')) as JsonObject;
   // Query and path values arrive as text and are coerced; bodies are JSON and must already have the right types.

@@ -2,16 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { ClientError } from '../../deploy/context';
 import { readCommentInput } from '../../feedback/comment-input';
 import type { CommentStatus } from '../../store/comments';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { environmentOf, principalOf, type Services } from '../request-context';
 
-type CommentId = { comment: string };
-
-export function commentHandlers(services: Services): Record<string, Handler> {
+export function commentHandlers(services: Services) {
   const { comments } = services;
   return {
     listComments: async (request) => {
       const { env } = await environmentOf(services, request);
+      // The router's validator fills in the document's defaults (status, limit).
       const query = request.query as { status: CommentStatus; deployment?: string; limit: number };
       return comments.list(env, { status: query.status, limit: query.limit, ...(query.deployment !== undefined ? { deploymentId: query.deployment } : {}) });
     },
@@ -22,13 +21,13 @@ export function commentHandlers(services: Services): Record<string, Handler> {
       return reply.code(201).send(comments.present(comment));
     },
     getComment: async (request) => {
-      const comment = await comments.get((request.params as CommentId).comment);
+      const comment = await comments.get(request.params.comment);
       return comments.thread(comment.parentId ?? comment.id);
     },
-    resolveComment: (request) => comments.setResolved((request.params as CommentId).comment, { name: principalOf(request).name, kind: 'token' }),
-    reopenComment: (request) => comments.setResolved((request.params as CommentId).comment, null),
+    resolveComment: (request) => comments.setResolved(request.params.comment, { name: principalOf(request).name, kind: 'token' }),
+    reopenComment: (request) => comments.setResolved(request.params.comment, null),
     getCommentScreenshot: async (request, reply) => {
-      const comment = await comments.get((request.params as CommentId).comment);
+      const comment = await comments.get(request.params.comment);
       if (comment.screenshot !== 'ready') {
         const why =
           comment.screenshot === null
@@ -45,5 +44,5 @@ export function commentHandlers(services: Services): Record<string, Handler> {
       });
       return reply.type('image/png').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(png);
     },
-  };
+  } satisfies Partial<Handlers>;
 }

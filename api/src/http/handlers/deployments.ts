@@ -1,9 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import type { components } from '../../../../common/src/api/schema';
 import { ClientError, type ServerContext } from '../../deploy/context';
 import { presentDeployment } from '../../deploy/presenters';
 import type { DeploymentRecord } from '../../store/records';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { environmentOf, principalOf, projectOf, type Services } from '../request-context';
 
 /** A page cursor this server gave out (a sequence number), or undefined for the first page. */
@@ -14,12 +13,12 @@ export function decodeCursor(cursor: string | undefined): number | undefined {
   return seq;
 }
 
-export function deploymentHandlers(services: Services): Record<string, Handler> {
+export function deploymentHandlers(services: Services) {
   const { context } = services;
   return {
     listDeployments: async (request) => {
       const { env } = await environmentOf(services, request);
-      const query = request.query as { limit?: number; cursor?: string };
+      const query = request.query;
       const limit = query.limit ?? 20;
       const rows = await context.deployments.page(env.id, limit + 1, decodeCursor(query.cursor));
       const items = rows.slice(0, limit);
@@ -28,18 +27,18 @@ export function deploymentHandlers(services: Services): Record<string, Handler> 
     },
     createDeployment: async (request, reply) => {
       const { project, env } = await environmentOf(services, request);
-      const body = request.body as components['schemas']['DeploymentCreate'];
+      const body = request.body;
       const deployment = await services.deployments.deploy(project, env, body.ref, principalOf(request).name);
       return reply.code(202).send(presentDeployment(deployment));
     },
     rollbackEnvironment: async (request) => {
       const { project, env } = await environmentOf(services, request);
-      const body = request.body as components['schemas']['RollbackRequest'];
+      const body = request.body;
       return presentDeployment(await services.deployments.rollback(project, env, body.deployment_id, principalOf(request).name));
     },
     promoteDeployment: async (request, reply) => {
       const project = await projectOf(services, request);
-      const body = request.body as components['schemas']['PromoteRequest'];
+      const body = request.body;
       const deployment = await services.deployments.promote(project, body.deployment_id, principalOf(request).name);
       return reply.code(202).send(presentDeployment(deployment));
     },
@@ -48,7 +47,7 @@ export function deploymentHandlers(services: Services): Record<string, Handler> 
       const deployment = services.deployments.cancel(await deploymentOf(context, request), principalOf(request).name);
       return reply.code(202).send(presentDeployment(deployment));
     },
-  };
+  } satisfies Partial<Handlers>;
 }
 
 async function deploymentOf(context: ServerContext, request: FastifyRequest): Promise<DeploymentRecord> {

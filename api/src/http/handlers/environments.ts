@@ -1,12 +1,11 @@
-import type { components } from '../../../../common/src/api/schema';
 import { ClientError } from '../../deploy/context';
 import { presentEnvironment } from '../../deploy/presenters';
 import { checkPreviewName } from '../../deploy/preview-names';
 import { newEnvironment } from '../../store/records';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { environmentOf, projectOf, type Services } from '../request-context';
 
-export function environmentHandlers(services: Services): Record<string, Handler> {
+export function environmentHandlers(services: Services) {
   const { context } = services;
   return {
     listEnvironments: async (request) => {
@@ -16,7 +15,7 @@ export function environmentHandlers(services: Services): Record<string, Handler>
     },
     createEnvironment: async (request, reply) => {
       const project = await projectOf(services, request);
-      const body = request.body as components['schemas']['EnvironmentCreate'];
+      const body = request.body;
       if (body.name === 'production') throw new ClientError(409, "'production' is the project's production environment.", { field: '/body/name' });
       checkPreviewName(project.name, body.name, '/body/name');
       if (await context.environments.get(project.name, body.name))
@@ -33,7 +32,7 @@ export function environmentHandlers(services: Services): Record<string, Handler>
     },
     updateEnvironment: async (request) => {
       const { project, env } = await environmentOf(services, request);
-      const body = request.body as components['schemas']['EnvironmentUpdate'];
+      const body = request.body;
       let updated = env;
       if (body.branch !== undefined || body.resources !== undefined) {
         const changes: Parameters<typeof context.environments.update>[1] = {};
@@ -52,5 +51,5 @@ export function environmentHandlers(services: Services): Record<string, Handler>
       await services.deployments.deleteEnvironment(project, env);
       return reply.code(204).send();
     },
-  };
+  } satisfies Partial<Handlers>;
 }

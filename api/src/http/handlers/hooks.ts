@@ -1,7 +1,7 @@
 import { applyPush, readPush, verifyHook } from '../../deploy/git-hooks';
 import { ClientError } from '../../deploy/context';
 import { presentDeployment } from '../../deploy/presenters';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import type { Services } from '../request-context';
 
 declare module 'fastify' {
@@ -10,10 +10,10 @@ declare module 'fastify' {
   }
 }
 
-export function hookHandlers(services: Services): Record<string, Handler> {
+export function hookHandlers(services: Services) {
   return {
     receiveGitHook: async (request, reply) => {
-      const name = (request.query as { project: string }).project;
+      const name = request.query.project;
       const project = await services.context.projects.get(name);
       // An unknown project answers like a bad signature, so the hook cannot be used to list projects.
       if (!project) throw new ClientError(401, "The webhook signature does not match the project's webhook secret.");
@@ -22,5 +22,5 @@ export function hookHandlers(services: Services): Record<string, Handler> {
       const result = push ? await applyPush(services.context, services.deployments, project, push) : { deployments: [], removed: [], config: 'unchanged' };
       return reply.code(202).send({ deployments: result.deployments.map(presentDeployment), removed_environments: result.removed, config: result.config });
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -5,10 +5,10 @@ import { presentPreviewLink } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import { BYPASS_HEADER, PREVIEW_TOKEN_PARAM } from '../../proxy/preview-gate';
 import type { EnvironmentRecord, ProjectRecord } from '../../store/records';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { environmentOf, principalOf, type Services } from '../request-context';
 
-export function previewHandlers(services: Services): Record<string, Handler> {
+export function previewHandlers(services: Services) {
   const { context, previews } = services;
   /** Preview links and bypass secrets belong to staging environments: production is never gated. */
   const stagingEnvironment = async (request: FastifyRequest): Promise<{ project: ProjectRecord; env: EnvironmentRecord }> => {
@@ -28,17 +28,17 @@ export function previewHandlers(services: Services): Record<string, Handler> {
     },
     createPreviewLink: async (request, reply) => {
       const { project, env } = await stagingEnvironment(request);
-      const body = request.body as components['schemas']['PreviewLinkCreate'];
+      const body = request.body;
       const { link, token } = await previews.create(env, stagingConfig(project.config).previews, body, principalOf(request).name);
       const url = `${context.previewUrl(project.name, env.name)}/?${PREVIEW_TOKEN_PARAM}=${token}`;
       return reply.code(201).send({ ...presentPreviewLink(link), token, url });
     },
     revokePreviewLink: async (request, reply) => {
-      const id = (request.params as { preview: string }).preview;
+      const id = request.params.preview;
       if (!(await previews.revoke(id))) throw new ClientError(404, `No preview link ${id}.`, { field: '/params/preview' });
       return reply.code(204).send();
     },
     getPreviewBypass: (request) => bypass(request, false),
     rotatePreviewBypass: (request) => bypass(request, true),
-  };
+  } satisfies Partial<Handlers>;
 }

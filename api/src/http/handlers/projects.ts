@@ -4,7 +4,7 @@ import { deleteProject, updateProjectConfig } from '../../deploy/project-update'
 import { presentProject } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { ProjectRecord } from '../../store/records';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { principalOf, projectOf, type Services } from '../request-context';
 
 function present(project: ProjectRecord): components['schemas']['Project'] {
@@ -12,11 +12,11 @@ function present(project: ProjectRecord): components['schemas']['Project'] {
   return presentProject(project, config.production.branch, config.production.url);
 }
 
-export function projectHandlers(services: Services): Record<string, Handler> {
+export function projectHandlers(services: Services) {
   return {
     getHealth: () => Promise.resolve({ status: 'ok', version: services.version }),
     createToken: async (request, reply) => {
-      const body = request.body as components['schemas']['TokenCreate'];
+      const body = request.body;
       const { id, token } = await services.tokens.create(body.name, body.scopes);
       return reply.code(201).send({ id, name: body.name, scopes: body.scopes, token });
     },
@@ -26,17 +26,17 @@ export function projectHandlers(services: Services): Record<string, Handler> {
     },
     listProjects: async () => ({ items: (await services.context.projects.list()).map(present) }),
     createProject: async (request, reply) => {
-      const { project, webhookSecret } = await createProject(services.context, request.body as components['schemas']['ProjectCreate']);
+      const { project, webhookSecret } = await createProject(services.context, request.body);
       return reply.code(201).send({ ...present(project), webhook_secret: webhookSecret });
     },
     getProject: async (request) => present(await projectOf(services, request)),
     updateProject: async (request) => {
-      const body = request.body as components['schemas']['ProjectUpdate'];
+      const body = request.body;
       return present(await updateProjectConfig(services.context, await projectOf(services, request), body.config, 'staging.yaml'));
     },
     deleteProject: async (request, reply) => {
       await deleteProject(services.context, services.deployments, await projectOf(services, request));
       return reply.code(204).send();
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -5,12 +5,12 @@ import { presentApprovalState } from '../../deploy/approvals';
 import { presentReview } from '../../deploy/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { DeploymentRecord } from '../../store/records';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { principalOf, type Services } from '../request-context';
 
 type ReviewList = components['schemas']['ReviewList'];
 
-export function reviewHandlers(services: Services): Record<string, Handler> {
+export function reviewHandlers(services: Services) {
   const { context } = services;
 
   async function deploymentOf(id: string): Promise<DeploymentRecord> {
@@ -26,13 +26,13 @@ export function reviewHandlers(services: Services): Record<string, Handler> {
 
   return {
     listReviews: async (request): Promise<ReviewList> => {
-      const deployment = await deploymentOf((request.params as { deployment: string }).deployment);
+      const deployment = await deploymentOf(request.params.deployment);
       const reviews = await context.reviews.list(deployment.id);
       return { items: reviews.map(presentReview), approvals: presentApprovalState(approvalState(await approvalsOf(deployment), reviews)) };
     },
     createReview: async (request, reply) => {
-      const deployment = await deploymentOf((request.params as { deployment: string }).deployment);
-      const body = request.body as components['schemas']['ReviewCreate'];
+      const deployment = await deploymentOf(request.params.deployment);
+      const body = request.body;
       const principal = principalOf(request);
       assertMayReview(principal, deployment, await approvalsOf(deployment), body.decision);
       const { reviews, state } = await recordReview(context, deployment, {
@@ -43,5 +43,5 @@ export function reviewHandlers(services: Services): Record<string, Handler> {
       });
       return reply.code(201).send({ items: reviews.map(presentReview), approvals: presentApprovalState(state) } satisfies ReviewList);
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientError } from '../../deploy/context';
 import { streamLog } from '../../logs/log-stream';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import type { Services } from '../request-context';
 import { givenEventId, lastEventId, openEventStream } from '../sse';
 
@@ -20,11 +20,11 @@ function hijack(reply: FastifyReply): ReturnType<typeof openEventStream> {
   return openEventStream(reply.raw);
 }
 
-export function streamHandlers(services: Services): Record<string, Handler> {
+export function streamHandlers(services: Services) {
   const { context } = services;
   return {
     getDeploymentLogs: async (request, reply) => {
-      const id = (request.params as { deployment: string }).deployment;
+      const id = request.params.deployment;
       if (!(await context.deployments.get(id))) throw new ClientError(404, `No deployment ${id}.`, { field: '/params/deployment' });
       const after = lastEventId(request.headers, request.query);
       if (wantsEventStream(request)) {
@@ -50,5 +50,5 @@ export function streamHandlers(services: Services): Record<string, Handler> {
       );
       return reply;
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -1,9 +1,9 @@
 import type { components } from '../../../../common/src/api/schema';
 import { ClientError } from '../../deploy/context';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { environmentOf, projectOf, type Services } from '../request-context';
 
-export function variableHandlers(services: Services): Record<string, Handler> {
+export function variableHandlers(services: Services) {
   const { context } = services;
   const list = async (environmentId: string): Promise<components['schemas']['VariableList']> => ({
     // Secrets are write-only: their values never leave the server.
@@ -13,7 +13,7 @@ export function variableHandlers(services: Services): Record<string, Handler> {
     getVariables: async (request) => list((await environmentOf(services, request)).env.id),
     putVariables: async (request) => {
       const { env } = await environmentOf(services, request);
-      const body = request.body as components['schemas']['VariablesUpdate'];
+      const body = request.body;
       const names = new Set<string>();
       for (const [index, item] of body.items.entries()) {
         if (names.has(item.name)) throw new ClientError(422, `Variable '${item.name}' is listed twice.`, { field: `/body/items/${index}/name` });
@@ -32,19 +32,15 @@ export function variableHandlers(services: Services): Record<string, Handler> {
     listSecrets: async (request) => ({ items: await context.variables.secretNames((await projectOf(services, request)).name) }),
     putSecret: async (request, reply) => {
       const project = await projectOf(services, request);
-      await context.variables.putSecret(
-        project.name,
-        (request.params as { secret: string }).secret,
-        (request.body as components['schemas']['SecretValue']).value,
-      );
+      await context.variables.putSecret(project.name, request.params.secret, request.body.value);
       return reply.code(204).send();
     },
     deleteSecret: async (request, reply) => {
       const project = await projectOf(services, request);
-      const name = (request.params as { secret: string }).secret;
+      const name = request.params.secret;
       if (!(await context.variables.deleteSecret(project.name, name)))
         throw new ClientError(404, `Project '${project.name}' has no secret named '${name}'.`, { field: '/params/secret' });
       return reply.code(204).send();
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -1,14 +1,13 @@
-import type { components } from '../../../../common/src/api/schema';
 import { presentWebhookDelivery } from '../../deploy/presenters';
-import type { Handler } from '../openapi-routes';
+import type { Handlers } from '../operation-types';
 import { projectOf, type Services } from '../request-context';
 import { decodeCursor } from './deployments';
 
-export function webhookHandlers(services: Services): Record<string, Handler> {
+export function webhookHandlers(services: Services) {
   return {
     listWebhookDeliveries: async (request) => {
       const project = await projectOf(services, request);
-      const query = request.query as { limit?: number; cursor?: string; status?: components['schemas']['WebhookDeliveryStatus'] };
+      const query = request.query;
       const limit = query.limit ?? 20;
       const rows = await services.context.webhookDeliveries.page(project.name, limit + 1, { beforeSeq: decodeCursor(query.cursor), status: query.status });
       const items = rows.slice(0, limit);
@@ -19,8 +18,8 @@ export function webhookHandlers(services: Services): Record<string, Handler> {
       };
     },
     redeliverWebhook: async (request, reply) => {
-      const delivery = await services.webhooks.redeliver((request.params as { delivery: string }).delivery);
+      const delivery = await services.webhooks.redeliver(request.params.delivery);
       return reply.code(202).send(presentWebhookDelivery(delivery));
     },
-  };
+  } satisfies Partial<Handlers>;
 }

@@ -5,8 +5,30 @@ import type { EnvironmentRecord } from '../store/records';
 import type { ServerContext } from './context';
 import { ClientError } from './context';
 
+/** Versions of staging.yaml kept parsed (projects times the versions a deployment may still use). */
+const PARSED_VERSIONS = 256;
+const parsed = new Map<string, StagingConfig>();
+
+/**
+ * staging.yaml as stagingd uses it, parsed once per version (by its text) and shared by every caller, so frozen.
+ * The text has passed validation when it was registered.
+ */
 export function stagingConfig(text: string): StagingConfig {
-  return toStagingConfig(parseConfig(text).value);
+  let config = parsed.get(text);
+  if (config === undefined) {
+    config = deepFreeze(toStagingConfig(parseConfig(text).value));
+    parsed.set(text, config);
+    if (parsed.size > PARSED_VERSIONS) parsed.delete(parsed.keys().next().value!);
+  }
+  return config;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** `{branch}` filled with a DNS-safe slug of the branch: lowercase, `/` and other runs to `-`. */

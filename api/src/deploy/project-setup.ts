@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseConfig } from '../../../common/src/config/parse';
-import { toStagingConfig, type StagingConfig } from '../../../common/src/config/model';
+import type { StagingConfig } from '../../../common/src/config/model';
 import { GitRepository } from '../runtime/git-repository';
 import type { ProjectRecord } from '../store/records';
 import { newEnvironment, now } from '../store/records';
 import { configProblem, hasConfigErrors } from './config-problem';
 import { ClientError, type ServerContext } from './context';
 import { checkPreviewName } from './preview-names';
+import { stagingConfig } from './project-config';
 
 const gitUrl = /^(https?:\/\/|ssh:\/\/|git:\/\/|file:\/\/|[\w.-]+@[\w.-]+:)/;
 
@@ -64,7 +64,7 @@ export async function createProject(
         });
       if (hasConfigErrors(text)) throw configProblem(text, configPath);
     }
-    const config = toStagingConfig(parseConfig(text).value);
+    const config = stagingConfig(text);
     for (const env of config.environments.filter((e) => !e.branches)) checkPreviewName(config.project, env.name, '/body/config');
     if (await context.projects.get(config.project))
       throw new ClientError(409, `A project named '${config.project}' already exists.`, { field: '/body/config' });

@@ -1,13 +1,12 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseConfig } from '../../../common/src/config/parse';
-import { toStagingConfig } from '../../../common/src/config/model';
 import type { ProjectRecord } from '../store/records';
 import { newEnvironment } from '../store/records';
 import { configProblem, hasConfigErrors } from './config-problem';
 import { ClientError, type ServerContext } from './context';
 import type { DeploymentService } from './deployment-service';
 import { checkPreviewName } from './preview-names';
+import { stagingConfig } from './project-config';
 import { configuredEnvironments } from './project-setup';
 
 /**
@@ -17,7 +16,7 @@ import { configuredEnvironments } from './project-setup';
  */
 export async function updateProjectConfig(context: ServerContext, project: ProjectRecord, text: string, source: string): Promise<ProjectRecord> {
   if (hasConfigErrors(text)) throw configProblem(text, source);
-  const config = toStagingConfig(parseConfig(text).value);
+  const config = stagingConfig(text);
   if (config.project !== project.name)
     throw new ClientError(422, `${source} names the project '${config.project}', not '${project.name}': a project keeps its name (register the other one).`, {
       field: '/body/config',

@@ -29,7 +29,7 @@ import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './security/tokens';
 import { Database } from './store/database';
-import { PreviewStore } from './store/previews';
+import { SqlitePreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 
 export interface RunningStagingd {
@@ -71,7 +71,7 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const backend = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
-  const previews = await PreviewLinks.open(new PreviewStore(database, box), stores.events, log);
+  const previews = await PreviewLinks.open(new SqlitePreviewStore(database, box), stores.events, log);
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,

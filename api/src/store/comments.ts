@@ -67,8 +67,42 @@ function fromRow(row: Row): CommentRecord {
   };
 }
 
+/** What stagingd needs of its comments: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface CommentStore {
+  insert(comment: NewComment): Promise<CommentRecord>;
+  get(id: string): Promise<CommentRecord | undefined>;
+  /** The environment's threads, newest first: their first comments, filtered by status and by the deployment they were made on. */
+  threads(
+    environmentId: string,
+    filter: {
+      status: CommentStatus;
+      deploymentId?: string;
+      limit: number;
+    },
+  ): Promise<CommentRecord[]>;
+  /** The replies to these threads, oldest first. */
+  replies(parentIds: string[]): Promise<CommentRecord[]>;
+  /** How many threads of the environment are open and resolved. */
+  counts(environmentId: string): Promise<{
+    open: number;
+    resolved: number;
+  }>;
+  /** Resolves (by someone) or reopens (by null) a thread; false when it already was. */
+  setResolved(
+    id: string,
+    by: {
+      name: string;
+      kind: AuthorKind;
+      at: string;
+    } | null,
+  ): Promise<boolean>;
+  setScreenshot(id: string, state: ScreenshotState): Promise<void>;
+  /** Screenshots left pending by a previous run (stopped while taking them). */
+  pendingScreenshots(): Promise<string[]>;
+}
+
 /** Comments on staging environments: threads (a first comment and its replies, oldest reply first). */
-export class CommentStore {
+export class SqliteCommentStore implements CommentStore {
   constructor(private readonly database: Database) {}
 
   async insert(comment: NewComment): Promise<CommentRecord> {

@@ -40,7 +40,17 @@ const columnOf: Record<keyof Changes, string> = {
   configDiffers: 'config_differs',
 };
 
-export class DeploymentStore {
+/** What stagingd needs of its deployments: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface DeploymentStore {
+  insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'>): Promise<DeploymentRecord>;
+  get(id: string): Promise<DeploymentRecord | undefined>;
+  /** Newest first; `beforeSeq` continues a page. */
+  page(environmentId: string, limit: number, beforeSeq?: number): Promise<DeploymentRecord[]>;
+  withStatus(statuses: DeploymentStatus[]): Promise<DeploymentRecord[]>;
+  update(id: string, changes: Changes): Promise<DeploymentRecord>;
+}
+
+export class SqliteDeploymentStore implements DeploymentStore {
   constructor(private readonly database: Database) {}
 
   async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'>): Promise<DeploymentRecord> {

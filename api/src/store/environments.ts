@@ -20,7 +20,21 @@ function fromRow(row: Row): EnvironmentRecord {
   };
 }
 
-export class EnvironmentStore {
+/** What stagingd needs of its environments: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface EnvironmentStore {
+  insert(env: EnvironmentRecord): Promise<void>;
+  get(project: string, name: string): Promise<EnvironmentRecord | undefined>;
+  byId(id: string): Promise<EnvironmentRecord | undefined>;
+  list(project: string): Promise<EnvironmentRecord[]>;
+  all(): Promise<EnvironmentRecord[]>;
+  update(
+    id: string,
+    changes: Partial<Pick<EnvironmentRecord, 'status' | 'branch' | 'liveDeploymentId' | 'resources' | 'lastPushAt' | 'expiresAt'>>,
+  ): Promise<EnvironmentRecord>;
+  delete(id: string): Promise<void>;
+}
+
+export class SqliteEnvironmentStore implements EnvironmentStore {
   constructor(private readonly database: Database) {}
 
   async insert(env: EnvironmentRecord): Promise<void> {

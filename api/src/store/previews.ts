@@ -36,8 +36,41 @@ function fromRow(row: Row): PreviewRecord {
   };
 }
 
+/** What stagingd needs of its preview links: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface PreviewStore {
+  insert(preview: Omit<PreviewRecord, 'project' | 'environment' | 'revokedAt' | 'lastUsedAt'>): Promise<PreviewRecord>;
+  get(id: string): Promise<PreviewRecord | undefined>;
+  byTokenHash(tokenHash: string): Promise<PreviewRecord | undefined>;
+  /** Newest first. */
+  list(environmentId: string): Promise<PreviewRecord[]>;
+  /** False when it was already revoked (the first revocation's time stays). */
+  revoke(id: string, at: string): Promise<boolean>;
+  touch(id: string, at: string): Promise<void>;
+  /** Links revoked before they expired: a session cookie of theirs could still look valid. */
+  revokedBeforeExpiry(now: string): Promise<
+    {
+      id: string;
+      expiresAt: string;
+    }[]
+  >;
+  bypass(environmentId: string): Promise<
+    | {
+        secret: string;
+        rotatedAt: string;
+      }
+    | undefined
+  >;
+  setBypass(environmentId: string, secret: string, rotatedAt: string): Promise<void>;
+  allBypass(): Promise<
+    {
+      environmentId: string;
+      secret: string;
+    }[]
+  >;
+}
+
 /** Preview links, and each environment's automation bypass secret (sealed at rest). */
-export class PreviewStore {
+export class SqlitePreviewStore implements PreviewStore {
   constructor(
     private readonly database: Database,
     private readonly box: SecretBox,

@@ -12,7 +12,18 @@ function fromRow(row: Row): ProjectRecord {
   };
 }
 
-export class ProjectStore {
+/** What stagingd needs of its projects: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface ProjectStore {
+  insert(project: ProjectRecord): Promise<void>;
+  get(name: string): Promise<ProjectRecord | undefined>;
+  /** Replaces the registered staging.yaml. */
+  updateConfig(name: string, config: string): Promise<ProjectRecord>;
+  /** Removes the project; its environments, deployments, secrets and the rest go with it (ON DELETE CASCADE). */
+  delete(name: string): Promise<void>;
+  list(): Promise<ProjectRecord[]>;
+}
+
+export class SqliteProjectStore implements ProjectStore {
   constructor(private readonly database: Database) {}
 
   async insert(project: ProjectRecord): Promise<void> {

@@ -25,8 +25,14 @@ function fromRow(row: Row): ReviewRecord {
   };
 }
 
+/** What stagingd needs of its reviews: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface ReviewStore {
+  insert(review: ReviewRecord): Promise<void>;
+  list(deploymentId: string): Promise<ReviewRecord[]>;
+}
+
 /** Reviews of deployments: approvals and requests for changes, oldest first. */
-export class ReviewStore {
+export class SqliteReviewStore implements ReviewStore {
   constructor(private readonly database: Database) {}
 
   async insert(review: ReviewRecord): Promise<void> {

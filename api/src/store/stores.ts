@@ -1,15 +1,15 @@
 import { EventBus } from '../events/event-bus';
 import type { SecretBox } from '../security/secret-box';
-import { CommentStore } from './comments';
+import { type CommentStore, SqliteCommentStore } from './comments';
 import type { Database } from './database';
-import { DeploymentStore } from './deployments';
-import { EnvironmentStore } from './environments';
-import { ProjectStore } from './projects';
-import { ReviewStore } from './reviews';
-import { VariableStore } from './variables';
-import { WebhookDeliveryStore } from './webhook-deliveries';
+import { type DeploymentStore, SqliteDeploymentStore } from './deployments';
+import { type EnvironmentStore, SqliteEnvironmentStore } from './environments';
+import { type ProjectStore, SqliteProjectStore } from './projects';
+import { type ReviewStore, SqliteReviewStore } from './reviews';
+import { type VariableStore, SqliteVariableStore } from './variables';
+import { type WebhookDeliveryStore, SqliteWebhookDeliveryStore } from './webhook-deliveries';
 
-/** Every store of one stagingd database, and its event log. */
+/** Every store of one stagingd database (each an interface: SQLite's implementation here), and its event log. */
 export interface Stores {
   projects: ProjectStore;
   environments: EnvironmentStore;
@@ -25,13 +25,13 @@ export interface Stores {
 
 export function openStores(database: Database, box: SecretBox): Stores {
   return {
-    projects: new ProjectStore(database),
-    environments: new EnvironmentStore(database),
-    deployments: new DeploymentStore(database),
-    variables: new VariableStore(database, box),
-    reviews: new ReviewStore(database),
-    comments: new CommentStore(database),
-    webhookDeliveries: new WebhookDeliveryStore(database, box),
+    projects: new SqliteProjectStore(database),
+    environments: new SqliteEnvironmentStore(database),
+    deployments: new SqliteDeploymentStore(database),
+    variables: new SqliteVariableStore(database, box),
+    reviews: new SqliteReviewStore(database),
+    comments: new SqliteCommentStore(database),
+    webhookDeliveries: new SqliteWebhookDeliveryStore(database, box),
     events: new EventBus(database),
   };
 }

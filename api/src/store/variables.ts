@@ -8,8 +8,32 @@ export interface StoredVariable {
   secret: boolean;
 }
 
+/** What stagingd needs of its variables and secrets: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface VariableStore {
+  /** Values in the clear, for starting a release. */
+  resolved(environmentId: string): Promise<StoredVariable[]>;
+  /** Replaces the set; a secret given without a value keeps its sealed value. Returns names that had no value to keep. */
+  replace(
+    environmentId: string,
+    items: {
+      name: string;
+      value?: string;
+      secret: boolean;
+    }[],
+  ): Promise<string[]>;
+  putSecret(project: string, name: string, value: string): Promise<void>;
+  deleteSecret(project: string, name: string): Promise<boolean>;
+  secretNames(project: string): Promise<
+    {
+      name: string;
+      updated_at: string;
+    }[]
+  >;
+  secretValue(project: string, name: string): Promise<string | undefined>;
+}
+
 /** Environment variables and project secrets; secret values are sealed at rest and never listed. */
-export class VariableStore {
+export class SqliteVariableStore implements VariableStore {
   constructor(
     private readonly database: Database,
     private readonly box: SecretBox,

@@ -33,8 +33,33 @@ type Outcome = Pick<WebhookDeliveryRecord, 'status' | 'attempts' | 'lastStatusCo
 
 const cursorName = 'webhooks';
 
+/** What stagingd needs of its webhook deliveries: the seam another database's store implements (test/api/store-contract.test.ts). */
+export interface WebhookDeliveryStore {
+  /** The event id the notifier has handled up to, or undefined before its first run. */
+  cursor(): Promise<number | undefined>;
+  /** Stores the deliveries an event caused and moves the cursor past it, in one transaction: none is lost or made twice. */
+  insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<void>;
+  get(id: string): Promise<WebhookDeliveryRecord | undefined>;
+  /** Newest first; `beforeSeq` continues a page. */
+  page(
+    project: string,
+    limit: number,
+    options: {
+      beforeSeq?: number | undefined;
+      status?: DeliveryStatus | undefined;
+    },
+  ): Promise<WebhookDeliveryRecord[]>;
+  /** Pending deliveries whose next attempt is due, oldest first. */
+  due(at: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /** When the next pending delivery is due, if any. */
+  nextDueAt(): Promise<string | undefined>;
+  /** Holds a pending delivery until `until` while it is attempted: if stagingd stops meanwhile, it is attempted again from then. */
+  lease(id: string, until: string): Promise<void>;
+  record(id: string, outcome: Outcome): Promise<WebhookDeliveryRecord>;
+}
+
 /** The webhook delivery log, which is also the queue of deliveries still to make. */
-export class WebhookDeliveryStore {
+export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
   constructor(
     private readonly database: Database,
     private readonly box: SecretBox,

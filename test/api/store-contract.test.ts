@@ -1,0 +1,247 @@
+/**
+ * The store contract: what stagingd needs of its database, as one suite a store implementation must pass. It runs
+ * here against SQLite (the embedded default); a PostgreSQL store (issue 14) runs the same suite. It checks what
+ * callers rely on (ordering, paging, cascades, secrets sealed at rest, one-time transitions), not how rows look,
+ * except where the point is what reaches the disk.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SecretBox } from '../../api/src/security/secret-box';
+import { Database, text } from '../../api/src/store/database';
+import { migrations } from '../../api/src/store/migrations';
+import { type PreviewStore, SqlitePreviewStore } from '../../api/src/store/previews';
+import { newEnvironment, type DeploymentRecord, type ProjectRecord } from '../../api/src/store/records';
+import { openStores, type Stores } from '../../api/src/store/stores';
+
+interface StoreUnderTest {
+  stores: Stores;
+  previews: PreviewStore;
+  /** The text of every stored row, to check that secrets never reach the disk in the clear. */
+  everything(): Promise<string>;
+  /** The migration versions the database has applied. */
+  versions(): Promise<number[]>;
+  reopen(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function storeContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: StoreUnderTest;
+    let s: Stores;
+    const project: ProjectRecord = {
+      name: 'shop',
+      repository: '/srv/shop',
+      config: 'version: 1\n',
+      configPath: 'staging.yaml',
+      webhookSecret: 'hook',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    const deployment = (environmentId: string, ref: string): Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'> => ({
+      id: randomUUID(),
+      environmentId,
+      ref,
+      commit: null,
+      status: 'queued',
+      deployedBy: 'admin',
+      reason: null,
+      sourceDeploymentId: null,
+      issueKeys: ['SHOP-1'],
+      releaseDir: null,
+      port: null,
+      pid: null,
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      completedAt: null,
+    });
+
+    before(async () => {
+      store = await open();
+      s = store.stores;
+    });
+    after(() => store.close());
+
+    it('applies every migration once; opening again applies none', async () => {
+      const all = migrations.map((migration) => migration.version);
+      assert.deepEqual(await store.versions(), all);
+      await store.reopen();
+      s = store.stores;
+      assert.deepEqual(await store.versions(), all);
+    });
+
+    it('keeps projects by name, lists them by name, and replaces a registered staging.yaml', async () => {
+      await s.projects.insert(project);
+      await s.projects.insert({ ...project, name: 'blog' });
+      assert.deepEqual(
+        (await s.projects.list()).map((p) => p.name),
+        ['blog', 'shop'],
+      );
+      assert.deepEqual(await s.projects.get('shop'), project);
+      assert.equal((await s.projects.updateConfig('shop', 'version: 1\nproject: shop\n')).config, 'version: 1\nproject: shop\n');
+      assert.equal(await s.projects.get('nope'), undefined);
+    });
+
+    it('keeps environments per project; an update changes only what it names', async () => {
+      const staging = newEnvironment({ project: 'shop', name: 'staging', kind: 'fixed', branch: 'develop', resources: { memory: 256 } });
+      await s.environments.insert(staging);
+      await s.environments.insert(newEnvironment({ project: 'shop', name: 'production', kind: 'production', branch: 'main', resources: {} }));
+      assert.deepEqual(await s.environments.get('shop', 'staging'), staging);
+      assert.deepEqual(await s.environments.byId(staging.id), staging);
+      assert.deepEqual((await s.environments.list('shop')).map((e) => e.name).sort(), ['production', 'staging']);
+      const updated = await s.environments.update(staging.id, { status: 'active' });
+      assert.deepEqual({ ...updated, updatedAt: staging.updatedAt }, { ...staging, status: 'active' });
+      assert.ok(updated.updatedAt >= staging.updatedAt);
+    });
+
+    it('numbers deployments in order, pages them newest first, and finds them by status', async () => {
+      const env = (await s.environments.get('shop', 'staging'))!;
+      const inserted: DeploymentRecord[] = [];
+      for (const ref of ['a', 'b', 'c', 'd']) inserted.push(await s.deployments.insert(deployment(env.id, ref)));
+      assert.ok(inserted.every((d, i) => i === 0 || d.seq > inserted[i - 1]!.seq));
+      assert.deepEqual(inserted[0]!.issueKeys, ['SHOP-1']);
+      assert.equal(inserted[0]!.configDiffers, false);
+      const first = await s.deployments.page(env.id, 2);
+      assert.deepEqual(
+        first.map((d) => d.ref),
+        ['d', 'c'],
+      );
+      assert.deepEqual(
+        (await s.deployments.page(env.id, 2, first[1]!.seq)).map((d) => d.ref),
+        ['b', 'a'],
+      );
+      const live = await s.deployments.update(inserted[2]!.id, { status: 'live', configDiffers: true, port: 4100 });
+      assert.deepEqual([live.status, live.configDiffers, live.port, live.ref], ['live', true, 4100, 'c']);
+      assert.deepEqual(
+        (await s.deployments.withStatus(['live'])).map((d) => d.id),
+        [inserted[2]!.id],
+      );
+    });
+
+    it('keeps secret values sealed at rest and gives them back in the clear; a secret sent without a value keeps its own', async () => {
+      const env = (await s.environments.get('shop', 'staging'))!;
+      assert.deepEqual(
+        await s.variables.replace(env.id, [
+          { name: 'GREETING', value: 'hello', secret: false },
+          { name: 'API_KEY', value: 'sk_test_very_secret_value', secret: true },
+        ]),
+        [],
+      );
+      await s.variables.putSecret('shop', 'DATABASE_URL', 'postgres://user:hunter2-very-secret@db/shop');
+      assert.doesNotMatch(await store.everything(), /sk_test_very_secret_value|hunter2-very-secret/);
+      assert.deepEqual(await s.variables.replace(env.id, [{ name: 'API_KEY', secret: true }]), [], 'kept');
+      assert.deepEqual(await s.variables.resolved(env.id), [{ name: 'API_KEY', value: 'sk_test_very_secret_value', secret: true }]);
+      assert.deepEqual(await s.variables.replace(env.id, [{ name: 'NEW_KEY', secret: true }]), ['NEW_KEY'], 'no value to keep: nothing changes');
+      assert.equal(await s.variables.secretValue('shop', 'DATABASE_URL'), 'postgres://user:hunter2-very-secret@db/shop');
+      assert.deepEqual(
+        (await s.variables.secretNames('shop')).map((secret) => secret.name),
+        ['DATABASE_URL'],
+      );
+      assert.equal(await s.variables.deleteSecret('shop', 'DATABASE_URL'), true);
+      assert.equal(await s.variables.deleteSecret('shop', 'DATABASE_URL'), false);
+    });
+
+    it('revokes a preview link once, finds it by its token hash, and keeps the bypass secret of an environment', async () => {
+      const env = (await s.environments.get('shop', 'staging'))!;
+      const link = await store.previews.insert({
+        id: randomUUID(),
+        environmentId: env.id,
+        tokenHash: 'hash-1',
+        passwordHash: null,
+        label: 'client',
+        expiresAt: '2099-01-01T00:00:00.000Z',
+        createdBy: 'admin',
+        createdAt: new Date().toISOString(),
+      });
+      assert.deepEqual([link.project, link.environment, link.revokedAt], ['shop', 'staging', null]);
+      assert.equal((await store.previews.byTokenHash('hash-1'))?.id, link.id);
+      assert.equal(await store.previews.revoke(link.id, '2026-02-01T00:00:00.000Z'), true);
+      assert.equal(await store.previews.revoke(link.id, '2026-03-01T00:00:00.000Z'), false);
+      assert.equal((await store.previews.get(link.id))?.revokedAt, '2026-02-01T00:00:00.000Z', 'the first revocation stays');
+      assert.deepEqual(await store.previews.revokedBeforeExpiry('2026-06-01T00:00:00.000Z'), [{ id: link.id, expiresAt: link.expiresAt }]);
+      await store.previews.setBypass(env.id, 'bypass-secret-value', '2026-01-02T00:00:00.000Z');
+      assert.deepEqual(await store.previews.bypass(env.id), { secret: 'bypass-secret-value', rotatedAt: '2026-01-02T00:00:00.000Z' });
+    });
+
+    it('numbers events in order and replays what came after an id', async () => {
+      const first = await s.events.publish('environment.deleted', { project: 'shop', name: 'old' });
+      const second = await s.events.publish('environment.deleted', { project: 'shop', name: 'older' });
+      assert.ok(second.id > first.id);
+      assert.deepEqual(
+        (await s.events.since(first.id - 1)).map((event) => event.id),
+        [first.id, second.id],
+      );
+      assert.equal(await s.events.latestId(), second.id);
+    });
+
+    it('moves the webhook cursor with the deliveries an event made, in one step, and leases a due delivery', async () => {
+      assert.equal(await s.webhookDeliveries.cursor(), undefined);
+      const id = randomUUID();
+      await s.webhookDeliveries.insertForEvent(7, [
+        {
+          id,
+          project: 'shop',
+          webhookUrl: 'https://hooks.example.com/x',
+          target: 'https://user:token@hooks.example.com/x',
+          secretName: null,
+          format: 'json',
+          event: 'deployment.succeeded',
+          payload: '{}',
+          nextAttemptAt: '2026-01-01T00:00:00.000Z',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      ]);
+      assert.equal(await s.webhookDeliveries.cursor(), 7);
+      assert.doesNotMatch(await store.everything(), /user:token@/, 'the target is sealed');
+      assert.equal((await s.webhookDeliveries.get(id))?.target, 'https://user:token@hooks.example.com/x');
+      assert.deepEqual(
+        (await s.webhookDeliveries.due('2026-01-02T00:00:00.000Z', 10)).map((d) => d.id),
+        [id],
+      );
+      await s.webhookDeliveries.lease(id, '2026-01-03T00:00:00.000Z');
+      assert.deepEqual(await s.webhookDeliveries.due('2026-01-02T00:00:00.000Z', 10), [], 'leased until later');
+      assert.equal(await s.webhookDeliveries.nextDueAt(), '2026-01-03T00:00:00.000Z');
+    });
+
+    it('removes a project with everything that hangs off it', async () => {
+      await s.variables.putSecret('shop', 'TOKEN', 'x');
+      await s.projects.delete('shop');
+      assert.equal(await s.projects.get('shop'), undefined);
+      assert.deepEqual(await s.environments.list('shop'), []);
+      assert.deepEqual(await s.deployments.withStatus(['queued', 'live']), []);
+      assert.deepEqual(await s.variables.secretNames('shop'), []);
+      assert.equal(await store.previews.byTokenHash('hash-1'), undefined);
+      assert.equal((await s.projects.list()).length, 1, 'the other project stays');
+    });
+  });
+}
+
+storeContract('SQLite (the embedded default)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
+  const box = SecretBox.open(dir);
+  let database = await Database.open(dir);
+  const under: StoreUnderTest = {
+    stores: openStores(database, box),
+    previews: new SqlitePreviewStore(database, box),
+    everything: async () => {
+      const tables = await database.all(`SELECT name FROM sqlite_master WHERE type = 'table'`);
+      const rows = await Promise.all(tables.map((table) => database.all(`SELECT * FROM "${text(table, 'name')}"`)));
+      return JSON.stringify(rows);
+    },
+    versions: async () => (await database.all('SELECT version FROM schema_migrations ORDER BY version')).map((row) => Number(row['version'])),
+    reopen: async () => {
+      database.close();
+      database = await Database.open(dir);
+      under.stores = openStores(database, box);
+      under.previews = new SqlitePreviewStore(database, box);
+    },
+    close: () => {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.resolve();
+    },
+  };
+  return under;
+});

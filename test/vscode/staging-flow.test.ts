@@ -184,7 +184,12 @@ suite('Staging extension with a real stagingd', () => {
     await stagingd.waitForDeployment(slow.body.id, ['building']);
     const node = (await children(await stagingEnvironment())).find((n): n is DeploymentNode => n.treeItem().id === `deployment:${slow.body.id}`);
     assert.ok(node, 'the building deployment is in the tree');
-    assert.equal(node.treeItem().contextValue, 'deployment.inProgress', 'its menu offers Cancel Deployment');
+    const now = (await stagingd.api<Deployment>('GET', `/v1/deployments/${slow.body.id}`)).body;
+    assert.equal(
+      node.treeItem().contextValue,
+      'deployment.inProgress',
+      `its menu offers Cancel Deployment (the tree says ${node.deployment.status}; the API says ${now.status}: ${now.reason ?? ''})`,
+    );
     await vscode.commands.executeCommand('staging.cancelDeployment', node);
     const ended = await stagingd.waitForDeployment(slow.body.id, ['cancelled', 'failed', 'live']);
     assert.equal(ended.status, 'cancelled');

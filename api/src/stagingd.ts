@@ -122,12 +122,15 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   // Before recovery, so what it marks failed is notified too.
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
-  const leftovers = await deployments.recover();
-  if (leftovers > 0) log(`stopped ${leftovers} build${leftovers === 1 ? '' : 's'} or release${leftovers === 1 ? '' : 's'} a previous stagingd left running`);
+  await deployments.recover();
   const app = await buildApp({ context, deployments, previews, comments, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   // The API answers while the live releases come back (their environments say `starting`).
-  const restarting = deployments.restartReleases().catch((error: unknown) => log(`restarting releases failed: ${String(error)}`));
+  const restarting = deployments
+    .restartReleases((stopped) => {
+      if (stopped > 0) log(`stopped ${stopped} build${stopped === 1 ? '' : 's'} or release${stopped === 1 ? '' : 's'} a previous stagingd left running`);
+    })
+    .catch((error: unknown) => log(`restarting releases failed: ${String(error)}`));
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(

@@ -463,13 +463,11 @@ export class DeploymentService {
   private stopping = false;
 
   /**
-   * After a restart (even kill -9), before the API listens, and quick: stops every build and release the previous
-   * stagingd left running, marks its unfinished deployments failed, and shows each environment whose live release
-   * must come back as `starting` (restartReleases brings them back). The number of leftovers stopped.
+   * After a restart (even kill -9), before the API listens, and quick: marks the previous stagingd's unfinished
+   * deployments failed and shows each environment whose live release must come back as `starting`
+   * (restartReleases stops what the previous one left running, then brings them back).
    */
-  async recover(): Promise<number> {
-    const ours = async (deploymentId: string): Promise<boolean> => (await this.context.deployments.get(deploymentId)) !== undefined;
-    const stopped = await this.context.backend.stopLeftovers(ours);
+  async recover(): Promise<void> {
     for (const deployment of await this.context.deployments.withStatus(['queued', 'building', 'starting'])) {
       await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
     }
@@ -480,14 +478,18 @@ export class DeploymentService {
       await this.setEnvironment(env, { status: 'starting' });
       this.restarts.push({ environmentId: env.id, deploymentId: deployment.id });
     }
-    return stopped;
   }
 
   /**
-   * Brings back the live releases recover() found, a few at once, while the API answers. Each waits in its
+   * While the API answers: stops every build and release the previous stagingd left running (the number stopped
+   * goes to `stopped`), then brings back the live releases recover() found, a few at once. Each waits in its
    * environment's queue like a deployment, so a rollback or a deletion cancels it instead of waiting for it.
    */
-  async restartReleases(): Promise<void> {
+  async restartReleases(stopped: (count: number) => void): Promise<void> {
+    // Not before stagingd has said it is ready: looking for leftovers reads /proc.
+    await new Promise((resolve) => setImmediate(resolve));
+    const ours = async (deploymentId: string): Promise<boolean> => (await this.context.deployments.get(deploymentId)) !== undefined;
+    stopped(await this.context.backend.stopLeftovers(ours));
     const pending = this.restarts;
     this.restarts = [];
     const worker = async (): Promise<void> => {

@@ -19,11 +19,16 @@ export interface RouteConfig {
 
 const methods = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
-/** Finds schemas/staging-api.openapi.yaml from the compiled (out/api/src/http) or bundled (dist) location. */
-function documentPath(): string {
+/**
+ * The OpenAPI document: the JSON the build puts beside stagingd's bundle (dist/; parsing the YAML took a third of
+ * stagingd's start), or schemas/staging-api.openapi.yaml above the compiled sources (out/api/src/http).
+ */
+function loadDocument(): JsonObject {
+  const bundled = path.join(__dirname, 'staging-api.openapi.json');
+  if (existsSync(bundled)) return JSON.parse(readFileSync(bundled, 'utf8')) as JsonObject;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'schemas', 'staging-api.openapi.yaml');
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate)) return parse(readFileSync(candidate, 'utf8')) as JsonObject;
     if (path.dirname(dir) === dir) throw new Error('schemas/staging-api.openapi.yaml not found above ' + __dirname);
   }
 }
@@ -60,7 +65,7 @@ export interface RouteMethods {
 export function registerOpenApiRoutes(app: FastifyInstance, typed: Handlers): RouteMethods {
   const handlers = typed as unknown as Record<string, RouteHandler | undefined>;
   const templates: { pattern: RegExp; methods: string[] }[] = [];
-  const document = parse(readFileSync(documentPath(), 'utf8')) as JsonObject;
+  const document = loadDocument();
   // Query and path values arrive as text and are coerced; bodies are JSON and must already have the right types.
   const shared = { $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) as JsonObject };
   const validators = [true, false].map((coerceTypes) => {

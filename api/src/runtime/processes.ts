@@ -49,19 +49,34 @@ export function isAlive(pid: number): boolean {
   return stat !== undefined && !exitedStates.has(stat.state);
 }
 
-/** Whether any process of the group still runs (zombies do not count). */
-export function groupAlive(pgid: number): boolean {
+let runningGroups: { at: number; groups: Set<number> } | undefined;
+
+/**
+ * The process groups that have a running (not zombie) process, from one pass over /proc shared by every caller
+ * within `maxAgeMs`: many groups being waited for at once read /proc once a round, not once a group.
+ */
+function groupsRunning(maxAgeMs: number): Set<number> {
+  const now = performance.now();
+  if (runningGroups && now - runningGroups.at <= maxAgeMs) return runningGroups.groups;
+  const groups = new Set<number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = processStat(Number(entry));
+    if (stat && !exitedStates.has(stat.state)) groups.add(stat.pgrp);
+  }
+  runningGroups = { at: now, groups };
+  return groups;
+}
+
+/** Whether any process of the group still runs (zombies do not count); `maxAgeMs`: how old a look at /proc may be. */
+export function groupAlive(pgid: number, maxAgeMs = 0): boolean {
   try {
     process.kill(-pgid, 0);
   } catch {
     return false;
   }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = processStat(Number(entry));
-    if (stat?.pgrp === pgid && !exitedStates.has(stat.state)) return true;
-  }
-  return false;
+  // The leader running settles it with one read; only without it is every process looked at.
+  return isAlive(pgid) || groupsRunning(maxAgeMs).has(pgid);
 }
 
 /** SIGTERM to the group, SIGKILL after the grace period; resolves when no process of the group runs. */
@@ -75,9 +90,10 @@ export async function stopGroup(pgid: number, graceMs = 5000): Promise<void> {
   };
   signal(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
   const deadline = performance.now() + graceMs;
-  while (groupAlive(pgid) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  // Polled: a look at /proc up to one round old is shared with the other groups being stopped.
+  while (groupAlive(pgid, 25) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   if (groupAlive(pgid)) signal('SIGKILL');
-  while (groupAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (groupAlive(pgid, 10)) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /** Waits for a child's exit; the code, or the signal that ended it. */

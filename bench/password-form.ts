@@ -17,8 +17,8 @@ async function main(): Promise<void> {
   const project = await stagedProject();
   const base = `http://127.0.0.1:${project.stagingd.proxyPort}`;
   // Each attacker posts from its own loopback address (127.0.2.x), the visitor from 127.0.1.1.
-  const agents = Array.from({ length: ADDRESSES }, (_, i) => new Agent({ connect: { localAddress: `127.0.2.${i + 1}` } }));
-  const visitor = new Agent({ connect: { localAddress: '127.0.1.1' } });
+  const agents = Array.from({ length: ADDRESSES }, (_, i) => new Agent({ localAddress: `127.0.2.${i + 1}` }));
+  const visitor = new Agent({ localAddress: '127.0.1.1' });
   try {
     await project.deploy('develop');
     const created = await project.stagingd.api<{ token: string }>('POST', '/v1/projects/hello-node/environments/staging/previews', {

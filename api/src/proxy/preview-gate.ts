@@ -323,12 +323,13 @@ export class PreviewGate {
     let failed = false;
     try {
       const link = await this.linkOf(route, token);
-      // A client that entered this link's password before is not shut out by a lock others caused.
-      linkAttempt = link === undefined || this.proven.has(link.id, client) ? undefined : this.links.reserve(linkKey(link));
+      // A client that entered this link's password before is not shut out by a lock others caused, nor queued behind them.
+      const proven = link !== undefined && this.proven.has(link.id, client);
+      linkAttempt = link === undefined || proven ? undefined : this.links.reserve(linkKey(link));
       if (linkAttempt !== undefined && linkAttempt.retryAfterSeconds > 0) return this.tooMany(res, linkAttempt.retryAfterSeconds);
       let matches: boolean;
       try {
-        matches = await verifyPassword(form.get('password') ?? '', link?.passwordHash ?? (await dummyPasswordHash()), client);
+        matches = await verifyPassword(form.get('password') ?? '', link?.passwordHash ?? (await dummyPasswordHash()), client, proven);
       } catch (error) {
         // Nothing was checked: not a failure (refunded below).
         if (error instanceof ScryptBusy) return sendGatePage(res, TOO_BUSY_PAGE, ['Retry-After', '1']);

@@ -45,11 +45,17 @@ let waitingCount = 0;
  * many wrong passwords waits behind their own, not in front of everyone else's.
  */
 const waiting = new Map<string, (() => void)[]>();
+/** Checks for clients that entered the password before: they go ahead of the rotation (an attacker never is one). */
+const waitingFirst: (() => void)[] = [];
 
-/** A turn to run scrypt for `asker`: now, or when the rotation comes to it; ScryptBusy when too many wait. */
-async function turn(asker: string): Promise<void> {
+/** A turn to run scrypt for `asker`: now, or when the rotation comes to it (`first`: ahead of it); ScryptBusy when too many wait. */
+async function turn(asker: string, first: boolean): Promise<void> {
   if (running < MAX_CONCURRENT_SCRYPT) {
     running++;
+    return;
+  }
+  if (first && waitingFirst.length < MAX_WAITING) {
+    await new Promise<void>((resolve) => waitingFirst.push(resolve));
     return;
   }
   const queue = waiting.get(asker) ?? [];
@@ -63,6 +69,8 @@ async function turn(asker: string): Promise<void> {
 
 /** Hands the turn to the asker first in the rotation, who then goes to its end. */
 function endTurn(): void {
+  const ahead = waitingFirst.shift();
+  if (ahead !== undefined) return ahead();
   const first = waiting.entries().next();
   if (first.done === true) {
     running--;
@@ -76,9 +84,9 @@ function endTurn(): void {
   next();
 }
 
-async function derive(password: string, salt: Buffer, params: Params, length: number, asker: string): Promise<Buffer> {
+async function derive(password: string, salt: Buffer, params: Params, length: number, asker: string, first = false): Promise<Buffer> {
   const N = 2 ** params.log2N;
-  await turn(asker);
+  await turn(asker, first);
   try {
     return await new Promise<Buffer>((resolve, reject) =>
       scrypt(password.slice(0, MAX_PASSWORD_CHARS), salt, length, { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 }, (error, key) =>
@@ -119,11 +127,12 @@ export function dummyPasswordHash(): Promise<string> {
 
 /**
  * Runs scrypt whatever happens (a malformed hash is checked as the dummy's), then compares in constant time.
- * `asker` (a client address) takes its turn among the others fairly; ScryptBusy when too many checks wait.
+ * `asker` (a client address) takes its turn among the others fairly, or ahead of them when it is `proven` (it
+ * entered the password before); ScryptBusy when too many checks wait.
  */
-export async function verifyPassword(password: string, encoded: string, asker: string): Promise<boolean> {
+export async function verifyPassword(password: string, encoded: string, asker: string, proven = false): Promise<boolean> {
   const stored = parse(encoded);
   const against = stored ?? parse(await dummyPasswordHash())!;
-  const key = await derive(password, against.salt, against.params, against.key.length, asker);
+  const key = await derive(password, against.salt, against.params, against.key.length, asker, proven);
   return stored !== undefined && timingSafeEqual(key, against.key);
 }

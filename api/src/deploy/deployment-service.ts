@@ -9,7 +9,9 @@ import { ClientError, type ServerContext } from './context';
 import { presentDeployment, presentEnvironment } from './presenters';
 import { approvalState, assertApproved } from './approvals';
 import { CrashLoopWatch } from './crash-loop';
-import { Cancelled, EnvironmentWork } from './environment-work';
+import { EnvironmentWork } from './environment-work';
+import { abortReason } from '../runtime/abort-reason';
+import { isUnderWay, underWayStatuses } from '../../../common/src/api/deployment-status';
 import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
 
@@ -180,8 +182,7 @@ export class DeploymentService {
 
   /** Cancels a deployment that is queued, building or starting; the live release keeps serving. */
   cancel(deployment: DeploymentRecord, by: string): DeploymentRecord {
-    const underWay = ['queued', 'building', 'starting'].includes(deployment.status);
-    if (!underWay || !this.work.cancel(deployment.id, `cancelled by ${by}`))
+    if (!isUnderWay(deployment.status) || !this.work.cancel(deployment.id, `cancelled by ${by}`))
       throw new ClientError(409, `Deployment ${deployment.id} is ${deployment.status}: only a queued, building or starting deployment can be cancelled.`);
     this.context.logs.append(deployment.id, 'system', `Cancelling, by ${by}`);
     return deployment;
@@ -311,7 +312,7 @@ export class DeploymentService {
   }
 
   private async endCancelled(deployment: DeploymentRecord, signal: AbortSignal): Promise<void> {
-    const reason = signal.reason instanceof Cancelled ? signal.reason.message : 'cancelled';
+    const reason = abortReason(signal);
     this.context.logs.append(deployment.id, 'system', `Deployment ${reason}`);
     await this.setStatus(deployment, 'cancelled', { reason, completedAt: now() });
     this.context.logs.finish(deployment.id);
@@ -468,7 +469,7 @@ export class DeploymentService {
    * (restartReleases stops what the previous one left running, then brings them back).
    */
   async recover(): Promise<void> {
-    for (const deployment of await this.context.deployments.withStatus(['queued', 'building', 'starting'])) {
+    for (const deployment of await this.context.deployments.withStatus([...underWayStatuses])) {
       await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
     }
     for (const env of await this.context.environments.all()) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isUnderWay } from '../../../common/src/api/deployment-status';
 import type { Deployment, Environment } from '../api/staging-api';
 import { DeploymentNode } from '../tree/nodes';
 import type { CommandContext } from './command-context';
@@ -16,7 +17,7 @@ export async function rollback(context: CommandContext, arg?: unknown): Promise<
 }
 
 /** Deployments that can still be cancelled: not live or ended yet. */
-export const inProgress = (d: Pick<Deployment, 'status'>): boolean => ['queued', 'building', 'starting'].includes(d.status);
+export const inProgress = (d: Pick<Deployment, 'status'>): boolean => isUnderWay(d.status);
 
 /** Cancels a deployment under way (from the tree, the log viewer, or picked); the live release keeps serving. */
 export async function cancelDeployment(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isUnderWay } from '../../../common/src/api/deployment-status';
 import type { CommentList, CommentThread, Deployment, Environment, PreviewLink } from '../api/staging-api';
 
 /** A node of the Staging tree renders itself; ids come from API resource ids so VS Code keeps state across refreshes. */
@@ -89,7 +90,7 @@ export class DeploymentNode extends StagingNode {
           ? 'error'
           : d.status === 'cancelled'
             ? 'circle-slash'
-            : ['queued', 'building', 'starting'].includes(d.status)
+            : isUnderWay(d.status)
               ? 'sync~spin'
               : 'history',
     );
@@ -98,7 +99,7 @@ export class DeploymentNode extends StagingNode {
         ? 'deployment.live'
         : ['superseded', 'rolled_back'].includes(d.status)
           ? 'deployment.previous'
-          : ['queued', 'building', 'starting'].includes(d.status)
+          : isUnderWay(d.status)
             ? 'deployment.inProgress'
             : 'deployment';
     // Production's own deployments are neither promoted nor reviewed: their menus tell them apart.

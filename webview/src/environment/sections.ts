@@ -1,6 +1,7 @@
 // The read-only sections of the environment panel: header, deployment history, database sync, preview links.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { isUnderWay } from '../../../common/src/api/deployment-status';
 import { codicon, element } from '../shared/dom';
 import type { DatabaseSync, DeploymentRow, DeploymentStatus, EnvironmentCommand, EnvironmentHeader, EnvironmentStatus, Previews } from './protocol';
 
@@ -23,7 +24,6 @@ const deploymentIcons: Record<DeploymentStatus, string> = {
   superseded: 'history',
   rolled_back: 'discard',
 };
-const inProgress = new Set<DeploymentStatus>(['queued', 'building', 'starting']);
 
 function status(kind: string, icon: string, spin: boolean, label: string): HTMLElement {
   return element('span', { class: `status ${kind}` }, codicon(icon, spin), ` ${label.replace('_', ' ')}`);
@@ -69,7 +69,7 @@ export function history(rows: DeploymentRow[], send: Send): HTMLElement {
     element(
       'tr',
       { 'data-deployment': d.id },
-      element('td', {}, status(d.status, deploymentIcons[d.status], inProgress.has(d.status), d.status)),
+      element('td', {}, status(d.status, deploymentIcons[d.status], isUnderWay(d.status), d.status)),
       element('td', {}, element('code', {}, d.ref)),
       element('td', {}, d.commit ? element('code', { title: d.commit }, d.commit.slice(0, 7)) : '—'),
       element('td', {}, d.by),

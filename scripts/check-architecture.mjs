@@ -1,6 +1,7 @@
 // Checks the layering docs/architecture.md describes, from the import statements of every TypeScript source:
 //  - which top-level folders may import which (common imports none of ours; server, api and webview only common;
 //    client common and webview's message protocols);
+//  - inside api/, folders in layers: each may import only the layers below its own (stagingd's entry files on top);
 //  - no import cycles between files (type-only imports included: they tie files together for a reader too).
 // Usage: node scripts/check-architecture.mjs (part of `npm run lint`); exits 1 and names each breach.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,6 +14,27 @@ const allowed = {
   api: ['common'],
   webview: ['common'],
   client: ['common', 'webview'],
+};
+// stagingd's folders, top to bottom; a folder imports only folders of a lower line.
+const apiLayers = [
+  ['.'],
+  ['http', 'feedback-widget'],
+  ['feedback', 'notifications'],
+  ['deploy'],
+  ['previews'],
+  ['context'],
+  ['runtime'],
+  ['proxy'],
+  ['logs'],
+  ['store'],
+  ['security'],
+];
+const apiSource = join(root, 'api', 'src');
+const apiLayerOf = (file) => {
+  const parts = relative(apiSource, file).split('/');
+  const folder = parts.length > 1 ? parts[0] : '.';
+  const layer = apiLayers.findIndex((names) => names.includes(folder));
+  return { folder, layer };
 };
 
 function sources(folder) {
@@ -52,6 +74,14 @@ for (const folder of Object.keys(allowed)) {
         problems.push(
           `${relative(root, file)} imports ${relative(root, target)}: ${folder}/ may import ${allowed[folder].join(', ') || 'none of the other folders'}`,
         );
+      if (folder === 'api' && to === 'api' && file.startsWith(apiSource) && target.startsWith(apiSource)) {
+        const from = apiLayerOf(file);
+        const into = apiLayerOf(target);
+        if (from.folder !== into.folder && (from.layer < 0 || into.layer < 0 || into.layer <= from.layer))
+          problems.push(
+            `${relative(root, file)} imports ${relative(root, target)}: api/${from.folder}/ may import only the folders below it in docs/architecture.md`,
+          );
+      }
     }
   }
 }

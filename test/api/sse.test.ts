@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Agent, EventSource, request, type MessageEvent } from 'undici';
 import { encodeEvent, lastEventId, openEventStream, type EventStream } from '../../api/src/http/sse';
 import { LogStore } from '../../api/src/logs/log-store';
-import { streamLog } from '../../api/src/logs/log-stream';
+import { streamLog } from '../../api/src/http/log-stream';
 
 /** What a client makes of the stream, parsed as the HTML standard says (https://html.spec.whatwg.org/#event-stream-interpretation). */
 type SseMessage = { kind: 'event'; id: string | undefined; event: string; data: string } | { kind: 'comment'; text: string } | { kind: 'retry'; ms: number };

@@ -5,7 +5,8 @@ import type { Principal } from '../security/tokens';
 import { allows } from '../security/tokens';
 import type { DeploymentRecord } from '../store/records';
 import type { ReviewRecord } from '../store/reviews';
-import { ClientError, type ServerContext } from './context';
+import { type ServerContext } from '../context/server-context';
+import { ClientError } from '../context/client-error';
 import { stagingConfig } from './project-config';
 
 export interface ApprovalState {

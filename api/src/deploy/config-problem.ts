@@ -1,5 +1,5 @@
 import { validateConfig } from '../../../common/src/validation/validate';
-import { ClientError } from './context';
+import { ClientError } from '../context/client-error';
 
 /** Whether staging.yaml has errors (notes and warnings do not count). */
 export function hasConfigErrors(text: string): boolean {

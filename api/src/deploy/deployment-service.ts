@@ -1,12 +1,13 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { findIssueKeys } from '../notifications/issue-keys';
+import { findIssueKeys } from './issue-keys';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
 import type { Release } from '../runtime/release';
 import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectRecord } from '../store/records';
 import { now } from '../store/records';
-import { ClientError, type ServerContext } from './context';
-import { presentDeployment, presentEnvironment } from './presenters';
+import { type ServerContext } from '../context/server-context';
+import { ClientError } from '../context/client-error';
+import { presentDeployment, presentEnvironment } from '../context/presenters';
 import { approvalState, assertApproved } from './approvals';
 import { CrashLoopWatch } from './crash-loop';
 import { EnvironmentWork } from './environment-work';

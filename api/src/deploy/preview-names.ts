@@ -1,5 +1,5 @@
 import { previewHost } from '../proxy/preview-proxy';
-import { ClientError } from './context';
+import { ClientError } from '../context/client-error';
 
 /**
  * An environment must have a preview address: `<env>--<project>` is one DNS label, so at most 63

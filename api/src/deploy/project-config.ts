@@ -2,8 +2,8 @@ import { parseConfig } from '../../../common/src/config/parse';
 import { environmentConfig } from '../../../common/src/config/environment-entry';
 import { toStagingConfig, type StagingConfig, type VariableValue } from '../../../common/src/config/model';
 import type { EnvironmentRecord } from '../store/records';
-import type { ServerContext } from './context';
-import { ClientError } from './context';
+import type { ServerContext } from '../context/server-context';
+import { ClientError } from '../context/client-error';
 
 /** Versions of staging.yaml kept parsed (projects times the versions a deployment may still use). */
 const PARSED_VERSIONS = 256;

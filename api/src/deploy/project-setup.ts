@@ -6,7 +6,8 @@ import { GitRepository } from '../runtime/git-repository';
 import type { ProjectRecord } from '../store/records';
 import { newEnvironment, now } from '../store/records';
 import { configProblem, hasConfigErrors } from './config-problem';
-import { ClientError, type ServerContext } from './context';
+import { type ServerContext } from '../context/server-context';
+import { ClientError } from '../context/client-error';
 import { checkPreviewName } from './preview-names';
 import { stagingConfig } from './project-config';
 

@@ -1,6 +1,6 @@
 import { Release, type ReleaseState } from '../runtime/release';
 import type { DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
-import type { ServerContext } from './context';
+import type { ServerContext } from '../context/server-context';
 import { previewSettings } from '../../../common/src/config/environment-entry';
 import { releaseVariables, stagingConfig } from './project-config';
 

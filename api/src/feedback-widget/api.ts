@@ -9,8 +9,8 @@ import type {
   WidgetReviewResult,
   WidgetThread,
   WidgetComment,
-} from '../feedback/widget-protocol';
-import { WIDGET_REQUEST_HEADER } from '../feedback/widget-protocol';
+} from '../proxy/widget-protocol';
+import { WIDGET_REQUEST_HEADER } from '../proxy/widget-protocol';
 
 const BASE = '/__staging/api/';
 

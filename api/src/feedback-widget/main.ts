@@ -5,7 +5,7 @@
  * page, and a panel to read, reply to and resolve a thread. It talks only to `/__staging/api/` on the same
  * origin (api.ts).
  */
-import type { WidgetContext, WidgetThread } from '../feedback/widget-protocol';
+import type { WidgetContext, WidgetThread } from '../proxy/widget-protocol';
 import { api, WidgetApiError } from './api';
 import { ago, h } from './dom';
 import { locate, pointIn, selectorFor } from './selector';

@@ -4,7 +4,7 @@
  * the field at fault as a JSON pointer, like every API error.
  */
 import type { components } from '../../../common/src/api/schema';
-import { ClientError } from '../deploy/context';
+import { ClientError } from '../context/client-error';
 
 /** A new comment's fields, as the OpenAPI document's CommentCreate says. */
 export type CommentInput = components['schemas']['CommentCreate'];

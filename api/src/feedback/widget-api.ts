@@ -6,7 +6,8 @@
  * reviews are kept for the team but never count toward promotion (see visitorReviewer).
  */
 import { approvalState, recordReview, visitorReviewer } from '../deploy/approvals';
-import { ClientError, type ServerContext } from '../deploy/context';
+import { type ServerContext } from '../context/server-context';
+import { ClientError } from '../context/client-error';
 import { presentApprovalState } from '../deploy/approvals';
 import { stagingConfig } from '../deploy/project-config';
 import type { PreviewSession } from '../proxy/gate-types';
@@ -15,7 +16,7 @@ import type { PreviewRecord } from '../store/previews';
 import type { EnvironmentRecord } from '../store/records';
 import { readCommentInput, readVisitorName } from './comment-input';
 import type { Comments } from './comments';
-import type { WidgetContext, WidgetReviewResult } from './widget-protocol';
+import type { WidgetContext, WidgetReviewResult } from '../proxy/widget-protocol';
 
 type Loose = Record<string, unknown>;
 type Answer = { status: number; body: unknown };

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply } from 'fastify';
-import { ClientError } from '../deploy/context';
+import { ClientError } from '../context/client-error';
 
 export interface Problem {
   type: string;

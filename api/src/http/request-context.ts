@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { ClientError } from '../deploy/context';
-import type { ServerContext } from '../deploy/context';
+import { ClientError } from '../context/client-error';
+import type { ServerContext } from '../context/server-context';
 import type { DeploymentService } from '../deploy/deployment-service';
 import type { Comments } from '../feedback/comments';
 import type { PreviewLinks } from '../previews/preview-links';
 import type { WebhookService } from '../notifications/webhook-service';
-import type { Principal, TokenStore } from '../security/tokens';
+import type { Principal } from '../security/tokens';
+import type { TokenStore } from '../store/tokens';
 import type { EnvironmentRecord, ProjectRecord } from '../store/records';
 
 declare module 'fastify' {

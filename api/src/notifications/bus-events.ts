@@ -1,6 +1,6 @@
-import type { ServerContext } from '../deploy/context';
-import { presentDeployment } from '../deploy/presenters';
-import type { StoredEvent } from '../events/event-bus';
+import type { ServerContext } from '../context/server-context';
+import { presentDeployment } from '../context/presenters';
+import type { StoredEvent } from '../store/event-bus';
 import type { ApiDeployment } from '../store/records';
 import { now } from '../store/records';
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { StagingConfig, WebhookConfig } from '../../../common/src/config/model';
-import { ClientError, type ServerContext } from '../deploy/context';
+import { type ServerContext } from '../context/server-context';
+import { ClientError } from '../context/client-error';
 import { environmentConfig } from '../../../common/src/config/environment-entry';
 import { stagingConfig } from '../deploy/project-config';
-import { presentWebhookDelivery } from '../deploy/presenters';
-import type { StoredEvent } from '../events/event-bus';
+import { presentWebhookDelivery } from '../context/presenters';
+import type { StoredEvent } from '../store/event-bus';
 import type { EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
 import type { NewDelivery, WebhookDeliveryRecord } from '../store/webhook-deliveries';

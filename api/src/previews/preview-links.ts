@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { components } from '../../../common/src/api/schema';
 import { parseDuration } from '../../../common/src/config/duration';
 import type { PreviewsConfig } from '../../../common/src/config/model';
-import { ClientError } from '../deploy/context';
-import type { EventBus } from '../events/event-bus';
+import { ClientError } from '../context/client-error';
+import type { EventBus } from '../store/event-bus';
 import type { AdmissionLink, PreviewAdmission } from '../proxy/preview-gate';
 import { hashPassword } from '../security/passwords';
 import type { PreviewRecord, PreviewStore } from '../store/previews';
@@ -171,4 +172,21 @@ export class PreviewLinks implements PreviewAdmission {
     const at = Date.now();
     for (const [id, expiresAt] of this.revoked) if (expiresAt <= at) this.revoked.delete(id);
   }
+}
+
+/** A preview link as the API shows it: never its token or either hash. */
+export function presentPreviewLink(link: PreviewRecord): components['schemas']['PreviewLink'] {
+  return {
+    id: link.id,
+    project: link.project,
+    environment: link.environment,
+    label: link.label,
+    has_password: link.passwordHash !== null,
+    status: linkStatus(link),
+    expires_at: link.expiresAt,
+    created_by: link.createdBy,
+    created_at: link.createdAt,
+    revoked_at: link.revokedAt,
+    last_used_at: link.lastUsedAt,
+  };
 }

@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WIDGET_REQUEST_HEADER } from '../feedback/widget-protocol';
+import { WIDGET_REQUEST_HEADER } from './widget-protocol';
 import { NO_ROBOTS, NOT_FOUND_PAGE, sendCanned } from './pages';
 import type { GatedRoute, PreviewSession } from './gate-types';
 

@@ -1,4 +1,4 @@
-import { EventBus } from '../events/event-bus';
+import { EventBus } from './event-bus';
 import type { SecretBox } from '../security/secret-box';
 import { type CommentStore, SqliteCommentStore } from './comments';
 import type { Database } from './database';

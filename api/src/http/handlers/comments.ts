@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ClientError } from '../../deploy/context';
+import { ClientError } from '../../context/client-error';
 import { readCommentInput } from '../../feedback/comment-input';
 import type { CommentStatus } from '../../store/comments';
 import type { Handlers } from '../operation-types';

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { ClientError, type ServerContext } from '../../deploy/context';
-import { presentDeployment } from '../../deploy/presenters';
+import { type ServerContext } from '../../context/server-context';
+import { ClientError } from '../../context/client-error';
+import { presentDeployment } from '../../context/presenters';
 import type { DeploymentRecord } from '../../store/records';
 import type { Handlers } from '../operation-types';
 import { environmentOf, principalOf, projectOf, type Services } from '../request-context';

@@ -1,5 +1,5 @@
-import { ClientError } from '../../deploy/context';
-import { presentEnvironment } from '../../deploy/presenters';
+import { ClientError } from '../../context/client-error';
+import { presentEnvironment } from '../../context/presenters';
 import { checkPreviewName } from '../../deploy/preview-names';
 import { newEnvironment } from '../../store/records';
 import type { Handlers } from '../operation-types';

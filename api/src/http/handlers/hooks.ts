@@ -1,6 +1,6 @@
 import { applyPush, readPush, verifyHook } from '../../deploy/git-hooks';
-import { ClientError } from '../../deploy/context';
-import { presentDeployment } from '../../deploy/presenters';
+import { ClientError } from '../../context/client-error';
+import { presentDeployment } from '../../context/presenters';
 import type { Handlers } from '../operation-types';
 import type { Services } from '../request-context';
 

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { components } from '../../../../common/src/api/schema';
-import { ClientError } from '../../deploy/context';
-import { presentPreviewLink } from '../../deploy/presenters';
+import { ClientError } from '../../context/client-error';
+import { presentPreviewLink } from '../../previews/preview-links';
 import { stagingConfig } from '../../deploy/project-config';
 import { BYPASS_HEADER, PREVIEW_TOKEN_PARAM } from '../../proxy/preview-gate';
 import type { EnvironmentRecord, ProjectRecord } from '../../store/records';

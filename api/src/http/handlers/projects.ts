@@ -1,7 +1,7 @@
 import type { components } from '../../../../common/src/api/schema';
 import { createProject } from '../../deploy/project-setup';
 import { deleteProject, updateProjectConfig } from '../../deploy/project-update';
-import { presentProject } from '../../deploy/presenters';
+import { presentProject } from '../../context/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { ProjectRecord } from '../../store/records';
 import type { Handlers } from '../operation-types';

@@ -1,8 +1,8 @@
 import type { components } from '../../../../common/src/api/schema';
 import { approvalState, assertMayReview, recordReview } from '../../deploy/approvals';
-import { ClientError } from '../../deploy/context';
+import { ClientError } from '../../context/client-error';
 import { presentApprovalState } from '../../deploy/approvals';
-import { presentReview } from '../../deploy/presenters';
+import { presentReview } from '../../context/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { DeploymentRecord } from '../../store/records';
 import type { Handlers } from '../operation-types';

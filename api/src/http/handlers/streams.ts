@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ClientError } from '../../deploy/context';
-import { streamLog } from '../../logs/log-stream';
+import { ClientError } from '../../context/client-error';
+import { streamLog } from '../log-stream';
 import type { Handlers } from '../operation-types';
 import type { Services } from '../request-context';
 import { givenEventId, lastEventId, openEventStream } from '../sse';

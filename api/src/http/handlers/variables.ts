@@ -1,5 +1,5 @@
 import type { components } from '../../../../common/src/api/schema';
-import { ClientError } from '../../deploy/context';
+import { ClientError } from '../../context/client-error';
 import type { Handlers } from '../operation-types';
 import { environmentOf, projectOf, type Services } from '../request-context';
 

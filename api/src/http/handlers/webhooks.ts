@@ -1,4 +1,4 @@
-import { presentWebhookDelivery } from '../../deploy/presenters';
+import { presentWebhookDelivery } from '../../context/presenters';
 import type { Handlers } from '../operation-types';
 import { projectOf, type Services } from '../request-context';
 import { decodeCursor } from './deployments';

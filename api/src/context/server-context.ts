@@ -15,14 +15,3 @@ export interface ServerContext extends Stores {
   /** Builds the preview URL of an environment (null = production). */
   previewUrl(project: string, environment: string | null): string;
 }
-
-/** A request the caller got wrong: becomes a 4xx problem with this status. */
-export class ClientError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extras: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}

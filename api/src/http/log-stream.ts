@@ -1,5 +1,5 @@
-import type { EventStream } from '../http/sse';
-import type { LogStore } from './log-store';
+import type { EventStream } from './sse';
+import type { LogStore } from '../logs/log-store';
 
 /**
  * Streams a deployment's log as server-sent events: lines with id > afterId, then live ones, each as an event `log`

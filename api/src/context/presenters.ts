@@ -1,10 +1,8 @@
 import type { components } from '../../../common/src/api/schema';
-import { linkStatus } from '../previews/preview-links';
-import type { PreviewRecord } from '../store/previews';
 import type { ApiDeployment, ApiEnvironment, ApiProject, ApiWebhookDelivery, DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
 import type { WebhookDeliveryRecord } from '../store/webhook-deliveries';
 import type { ReviewRecord } from '../store/reviews';
-import type { ServerContext } from './context';
+import type { ServerContext } from './server-context';
 
 export function presentDeployment(d: DeploymentRecord): ApiDeployment {
   return {
@@ -53,23 +51,6 @@ export function presentProject(project: ProjectRecord, productionBranch: string,
     production_url: productionUrl,
     created_at: project.createdAt,
     webhook_secret_set: true,
-  };
-}
-
-/** A preview link as the API shows it: never its token or either hash. */
-export function presentPreviewLink(link: PreviewRecord): components['schemas']['PreviewLink'] {
-  return {
-    id: link.id,
-    project: link.project,
-    environment: link.environment,
-    label: link.label,
-    has_password: link.passwordHash !== null,
-    status: linkStatus(link),
-    expires_at: link.expiresAt,
-    created_by: link.createdBy,
-    created_at: link.createdAt,
-    revoked_at: link.revokedAt,
-    last_used_at: link.lastUsedAt,
   };
 }
 

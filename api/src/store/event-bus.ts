@@ -1,5 +1,5 @@
 import type { ApiEventName, ApiEvents } from '../../../common/src/api/events';
-import { type Database, text } from '../store/database';
+import { type Database, text } from './database';
 
 export interface StoredEvent {
   id: number;

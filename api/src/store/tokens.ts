@@ -1,0 +1,51 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { newToken, type Principal, type Scope, tokenHash } from '../security/tokens';
+import { type Database, text } from './database';
+
+/**
+ * Tokens: the admin token (STAGINGD_TOKEN, or generated once into the data directory with mode 0600)
+ * and the tokens created through the API, stored as SHA-256 hashes only.
+ */
+export class TokenStore {
+  private constructor(
+    private readonly database: Database,
+    private readonly adminHash: Buffer,
+  ) {}
+
+  static open(database: Database, dataDir: string, fromEnvironment: string | undefined): { store: TokenStore; adminToken: string; generated: boolean } {
+    let adminToken = fromEnvironment?.trim();
+    let generated = false;
+    const file = path.join(dataDir, 'admin-token');
+    if (!adminToken) {
+      if (!existsSync(file)) {
+        writeFileSync(file, `${newToken()}\n`, { mode: 0o600, flag: 'wx' });
+        generated = true;
+      }
+      adminToken = readFileSync(file, 'utf8').trim();
+    }
+    return { store: new TokenStore(database, Buffer.from(tokenHash(adminToken), 'hex')), adminToken, generated };
+  }
+
+  async create(name: string, scopes: Scope[]): Promise<{ id: string; token: string }> {
+    const id = randomUUID();
+    const token = newToken();
+    await this.database.run('INSERT INTO tokens (id, name, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)', [
+      id,
+      name,
+      tokenHash(token),
+      scopes.join(','),
+      new Date().toISOString(),
+    ]);
+    return { id, token };
+  }
+
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const digest = Buffer.from(tokenHash(token), 'hex');
+    // Constant-time for the admin token; API tokens are looked up by their hash, which leaks nothing.
+    if (timingSafeEqual(digest, this.adminHash)) return { name: 'admin', scopes: ['admin'] };
+    const row = await this.database.get('SELECT name, scopes FROM tokens WHERE hash = ?', [digest.toString('hex')]);
+    return row ? { name: text(row, 'name'), scopes: text(row, 'scopes').split(',') as Scope[] } : undefined;
+  }
+}

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { logViewerStyle } from '../../webview/src/logs/style';
+import { baseStyle } from '../../webview/src/shared/base-style';
 
 /** The theme variables the page reads (a subset of what VS Code sets on a webview's <html>), Dark Modern's values. */
 const themeVariables: Record<string, string> = {
@@ -50,7 +51,7 @@ const rootStyle = `:root { ${Object.entries(themeVariables)
   .map(([name, value]) => `--vscode-${name}: ${value};`)
   .join(' ')} }`;
 
-/** The webview's base style (client/src/panels/webview-html.ts) and the panel's, as the host would send them. */
+/** The webview's base style (webview/src/shared/base-style.ts) and the panel's, as the host would send them. */
 function html(style: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -58,9 +59,7 @@ function html(style: string): string {
   <meta charset="utf-8">
   <link rel="stylesheet" href="codicon.css" id="vscode-codicon-stylesheet">
   <style>
-    ${rootStyle}
-    body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px; }
-    .muted { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+    ${rootStyle}${baseStyle}
 ${style}
   </style>
 </head>

@@ -23,18 +23,30 @@ import { FollowedEnvironments } from './followed-environments';
 import { LogStreams } from './log-streams';
 import { DashboardPanel } from './panels/dashboard-panel';
 import { EnvironmentPanel } from './panels/environment-panel';
-import { LogViewerPanel } from './panels/log-viewer-panel';
+import { LogViewerPanel, type LogViewerKey } from './panels/log-viewer-panel';
+import type { OpenPanels } from './panels/panel-host';
+import type { CommentPageState } from '../../webview/src/comment/protocol';
+import type { EnvironmentKey } from '../../webview/src/environment/protocol';
 import { serveProjectContext } from './project-context';
 import { Session } from './session';
 import { DeployStatusBar } from './status-bar';
 import { EnvironmentsTree } from './tree/environments-tree';
 
 /** What activate() hands back: tests in the extension host reach the parts through it. */
+interface Panels {
+  dashboard: OpenPanels<unknown, DashboardPanel>;
+  environments: OpenPanels<EnvironmentKey, EnvironmentPanel>;
+  logs: OpenPanels<LogViewerKey, LogViewerPanel>;
+  comments: OpenPanels<CommentPageState, CommentPanel>;
+}
+
 export interface StagingExtensionApi {
   session: Session;
   notifier: EnvironmentNotifier;
   tree: EnvironmentsTree;
   statusBar: DeployStatusBar;
+  /** The open panels of each kind, and their serializers. */
+  panels: Panels;
   activatedInMs: number;
 }
 
@@ -85,20 +97,20 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.openCommentSource': openCommentSource,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
-  registerCommand(extension, context, 'staging.openDashboard', (c) => Promise.resolve(DashboardPanel.show(extension, c)));
-  registerCommand(extension, context, 'staging.openLogViewer', openLogViewer(extension));
-  registerCommand(extension, context, 'staging.openEnvironment', openEnvironment(extension));
-  registerCommand(extension, context, 'staging.openComment', openComment(extension));
+  const panels: Panels = {
+    dashboard: DashboardPanel.panels(extension, context),
+    environments: EnvironmentPanel.panels(extension, context),
+    logs: LogViewerPanel.panels(extension, context),
+    comments: CommentPanel.panels(extension, context),
+  };
+  registerCommand(extension, context, 'staging.openDashboard', () => Promise.resolve(panels.dashboard.show(null, 'Staging Dashboard')));
+  registerCommand(extension, context, 'staging.openLogViewer', openLogViewer(panels.logs));
+  registerCommand(extension, context, 'staging.openEnvironment', openEnvironment(panels.environments));
+  registerCommand(extension, context, 'staging.openComment', openComment(panels.comments));
   // Panels come back after a reload.
-  extension.subscriptions.push(
-    vscode.window.registerWebviewPanelSerializer(DashboardPanel.viewType, {
-      deserializeWebviewPanel: (panel) => Promise.resolve(void DashboardPanel.restore(panel, extension, context)),
-    }),
-    vscode.window.registerWebviewPanelSerializer(EnvironmentPanel.viewType, EnvironmentPanel.serializer(extension, context)),
-    vscode.window.registerWebviewPanelSerializer(LogViewerPanel.viewType, LogViewerPanel.serializer(extension, context)),
-    vscode.window.registerWebviewPanelSerializer(CommentPanel.viewType, CommentPanel.serializer(extension, context)),
-  );
+  for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments])
+    extension.subscriptions.push(vscode.window.registerWebviewPanelSerializer(open.viewType, open.serializer()));
   extension.subscriptions.push(offerUpdateOnSave(context));
   await session.check();
-  return { session, notifier, tree, statusBar, activatedInMs: Date.now() - started };
+  return { session, notifier, tree, statusBar, panels, activatedInMs: Date.now() - started };
 }

@@ -168,6 +168,33 @@ suite('Environment detail panel with a real stagingd', () => {
     );
   });
 
+  test('comes back after a reload from the state its page kept, and never as a second copy', async () => {
+    assert.ok(panel, 'the panel of the first test');
+    const staging = vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!;
+    const { panels } = staging.exports;
+    // What VS Code hands a serializer after a reload: a panel with the options it was made with.
+    const options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(staging.extensionUri, 'dist', 'webview')] };
+    const key = { project: 'hello-node', environment: 'staging' };
+    const serializer = panels.environments.serializer();
+    const reloaded = (state: unknown): Promise<boolean> => {
+      const page = vscode.window.createWebviewPanel(panels.environments.viewType, 'reloaded', vscode.ViewColumn.Active, options);
+      let closed = false;
+      page.onDidDispose(() => (closed = true));
+      return Promise.resolve(serializer.deserializeWebviewPanel(page, state)).then(() => closed);
+    };
+    assert.equal(await reloaded(key), true, 'the environment is open already: the copy is closed');
+    assert.equal(await reloaded({ deploymentId: 'not an environment' }), true, 'a state that is not an environment: closed');
+    assert.equal(panels.environments.get(key), panel, 'the open panel stays the one');
+
+    panel.dispose();
+    assert.equal(panels.environments.get(key), undefined, 'a closed panel leaves the open ones');
+    assert.equal(await reloaded(key), false, 'restored');
+    panel = panels.environments.get(key);
+    assert.ok(panel, 'the environment has its panel again');
+    const rendered = await renderedWhen(panel, (r) => r.deployments === 2);
+    assert.deepEqual(rendered, { deployments: 2, variables: 2, maskedSecrets: 1, activePreviewLinks: 0, status: 'active' });
+  });
+
   test('a followed environment notifies of a review and of a deployment made elsewhere', async () => {
     const extension = vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
     const env = (await stagingd.api<Environment>('GET', environmentPath)).body;

@@ -118,7 +118,7 @@ suite('Staging extension with a real stagingd', () => {
   test('opens the dashboard, whose page renders every environment', async () => {
     const started = Date.now();
     const panel = await vscode.commands.executeCommand<DashboardPanel>('staging.openDashboard');
-    const rows = panel.renderedRows ?? (await new Promise<number>((resolve) => panel.onDidRender(resolve)));
+    const rows = (panel.rendered ?? (await new Promise<{ rows: number }>((resolve) => panel.onDidRender(resolve)))).rows;
     console.log(`dashboard first render ${Date.now() - started} ms after the command`);
     assert.equal(rows, 2, 'production and staging');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { CommentThread } from '../api/staging-api';
-import { CommentPanel, commentSource } from '../panels/comment-panel';
+import type { CommentPageState } from '../../../webview/src/comment/protocol';
+import { type CommentPanel, commentSource } from '../panels/comment-panel';
+import type { OpenPanels } from '../panels/panel-host';
 import { CommentThreadNode } from '../tree/nodes';
 import type { CommandContext } from './command-context';
 import { environmentFrom } from './pickers';
@@ -27,10 +29,10 @@ async function commentIdFrom(context: CommandContext, arg: unknown): Promise<str
   return picked?.id;
 }
 
-export function openComment(extension: vscode.ExtensionContext) {
+export function openComment(panels: OpenPanels<CommentPageState, CommentPanel>) {
   return async (context: CommandContext, arg?: unknown): Promise<CommentPanel | undefined> => {
     const id = await commentIdFrom(context, arg);
-    return id ? CommentPanel.show(extension, context, id) : undefined;
+    return id ? panels.show({ commentId: id }, 'Comment') : undefined;
   };
 }
 

@@ -1,6 +1,6 @@
-import type * as vscode from 'vscode';
 import type { Deployment } from '../api/staging-api';
-import { LogViewerPanel } from '../panels/log-viewer-panel';
+import { logViewerTitle, type LogViewerKey, type LogViewerPanel } from '../panels/log-viewer-panel';
+import type { OpenPanels } from '../panels/panel-host';
 import type { CommandContext } from './command-context';
 import { deploymentFrom, environmentFrom } from './pickers';
 
@@ -21,9 +21,9 @@ async function deploymentToShow(context: CommandContext, arg: unknown): Promise<
 }
 
 /** staging.openLogViewer: the log viewer panel of a deployment (from the tree, the dashboard, or picked). */
-export function openLogViewer(extension: vscode.ExtensionContext) {
+export function openLogViewer(panels: OpenPanels<LogViewerKey, LogViewerPanel>) {
   return async (context: CommandContext, arg?: unknown): Promise<LogViewerPanel | undefined> => {
     const deployment = await deploymentToShow(context, arg);
-    return deployment ? LogViewerPanel.show(extension, context, deployment) : undefined;
+    return deployment ? panels.show({ deploymentId: deployment.id, deployment }, logViewerTitle(deployment)) : undefined;
   };
 }

@@ -5,28 +5,17 @@ import {
   isCommentPageState,
   type CommentCommand,
   type CommentRendered,
+  type CommentPageState,
   type CommentState,
   type CommentUpdate,
   type ThreadView,
 } from '../../../webview/src/comment/protocol';
+import { commentStyle } from '../../../webview/src/comment/style';
 import { ApiError, type CommentThread } from '../api/staging-api';
-import { reportError, type CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../commands/command-context';
 import { routeFileGlobs, sourceFromSelector, type SourceHint } from '../comment-source';
 import { workspaceProjects } from '../workspace-projects';
-import { panelSerializer } from './panel-serializer';
-import { webviewHtml, webviewRoot } from './webview-html';
-
-const style = `
-    header h1 { margin-bottom: 4px; display: flex; gap: 6px; align-items: center; }
-    .screenshot { margin: 12px 0; }
-    .screenshot img { max-width: 100%; border: 1px solid var(--vscode-panel-border); }
-    .messages { list-style: none; padding: 0; }
-    .messages li { padding: 8px 0; border-bottom: 1px solid var(--vscode-panel-border); }
-    .messages .body { white-space: pre-wrap; margin-top: 4px; }
-    .reply vscode-textarea { width: 100%; }
-    .actions { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
-    .error { color: var(--vscode-errorForeground); }
-    code { font-family: var(--vscode-editor-font-family); }`;
+import { OpenPanels, PanelHost } from './panel-host';
 
 function threadView(thread: CommentThread): ThreadView {
   const message = (c: CommentThread | CommentThread['replies'][number]) => ({
@@ -76,90 +65,58 @@ export async function commentSource(thread: Pick<CommentThread, 'project' | 'sel
  * took, the messages, and reply, resolve or reopen; the page and the source file it points at open from here.
  * One panel a thread; it follows the thread's comment events and is restored after a reload.
  */
-export class CommentPanel implements vscode.Disposable {
+export class CommentPanel extends PanelHost<CommentCommand, CommentUpdate, CommentRendered> {
   static readonly viewType = 'staging.comment';
-  private static readonly open = new Map<string, CommentPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
   private thread: CommentThread | undefined;
   private screenshot: string | undefined;
   /** Where the comment points in the workspace: looked up once, since a thread's page and element never change. */
   private source: Promise<string | null> | undefined;
-  /** What the page last rendered (it reports back), for tests and diagnostics. */
-  rendered: CommentRendered | undefined;
-  private readonly renderedEmitter = new vscode.EventEmitter<CommentRendered>();
-  readonly onDidRender = this.renderedEmitter.event;
+
+  static panels(extension: vscode.ExtensionContext, context: CommandContext): OpenPanels<CommentPageState, CommentPanel> {
+    return new OpenPanels(
+      extension,
+      CommentPanel.viewType,
+      (state) => state.commentId,
+      isCommentPageState,
+      (panel, state) => new CommentPanel(panel, extension, context, state.commentId),
+    );
+  }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extension: vscode.ExtensionContext,
-    private readonly context: CommandContext,
+    context: CommandContext,
     readonly commentId: string,
   ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(extension)] };
-    panel.webview.html = webviewHtml(panel.webview, extension, 'comment', 'Comment', style, { heading: false });
+    super(panel, extension, context, { script: 'comment', title: 'Comment', style: commentStyle, heading: false, isCommand: isCommentCommand });
     this.disposables.push(
-      this.renderedEmitter,
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       context.events.onActivity((activity) => {
         const id = activity['id'];
         const parent = activity['parent_id'];
-        if (activity.type.startsWith('comment.') && (id === this.commentId || parent === this.commentId)) void this.refresh().catch(() => undefined);
+        if (activity.type.startsWith('comment.') && (id === this.commentId || parent === this.commentId)) void this.refresh();
       }),
-      context.events.onState(() => void this.refresh().catch(() => undefined)),
+      context.events.onState(() => void this.refresh()),
     );
   }
 
-  static show(extension: vscode.ExtensionContext, context: CommandContext, commentId: string): CommentPanel {
-    const existing = CommentPanel.open.get(commentId);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(CommentPanel.viewType, 'Comment', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot(extension)],
-    });
-    return CommentPanel.restore(panel, extension, context, commentId);
+  /** A failed reply is shown beside the form; anything else is reported. */
+  protected override async commandFailed(error: unknown, command: CommentCommand): Promise<void> {
+    if (command.type === 'reply') await this.post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    else await super.commandFailed(error, command);
   }
 
-  static restore(panel: vscode.WebviewPanel, extension: vscode.ExtensionContext, context: CommandContext, commentId: string): CommentPanel {
-    const restored = new CommentPanel(panel, extension, context, commentId);
-    CommentPanel.open.set(commentId, restored);
-    return restored;
+  /** A thread that cannot be read says why, where a failed reply would. */
+  protected override loadFailed(error: unknown): Promise<CommentUpdate> {
+    return Promise.resolve({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }
 
-  static serializer(extension: vscode.ExtensionContext, context: CommandContext): vscode.WebviewPanelSerializer<unknown> {
-    return panelSerializer(
-      isCommentPageState,
-      (state) => CommentPanel.open.has(state.commentId),
-      (panel, state) => CommentPanel.restore(panel, extension, context, state.commentId),
-    );
-  }
-
-  private async receive(message: unknown): Promise<void> {
-    if (!isCommentCommand(message)) return;
-    try {
-      await this.handle(message);
-    } catch (error) {
-      if (message.type === 'reply') await this.post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-      else await reportError(error, this.context);
-    }
-  }
-
-  private async handle(message: CommentCommand): Promise<void> {
+  protected async handle(message: CommentCommand): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.ready = true;
         await this.refresh();
         break;
-      case 'rendered': {
-        const { type: _, ...rendered } = message;
-        this.rendered = rendered;
-        this.renderedEmitter.fire(rendered);
+      case 'rendered':
         break;
-      }
       case 'reply':
         await vscode.commands.executeCommand('staging.replyComment', this.commentId, message.body);
         await this.post({ type: 'replied' });
@@ -177,9 +134,9 @@ export class CommentPanel implements vscode.Disposable {
     }
   }
 
-  /** Reads the thread again and posts it; the screenshot once, when stagingd has it. */
-  async refresh(): Promise<void> {
-    if (!this.ready || this.context.session.state !== 'signedIn') return;
+  /** Reads the thread; the screenshot once, when stagingd has it. */
+  protected override async load(): Promise<CommentState | undefined> {
+    if (this.context.session.state !== 'signedIn') return undefined;
     const api = this.context.session.api;
     let thread: CommentThread;
     try {
@@ -187,7 +144,7 @@ export class CommentPanel implements vscode.Disposable {
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) {
         this.panel.dispose();
-        return;
+        return undefined;
       }
       throw error;
     }
@@ -207,16 +164,6 @@ export class CommentPanel implements vscode.Disposable {
       source,
       connected: this.context.events.state !== 'disconnected',
     };
-    await this.post(state);
-  }
-
-  private async post(update: CommentUpdate): Promise<void> {
-    await this.panel.webview.postMessage(update);
-  }
-
-  dispose(): void {
-    if (CommentPanel.open.get(this.commentId) === this) CommentPanel.open.delete(this.commentId);
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
+    return state;
   }
 }

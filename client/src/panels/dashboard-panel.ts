@@ -1,76 +1,46 @@
 import * as vscode from 'vscode';
-import { isDashboardCommand, type DashboardRow, type DashboardUpdate } from '../../../webview/src/dashboard/protocol';
+import { isDashboardCommand, type DashboardCommand, type DashboardRow, type DashboardUpdate } from '../../../webview/src/dashboard/protocol';
+import { dashboardStyle } from '../../../webview/src/dashboard/style';
 import type { Environment } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
-import { webviewHtml, webviewRoot } from './webview-html';
+import { OpenPanels, PanelHost } from './panel-host';
 
-const style = `
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--vscode-panel-border); vertical-align: top; }
-    .status.active { color: var(--vscode-testing-iconPassed); }
-    .status.error { color: var(--vscode-testing-iconFailed); }
-    .status.building { color: var(--vscode-charts-yellow); }
-    .actions vscode-button { margin: 0 4px 4px 0; }`;
+type DashboardRendered = Omit<Extract<DashboardCommand, { type: 'rendered' }>, 'type'>;
 
 /**
- * The dashboard: every environment with its status, last deployment and quick actions. One panel at a
- * time; it waits for the page's `ready` before posting, and is restored after a reload by its serializer.
+ * The dashboard: every environment with its status, last deployment and quick actions. One panel; it follows the
+ * environment and deployment events, and is restored after a reload by its serializer.
  */
-export class DashboardPanel implements vscode.Disposable {
+export class DashboardPanel extends PanelHost<DashboardCommand, DashboardUpdate, DashboardRendered> {
   static readonly viewType = 'staging.dashboard';
-  private static current: DashboardPanel | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  /** How many rows the page last rendered (it reports back), for tests and diagnostics. */
-  renderedRows: number | undefined;
-  private readonly rendered = new vscode.EventEmitter<number>();
-  readonly onDidRender = this.rendered.event;
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    extension: vscode.ExtensionContext,
-    private readonly context: CommandContext,
-  ) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(extension)] };
-    panel.webview.html = webviewHtml(panel.webview, extension, 'dashboard', 'Staging dashboard', style);
-    this.disposables.push(
-      this.rendered,
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
-      context.events.onEnvironment(() => void this.post()),
-      context.events.onDeployment(() => void this.post()),
-      context.events.onState(() => void this.post()),
+  /** The dashboard is one panel: whatever its page kept, a reload restores it. */
+  static panels(extension: vscode.ExtensionContext, context: CommandContext): OpenPanels<unknown, DashboardPanel> {
+    return new OpenPanels(
+      extension,
+      DashboardPanel.viewType,
+      () => 'dashboard',
+      (_state: unknown): _state is unknown => true,
+      (panel) => new DashboardPanel(panel, extension, context),
     );
   }
 
-  static show(extension: vscode.ExtensionContext, context: CommandContext): DashboardPanel {
-    if (DashboardPanel.current) {
-      DashboardPanel.current.panel.reveal();
-      return DashboardPanel.current;
-    }
-    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Staging Dashboard', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot(extension)],
-    });
-    return DashboardPanel.restore(panel, extension, context);
+  private constructor(panel: vscode.WebviewPanel, extension: vscode.ExtensionContext, context: CommandContext) {
+    super(panel, extension, context, { script: 'dashboard', title: 'Staging dashboard', style: dashboardStyle, isCommand: isDashboardCommand });
+    this.disposables.push(
+      context.events.onEnvironment(() => void this.refresh()),
+      context.events.onDeployment(() => void this.refresh()),
+      context.events.onState(() => void this.refresh()),
+    );
   }
 
-  static restore(panel: vscode.WebviewPanel, extension: vscode.ExtensionContext, context: CommandContext): DashboardPanel {
-    DashboardPanel.current = new DashboardPanel(panel, extension, context);
-    return DashboardPanel.current;
-  }
-
-  private async receive(message: unknown): Promise<void> {
-    if (!isDashboardCommand(message)) return;
+  protected async handle(message: DashboardCommand): Promise<void> {
     const env = (project: string, name: string): Environment | undefined => this.context.tree.environments.get(`${project}/${name}`);
     switch (message.type) {
       case 'ready':
-        this.ready = true;
-        await this.post();
+        await this.refresh();
         break;
       case 'rendered':
-        this.renderedRows = message.rows;
-        this.rendered.fire(message.rows);
         break;
       case 'deploy':
         await vscode.commands.executeCommand('staging.deploy', env(message.project, message.environment));
@@ -90,8 +60,8 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
-  private async post(): Promise<void> {
-    if (!this.ready || this.context.session.state !== 'signedIn') return;
+  protected override async load(): Promise<DashboardUpdate | undefined> {
+    if (this.context.session.state !== 'signedIn') return undefined;
     const api = this.context.session.api;
     const rows: DashboardRow[] = [];
     for (const project of await api.projects()) {
@@ -109,13 +79,6 @@ export class DashboardPanel implements vscode.Disposable {
         });
       }
     }
-    const update: DashboardUpdate = { type: 'state', rows, connected: this.context.events.state !== 'disconnected' };
-    await this.panel.webview.postMessage(update);
-  }
-
-  dispose(): void {
-    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
+    return { type: 'state', rows, connected: this.context.events.state !== 'disconnected' };
   }
 }

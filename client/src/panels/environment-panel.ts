@@ -10,37 +10,15 @@ import {
   type Rendered,
   type VariableUpdate,
 } from '../../../webview/src/environment/protocol';
+import { environmentStyle } from '../../../webview/src/environment/style';
 import { ApiError, type Deployment, type Environment } from '../api/staging-api';
-import { reportError, type CommandContext } from '../commands/command-context';
+import type { CommandContext } from '../commands/command-context';
 import { deployRef } from '../commands/deploy';
 import { gitRefs } from '../git-refs';
 import { DeploymentNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import { environmentSettings } from './environment-config';
-import { panelSerializer } from './panel-serializer';
-import { webviewHtml, webviewRoot } from './webview-html';
-
-const style = `
-    header h1 { margin-bottom: 4px; }
-    header .facts { display: flex; flex-wrap: wrap; gap: 4px 16px; align-items: center; }
-    section { margin: 12px 0; }
-    vscode-collapsible { margin-top: 8px; }
-    .body { padding: 8px 12px; }
-    table { border-collapse: collapse; width: 100%; }
-    th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border); vertical-align: middle; }
-    td vscode-textfield { width: 100%; }
-    .status.active, .status.live { color: var(--vscode-testing-iconPassed); }
-    .status.error, .status.failed { color: var(--vscode-testing-iconFailed); }
-    .status.building, .status.queued, .status.starting { color: var(--vscode-charts-yellow); }
-    .status.stopped, .status.superseded, .status.rolled_back { color: var(--vscode-disabledForeground); }
-    .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
-    .controls vscode-single-select { min-width: 16em; }
-    .actions vscode-button, .form-actions vscode-button { margin: 0 4px 4px 0; }
-    .error { color: var(--vscode-errorForeground); }
-    .banner { padding: 6px 8px; border-left: 3px solid var(--vscode-editorWarning-foreground); background: var(--vscode-textBlockQuote-background); }
-    a { color: var(--vscode-textLink-foreground); }
-    a:hover { color: var(--vscode-textLink-activeForeground); }
-    code { font-family: var(--vscode-editor-font-family); }`;
+import { OpenPanels, PanelHost } from './panel-host';
 
 /** How many deployments the history shows. */
 const historyLength = 50;
@@ -51,105 +29,55 @@ function keyOf(key: EnvironmentKey): string {
 
 /**
  * One environment in detail: status and URL, deploy controls, deployment history, variables (secrets
- * masked and write-only), database sync and preview links. One panel per environment; it waits for the
- * page's `ready` before posting, follows the live events of that environment, and is restored after a
- * reload by its serializer from the state the page keeps (project and environment name).
+ * masked and write-only), database sync and preview links. One panel per environment; it follows the live events
+ * of that environment, and is restored after a reload from the state the page keeps (project and environment name).
  */
-export class EnvironmentPanel implements vscode.Disposable {
+export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentUpdate, Rendered> {
   static readonly viewType = 'staging.environment';
-  private static readonly open = new Map<string, EnvironmentPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private ready = false;
-  private disposed = false;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
-  /** What the page last rendered (it reports back), for tests and diagnostics. */
-  rendered: Rendered | undefined;
-  private readonly renderedEmitter = new vscode.EventEmitter<Rendered>();
-  readonly onDidRender = this.renderedEmitter.event;
   /** The state last posted to the page: everything the page was given. */
   posted: EnvironmentState | undefined;
 
+  static panels(extension: vscode.ExtensionContext, context: CommandContext): OpenPanels<EnvironmentKey, EnvironmentPanel> {
+    return new OpenPanels(extension, EnvironmentPanel.viewType, keyOf, isEnvironmentKey, (panel, key) => new EnvironmentPanel(panel, extension, context, key));
+  }
+
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extension: vscode.ExtensionContext,
-    private readonly context: CommandContext,
+    context: CommandContext,
     readonly key: EnvironmentKey,
   ) {
+    super(panel, extension, context, {
+      script: 'environment',
+      title: 'Staging environment',
+      style: environmentStyle,
+      heading: false,
+      isCommand: isEnvironmentCommand,
+    });
     panel.title = `${key.environment} (${key.project})`;
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(extension)] };
-    panel.webview.html = webviewHtml(panel.webview, extension, 'environment', 'Staging environment', style, { heading: false });
     const mine = (project: string, environment: string): boolean => project === key.project && environment === key.environment;
     this.disposables.push(
-      this.renderedEmitter,
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => void this.receive(message)),
       context.events.onEnvironment((env) => {
-        if (mine(env.project, env.name)) this.refresh();
+        if (mine(env.project, env.name)) void this.refresh();
       }),
       context.events.onDeployment((deployment) => {
-        if (mine(deployment.project, deployment.environment)) this.refresh();
+        if (mine(deployment.project, deployment.environment)) void this.refresh();
       }),
       context.events.onActivity((activity) => {
-        if (mine(activity.project, activity.environment)) this.refresh();
+        if (mine(activity.project, activity.environment)) void this.refresh();
       }),
-      context.events.onState(() => this.refresh()),
-      context.session.onDidChange(() => this.refresh()),
+      context.events.onState(() => void this.refresh()),
+      context.session.onDidChange(() => void this.refresh()),
     );
   }
 
-  static show(extension: vscode.ExtensionContext, context: CommandContext, env: Environment): EnvironmentPanel {
-    const key = { project: env.project, environment: env.name };
-    const existing = EnvironmentPanel.open.get(keyOf(key));
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(EnvironmentPanel.viewType, env.name, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot(extension)],
-    });
-    return EnvironmentPanel.restore(panel, extension, context, key);
-  }
-
-  static restore(panel: vscode.WebviewPanel, extension: vscode.ExtensionContext, context: CommandContext, key: EnvironmentKey): EnvironmentPanel {
-    const restored = new EnvironmentPanel(panel, extension, context, key);
-    EnvironmentPanel.open.set(keyOf(key), restored);
-    return restored;
-  }
-
-  /** Restores a panel after a reload from the state its page kept: which environment it shows. */
-  static serializer(extension: vscode.ExtensionContext, context: CommandContext): vscode.WebviewPanelSerializer<unknown> {
-    return panelSerializer(
-      isEnvironmentKey,
-      (key) => EnvironmentPanel.open.has(keyOf(key)),
-      (panel, key) => EnvironmentPanel.restore(panel, extension, context, key),
-    );
-  }
-
-  private async receive(message: unknown): Promise<void> {
-    if (!isEnvironmentCommand(message)) return;
-    try {
-      await this.handle(message);
-    } catch (error) {
-      await reportError(error, this.context);
-    }
-  }
-
-  private async handle(message: EnvironmentCommand): Promise<void> {
+  protected async handle(message: EnvironmentCommand): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.ready = true;
-        this.refresh();
-        break;
-      case 'rendered': {
-        const { type: _, ...rendered } = message;
-        this.rendered = rendered;
-        this.renderedEmitter.fire(rendered);
-        break;
-      }
       case 'refresh':
-        this.refresh();
+        await this.refresh();
+        break;
+      case 'rendered':
         break;
       case 'openUrl':
         await vscode.commands.executeCommand('staging.openUrl', await this.environment());
@@ -204,32 +132,21 @@ export class EnvironmentPanel implements vscode.Disposable {
     } catch (error) {
       const message = messageOf(error);
       const index = error instanceof ApiError ? /^\/body\/items\/(\d+)/.exec(error.problem?.field ?? '')?.[1] : undefined;
-      await this.postUpdate({ type: 'variablesRefused', message, index: index === undefined ? null : Number(index) });
+      await this.post({ type: 'variablesRefused', message, index: index === undefined ? null : Number(index) });
       const refused = error instanceof ApiError && error.status >= 400 && error.status < 500 && !error.unauthorized;
       if (!refused) throw error;
       return;
     }
-    await this.postUpdate({ type: 'variablesSaved' });
-    this.refresh();
+    await this.post({ type: 'variablesSaved' });
+    await this.refresh();
   }
 
-  /** Loads and posts the state; calls while one runs coalesce into one more run after it, so posts stay in order. */
-  private refresh(): void {
-    // A hidden page is gone (no retained context): it says `ready` again when shown.
-    if (!this.ready || this.disposed || !this.panel.visible) return;
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        await this.postUpdate(await this.load().catch((error: unknown) => ({ type: 'failed' as const, message: messageOf(error) })));
-      } while (this.refreshAgain);
-    })().finally(() => (this.refreshing = undefined));
+  /** A failed load is shown in the page, where the environment would be. */
+  protected override loadFailed(error: unknown): Promise<EnvironmentUpdate> {
+    return Promise.resolve({ type: 'failed', message: messageOf(error) });
   }
 
-  private async load(): Promise<EnvironmentUpdate> {
+  protected override async load(): Promise<EnvironmentUpdate> {
     if (this.context.session.state !== 'signedIn') return { type: 'failed', message: 'Not signed in to the staging API: sign in to see this environment.' };
     const api = this.context.session.api;
     const { project, environment } = this.key;
@@ -293,18 +210,9 @@ export class EnvironmentPanel implements vscode.Disposable {
     };
   }
 
-  private async postUpdate(update: EnvironmentUpdate): Promise<void> {
-    if (this.disposed) return;
-    if (update.type === 'state') this.posted = update;
-    await this.panel.webview.postMessage(update);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    if (EnvironmentPanel.open.get(keyOf(this.key)) === this) EnvironmentPanel.open.delete(keyOf(this.key));
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
+  protected override async post(update: EnvironmentUpdate): Promise<void> {
+    if (update.type === 'state' && !this.disposed) this.posted = update;
+    await super.post(update);
   }
 }
 

@@ -5,6 +5,8 @@ import {
   type LogEntry,
   type LogPhase,
   type LogSearchResult,
+  type LogViewerCommand,
+  type LogViewerState,
   type LogStreamState,
   type LogViewerUpdate,
 } from '../../../webview/src/logs/protocol';
@@ -13,14 +15,16 @@ import { followEventStream } from '../api/event-stream';
 import { ApiError, type Deployment } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
 import { inProgress } from '../commands/release-commands';
-import { panelSerializer } from './panel-serializer';
-import { webviewHtml, webviewRoot } from './webview-html';
+import { OpenPanels, PanelHost } from './panel-host';
 
 /** Lines go to the page in batches: when this many are waiting, or this long after the first of them. */
 const batchLines = 1000;
 const batchMs = 50;
 
-function panelTitle(deployment: Pick<Deployment, 'environment' | 'ref' | 'commit'>): string {
+/** show()'s key: the deployment's id (what the page keeps), and the deployment itself so the title needs no request. */
+export type LogViewerKey = LogViewerState & { deployment?: Deployment };
+
+export function logViewerTitle(deployment: Pick<Deployment, 'environment' | 'ref' | 'commit'>): string {
   return `Log: ${deployment.environment} ${deployment.commit?.slice(0, 7) ?? deployment.ref}`;
 }
 
@@ -30,16 +34,13 @@ function panelTitle(deployment: Pick<Deployment, 'environment' | 'ref' | 'commit
  * deployment; the lines received are kept here, so a page that was hidden (which unloads it: what was posted to it
  * meanwhile is dropped) gets them all again when it says it is `ready`. Closing the panel aborts the stream.
  */
-export class LogViewerPanel implements vscode.Disposable {
+export class LogViewerPanel extends PanelHost<LogViewerCommand, LogViewerUpdate> {
   static readonly viewType = 'staging.logViewer';
-  private static readonly open = new Map<string, LogViewerPanel>();
-  private readonly disposables: vscode.Disposable[] = [];
   private readonly abort = new AbortController();
   private readonly lines: LogEntry[] = [];
   /** How many of `lines` the current page was sent. */
   private posted = 0;
   private timer: NodeJS.Timeout | undefined;
-  private ready = false;
   private state: Extract<LogViewerUpdate, { type: 'state' }> = { type: 'state', state: 'connecting' };
   private heading: Extract<LogViewerUpdate, { type: 'init' }>;
   private deployment: Deployment | undefined;
@@ -52,22 +53,29 @@ export class LogViewerPanel implements vscode.Disposable {
   private readonly searched = new vscode.EventEmitter<LogSearchResult>();
   private pendingSearch: string | undefined;
 
+  /** One panel a deployment, shown with the deployment in hand, or restored from the id its page kept. */
+  static panels(extension: vscode.ExtensionContext, context: CommandContext): OpenPanels<LogViewerKey, LogViewerPanel> {
+    return new OpenPanels<LogViewerKey, LogViewerPanel>(
+      extension,
+      LogViewerPanel.viewType,
+      (key) => key.deploymentId,
+      isLogViewerState,
+      (panel, key) => new LogViewerPanel(panel, extension, context, key.deploymentId, key.deployment),
+    );
+  }
+
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extension: vscode.ExtensionContext,
-    private readonly context: CommandContext,
+    context: CommandContext,
     readonly deploymentId: string,
     deployment: Deployment | undefined,
   ) {
-    LogViewerPanel.open.set(deploymentId, this);
+    super(panel, extension, context, { script: 'logs', title: 'Deployment log', style: logViewerStyle, heading: false, isCommand: isLogViewerCommand });
     this.heading = { type: 'init', deploymentId, title: `Deployment ${deploymentId}`, detail: '', cancellable: false };
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot(extension)] };
-    panel.webview.html = webviewHtml(panel.webview, extension, 'logs', 'Deployment log', logViewerStyle, { heading: false });
     this.disposables.push(
       this.received,
       this.searched,
-      panel.onDidDispose(() => this.dispose()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       context.events.onDeployment((changed) => {
         if (changed.id === deploymentId) this.describe(changed);
       }),
@@ -87,29 +95,6 @@ export class LogViewerPanel implements vscode.Disposable {
     this.follow();
   }
 
-  /** Opens (or reveals) the log viewer of a deployment. */
-  static show(extension: vscode.ExtensionContext, context: CommandContext, deployment: Deployment): LogViewerPanel {
-    const existing = LogViewerPanel.open.get(deployment.id);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(LogViewerPanel.viewType, panelTitle(deployment), vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [webviewRoot(extension)],
-    });
-    return new LogViewerPanel(panel, extension, context, deployment.id, deployment);
-  }
-
-  /** Brings a panel back after a reload, from the state its page kept (the deployment id). */
-  static serializer(extension: vscode.ExtensionContext, context: CommandContext): vscode.WebviewPanelSerializer {
-    return panelSerializer(
-      isLogViewerState,
-      (state) => LogViewerPanel.open.has(state.deploymentId),
-      (panel, state) => void new LogViewerPanel(panel, extension, context, state.deploymentId, undefined),
-    );
-  }
-
   /**
    * Runs a search in the page, as if typed in its search field, and resolves with what the page found. Sent again if
    * the page reloads before it answers (a page being shown again loses what was posted to it).
@@ -124,13 +109,13 @@ export class LogViewerPanel implements vscode.Disposable {
       });
       this.disposables.push(subscription);
       this.pendingSearch = query;
-      this.post({ type: 'search', query });
+      void this.post({ type: 'search', query });
     });
   }
 
   private describe(deployment: Deployment): void {
     this.deployment = deployment;
-    this.panel.title = panelTitle(deployment);
+    this.panel.title = logViewerTitle(deployment);
     this.heading = {
       type: 'init',
       deploymentId: deployment.id,
@@ -138,7 +123,7 @@ export class LogViewerPanel implements vscode.Disposable {
       detail: `${deployment.project} · ${deployment.status} · ${deployment.deployed_by}, ${new Date(deployment.created_at).toLocaleString()}`,
       cancellable: inProgress(deployment),
     };
-    this.post(this.heading);
+    void this.post(this.heading);
   }
 
   private follow(): void {
@@ -162,7 +147,7 @@ export class LogViewerPanel implements vscode.Disposable {
     // Lines first: `ended` must reach the page after the last of them.
     this.flush();
     this.state = message === undefined ? { type: 'state', state } : { type: 'state', state, message };
-    this.post(this.state);
+    void this.post(this.state);
   }
 
   /** Posts the lines the page has not had yet, at most batchLines a message. */
@@ -173,25 +158,19 @@ export class LogViewerPanel implements vscode.Disposable {
     while (this.posted < this.lines.length) {
       const batch = this.lines.slice(this.posted, this.posted + batchLines);
       this.posted += batch.length;
-      this.post({ type: 'lines', lines: batch });
+      void this.post({ type: 'lines', lines: batch });
     }
   }
 
-  private post(update: LogViewerUpdate): void {
-    if (this.ready) void this.panel.webview.postMessage(update);
-  }
-
-  private receive(message: unknown): void {
-    if (!isLogViewerCommand(message)) return;
+  protected handle(message: LogViewerCommand): void {
     switch (message.type) {
       case 'ready':
         // A new page (first load, or shown again after being hidden): everything from the start.
-        this.ready = true;
         this.posted = 0;
-        this.post(this.heading);
+        void this.post(this.heading);
         this.flush();
-        this.post(this.state);
-        if (this.pendingSearch !== undefined) this.post({ type: 'search', query: this.pendingSearch });
+        void this.post(this.state);
+        if (this.pendingSearch !== undefined) void this.post({ type: 'search', query: this.pendingSearch });
         break;
       case 'received':
         this.lineCount = message.lines;
@@ -207,12 +186,9 @@ export class LogViewerPanel implements vscode.Disposable {
     }
   }
 
-  dispose(): void {
-    if (LogViewerPanel.open.get(this.deploymentId) === this) LogViewerPanel.open.delete(this.deploymentId);
-    this.ready = false;
+  override dispose(): void {
     this.abort.abort();
     clearTimeout(this.timer);
-    for (const disposable of this.disposables.splice(0)) disposable.dispose();
-    this.panel.dispose();
+    super.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { baseStyle } from '../../../webview/src/shared/base-style';
 
 /** The folder of the built webview scripts and the codicon font: the only place panels may load from. */
 export function webviewRoot(extension: vscode.ExtensionContext): vscode.Uri {
@@ -37,10 +38,7 @@ export function webviewHtml(
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title}</title>
   <link rel="stylesheet" href="${codicons.toString()}" id="vscode-codicon-stylesheet">
-  <style nonce="${nonce}">
-    body { color: var(--vscode-foreground); background: var(--vscode-editor-background); font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); padding: 0 16px; }
-    .muted { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
-    .warning { color: var(--vscode-editorWarning-foreground); }
+  <style nonce="${nonce}">${baseStyle}
 ${style}
   </style>
 </head>

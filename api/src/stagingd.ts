@@ -123,14 +123,17 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
   await deployments.recover();
-  const app = await buildApp({ context, deployments, previews, comments, webhooks, tokens, version, log });
+  const { app, compileValidators } = await buildApp({ context, deployments, previews, comments, webhooks, tokens, version, log });
   await app.listen({ host: options.api.host, port: options.api.port });
   // The API answers while the live releases come back (their environments say `starting`).
   const restarting = deployments
     .restartReleases((stopped) => {
       if (stopped > 0) log(`stopped ${stopped} build${stopped === 1 ? '' : 's'} or release${stopped === 1 ? '' : 's'} a previous stagingd left running`);
     })
-    .catch((error: unknown) => log(`restarting releases failed: ${String(error)}`));
+    .catch((error: unknown) => log(`restarting releases failed: ${String(error)}`))
+    // Then, with the releases back, the validators no request has needed yet; one that does not compile stops
+    // stagingd here (an unhandled rejection), as it would have before the API listened.
+    .then(() => compileValidators());
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(

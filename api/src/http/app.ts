@@ -17,8 +17,11 @@ import type { Services } from './request-context';
 /** The largest refused body (413) read to its end so that its sender gets the answer; a larger one closes the connection. */
 const DRAINED_BODY_LIMIT = 16 * 1024 * 1024;
 
-/** The staging API: routes from the OpenAPI document, bearer tokens with scopes, problem+json errors. */
-export async function buildApp(services: Services): Promise<FastifyInstance> {
+/**
+ * The API's fastify app, and how to compile the request validators no request has needed yet: they compile on first
+ * use, so a start does not wait for them, and compileValidators() does the rest once stagingd is idle.
+ */
+export async function buildApp(services: Services): Promise<{ app: FastifyInstance; compileValidators: () => Promise<void> }> {
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
@@ -83,5 +86,5 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     ...webhookHandlers(services),
   });
   await app.ready();
-  return app;
+  return { app, compileValidators: () => routes.compileValidators() };
 }

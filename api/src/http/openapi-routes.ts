@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
@@ -56,6 +56,8 @@ function resolveParameter(document: JsonObject, parameter: JsonObject): JsonObje
 /** The methods each path of the document answers, for a 405 to another method. */
 export interface RouteMethods {
   methodsOf(path: string): string[];
+  /** Compiles the request validators not used yet (they compile on first use otherwise). */
+  compileValidators(): Promise<void>;
 }
 
 /**
@@ -68,13 +70,16 @@ export function registerOpenApiRoutes(app: FastifyInstance, typed: Handlers): Ro
   const document = loadDocument();
   // Query and path values arrive as text and are coerced; bodies are JSON and must already have the right types.
   const shared = { $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) as JsonObject };
+  // validateSchema off: checking our own schemas against JSON Schema's meta-schema took a third of a start, and the
+  // document is checked where it is written (npm run lint:api, check:api).
   const validators = [true, false].map((coerceTypes) => {
-    const ajv = new Ajv2020({ coerceTypes, useDefaults: true, allErrors: false, strict: false });
+    const ajv = new Ajv2020({ coerceTypes, useDefaults: true, allErrors: false, strict: false, validateSchema: false });
     addFormats(ajv);
     ajv.addSchema(shared);
     return ajv;
   });
-  app.setValidatorCompiler(({ schema, httpPart }) => validators[httpPart === 'body' ? 1 : 0]!.compile(schema));
+  const lazy = new LazyValidators();
+  app.setValidatorCompiler(({ schema, httpPart }) => lazy.validator(validators[httpPart === 'body' ? 1 : 0]!, schema));
   const used = new Set<string>();
   for (const [route, item] of Object.entries(document['paths'] as Record<string, JsonObject>)) {
     // A path parameter is one segment; HEAD comes with GET, as Fastify answers it.
@@ -127,5 +132,38 @@ export function registerOpenApiRoutes(app: FastifyInstance, typed: Handlers): Ro
   }
   const unused = Object.keys(handlers).filter((id) => !used.has(id));
   if (unused.length > 0) throw new Error(`handlers without an operation in the OpenAPI document: ${unused.join(', ')}`);
-  return { methodsOf: (path) => templates.find((template) => template.pattern.test(path))?.methods ?? [] };
+  return { methodsOf: (path) => templates.find((template) => template.pattern.test(path))?.methods ?? [], compileValidators: () => lazy.compileRemaining() };
+}
+
+/**
+ * Validators compiled on first use, or by compileRemaining() once the API listens: compiling all of them before it
+ * listened took a fifth of a start. Fastify calls a validator and reads its `errors`, as it does Ajv's own.
+ */
+class LazyValidators {
+  private readonly pending = new Set<() => ValidateFunction>();
+
+  validator(ajv: Ajv2020, schema: object): ((data: unknown) => boolean) & { errors?: ValidateFunction['errors'] } {
+    let compiled: ValidateFunction | undefined;
+    const compile = (): ValidateFunction => {
+      this.pending.delete(compile);
+      return (compiled ??= ajv.compile(schema));
+    };
+    this.pending.add(compile);
+    const validate = (data: unknown): boolean => {
+      const check = compile();
+      const valid = check(data);
+      validate.errors = check.errors;
+      return valid;
+    };
+    validate.errors = undefined as ValidateFunction['errors'];
+    return validate;
+  }
+
+  /** Compiles the validators no request has used yet, one a turn of the event loop, so requests go between. */
+  async compileRemaining(): Promise<void> {
+    for (const compile of [...this.pending]) {
+      compile();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 }

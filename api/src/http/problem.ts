@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { ClientError } from '../context/client-error';
+import { FetchFailedError } from '../runtime/git-repository';
 
 export interface Problem {
   type: string;
@@ -23,6 +24,7 @@ const titles: Record<number, string> = {
   422: 'Unprocessable content',
   429: 'Too many requests',
   500: 'Internal server error',
+  502: 'Bad gateway',
 };
 
 export function sendProblem(reply: FastifyReply, status: number, detail: string, extras: Record<string, unknown> = {}): FastifyReply {
@@ -62,6 +64,10 @@ export function describeValidation(error: FastifyError): { detail: string; field
 /** Every error becomes problem+json; only a real bug is a 500, and its message stays in the server log. */
 export function handleError(error: FastifyError | ClientError | Error, reply: FastifyReply, log: (error: Error) => void): FastifyReply {
   if (error instanceof ClientError) return sendProblem(reply, error.status, error.message, error.extras);
+  if (error instanceof FetchFailedError) {
+    log(new Error(`git fetch failed: ${error.details}`));
+    return sendProblem(reply, 502, error.message);
+  }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const { detail, field } = describeValidation(fastifyError);

@@ -6,6 +6,22 @@ import { SharedExclusiveLock } from './shared-exclusive-lock';
 /** Thrown for a ref that is malformed or names nothing in the repository: a client error. */
 export class BadRefError extends Error {}
 
+/** The project's repository could not be fetched; the message never quotes its URL, which may hold credentials. */
+export class FetchFailedError extends Error {
+  /** What git said, for stagingd's log, with the credentials of any URL in it taken out. */
+  readonly details: string;
+
+  constructor(cause: unknown) {
+    super("The project's git repository could not be fetched: it is gone, unreachable, or refuses stagingd. The details are in stagingd's log.");
+    this.details = withoutCredentials(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** `https://user:token@host/...` becomes `https://***@host/...`. */
+export function withoutCredentials(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
+}
+
 // Refs come from API clients: refuse what git would read as an option, a range, or a path trick.
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be refused
 const unsafeRef = /(^-)|\.\.|[\s~^:?*[\\\x00-\x1f\x7f]|@\{|\/\/|^\/|\/$|\.lock$|^\.|\/\./;
@@ -52,7 +68,12 @@ export class GitRepository {
     if (!this.fetching) {
       this.fetching = this.mirrorLock
         .exclusive(() => this.git.raw(['remote', 'update', '--prune']))
-        .then(() => undefined)
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            throw new FetchFailedError(error);
+          },
+        )
         .finally(() => (this.fetching = undefined));
       return this.fetching;
     }

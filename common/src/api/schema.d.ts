@@ -1121,6 +1121,15 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The project's git repository could not be fetched (it is gone, unreachable, or refuses stagingd); nothing was queued. `detail` says so without quoting the repository's URL, which may hold credentials. */
+    BadGateway: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
     /** @description The signature (GitHub `X-Hub-Signature-256`) or token (GitLab `X-Gitlab-Token`) does not match the project's webhook secret, or there is no such project: both answer alike, so the hook cannot be used to list projects. */
     WebhookSignatureMismatch: {
       headers: {
@@ -1574,6 +1583,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       /** @description `ref` is not a valid git ref name, or names no branch, tag or commit of the repository (`/body/ref`). */
       422: components['responses']['UnprocessableContent'];
+      502: components['responses']['BadGateway'];
       default: components['responses']['Problem'];
     };
   };
@@ -2380,6 +2390,7 @@ export interface operations {
       401: components['responses']['WebhookSignatureMismatch'];
       /** @description The ref a push names cannot be resolved in the repository, or the per-branch environment name made from the branch cannot be a preview host name (`/body/ref`). */
       422: components['responses']['UnprocessableContent'];
+      502: components['responses']['BadGateway'];
       default: components['responses']['Problem'];
     };
   };

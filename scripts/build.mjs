@@ -20,7 +20,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/check.ts'], outfile: 'dist/check.js' },
+  // jsonc-parser's main is a UMD build esbuild cannot follow: its ES module build instead.
+  { ...common, entryPoints: ['server/src/check.ts'], outfile: 'dist/check.js', mainFields: ['module', 'main'] },
   { ...common, entryPoints: ['server/src/worker/document-worker.ts'], outfile: 'dist/document-worker.js' },
   // stagingd runs from a checkout or an npm install, not from the VSIX: its native SQLite stays a dependency, and so
   // does playwright-core (loaded only to take comment screenshots).
@@ -68,6 +69,9 @@ if (panels.length > 0) {
 // The API's OpenAPI document beside stagingd's bundle, as JSON: parsing the YAML took a third of its start.
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/staging-api.openapi.json', JSON.stringify(parse(readFileSync('schemas/staging-api.openapi.yaml', 'utf8'))));
+// Swagger UI's page assets, for stagingd's /docs (the API reference).
+mkdirSync('dist/api-reference', { recursive: true });
+for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) cpSync(`node_modules/swagger-ui-dist/${file}`, `dist/api-reference/${file}`);
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

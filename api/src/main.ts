@@ -1,9 +1,20 @@
 import { parseOptions, usage } from './options';
 import { redact } from './security/tokens';
-import { startStagingd } from './stagingd';
+import { startStagingd, version } from './stagingd';
+import { runTokenCommand, tokenUsage, UsageError } from './token-command';
 
 /** `stagingd`: the staging API with its embedded defaults, no configuration needed. */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'token') {
+    try {
+      process.exitCode = await runTokenCommand(process.argv.slice(3), process.cwd(), (line) => console.log(line));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      console.error(`stagingd token: ${error.message}\n\n${tokenUsage}`);
+      process.exitCode = 2;
+    }
+    return;
+  }
   let options;
   try {
     options = parseOptions(process.argv.slice(2), process.cwd());
@@ -12,7 +23,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (options === 'help') {
-    console.log(usage);
+    console.log(`${usage}\n\n${tokenUsage}`);
+    return;
+  }
+  if (options === 'version') {
+    console.log(`stagingd ${version}`);
     return;
   }
   const log = (message: string): void => console.error(`stagingd: ${message}`);

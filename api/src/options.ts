@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { parseDuration } from '../../common/src/config/duration';
 import type { RetryPolicy } from './notifications/webhook-dispatcher';
 import type { SandboxMode } from './runtime/sandbox';
@@ -23,7 +24,9 @@ export interface StagingdOptions {
   chromium?: string;
 }
 
-const usage = `Usage: stagingd [options]
+const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
+  -h, --help             this text
+  -v, --version          stagingd's version
   --data-dir DIR         state, repositories, releases and logs (default: .staging in the current folder)
   --listen HOST:PORT     the API (default 127.0.0.1:8787; port 0 picks a free one)
   --proxy-listen HOST:PORT  the preview proxy (default 127.0.0.1:8788)
@@ -56,74 +59,67 @@ function address(value: string, flag: string): { host: string; port: number } {
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }
 
-/** Reads the command line; throws with the usage text on anything it does not understand. */
-export function parseOptions(argv: readonly string[], cwd: string): StagingdOptions | 'help' {
+const flags = {
+  'data-dir': { type: 'string' },
+  listen: { type: 'string' },
+  'proxy-listen': { type: 'string' },
+  'base-domain': { type: 'string' },
+  'keep-warm': { type: 'string' },
+  'expiry-check': { type: 'string' },
+  runner: { type: 'string' },
+  sandbox: { type: 'string' },
+  tls: { type: 'boolean' },
+  'webhook-attempts': { type: 'string' },
+  'webhook-backoff': { type: 'string' },
+  'webhook-timeout': { type: 'string' },
+  chromium: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** Reads the command line (`--flag value` and `--flag=value` alike); throws with the usage text on anything else. */
+export function parseOptions(argv: readonly string[], cwd: string): StagingdOptions | 'help' | 'version' {
+  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof flags; strict: true }>>['values'];
+  try {
+    ({ values } = parseArgs({ args: [...argv], options: flags, strict: true, allowPositionals: false }));
+  } catch (error) {
+    // parseArgs names the option at fault ("Unknown option '--x'", "Option '--listen <value>' argument missing").
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+  }
+  if (values.help) return 'help';
+  if (values.version) return 'version';
   const options: StagingdOptions = {
-    dataDir: path.join(cwd, '.staging'),
-    api: { host: '127.0.0.1', port: 8787 },
-    proxy: { host: '127.0.0.1', port: 8788 },
-    baseDomain: 'localhost',
-    keepWarmMs: 10 * 60_000,
-    tls: false,
-    expiryCheckMs: 60_000,
+    dataDir: path.resolve(cwd, values['data-dir'] ?? '.staging'),
+    api: values.listen === undefined ? { host: '127.0.0.1', port: 8787 } : address(values.listen, '--listen'),
+    proxy: values['proxy-listen'] === undefined ? { host: '127.0.0.1', port: 8788 } : address(values['proxy-listen'], '--proxy-listen'),
+    baseDomain: (values['base-domain'] ?? 'localhost').toLowerCase(),
+    keepWarmMs: values['keep-warm'] === undefined ? 10 * 60_000 : duration(values['keep-warm'], '--keep-warm'),
+    tls: values.tls === true,
+    expiryCheckMs: values['expiry-check'] === undefined ? 60_000 : Math.max(100, duration(values['expiry-check'], '--expiry-check')),
     runner: 'local',
     sandbox: 'auto',
     webhooks: { attempts: 5, backoffMs: 1000, timeoutMs: 10_000 },
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === '--help' || flag === '-h') return 'help';
-    if (flag === '--tls') {
-      options.tls = true;
-      continue;
-    }
-    const value = argv[++i];
-    if (value === undefined) throw new Error(`${flag} needs a value\n\n${usage}`);
-    switch (flag) {
-      case '--data-dir':
-        options.dataDir = path.resolve(cwd, value);
-        break;
-      case '--listen':
-        options.api = address(value, flag);
-        break;
-      case '--proxy-listen':
-        options.proxy = address(value, flag);
-        break;
-      case '--base-domain':
-        options.baseDomain = value.toLowerCase();
-        break;
-      case '--keep-warm':
-        options.keepWarmMs = duration(value, flag);
-        break;
-      case '--runner':
-        if (value !== 'local' && value !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(value)}`);
-        options.runner = value;
-        break;
-      case '--sandbox':
-        if (value !== 'auto' && value !== 'bubblewrap' && value !== 'none')
-          throw new Error(`--sandbox is auto, bubblewrap or none, not ${JSON.stringify(value)}`);
-        options.sandbox = value;
-        break;
-      case '--webhook-attempts':
-        if (!/^\d{1,2}$/.test(value) || Number(value) < 1) throw new Error(`--webhook-attempts expects a number from 1 to 99, not ${JSON.stringify(value)}`);
-        options.webhooks.attempts = Number(value);
-        break;
-      case '--webhook-backoff':
-        options.webhooks.backoffMs = duration(value, flag);
-        break;
-      case '--webhook-timeout':
-        options.webhooks.timeoutMs = Math.max(100, duration(value, flag));
-        break;
-      case '--chromium':
-        options.chromium = value;
-        break;
-      case '--expiry-check':
-        options.expiryCheckMs = Math.max(100, duration(value, flag));
-        break;
-      default:
-        throw new Error(`unknown option ${flag}\n\n${usage}`);
-    }
+  const runner = values.runner;
+  if (runner !== undefined) {
+    if (runner !== 'local' && runner !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(runner)}`);
+    options.runner = runner;
   }
+  const sandbox = values.sandbox;
+  if (sandbox !== undefined) {
+    if (sandbox !== 'auto' && sandbox !== 'bubblewrap' && sandbox !== 'none')
+      throw new Error(`--sandbox is auto, bubblewrap or none, not ${JSON.stringify(sandbox)}`);
+    options.sandbox = sandbox;
+  }
+  const attempts = values['webhook-attempts'];
+  if (attempts !== undefined) {
+    if (!/^\d{1,2}$/.test(attempts) || Number(attempts) < 1)
+      throw new Error(`--webhook-attempts expects a number from 1 to 99, not ${JSON.stringify(attempts)}`);
+    options.webhooks.attempts = Number(attempts);
+  }
+  if (values['webhook-backoff'] !== undefined) options.webhooks.backoffMs = duration(values['webhook-backoff'], '--webhook-backoff');
+  if (values['webhook-timeout'] !== undefined) options.webhooks.timeoutMs = Math.max(100, duration(values['webhook-timeout'], '--webhook-timeout'));
+  if (values.chromium !== undefined) options.chromium = values.chromium;
   return options;
 }
 

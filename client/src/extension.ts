@@ -47,6 +47,8 @@ export interface StagingExtensionApi {
   statusBar: DeployStatusBar;
   /** The open panels of each kind, and their serializers. */
   panels: Panels;
+  /** Where the extension's log (Staging: Show Log) is written. */
+  logUri: vscode.Uri;
   activatedInMs: number;
 }
 
@@ -55,8 +57,11 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   // Disposing the client (on deactivation) stops the language server.
   const languageClient = await startLanguageClient(extension);
   extension.subscriptions.push(languageClient);
-  const session = new Session(extension.secrets);
-  const events = new LiveEvents(session);
+  // The extension's own log (Output: Staging; its level follows Developer: Set Log Level). Never a token in it.
+  const log = vscode.window.createOutputChannel('Staging', { log: true });
+  extension.subscriptions.push(log);
+  const session = new Session(extension.secrets, log);
+  const events = new LiveEvents(session, log);
   extension.subscriptions.push(serveProjectContext(languageClient, session, events));
   const followed = new FollowedEnvironments(extension.workspaceState);
   const tree = new EnvironmentsTree(session, events, followed);
@@ -66,7 +71,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
   const notifier = new EnvironmentNotifier(events, session, followed);
   extension.subscriptions.push(followed, notifier);
-  const context: CommandContext = { session, events, tree, logs, notifier, followed };
+  const context: CommandContext = { session, events, tree, logs, notifier, followed, log };
   const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
     'staging.signIn': signIn,
     'staging.signOut': signOut,
@@ -111,6 +116,8 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments])
     extension.subscriptions.push(vscode.window.registerWebviewPanelSerializer(open.viewType, open.serializer()));
   extension.subscriptions.push(offerUpdateOnSave(context));
+  extension.subscriptions.push(vscode.commands.registerCommand('staging.showLog', () => log.show()));
   await session.check();
-  return { session, notifier, tree, statusBar, panels, activatedInMs: Date.now() - started };
+  log.info(`activated in ${Date.now() - started} ms; ${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no git, no processes started'}`);
+  return { session, notifier, tree, statusBar, panels, logUri: extension.logUri, activatedInMs: Date.now() - started };
 }

@@ -29,7 +29,10 @@ export class LiveEvents implements vscode.Disposable {
   private streamState: StreamState = 'disconnected';
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly session: Session) {
+  constructor(
+    private readonly session: Session,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.subscription = session.onDidChange(() => this.restart());
     this.restart();
   }
@@ -55,6 +58,7 @@ export class LiveEvents implements vscode.Disposable {
         else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
       },
       (state) => {
+        if (state !== this.streamState) this.log.info(`events: ${state}`);
         this.streamState = state;
         this.stateChanged.fire(state);
         if (state === 'unauthorized') void this.session.check();

@@ -3,6 +3,8 @@ import { ApiError, StagingApi } from './api/staging-api';
 
 export type SessionState = 'signedOut' | 'signedIn' | 'unreachable';
 
+const retryDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
+
 /**
  * Where the staging API is (`staging.apiUrl`) and the token for it, kept in SecretStorage per API URL,
  * never in settings. The `staging.state` context key drives the welcome views.
@@ -15,8 +17,13 @@ export class Session implements vscode.Disposable {
   /** The signed-in token's name: what deployments, comments and reviews made from here carry. */
   identity: string | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** While the API does not answer: the next look, and how many looks so far (for the backoff). */
+  private retry: { timer: NodeJS.Timeout; attempt: number } | undefined;
 
-  constructor(private readonly secrets: vscode.SecretStorage) {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.current = this.createApi();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -67,6 +74,8 @@ export class Session implements vscode.Disposable {
    * the API is local and that directory is in the workspace, use it rather than ask (it never leaves the machine).
    */
   private async localToken(): Promise<string | undefined> {
+    // A workspace not trusted could hold a token of someone else's choosing.
+    if (!vscode.workspace.isTrusted) return undefined;
     if (!/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(this.apiUrl())) return undefined;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       try {
@@ -100,13 +109,34 @@ export class Session implements vscode.Disposable {
   }
 
   setState(state: SessionState): void {
+    if (state === 'unreachable') this.retryLater();
+    else this.stopRetrying();
     if (state === this.stateValue) return;
+    this.log.info(`session: ${this.stateValue ?? 'starting'} -> ${state} (${this.apiUrl()})`);
     this.stateValue = state;
     void vscode.commands.executeCommand('setContext', 'staging.state', state);
     this.changed.fire();
   }
 
+  /**
+   * An API that does not answer is asked again, sooner at first and then every 30 s, for as long as it takes (a
+   * stagingd restarting, a laptop waking up): the views come back by themselves, with no Refresh.
+   */
+  private retryLater(): void {
+    if (this.retry?.timer) clearTimeout(this.retry.timer);
+    const attempt = (this.retry?.attempt ?? 0) + 1;
+    const delayMs = retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1]!;
+    this.log.debug(`session: the API does not answer; asking again in ${delayMs / 1000} s`);
+    this.retry = { attempt, timer: setTimeout(() => void this.check(), delayMs) };
+  }
+
+  private stopRetrying(): void {
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = undefined;
+  }
+
   dispose(): void {
+    this.stopRetrying();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { trustedCurrentBranch } from './trusted-git';
 import * as vscode from 'vscode';
 import type { Environment } from './api/staging-api';
 import type { LiveEvents } from './live-events';
@@ -68,7 +68,8 @@ export class DeployStatusBar implements vscode.Disposable {
 
   private async environmentForBranch(): Promise<Environment | undefined> {
     for (const project of await workspaceProjects()) {
-      const branch = (await simpleGit(path.dirname(project.config.fsPath)).branch()).current;
+      const branch = await trustedCurrentBranch(path.dirname(project.config.fsPath));
+      if (branch === undefined) continue;
       const environments = await this.session.api.environments(project.name);
       const match = environments.find((env) => env.branch === branch && env.kind !== 'production');
       if (match) return match;

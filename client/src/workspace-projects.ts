@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseConfig } from '../../common/src/config/parse';
+import { claimOf } from '../../common/src/config/staging-document';
 
 export interface WorkspaceProject {
   name: string;
@@ -7,7 +8,7 @@ export interface WorkspaceProject {
   config: vscode.Uri;
 }
 
-/** Every workspace folder with a staging.yaml is a project, named by its `project:` key. */
+/** Every workspace folder with a staging.yaml that is a Staging config (see claimOf) is a project, named by its `project:` key. */
 export async function workspaceProjects(): Promise<WorkspaceProject[]> {
   const projects: WorkspaceProject[] = [];
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -19,6 +20,7 @@ export async function workspaceProjects(): Promise<WorkspaceProject[]> {
       } catch {
         continue;
       }
+      if (claimOf(text) !== 'ours') continue;
       const name = (parseConfig(text).value as { project?: unknown } | null)?.project;
       if (typeof name === 'string') projects.push({ name, folder, config: uri });
       break;

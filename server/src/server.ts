@@ -15,6 +15,7 @@ import {
   type StagingInitializationOptions,
   type StagingSettings,
 } from '../../common/src/lsp-protocol';
+import { claimOf } from '../../common/src/config/staging-document';
 import { DocumentCache } from './document-cache';
 import { complete, completionNeeds, type CompletionData } from './service/completion';
 import { readSettings } from './settings';
@@ -84,7 +85,8 @@ async function validate(uri: string): Promise<void> {
   const project = await cache.project(uri, () => pullProject(uri));
   const document = documents.get(uri);
   if (!document) return;
-  if (!settings.validation.enabled) {
+  // Not a Staging config (a Helm values file named staging.yaml, say), or validation off: nothing of ours on it.
+  if (!settings.validation.enabled || claimOf(document.getText()) !== 'ours') {
     await connection.sendDiagnostics({ uri, version: document.version, diagnostics: [] });
     return;
   }
@@ -120,8 +122,15 @@ connection.onNotification(ProjectContextChangedNotification.type, () => {
   revalidateAll();
 });
 
+/** The open document, when it is a Staging config (or, with `orEmpty`, a file with nothing in it yet). */
+function stagingDocument(uri: string, orEmpty = false): TextDocument | undefined {
+  const document = documents.get(uri);
+  const claim = document && claimOf(document.getText());
+  return claim === 'ours' || (orEmpty && claim === 'empty') ? document : undefined;
+}
+
 connection.onCompletion(async (params) => {
-  const document = documents.get(params.textDocument.uri);
+  const document = stagingDocument(params.textDocument.uri, true);
   if (!document) return null;
   const data: CompletionData = {};
   const hints = cache.hints(document.uri);
@@ -139,11 +148,15 @@ connection.onCompletion(async (params) => {
   return complete(document, params.position, data);
 });
 
-connection.onHover(({ textDocument, position }) => worker.request({ kind: 'hover', uri: textDocument.uri, position }));
+connection.onHover(({ textDocument, position }) =>
+  stagingDocument(textDocument.uri) ? worker.request({ kind: 'hover', uri: textDocument.uri, position }) : null,
+);
 
-connection.onDocumentSymbol(({ textDocument }) => worker.request({ kind: 'symbols', uri: textDocument.uri }));
+connection.onDocumentSymbol(({ textDocument }) => (stagingDocument(textDocument.uri) ? worker.request({ kind: 'symbols', uri: textDocument.uri }) : null));
 
-connection.onCodeAction(({ textDocument, context }) => worker.request({ kind: 'codeActions', uri: textDocument.uri, diagnostics: context.diagnostics }));
+connection.onCodeAction(({ textDocument, context }) =>
+  stagingDocument(textDocument.uri) ? worker.request({ kind: 'codeActions', uri: textDocument.uri, diagnostics: context.diagnostics }) : null,
+);
 
 connection.onShutdown(() => worker.dispose());
 

@@ -169,3 +169,24 @@ describe('the language server for an editor without the Staging extension', () =
     assert.equal(await client.stop(), 0);
   });
 });
+
+describe("the language server next to other YAML files named staging.yaml (a Helm chart's values)", () => {
+  const helm = 'file:///chart/values/staging.yaml';
+  const values = 'replicaCount: 2\nimage:\n  repository: registry.example/shop\n  tag: "1.4.2"\nproduction:\n  enabled: false\n';
+
+  it('reports nothing on it, offers nothing, and starts reporting once the file becomes a Staging config', async () => {
+    const client = await startServer({ capabilities: { workspace: { configuration: false } } });
+    const published = client.nextDiagnostics(helm);
+    await client.open(helm, values);
+    assert.deepEqual((await published).diagnostics, [], 'none of our errors on a file that is not ours');
+    assert.equal(await client.hover(helm, { line: 0, character: 2 }), null);
+    assert.equal(await client.completion(helm, { line: 6, character: 0 }), null);
+    // The same file with the keys that make it ours: validated as one.
+    const { diagnostics } = await client.changeAndWaitForDiagnostics(helm, `version: 1\nproject: shop\n${values}`);
+    assert.ok(
+      diagnostics.some((d) => d.code === 'unknown-key'),
+      JSON.stringify(diagnostics.map((d) => d.code)),
+    );
+    assert.equal(await client.stop(), 0);
+  });
+});

@@ -113,4 +113,18 @@ suite('Staging extension in VS Code', () => {
     assert.ok(email?.insertText instanceof vscode.SnippetString, 'inserted as a snippet');
     assert.equal(email.insertText.value, 'email: ${1|capture,block,allow|}');
   });
+
+  test("leaves a Helm chart's staging.yaml alone, and validates it once it is a Staging config", async () => {
+    const uri = workspaceFile('chart', 'values', 'staging.yaml');
+    const values = 'replicaCount: 2\nimage:\n  tag: "1.4.2"\n';
+    const editor = await writeAndOpen(uri, `${header}${values}`);
+    // Ours while it has project: and version: 1 (the header): replicaCount is an unknown key.
+    await diagnosticsWhen(uri, (d) => d.some((each) => codeOf(each) === 'unknown-key'));
+    const helm = new vscode.Range(0, 0, editor.document.lineCount, 0);
+    assert.ok(await editor.edit((edit) => edit.replace(helm, values)), 'the edit applies');
+    assert.deepEqual(await diagnosticsWhen(uri, (d) => d.length === 0), [], 'no diagnostic of ours on a Helm values file');
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(0, 3));
+    assert.deepEqual(hovers, [], 'no hover of ours either');
+    assert.ok(await editor.document.save(), 'saved, so closing it asks nothing');
+  });
 });

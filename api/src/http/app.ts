@@ -10,6 +10,7 @@ import { reviewHandlers } from './handlers/reviews';
 import { streamHandlers } from './handlers/streams';
 import { variableHandlers } from './handlers/variables';
 import { webhookHandlers } from './handlers/webhooks';
+import { registerApiReference } from './api-reference';
 import { registerOpenApiRoutes, type RouteConfig } from './openapi-routes';
 import { handleError, sendProblem } from './problem';
 import type { Services } from './request-context';
@@ -73,6 +74,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     if (allowed.length === 0) return sendProblem(reply, 404, `No route ${request.method} ${path}.`);
     return sendProblem(reply.header('Allow', allowed.join(', ')), 405, `${path} answers ${allowed.join(', ')}, not ${request.method}.`);
   });
+  registerApiReference(app);
   const routes = registerOpenApiRoutes(app, {
     ...projectHandlers(services),
     ...environmentHandlers(services),

@@ -23,6 +23,14 @@ const methods = ['get', 'put', 'post', 'patch', 'delete'] as const;
  * The OpenAPI document: the JSON the build puts beside stagingd's bundle (dist/; parsing the YAML took a third of
  * stagingd's start), or schemas/staging-api.openapi.yaml above the compiled sources (out/api/src/http).
  */
+let loaded: JsonObject | undefined;
+
+/** The API's OpenAPI document, read once (the JSON beside the bundle, else the YAML of a checkout). */
+export function openApiDocument(): JsonObject {
+  loaded ??= loadDocument();
+  return loaded;
+}
+
 function loadDocument(): JsonObject {
   const bundled = path.join(__dirname, 'staging-api.openapi.json');
   if (existsSync(bundled)) return JSON.parse(readFileSync(bundled, 'utf8')) as JsonObject;
@@ -67,7 +75,7 @@ export interface RouteMethods {
 export function registerOpenApiRoutes(app: FastifyInstance, typed: Handlers): RouteMethods {
   const handlers = typed as unknown as Record<string, RouteHandler | undefined>;
   const templates: { pattern: RegExp; methods: string[] }[] = [];
-  const document = loadDocument();
+  const document = openApiDocument();
   // Query and path values arrive as text and are coerced; bodies are JSON and must already have the right types.
   const shared = { $id: 'openapi', $defs: withSharedRefs((document['components'] as JsonObject)['schemas']) as JsonObject };
   // validateSchema off: checking our own schemas against JSON Schema's meta-schema took a third of a start, and the

@@ -4,6 +4,13 @@ import * as path from 'node:path';
 import { newToken, type Principal, type Scope, tokenHash } from '../security/tokens';
 import { type Database, text } from './database';
 
+export interface TokenRecord {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: string;
+}
+
 /**
  * Tokens: the admin token (STAGINGD_TOKEN, or generated once into the data directory with mode 0600)
  * and the tokens created through the API, stored as SHA-256 hashes only.
@@ -39,6 +46,22 @@ export class TokenStore {
       new Date().toISOString(),
     ]);
     return { id, token };
+  }
+
+  /** The tokens created through the API or `stagingd token create`, without their hashes. */
+  async list(): Promise<TokenRecord[]> {
+    const rows = await this.database.all('SELECT id, name, scopes, created_at FROM tokens ORDER BY created_at, id');
+    return rows.map((row) => ({
+      id: text(row, 'id'),
+      name: text(row, 'name'),
+      scopes: text(row, 'scopes').split(',') as Scope[],
+      createdAt: text(row, 'created_at'),
+    }));
+  }
+
+  /** Revokes a token: the next request with it is refused. False when there is no token with that id. */
+  async revoke(id: string): Promise<boolean> {
+    return (await this.database.run('DELETE FROM tokens WHERE id = ?', [id])) > 0;
   }
 
   async authenticate(token: string): Promise<Principal | undefined> {

@@ -17,11 +17,14 @@ export interface CommandContext {
   logs: LogStreams;
   notifier: EnvironmentNotifier;
   followed: FollowedEnvironments;
+  /** The extension's log (Staging: Show Log). */
+  log: vscode.LogOutputChannel;
 }
 
 /** A command never fails silently: errors read like advice, with the action that fixes them. */
 export async function reportError(error: unknown, context: CommandContext): Promise<void> {
   if (error instanceof Error && error.name === 'AbortError') return;
+  context.log.error(error instanceof Error ? error : String(error));
   if (error instanceof ApiError && error.unauthorized) {
     const choice = await vscode.window.showErrorMessage('The staging API refused the token: it is wrong or has expired.', 'Sign In');
     if (choice === 'Sign In') await vscode.commands.executeCommand('staging.signIn');

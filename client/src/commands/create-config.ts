@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-const template = `# yaml-language-server: $schema=https://staging.invalid/schemas/staging.schema.json
+const template = `# Staging environments of \${name}: the Staging extension validates this file as you type.
 version: 1
 project: \${name}
 production:

@@ -1,10 +1,10 @@
-import { simpleGit } from 'simple-git';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
-import { unpushedCommit } from '../git-refs';
+import { trustedGit, trustedUnpushedCommit } from '../trusted-git';
 import type { CommandContext } from './command-context';
 import { environmentFrom, projectFolder, refToDeploy } from './pickers';
 import { isLocalApi } from '../local-api';
+import { openPreview } from '../open-preview';
 
 const steps: Partial<Record<Deployment['status'], string>> = { queued: 'Queued', building: 'Building…', starting: 'Starting and checking health…' };
 
@@ -50,9 +50,9 @@ async function confirmPushed(context: CommandContext, env: Environment, ref: str
   const apiUrl = context.session.apiUrl();
   if (isLocalApi(apiUrl)) return true;
   const folder = await projectFolder(env.project);
-  const commit = folder ? await unpushedCommit(folder, ref) : undefined;
+  const commit = folder ? await trustedUnpushedCommit(folder, ref) : undefined;
   if (!folder || !commit) return true;
-  const git = simpleGit(folder);
+  const git = trustedGit(folder, 'push a branch');
   const isBranch = (await git.branchLocal()).all.includes(ref);
   const remote = (await git.getRemotes()).map((r) => r.name).find((name) => name === 'origin');
   const choice = await vscode.window.showWarningMessage(
@@ -81,7 +81,7 @@ async function announce(env: Environment, deployment: Deployment): Promise<void>
       'Logs',
       ...(differs ? ['Update Project'] : []),
     );
-    if (choice === 'Open') await vscode.env.openExternal(vscode.Uri.parse(env.url));
+    if (choice === 'Open') await openPreview(env.url);
     if (choice === 'Logs') await vscode.commands.executeCommand('staging.openLogViewer', deployment);
     if (choice === 'Update Project') await vscode.commands.executeCommand('staging.updateProject', env.project);
     return;
@@ -107,6 +107,6 @@ export async function deployCurrentBranch(context: CommandContext, arg?: unknown
   if (!env) return undefined;
   const folder = await projectFolder(env.project);
   if (!folder) throw new Error(`Project ${env.project} is not in this workspace, so there is no current branch.`);
-  const branch = (await simpleGit(folder).branch()).current;
+  const branch = (await trustedGit(folder, 'deploy its current branch').branch()).current;
   return deployRef(context, env, branch);
 }

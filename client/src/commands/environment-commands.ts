@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Environment } from '../api/staging-api';
-import { gitRefs } from '../git-refs';
+import { trustedGitRefs } from '../trusted-git';
 import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
 import { environmentFrom } from './pickers';
@@ -25,7 +25,7 @@ export async function createEnvironment(context: CommandContext, arg?: unknown):
   });
   if (!name) return undefined;
   const local = projects.find((p) => p.name === project);
-  const branches = local ? (await gitRefs(local.config.fsPath)).branches : [];
+  const branches = local ? (await trustedGitRefs(local.config.fsPath)).branches : [];
   const branch = branches.length > 0 ? await vscode.window.showQuickPick(branches, { title: `Branch ${name} follows` }) : undefined;
   const env = await context.session.api.createEnvironment(project, name, branch);
   void vscode.window.showInformationMessage(`Created ${name}${branch ? ` following ${branch}` : ''}: deploy to it to bring it up.`);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
-import { gitRefs } from '../git-refs';
+import { trustedGitRefs } from '../trusted-git';
 import { CommentsNode, CommentThreadNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
@@ -38,7 +38,7 @@ export async function environmentFrom(context: CommandContext, arg: unknown, opt
 /** A branch, tag or commit, the current branch first. */
 export async function refToDeploy(project: string): Promise<string | undefined> {
   const local = (await workspaceProjects()).find((p) => p.name === project);
-  const refs = local ? await gitRefs(local.config.fsPath) : { branches: [], tags: [] };
+  const refs = local ? await trustedGitRefs(local.config.fsPath) : { branches: [], tags: [] };
   const items: (vscode.QuickPickItem & { ref?: string })[] = [
     ...refs.branches.map((ref, index) => ({ label: ref, description: index === 0 && local ? 'current branch' : 'branch', ref })),
     ...refs.tags.map((ref) => ({ label: ref, description: 'tag', ref })),

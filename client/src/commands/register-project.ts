@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { trustedGit } from '../trusted-git';
 import * as vscode from 'vscode';
 import { ApiError, type Project } from '../api/staging-api';
 import { UnregisteredProjectNode } from '../tree/nodes';
@@ -57,7 +57,7 @@ async function unregisteredProject(context: CommandContext, name: string | undef
 
 /** The URL a remote API clones from; without one, say how to get one. */
 async function originUrl(folder: string): Promise<string> {
-  const origin = (await simpleGit(folder).getRemotes(true)).find((remote) => remote.name === 'origin');
+  const origin = (await trustedGit(folder, 'register it with a remote staging API').getRemotes(true)).find((remote) => remote.name === 'origin');
   if (!origin) throw new Error(`${folder} has no 'origin' remote, so the staging API cannot fetch it: push the repository somewhere the API can reach first.`);
   return origin.refs.fetch;
 }

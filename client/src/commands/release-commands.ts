@@ -5,6 +5,7 @@ import { DeploymentNode } from '../tree/nodes';
 import type { CommandContext } from './command-context';
 import { deploymentFrom, environmentFrom } from './pickers';
 import { describeApprovals } from './review-commands';
+import { openPreview } from '../open-preview';
 
 export async function rollback(context: CommandContext, arg?: unknown): Promise<Deployment | undefined> {
   const env = await environmentFrom(context, arg, { includeProduction: true });
@@ -68,6 +69,6 @@ export async function showLogs(context: CommandContext, arg?: unknown): Promise<
 
 export async function openUrl(context: CommandContext, arg?: unknown): Promise<Environment | undefined> {
   const env = await environmentFrom(context, arg, { includeProduction: true });
-  if (env) await vscode.env.openExternal(vscode.Uri.parse(env.url));
+  if (env) await openPreview(env.url);
   return env;
 }

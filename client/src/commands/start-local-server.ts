@@ -9,6 +9,10 @@ import { isLocalApi } from '../local-api';
  * folder's `.staging/` (where the extension then finds its token), and waits for it to answer.
  */
 export async function startLocalServer(context: CommandContext): Promise<boolean> {
+  if (!vscode.workspace.isTrusted)
+    throw new Error(
+      'This workspace is in Restricted Mode: trust it (Manage Workspace Trust) to start a local stagingd; until then Staging starts no process for it.',
+    );
   const apiUrl = context.session.apiUrl();
   if (!isLocalApi(apiUrl)) throw new Error(`staging.apiUrl is ${apiUrl}, not this machine: a local stagingd would not be used.`);
   const project = (await workspaceProjects())[0];

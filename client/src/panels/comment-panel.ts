@@ -16,6 +16,7 @@ import type { CommandContext } from '../commands/command-context';
 import { routeFileGlobs, sourceFromSelector, type SourceHint } from '../comment-source';
 import { workspaceProjects } from '../workspace-projects';
 import { OpenPanels, PanelHost } from './panel-host';
+import { openPreview } from '../open-preview';
 
 function threadView(thread: CommentThread): ThreadView {
   const message = (c: CommentThread | CommentThread['replies'][number]) => ({
@@ -126,7 +127,7 @@ export class CommentPanel extends PanelHost<CommentCommand, CommentUpdate, Comme
         await vscode.commands.executeCommand(message.type === 'resolve' ? 'staging.resolveComment' : 'staging.reopenComment', this.commentId);
         break;
       case 'openPage':
-        if (this.thread?.url) await vscode.env.openExternal(vscode.Uri.parse(this.thread.url));
+        if (this.thread?.url) await openPreview(this.thread.url);
         break;
       case 'openSource':
         await vscode.commands.executeCommand('staging.openCommentSource', this.commentId);

@@ -14,7 +14,7 @@ import { environmentStyle } from '../../../webview/src/environment/style';
 import { ApiError, type Deployment, type Environment } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
 import { deployRef } from '../commands/deploy';
-import { gitRefs } from '../git-refs';
+import { trustedGitRefs } from '../trusted-git';
 import { DeploymentNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import { environmentSettings } from './environment-config';
@@ -202,7 +202,7 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       };
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(folder.config));
     const settings = environmentSettings(text, env);
-    const refs = await gitRefs(folder.config.fsPath).catch(() => ({ branches: [], tags: [] }));
+    const refs = await trustedGitRefs(folder.config.fsPath).catch(() => ({ branches: [], tags: [] }));
     return {
       database: settings.database,
       previews: { links: [], settings: settings.previews },

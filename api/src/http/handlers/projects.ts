@@ -5,6 +5,7 @@ import { presentProject } from '../../context/presenters';
 import { stagingConfig } from '../../deploy/project-config';
 import type { ProjectRecord } from '../../store/records';
 import type { Handlers } from '../operation-types';
+import { openApiDocument } from '../openapi-routes';
 import { principalOf, projectOf, type Services } from '../request-context';
 
 function present(project: ProjectRecord): components['schemas']['Project'] {
@@ -15,6 +16,8 @@ function present(project: ProjectRecord): components['schemas']['Project'] {
 export function projectHandlers(services: Services) {
   return {
     getHealth: () => Promise.resolve({ status: 'ok', version: services.version }),
+    // The server it came from as the one to try requests against (the document says 127.0.0.1:8787).
+    getOpenApiDocument: (request) => Promise.resolve({ ...openApiDocument(), servers: [{ url: `${request.protocol}://${request.host}` }] }),
     createToken: async (request, reply) => {
       const body = request.body;
       const { id, token } = await services.tokens.create(body.name, body.scopes);

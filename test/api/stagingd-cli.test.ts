@@ -1,0 +1,95 @@
+// stagingd's command line: --version, --flag=value, a clear refusal off Linux, and `stagingd token` for teammates
+// and CI against the data directory of a running stagingd.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { StagingdProcess } from './support/stagingd-process';
+
+const root = join(__dirname, '..', '..', '..');
+const bin = join(root, 'bin', 'stagingd.js');
+
+function stagingd(args: string[], options: { preload?: string } = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [...(options.preload ? ['--require', options.preload] : []), bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, STAGINGD_TOKEN: '' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('stagingd on the command line', () => {
+  it("prints its version, package.json's", () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const result = stagingd([flag]);
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout, `stagingd ${version}\n`);
+    }
+  });
+
+  it('reads --flag=value as --flag value, and names what it does not understand', () => {
+    const bad = stagingd(['--listen=nowhere']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--listen expects HOST:PORT, not "nowhere"/);
+    const unknown = stagingd(['--liste=127.0.0.1:1']);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Unknown option '--liste'/);
+    assert.match(unknown.stderr, /Usage: stagingd/);
+  });
+
+  it('says it needs Linux, and starts nothing, elsewhere', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'stagingd-platform-'));
+    const preload = join(folder, 'darwin.js');
+    writeFileSync(preload, "Object.defineProperty(process, 'platform', { value: 'darwin' });\n");
+    const result = stagingd(['--data-dir', join(folder, 'data')], { preload });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^stagingd needs Linux .*; this is darwin\. Run it on a Linux machine/);
+    assert.equal(spawnSync('ls', [folder], { encoding: 'utf8' }).stdout, 'darwin.js\n', 'no data directory was made');
+  });
+});
+
+describe('stagingd token, against a running stagingd', () => {
+  let running: StagingdProcess;
+
+  before(async () => {
+    running = await StagingdProcess.start();
+  });
+
+  after(async () => {
+    await running.stop();
+  });
+
+  it('creates a token printed once, lists it without it, and revokes it: the API refuses it from the next request', async () => {
+    const created = stagingd(['token', 'create', '--name', 'ci pipeline', '--scope=deploy', `--data-dir=${running.dataDir}`]);
+    assert.equal(created.status, 0, created.stderr);
+    const [, id, token] = /^token (\S+) ci pipeline \(deploy\): (stg_\S+)$/m.exec(created.stdout) ?? [];
+    assert.ok(id && token, created.stdout);
+    const self = await running.api<{ name: string; scopes: string[] }>('GET', '/v1/tokens/self', undefined, { token });
+    assert.deepEqual([self.status, self.body.name, self.body.scopes], [200, 'ci pipeline', ['deploy']]);
+
+    const listed = stagingd(['token', 'list', '--data-dir', running.dataDir]);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, new RegExp(`^${id}  ci pipeline  deploy  \\d{4}-`, 'm'));
+    assert.ok(!listed.stdout.includes(token), 'the token itself is never listed');
+
+    const revoked = stagingd(['token', 'revoke', id, '--data-dir', running.dataDir]);
+    assert.deepEqual([revoked.status, revoked.stdout], [0, `revoked ${id}\n`]);
+    assert.equal((await running.api('GET', '/v1/tokens/self', undefined, { token })).status, 401);
+    assert.equal(stagingd(['token', 'revoke', id, '--data-dir', running.dataDir]).status, 1, 'a second revoke finds nothing');
+  });
+
+  it('refuses a bad scope or name and a folder with no stagingd in it, with the usage', () => {
+    const scope = stagingd(['token', 'create', '--name', 'x', '--scope', 'root', '--data-dir', running.dataDir]);
+    assert.equal(scope.status, 2);
+    assert.match(scope.stderr, /--scope is read, deploy or admin, not "root"/);
+    const name = stagingd(['token', 'create', '--name', 'evil\u202Ename', '--scope', 'read', '--data-dir', running.dataDir]);
+    assert.equal(name.status, 2);
+    const empty = mkdtempSync(join(tmpdir(), 'stagingd-empty-'));
+    const nowhere = stagingd(['token', 'list', '--data-dir', empty]);
+    assert.equal(nowhere.status, 2);
+    assert.match(nowhere.stderr, /holds no stagingd data/);
+    assert.equal(spawnSync('ls', [empty], { encoding: 'utf8' }).stdout, '', 'nothing was created there');
+  });
+});

@@ -23,8 +23,9 @@ const builds = [
   // jsonc-parser's main is a UMD build esbuild cannot follow: its ES module build instead.
   { ...common, entryPoints: ['server/src/check.ts'], outfile: 'dist/check.js', mainFields: ['module', 'main'] },
   { ...common, entryPoints: ['server/src/worker/document-worker.ts'], outfile: 'dist/document-worker.js' },
-  // stagingd runs from a checkout or an npm install, not from the VSIX: its native SQLite stays a dependency, and so
-  // does playwright-core (loaded only to take comment screenshots).
+  // stagingd ships in the VSIX too (Start Local stagingd runs it). Left out of the bundle, and shipped beside it in
+  // node_modules (.vscodeignore): libsql, the native SQLite @libsql/client drives, and playwright-core (loaded only to
+  // take comment screenshots). ws's optional native helpers are never installed: ws works without them.
   // It runs on Node 24 (bin/stagingd.js checks); the extension, the language server and its worker run on the Node of
   // the oldest VS Code engines.vscode allows (20).
   {
@@ -32,7 +33,7 @@ const builds = [
     target: 'node24',
     entryPoints: ['api/src/main.ts'],
     outfile: 'dist/stagingd.js',
-    external: ['@libsql/client', 'libsql', 'playwright-core'],
+    external: ['libsql', 'playwright-core', 'bufferutil', 'utf-8-validate'],
   },
   // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.
   {
@@ -69,6 +70,16 @@ if (panels.length > 0) {
 // The API's OpenAPI document beside stagingd's bundle, as JSON: parsing the YAML took a third of its start.
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/staging-api.openapi.json', JSON.stringify(parse(readFileSync('schemas/staging-api.openapi.yaml', 'utf8'))));
+// What stagingd's bundle leaves out, beside it in dist/node_modules (Node looks there first), so the VSIX carries it:
+// libsql with its loaders and the native builds installed here (Linux x64: glibc and musl), and playwright-core.
+// Copied again only when a version changes.
+for (const name of ['libsql', '@neon-rs/load', 'detect-libc', '@libsql/linux-x64-gnu', '@libsql/linux-x64-musl', 'playwright-core']) {
+  const from = `node_modules/${name}`;
+  if (!existsSync(from)) continue;
+  const to = `dist/node_modules/${name}`;
+  const version = (dir) => (existsSync(`${dir}/package.json`) ? JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).version : undefined);
+  if (version(to) !== version(from)) cpSync(from, to, { recursive: true });
+}
 // Swagger UI's page assets, for stagingd's /docs (the API reference).
 mkdirSync('dist/api-reference', { recursive: true });
 for (const file of ['swagger-ui.css', 'swagger-ui-bundle.js']) cpSync(`node_modules/swagger-ui-dist/${file}`, `dist/api-reference/${file}`);

@@ -1,13 +1,13 @@
 // Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
 // "N passed, N failed". Usage: node scripts/test.mjs [layer ...]
-// (layers: unit, lsp, property, api, vscode, vscode-oldest, ui)
+// (layers: unit, lsp, property, api, vscode, vscode-oldest, vsix, ui)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode', 'vscode-oldest', 'ui'];
+const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode', 'vscode-oldest', 'vsix', 'ui'];
 const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
 
 function testFiles(layer) {
@@ -21,10 +21,11 @@ function testFiles(layer) {
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let packaged = false;
 // The vscode layers: the extension's tests in a real VS Code (its server from the code-server package, in
 // headless Chromium), run by scripts/vscode/run-tests.mjs in the current VS Code and again in the oldest that
-// engines.vscode allows; the ui layer: the UI tour (scripts/vscode/ui-tour.mjs) on the VSIX this checkout
-// packages. They install what they need on first use and end with their own counts.
+// engines.vscode allows; the vsix layer: the VSIX this checkout packages, installed into a fresh VS Code with no
+// checkout beside it (run-tests.mjs --vsix); the ui layer: the UI tour (scripts/vscode/ui-tour.mjs) on that VSIX. They install what they need on first use and end with their own counts.
 async function scriptLayer(title, script, args = []) {
   console.log(`\n# ${title}`);
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -41,15 +42,26 @@ async function scriptLayer(title, script, args = []) {
 }
 
 for (const layer of layers) {
-  if (layer.startsWith('vscode') || layer === 'ui') {
+  if (layer.startsWith('vscode') || layer === 'ui' || layer === 'vsix') {
     if (!existsSync(join('out', 'test', 'vscode', 'index.js'))) continue;
-    if (layer === 'ui') execFileSync('npm', ['run', 'package', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    // The VSIX once per run, for the layers that install it.
+    if ((layer === 'ui' || layer === 'vsix') && !packaged) {
+      execFileSync('npm', ['run', 'package', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      packaged = true;
+    }
     const counts =
       layer === 'vscode'
         ? await scriptLayer('vscode (the current VS Code, real extension host)', 'scripts/vscode/run-tests.mjs', ['--vscode', 'current'])
         : layer === 'vscode-oldest'
           ? await scriptLayer('vscode-oldest (the oldest VS Code engines.vscode allows)', 'scripts/vscode/run-tests.mjs', ['--vscode', 'oldest'])
-          : await scriptLayer('ui (a tour of the workbench, like a person)', 'scripts/vscode/ui-tour.mjs', ['--no-docs']);
+          : layer === 'vsix'
+            ? await scriptLayer('vsix (the VSIX alone, in a fresh VS Code)', 'scripts/vscode/run-tests.mjs', [
+                '--vsix',
+                join('dist', 'staging.vsix'),
+                '--timeout',
+                '300',
+              ])
+            : await scriptLayer('ui (a tour of the workbench, like a person)', 'scripts/vscode/ui-tour.mjs', ['--no-docs']);
     passed += counts.passed;
     failed += counts.failed;
     continue;

@@ -1,5 +1,6 @@
 import { parseOptions, usage } from './options';
 import { redact } from './security/tokens';
+import { serverLogger } from './server-logger';
 import { startStagingd, version } from './stagingd';
 import { runTokenCommand, tokenUsage, UsageError } from './token-command';
 
@@ -30,8 +31,8 @@ async function main(): Promise<void> {
     console.log(`stagingd ${version}`);
     return;
   }
-  const log = (message: string): void => console.error(`stagingd: ${message}`);
-  const running = await startStagingd(options, log);
+  const { log, pino } = serverLogger(options.log.format, options.log.level);
+  const running = await startStagingd(options, log, options.log.requests ? pino : undefined);
   // The token is never printed in full: where to find it is enough.
   const where = process.env['STAGINGD_TOKEN']
     ? 'from STAGINGD_TOKEN'
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
     `stagingd ${options.tls ? 'https' : 'http'}://*.${options.baseDomain}:${running.proxyPort} previews${options.tls ? ` (trust ${options.dataDir}/tls/ca.crt)` : ''}`,
   );
   console.log(`stagingd admin token ${redact(running.adminToken)} ${where}`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // SIGHUP too: closing the terminal that runs stagingd (VS Code's Start Local stagingd) stops it and its releases.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping releases and shutting down`);
       void running.close().then(() => process.exit(0));

@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from '../../common/src/config/duration';
 import type { RetryPolicy } from './notifications/webhook-dispatcher';
 import type { SandboxMode } from './runtime/sandbox';
+import type { ServerLogLevel } from './logs/server-log';
+import type { LogFormat } from './server-logger';
 
 export interface StagingdOptions {
   dataDir: string;
@@ -22,6 +24,8 @@ export interface StagingdOptions {
   webhooks: RetryPolicy;
   /** Headless Chromium for comment screenshots: a path, 'none', or undefined for CHROME_PATH or /usr/bin/chromium. */
   chromium?: string;
+  /** stagingd's own log on stderr: text for a person or JSON lines, from this level up, with or without each request. */
+  log: { format: LogFormat; level: ServerLogLevel; requests: boolean };
 }
 
 const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
@@ -42,6 +46,9 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
   --webhook-attempts N   attempts per outbound webhook delivery (default 5)
   --webhook-backoff DURATION  wait before the first retry, doubling after each (default 1s)
   --webhook-timeout DURATION  how long one attempt waits for the receiver's answer (default 10s)
+  --log-format text|json  stagingd's log on stderr: a timestamp and a level on each line, as text (default) or JSON
+  --log-level LEVEL      debug, info (default), warn or error
+  --log-requests         log every API request too (off by default)
   --chromium PATH        headless Chromium for comment screenshots (default: CHROME_PATH, else /usr/bin/chromium
                          when it exists; none: no screenshots)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
@@ -73,6 +80,9 @@ const flags = {
   'webhook-backoff': { type: 'string' },
   'webhook-timeout': { type: 'string' },
   chromium: { type: 'string' },
+  'log-format': { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-requests': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -99,7 +109,18 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     runner: 'local',
     sandbox: 'auto',
     webhooks: { attempts: 5, backoffMs: 1000, timeoutMs: 10_000 },
+    log: { format: 'text', level: 'info', requests: values['log-requests'] === true },
   };
+  const format = values['log-format'];
+  if (format !== undefined) {
+    if (format !== 'text' && format !== 'json') throw new Error(`--log-format is text or json, not ${JSON.stringify(format)}`);
+    options.log.format = format;
+  }
+  const level = values['log-level'];
+  if (level !== undefined) {
+    if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new Error(`--log-level is debug, info, warn or error, not ${JSON.stringify(level)}`);
+    options.log.level = level as ServerLogLevel;
+  }
   const runner = values.runner;
   if (runner !== undefined) {
     if (runner !== 'local' && runner !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(runner)}`);

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +32,7 @@ import { TokenStore } from './store/tokens';
 import { Database } from './store/database';
 import { SqlitePreviewStore } from './store/previews';
 import { openStores } from './store/stores';
+import type { ServerLog } from './logs/server-log';
 
 export interface RunningStagingd {
   apiUrl: string;
@@ -42,7 +44,7 @@ export interface RunningStagingd {
 
 export const version = '0.1.0';
 
-async function releaseBackend(options: StagingdOptions, log: (message: string) => void): Promise<ReleaseBackend> {
+async function releaseBackend(options: StagingdOptions, log: ServerLog): Promise<ReleaseBackend> {
   if (options.runner === 'local') {
     const sandbox = await openSandbox(options.sandbox, options.dataDir);
     log(sandbox.description);
@@ -62,7 +64,7 @@ function feedbackWidgetFile(): string {
 }
 
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */
-export async function startStagingd(options: StagingdOptions, log: (message: string) => void): Promise<RunningStagingd> {
+export async function startStagingd(options: StagingdOptions, log: ServerLog, requestLogger?: FastifyBaseLogger): Promise<RunningStagingd> {
   const database = await Database.open(options.dataDir);
   const box = SecretBox.open(options.dataDir);
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
@@ -109,12 +111,12 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
       admission: previews,
       sessions: PreviewSessions.open(options.dataDir),
       secure: options.tls,
-      onError: (error) => log(`preview gate: ${error.message}`),
+      onError: (error) => log(`preview gate: ${error.message}`, 'error'),
       feedback: new FeedbackEndpoints({
         api: new VisitorFeedback(context, comments, previews, screenshots),
         scriptFile: feedbackWidgetFile(),
         secure: options.tls,
-        onError: (error) => log(`feedback widget: ${error.message}`),
+        onError: (error) => log(`feedback widget: ${error.message}`, 'error'),
       }),
     }),
   });
@@ -123,21 +125,31 @@ export async function startStagingd(options: StagingdOptions, log: (message: str
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
   await deployments.recover();
-  const { app, compileValidators } = await buildApp({ context, deployments, previews, comments, webhooks, tokens, version, log });
+  const { app, compileValidators } = await buildApp({
+    context,
+    deployments,
+    previews,
+    comments,
+    webhooks,
+    tokens,
+    version,
+    log,
+    ...(requestLogger ? { requestLogger } : {}),
+  });
   await app.listen({ host: options.api.host, port: options.api.port });
   // The API answers while the live releases come back (their environments say `starting`).
   const restarting = deployments
     .restartReleases((stopped) => {
       if (stopped > 0) log(`stopped ${stopped} build${stopped === 1 ? '' : 's'} or release${stopped === 1 ? '' : 's'} a previous stagingd left running`);
     })
-    .catch((error: unknown) => log(`restarting releases failed: ${String(error)}`))
+    .catch((error: unknown) => log(`restarting releases failed: ${String(error)}`, 'error'))
     // Then, with the releases back, the validators no request has needed yet; one that does not compile stops
     // stagingd here (an unhandled rejection), as it would have before the API listened.
     .then(() => compileValidators());
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(
-    () => void deployments.removeExpired().catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`)),
+    () => void deployments.removeExpired().catch((error: unknown) => log(`expiry sweep failed: ${String(error)}`, 'error')),
     options.expiryCheckMs,
   );
   sweeper.unref();

@@ -16,6 +16,7 @@ import { deployBranch, deployCurrentBranch } from './commands/deploy';
 import { cancelDeployment, openUrl, promote, rollback, showLogs } from './commands/release-commands';
 import { offerUpdateOnSave, updateProject } from './commands/update-project';
 import { refresh, signIn, signOut } from './commands/session-commands';
+import { EditorComments } from './editor-comments';
 import { startLanguageClient } from './language-client';
 import { LiveEvents } from './live-events';
 import { EnvironmentNotifier } from './environment-notifier';
@@ -28,7 +29,7 @@ import type { OpenPanels } from './panels/panel-host';
 import type { CommentPageState } from '../../webview/src/comment/protocol';
 import type { EnvironmentKey } from '../../webview/src/environment/protocol';
 import { serveProjectContext } from './project-context';
-import { Session } from './session';
+import { Session, type SessionState } from './session';
 import { DeployStatusBar } from './status-bar';
 import { EnvironmentsTree } from './tree/environments-tree';
 
@@ -47,19 +48,25 @@ export interface StagingExtensionApi {
   statusBar: DeployStatusBar;
   /** The open panels of each kind, and their serializers. */
   panels: Panels;
+  /** Preview comments placed on their source lines (VS Code's Comments API). */
+  editorComments: EditorComments;
   /** Where the extension's log (Staging: Show Log) is written. */
   logUri: vscode.Uri;
   activatedInMs: number;
+  /** The first look at the API after activation: the session's state once it is known. */
+  firstCheck: Promise<SessionState>;
+  /** How long after activation began the session's state was known (set then). */
+  sessionKnownInMs?: number;
 }
 
-export async function activate(extension: vscode.ExtensionContext): Promise<StagingExtensionApi> {
+export function activate(extension: vscode.ExtensionContext): StagingExtensionApi {
   const started = Date.now();
-  // Disposing the client (on deactivation) stops the language server.
-  const languageClient = await startLanguageClient(extension);
-  extension.subscriptions.push(languageClient);
   // The extension's own log (Output: Staging; its level follows Developer: Set Log Level). Never a token in it.
   const log = vscode.window.createOutputChannel('Staging', { log: true });
   extension.subscriptions.push(log);
+  // Disposing the client (on deactivation) stops the language server.
+  const languageClient = startLanguageClient(extension, log);
+  extension.subscriptions.push(languageClient);
   const session = new Session(extension.secrets, log);
   const events = new LiveEvents(session, log);
   extension.subscriptions.push(serveProjectContext(languageClient, session, events));
@@ -88,7 +95,7 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
     'staging.createEnvironment': createEnvironment,
     'staging.deleteEnvironment': deleteEnvironment,
     'staging.editVariables': editVariables,
-    'staging.startLocalServer': startLocalServer,
+    'staging.startLocalServer': startLocalServer(extension),
     'staging.registerProject': registerProject,
     'staging.approve': approve,
     'staging.requestChanges': requestChanges,
@@ -116,8 +123,17 @@ export async function activate(extension: vscode.ExtensionContext): Promise<Stag
   for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments])
     extension.subscriptions.push(vscode.window.registerWebviewPanelSerializer(open.viewType, open.serializer()));
   extension.subscriptions.push(offerUpdateOnSave(context));
+  const editorComments = new EditorComments(context);
+  extension.subscriptions.push(editorComments);
   extension.subscriptions.push(vscode.commands.registerCommand('staging.showLog', () => log.show()));
-  await session.check();
-  log.info(`activated in ${Date.now() - started} ms; ${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no git, no processes started'}`);
-  return { session, notifier, tree, statusBar, panels, logUri: extension.logUri, activatedInMs: Date.now() - started };
+  // Not awaited: the views fill in once the API has said who we are (session.onDidChange); activation does not wait.
+  const firstCheck = session.check();
+  const activatedInMs = Date.now() - started;
+  log.info(`activated in ${activatedInMs} ms; ${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no git, no processes started'}`);
+  const api: StagingExtensionApi = { session, notifier, tree, statusBar, panels, editorComments, logUri: extension.logUri, activatedInMs, firstCheck };
+  void firstCheck.then((state) => {
+    api.sessionKnownInMs = Date.now() - started;
+    log.info(`${state} ${api.sessionKnownInMs} ms after activation began`);
+  });
+  return api;
 }

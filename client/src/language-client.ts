@@ -3,8 +3,11 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { BranchesRequest, type StagingInitializationOptions } from '../../common/src/lsp-protocol';
 import { trustedGitRefs } from './trusted-git';
 
-/** Starts the staging.yaml language server and answers its requests for git branches. */
-export async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
+/**
+ * The staging.yaml language server's client, answering its requests for git branches, starting in the background:
+ * activation (and so the tree) does not wait for the server process to come up.
+ */
+export function startLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -25,6 +28,10 @@ export async function startLanguageClient(context: vscode.ExtensionContext): Pro
     const file = vscode.Uri.parse(uri);
     return file.scheme === 'file' ? trustedGitRefs(file.fsPath) : { branches: [], tags: [] };
   });
-  await client.start();
+  const started = performance.now();
+  client.start().then(
+    () => log.info(`language server started in ${(performance.now() - started).toFixed(0)} ms`),
+    (error: unknown) => log.error(`the language server did not start: ${error instanceof Error ? error.message : String(error)}`),
+  );
   return client;
 }

@@ -23,6 +23,9 @@ export function serveProjectContext(client: LanguageClient, session: Session, ev
       return notConnected;
     }
   });
-  const changed = (): void => void client.sendNotification(ProjectContextChangedNotification.type, {});
+  // A server still starting asks for the context when it first validates: nothing to tell it yet.
+  const changed = (): void => {
+    if (client.isRunning()) client.sendNotification(ProjectContextChangedNotification.type, {}).catch(() => undefined);
+  };
   return vscode.Disposable.from(handler, session.onDidChange(changed), events.onEnvironment(changed));
 }

@@ -17,6 +17,11 @@ export class Session implements vscode.Disposable {
   /** The signed-in token's name: what deployments, comments and reviews made from here carry. */
   identity: string | undefined;
   private readonly disposables: vscode.Disposable[] = [this.changed];
+  /**
+   * The token of the API URL it was read for: secret storage is asked once, not on every request (in a browser
+   * workbench each read is a round trip to the page). Forgotten when the secret changes.
+   */
+  private cached: { key: string; token: string | undefined } | undefined;
   /** While the API does not answer: the next look, and how many looks so far (for the backoff). */
   private retry: { timer: NodeJS.Timeout; attempt: number } | undefined;
 
@@ -32,7 +37,9 @@ export class Session implements vscode.Disposable {
         void this.check();
       }),
       secrets.onDidChange((event) => {
-        if (event.key === this.secretKey()) void this.check();
+        if (event.key !== this.secretKey()) return;
+        this.cached = undefined;
+        void this.check();
       }),
     );
   }
@@ -54,18 +61,32 @@ export class Session implements vscode.Disposable {
   }
 
   private createApi(): StagingApi {
-    return new StagingApi(this.apiUrl(), () => Promise.resolve(this.secrets.get(this.secretKey())));
+    return new StagingApi(this.apiUrl(), () => this.token());
+  }
+
+  private async token(): Promise<string | undefined> {
+    const key = this.secretKey();
+    if (this.cached?.key !== key) this.cached = { key, token: await this.secrets.get(key) };
+    return this.cached.token;
+  }
+
+  /** Keeps a token the API accepts (it is asked first); throws what the API said otherwise. */
+  private async keep(token: string): Promise<void> {
+    await new StagingApi(this.apiUrl(), () => Promise.resolve(token)).projects();
+    const key = this.secretKey();
+    await this.secrets.store(key, token);
+    this.cached = { key, token };
   }
 
   async signIn(token: string): Promise<void> {
-    const api = new StagingApi(this.apiUrl(), () => Promise.resolve(token));
-    await api.projects();
-    await this.secrets.store(this.secretKey(), token);
+    await this.keep(token);
     await this.check();
   }
 
   async signOut(): Promise<void> {
-    await this.secrets.delete(this.secretKey());
+    const key = this.secretKey();
+    await this.secrets.delete(key);
+    this.cached = { key, token: undefined };
     await this.check();
   }
 
@@ -91,11 +112,11 @@ export class Session implements vscode.Disposable {
   /** Asks the API who we are, and publishes the answer as the session state. */
   async check(): Promise<SessionState> {
     let state: SessionState;
-    if (!(await this.secrets.get(this.secretKey()))) {
+    if (!(await this.token())) {
       const local = await this.localToken();
-      if (local) await this.signIn(local).catch(() => undefined);
+      if (local) await this.keep(local).catch(() => undefined);
     }
-    if (!(await this.secrets.get(this.secretKey()))) state = 'signedOut';
+    if (!(await this.token())) state = 'signedOut';
     else {
       try {
         this.identity = (await this.current.self()).name;

@@ -11,6 +11,8 @@
 //   --workspace DIR  folder to copy and open; the tests write into the copy. Given more than once, the copies
 //                    open as one multi-root workspace, the first folder first. Default: examples/hello-node
 //                    and examples/blog, a multi-root workspace of two projects
+//   --vsix FILE      test the extension installed from FILE (npm run package) instead of this checkout: the
+//                    development path is an empty stub, the tests are out/test/vsix/, the workspace examples/hello-node
 //   --keep           keep the run's temporary folder (server, user data, workspace copy) and print it
 //   --verbose        print every extension host console line and the workbench's browser console
 //   --timeout S      give up after S seconds (default 180, or STAGING_VSCODE_TIMEOUT seconds)
@@ -27,13 +29,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { chromiumArgs, removeStaleRuns } from './harness.mjs';
-import { quietSettings, serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
+import { installExtension, quietSettings, serverProfile, startVsCodeServer, vscodeVersion } from './vscode-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: options } = parseArgs({
   options: {
     vscode: { type: 'string', default: process.env.STAGING_VSCODE_BUILD ?? 'current' },
-    workspace: { type: 'string', multiple: true, default: [join(root, 'examples', 'hello-node'), join(root, 'examples', 'blog')] },
+    workspace: { type: 'string', multiple: true },
+    vsix: { type: 'string' },
     keep: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     timeout: { type: 'string', default: process.env.STAGING_VSCODE_TIMEOUT ?? '180' },
@@ -41,7 +44,8 @@ const { values: options } = parseArgs({
 });
 const timeoutMs = Number(options.timeout) * 1000;
 const trace = process.env.STAGING_TRACE_SERVER; // messages | verbose: the LSP traffic, in the logs below
-const testsEntry = join(root, 'out', 'test', 'vscode', 'index.js');
+options.workspace ??= options.vsix ? [join(root, 'examples', 'hello-node')] : [join(root, 'examples', 'hello-node'), join(root, 'examples', 'blog')];
+const testsEntry = join(root, 'out', 'test', options.vsix ? 'vsix' : 'vscode', 'index.js');
 const lastLogs = join(root, '.vscode-test', 'logs');
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -55,8 +59,12 @@ function finish(passed, failed, why) {
 
 for (const [file, hint] of [
   [testsEntry, 'npx tsc -b'],
-  [join(root, 'dist', 'client.js'), 'node scripts/build.mjs'],
-  [join(root, 'dist', 'server.js'), 'node scripts/build.mjs'],
+  ...(options.vsix
+    ? [[resolve(options.vsix), 'npm run package']]
+    : [
+        [join(root, 'dist', 'client.js'), 'node scripts/build.mjs'],
+        [join(root, 'dist', 'server.js'), 'node scripts/build.mjs'],
+      ]),
 ]) {
   if (!existsSync(file)) {
     finish(0, 1, `${file} is missing: run \`${hint}\` first`);
@@ -169,8 +177,19 @@ async function main() {
   // The payload's paths are URIs on the server the workbench is connected to: vscode-remote://HOST:PORT
   // with exactly the host:port the browser opened, followed by the absolute path on this machine.
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${pathToFileURL(path).pathname}`;
+  // With --vsix the extension is the installed one; VS Code still wants a development path for a test run: a stub.
+  let developmentPath = root;
+  if (options.vsix) {
+    installExtension(root, profile, resolve(options.vsix), options.vscode);
+    developmentPath = join(run, 'test-host');
+    mkdirSync(developmentPath);
+    writeFileSync(
+      join(developmentPath, 'package.json'),
+      JSON.stringify({ name: 'vsix-test-host', publisher: 'staging-dev', version: '0.0.0', engines: { vscode: '^1.99.0' } }),
+    );
+  }
   const payload = [
-    ['extensionDevelopmentPath', remote(root)],
+    ['extensionDevelopmentPath', remote(developmentPath)],
     ['extensionTestsPath', remote(testsEntry)],
   ];
   const opened = folders.length > 1 ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspace)}`;

@@ -37,6 +37,7 @@ suite('Comments from a preview, in VS Code', () => {
   let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let thread: Comment;
   let panel: CommentPanel | undefined;
+  let sourceComment: Comment | undefined;
 
   const children = async (node?: StagingNode): Promise<StagingNode[]> => (await extension.tree.getChildren(node)) ?? [];
   /** The staging environment's Comments node, as the tree shows it now. */
@@ -136,5 +137,30 @@ suite('Comments from a preview, in VS Code', () => {
     assert.ok(editor, 'an editor opened');
     assert.equal(vscode.workspace.asRelativePath(editor.document.uri, false), 'server.js');
     assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [11, 2]);
+    sourceComment = created.body;
+  });
+
+  test('the same comment shows on that line in the editor (Comments API), with reply and resolve from there', async () => {
+    assert.ok(sourceComment, 'the comment of the test before');
+    const id = sourceComment.id;
+    const placed = await eventually('the thread on server.js, line 12', async () => {
+      await extension.editorComments.refresh();
+      return extension.editorComments.threads.get(id);
+    });
+    assert.equal(vscode.workspace.asRelativePath(placed.uri, false), 'server.js');
+    assert.equal(placed.range?.start.line, 11);
+    assert.equal(placed.state, vscode.CommentThreadState.Unresolved);
+    assert.match((placed.comments[0]?.body as vscode.MarkdownString).value, /Wrong port in the log line/);
+
+    await vscode.commands.executeCommand('staging.replyInEditor', { thread: placed, text: 'Fixed in the next commit' });
+    await eventually('the reply in the editor', () => Promise.resolve(placed.comments.length === 2 ? true : undefined));
+    const stored = await stagingd.api<{ replies: { body: string }[] }>('GET', `/v1/comments/${id}`);
+    assert.deepEqual(
+      stored.body.replies.map((r) => r.body),
+      ['Fixed in the next commit'],
+    );
+    await vscode.commands.executeCommand('staging.resolveInEditor', placed);
+    await eventually('the thread resolved in the editor', () => Promise.resolve(placed.state === vscode.CommentThreadState.Resolved ? true : undefined));
+    assert.notEqual((await stagingd.api<{ resolved_at: string | null }>('GET', `/v1/comments/${id}`)).body.resolved_at, null);
   });
 });

@@ -7,10 +7,15 @@ import Mocha from 'mocha';
 
 /** STAGING_VSCODE_TEST_FILTER=extension runs only the test files whose name contains "extension". */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 60_000 });
+  return runTestsIn(__dirname);
+}
+
+/** Runs the *.test.js files of `dir` with mocha and prints the line the harness counts. */
+export function runTestsIn(dir: string, timeoutMs = 60_000): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: timeoutMs });
   const only = process.env.STAGING_VSCODE_TEST_FILTER;
-  for (const file of readdirSync(__dirname).sort()) {
-    if (file.endsWith('.test.js') && (!only || file.includes(only))) mocha.addFile(join(__dirname, file));
+  for (const file of readdirSync(dir).sort()) {
+    if (file.endsWith('.test.js') && (!only || file.includes(only))) mocha.addFile(join(dir, file));
   }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {

@@ -115,11 +115,24 @@ suite('Staging extension with a real stagingd', () => {
     assert.match(page.body, new RegExp(git('rev-parse', 'develop').slice(0, 12)));
   });
 
-  test('opens the dashboard, whose page renders every environment', async () => {
+  test('opens the dashboard, whose page renders every environment, also right after another panel was closed', async () => {
+    // Another panel first, closed before the dashboard opens: on VS Code 1.99 that made the next panel's first paint
+    // wait for the webview service worker's hand-over (1.4 to 31 s measured here); 1.139 fixed it. Only measured on a
+    // VS Code that has the fix: on the oldest build it would only make this test slow, or time out.
+    const [major = 0, minor = 0] = vscode.version.split('.').map(Number);
+    const closedBefore = major > 1 || minor >= 100;
+    if (closedBefore) {
+      const other = await vscode.commands.executeCommand<{ rendered: unknown; onDidRender: vscode.Event<unknown>; dispose(): void }>(
+        'staging.openEnvironment',
+        (await stagingEnvironment()).environment,
+      );
+      if (!other.rendered) await new Promise((resolve) => other.onDidRender(resolve));
+      other.dispose();
+    }
     const started = Date.now();
     const panel = await vscode.commands.executeCommand<DashboardPanel>('staging.openDashboard');
     const rows = (panel.rendered ?? (await new Promise<{ rows: number }>((resolve) => panel.onDidRender(resolve)))).rows;
-    console.log(`dashboard first render ${Date.now() - started} ms after the command`);
+    console.log(`dashboard first render ${Date.now() - started} ms after the command${closedBefore ? ' (another panel closed just before)' : ''}`);
     assert.equal(rows, 2, 'production and staging');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });

@@ -8,6 +8,7 @@ import type { AuthorKind, CommentRecord, CommentStatus } from '../store/comments
 import type { EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
 import type { CommentInput } from './comment-input';
+import type { ServerLog } from '../logs/server-log';
 
 export type ApiComment = components['schemas']['Comment'];
 export type ApiCommentThread = components['schemas']['CommentThread'];
@@ -40,7 +41,7 @@ export class Comments {
   constructor(
     private readonly context: ServerContext,
     private readonly screenshots: ScreenshotTaker | undefined,
-    private readonly log: (message: string) => void,
+    private readonly log: ServerLog,
   ) {}
 
   /** A screenshot's file (once it is ready): `<data dir>/comments/<id>.png`. */
@@ -101,7 +102,7 @@ export class Comments {
       screenshot: input.screenshot === true ? (screenshot ? 'pending' : 'failed') : null,
       createdAt: now(),
     });
-    if (input.screenshot === true && !screenshot) this.log(`comment ${comment.id}: no screenshot: stagingd runs without Chromium (--chromium)`);
+    if (input.screenshot === true && !screenshot) this.log(`comment ${comment.id}: no screenshot: stagingd runs without Chromium (--chromium)`, 'warn');
     await this.context.events.publish('comment.added', this.present(comment));
     // After the event has gone out: starting the browser (loading playwright-core) holds the event loop for a moment.
     if (screenshot) this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.capture(env, comment)));
@@ -178,14 +179,14 @@ export class Comments {
       await rename(`${file}.tmp`, file);
       state = 'ready';
     } catch (error) {
-      this.log(`comment ${comment.id}: screenshot failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log(`comment ${comment.id}: screenshot failed: ${error instanceof Error ? error.message : String(error)}`, 'warn');
     }
     try {
       await this.context.comments.setScreenshot(comment.id, state);
       const updated = await this.context.comments.get(comment.id);
       if (updated) await this.context.events.publish('comment.updated', { ...this.present(updated), change: 'screenshot' });
     } catch (error) {
-      this.log(`comment ${comment.id}: screenshot state not saved: ${String(error)}`);
+      this.log(`comment ${comment.id}: screenshot state not saved: ${String(error)}`, 'warn');
     }
   }
 }

@@ -24,7 +24,8 @@ const DRAINED_BODY_LIMIT = 16 * 1024 * 1024;
  */
 export async function buildApp(services: Services): Promise<{ app: FastifyInstance; compileValidators: () => Promise<void> }> {
   const app = Fastify({
-    logger: false,
+    // Request logs only when asked for (--log-requests), through stagingd's own logger.
+    ...(services.requestLogger ? { loggerInstance: services.requestLogger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     // Event and log streams never end by themselves: closing the server ends them (clients resume).
     forceCloseConnections: true,
@@ -67,7 +68,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     if (reply.statusCode !== 413 || reply.getHeader('connection') !== 'close') return;
     if (Number(request.headers['content-length']) <= DRAINED_BODY_LIMIT) reply.removeHeader('connection');
   });
-  app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => services.log(`error: ${e.stack ?? e.message}`)));
+  app.setErrorHandler((error, _request, reply) => handleError(error as Error, reply, (e) => services.log(`error: ${e.stack ?? e.message}`, 'error')));
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const allowed = routes.methodsOf(path);

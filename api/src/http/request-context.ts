@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { ClientError } from '../context/client-error';
 import type { ServerContext } from '../context/server-context';
 import type { DeploymentService } from '../deploy/deployment-service';
@@ -8,6 +8,7 @@ import type { WebhookService } from '../notifications/webhook-service';
 import type { Principal } from '../security/tokens';
 import type { TokenStore } from '../store/tokens';
 import type { EnvironmentRecord, ProjectRecord } from '../store/records';
+import type { ServerLog } from '../logs/server-log';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,7 +25,9 @@ export interface Services {
   webhooks: WebhookService;
   tokens: TokenStore;
   version: string;
-  log: (message: string) => void;
+  log: ServerLog;
+  /** Fastify's request log, when stagingd runs with --log-requests. */
+  requestLogger?: FastifyBaseLogger;
 }
 
 export function principalOf(request: FastifyRequest): Principal {

@@ -1,5 +1,6 @@
 import type { WebhookDeliveryRecord, WebhookDeliveryStore } from '../store/webhook-deliveries';
 import { sendWebhook } from './webhook-sender';
+import type { ServerLog } from '../logs/server-log';
 
 /** How deliveries are attempted: `attempts` in all, waiting backoffMs, 2x, 4x… between them. */
 export interface RetryPolicy {
@@ -31,7 +32,7 @@ export class WebhookDispatcher {
     private readonly policy: RetryPolicy,
     private readonly secretValue: (project: string, name: string) => Promise<string | undefined>,
     private readonly changed: (delivery: WebhookDeliveryRecord) => Promise<void>,
-    private readonly log: (message: string) => void,
+    private readonly log: ServerLog,
   ) {}
 
   /** Looks for due deliveries now (new ones, a redelivery, or at start). */
@@ -43,7 +44,7 @@ export class WebhookDispatcher {
     }
     this.scanning = true;
     this.scanned = this.scan()
-      .catch((error: unknown) => this.log(`webhook deliveries: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) => this.log(`webhook deliveries: ${error instanceof Error ? error.message : String(error)}`, 'warn'))
       .finally(() => {
         this.scanning = false;
         if (this.rescan) {
@@ -60,7 +61,7 @@ export class WebhookDispatcher {
       for (const delivery of await this.store.due(new Date().toISOString(), parallel)) {
         if (this.inFlight.size >= parallel || this.inFlight.has(delivery.id) || this.shutdown.signal.aborted) continue;
         const attempt = this.attempt(delivery)
-          .catch((error: unknown) => this.log(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`))
+          .catch((error: unknown) => this.log(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`, 'warn'))
           .finally(() => {
             this.inFlight.delete(delivery.id);
             this.wake();

@@ -13,6 +13,7 @@ import { BusEventMapper, type Notification } from './bus-events';
 import { jsonPayload, slackPayload } from './payloads';
 import { WebhookDispatcher, type RetryPolicy } from './webhook-dispatcher';
 import { displayUrl } from './webhook-sender';
+import type { ServerLog } from '../logs/server-log';
 
 /** Whether a webhook's `environments` (names, or a per-branch environment's name template) take in this one. */
 function appliesTo(webhook: WebhookConfig, config: StagingConfig, environment: string, env: EnvironmentRecord | undefined): boolean {
@@ -35,7 +36,7 @@ export class WebhookService {
   constructor(
     private readonly context: ServerContext,
     policy: RetryPolicy,
-    private readonly log: (message: string) => void,
+    private readonly log: ServerLog,
   ) {
     this.mapper = new BusEventMapper(context);
     this.dispatcher = new WebhookDispatcher(
@@ -59,7 +60,7 @@ export class WebhookService {
       (event) => {
         this.tail = this.tail.then(() =>
           this.handle(event).catch((error: unknown) =>
-            this.log(`webhooks: event ${event.id} (${event.type}): ${error instanceof Error ? error.message : String(error)}`),
+            this.log(`webhooks: event ${event.id} (${event.type}): ${error instanceof Error ? error.message : String(error)}`, 'warn'),
           ),
         );
       },

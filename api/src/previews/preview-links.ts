@@ -9,6 +9,7 @@ import { hashPassword } from '../security/passwords';
 import type { PreviewRecord, PreviewStore } from '../store/previews';
 import type { EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
+import type { ServerLog } from '../logs/server-log';
 
 /** The longest a link may last, whatever its creator or staging.yaml asks for. */
 export const MAX_LINK_LIFETIME_MS = 90 * 86_400_000;
@@ -68,10 +69,10 @@ export class PreviewLinks implements PreviewAdmission {
   private constructor(
     private readonly store: PreviewStore,
     private readonly events: EventBus,
-    private readonly log: (message: string) => void,
+    private readonly log: ServerLog,
   ) {}
 
-  static async open(store: PreviewStore, events: EventBus, log: (message: string) => void): Promise<PreviewLinks> {
+  static async open(store: PreviewStore, events: EventBus, log: ServerLog): Promise<PreviewLinks> {
     const links = new PreviewLinks(store, events, log);
     for (const { id, expiresAt } of await store.revokedBeforeExpiry(now())) links.revoked.set(id, Date.parse(expiresAt));
     for (const { environmentId, secret } of await store.allBypass()) links.bypassDigests.set(environmentId, sha256(secret));
@@ -165,7 +166,9 @@ export class PreviewLinks implements PreviewAdmission {
     if (at - (this.touched.get(linkId) ?? 0) < TOUCH_INTERVAL_MS) return;
     if (this.touched.size >= 10_000) this.touched.clear();
     this.touched.set(linkId, at);
-    this.store.touch(linkId, new Date(at).toISOString()).catch((error: unknown) => this.log(`preview link ${linkId}: last use not saved: ${String(error)}`));
+    this.store
+      .touch(linkId, new Date(at).toISOString())
+      .catch((error: unknown) => this.log(`preview link ${linkId}: last use not saved: ${String(error)}`, 'warn'));
   }
 
   private forgetExpiredRevocations(): void {

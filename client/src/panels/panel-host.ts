@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CoalescedRun } from '../coalesced-run';
 import { reportError, type CommandContext } from '../commands/command-context';
 import { webviewHtml, webviewRoot } from './webview-html';
 
@@ -22,8 +23,10 @@ export abstract class PanelHost<Command extends { type: string }, Update, Render
   protected readonly disposables: vscode.Disposable[] = [];
   protected ready = false;
   protected disposed = false;
-  private refreshing: Promise<void> | undefined;
-  private refreshAgain = false;
+  private readonly refresher = new CoalescedRun(async () => {
+    const update = await this.load().catch((error: unknown) => this.loadFailed(error));
+    if (update !== undefined) await this.post(update);
+  });
   private forget: () => void = () => undefined;
   /** What the page last rendered (it reports back). */
   rendered: Rendered | undefined;
@@ -69,19 +72,8 @@ export abstract class PanelHost<Command extends { type: string }, Update, Render
   /** Loads and posts the state; calls while one runs coalesce into one more run after it. */
   refresh(): Promise<void> {
     // A hidden page is gone (no retained context): it says `ready` again when shown.
-    if (!this.ready || this.disposed || !this.panel.visible) return this.refreshing ?? Promise.resolve();
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        const update = await this.load().catch((error: unknown) => this.loadFailed(error));
-        if (update !== undefined) await this.post(update);
-      } while (this.refreshAgain && !this.disposed);
-    })().finally(() => (this.refreshing = undefined));
-    return this.refreshing;
+    if (!this.ready || this.disposed || !this.panel.visible) return this.refresher.current ?? Promise.resolve();
+    return this.refresher.run();
   }
 
   protected async post(update: Update): Promise<void> {

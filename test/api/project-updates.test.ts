@@ -4,7 +4,7 @@
  * project can be deleted with everything it has.
  */
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment, Environment } from './support/api-types';
@@ -118,15 +118,19 @@ describe('stagingd: a changeable staging.yaml, and deleting a project', () => {
     assert.equal((await stagingd.api<Project>('GET', '/v1/projects/hello-node')).body.config, onMain);
   });
 
-  it('deletes a project with its environments, stopping their releases, and its mirror', async () => {
+  it("deletes a project with its environments, stopping their releases, its mirror and its deployments' logs", async () => {
     const live = await deploy('staging', 'develop');
     assert.equal(live.status, 'live');
+    const logFiles = (): string[] => readdirSync(join(stagingd.dataDir, 'logs')).filter((name) => name.startsWith(live.id));
+    assert.ok(logFiles().includes(`${live.id}.log`), 'the deployment has a log on disk');
     assert.equal((await stagingd.preview('staging--hello-node.localhost')).status, 200);
     assert.equal((await stagingd.api('DELETE', '/v1/projects/hello-node')).status, 204);
     assert.equal((await stagingd.api('GET', '/v1/projects/hello-node')).status, 404);
     assert.equal((await stagingd.api('GET', '/v1/projects/hello-node/environments')).status, 404);
     assert.notEqual((await stagingd.preview('staging--hello-node.localhost')).status, 200, 'the release no longer serves');
     assert.equal(existsSync(join(stagingd.dataDir, 'repos', 'hello-node.git')), false);
+    assert.deepEqual(logFiles(), [], 'nothing of its log is left');
+    assert.equal((await stagingd.api('GET', `/v1/deployments/${live.id}/logs`, undefined, { headers: { accept: 'text/event-stream' } })).status, 404);
     assert.equal((await stagingd.api('DELETE', '/v1/projects/hello-node')).status, 404);
     // The name is free again.
     assert.equal((await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config: registered })).status, 201);

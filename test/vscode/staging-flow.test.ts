@@ -12,6 +12,7 @@ import type { Deployment, Environment } from '../../client/src/api/staging-api';
 import type { DeploymentNode, EnvironmentNode, ProjectNode, StagingNode } from '../../client/src/tree/nodes';
 import { StagingdProcess } from '../api/support/stagingd-process';
 import { selectionIn } from './editor-selection';
+import { paintsAfterCloseAtOnce } from './webview-handover';
 
 suite('Staging extension with a real stagingd', () => {
   let stagingd: StagingdProcess;
@@ -116,11 +117,9 @@ suite('Staging extension with a real stagingd', () => {
   });
 
   test('opens the dashboard, whose page renders every environment, also right after another panel was closed', async () => {
-    // Another panel first, closed before the dashboard opens: on VS Code 1.99 that made the next panel's first paint
-    // wait for the webview service worker's hand-over (1.4 to 31 s measured here); 1.139 fixed it. Only measured on a
-    // VS Code that has the fix: on the oldest build it would only make this test slow, or time out.
-    const [major = 0, minor = 0] = vscode.version.split('.').map(Number);
-    const closedBefore = major > 1 || minor >= 100;
+    // Another panel first, closed before the dashboard opens, where VS Code paints the next page at once: on 1.99 it
+    // would only make this test slow, or time out (see paintsAfterCloseAtOnce).
+    const closedBefore = paintsAfterCloseAtOnce();
     if (closedBefore) {
       const other = await vscode.commands.executeCommand<{ rendered: unknown; onDidRender: vscode.Event<unknown>; dispose(): void }>(
         'staging.openEnvironment',

@@ -444,7 +444,7 @@ export class DeploymentService {
     return this.setEnvironment(env, { status: 'active' });
   }
 
-  /** Cancels what the environment has under way, stops every release of it and removes it with its releases on disk. */
+  /** Cancels what the environment has under way, stops every release of it and removes it with its releases and logs on disk. */
   async deleteEnvironment(project: ProjectRecord, env: EnvironmentRecord): Promise<void> {
     this.work.cancelEnvironment(env.id, `cancelled: the environment ${env.name} was deleted`);
     await this.work.after(env.id, () =>
@@ -456,6 +456,8 @@ export class DeploymentService {
           if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
         }
         await this.context.environments.delete(env.id);
+        // With the records gone (they cascade), their logs go too.
+        for (const deployment of history) await this.context.logs.remove(deployment.id);
         await this.context.events.publish('environment.deleted', { project: project.name, name: env.name });
       }),
     );

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { DeploymentLog, type FileLimits, type TailLimits } from './deployment-log';
 import { assertSafeDeploymentId } from './deployment-id';
 import { LineSplitter } from './line-splitter';
@@ -103,6 +104,23 @@ export class LogStore {
   /** Waits until the lines appended so far are on disk (for tests and shutdown). */
   async flush(): Promise<void> {
     await Promise.all([...this.logs.values()].map((log) => log.file.whenWritten(log.lastId)));
+  }
+
+  /**
+   * Deletes a deployment's log (its file, the one set aside by rotation, its id reservation and finished mark), once
+   * the deployment itself is gone: its followers end, and nothing of it stays on disk.
+   */
+  async remove(deploymentId: string): Promise<void> {
+    assertSafeDeploymentId(deploymentId);
+    const log = this.logs.get(deploymentId);
+    if (log) {
+      this.logs.delete(deploymentId);
+      log.notify();
+      await log.close();
+    }
+    const path = join(this.directory, `${deploymentId}.log`);
+    for (const file of [path, previousLogFile(path), join(this.directory, `${deploymentId}.ids`), join(this.directory, `${deploymentId}.finished`)])
+      rmSync(file, { force: true });
   }
 
   /** Ends followers, writes pending lines and closes the files. */

@@ -42,7 +42,7 @@ export async function runTokenCommand(argv: readonly string[], cwd: string, prin
   if (!existsSync(path.join(dataDir, 'stagingd.db'))) throw new UsageError(`${dataDir} holds no stagingd data (stagingd.db): give --data-dir`);
   const open = async (): Promise<{ store: TokenStore; database: Database }> => {
     const database = await Database.open(dataDir);
-    return { store: TokenStore.open(database, dataDir, process.env['STAGINGD_TOKEN']).store, database };
+    return { store: TokenStore.apiTokens(database), database };
   };
   switch (action) {
     case 'create': {

@@ -2,7 +2,7 @@
 // and CI against the data directory of a running stagingd.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -78,6 +78,19 @@ describe('stagingd token, against a running stagingd', () => {
     assert.deepEqual([revoked.status, revoked.stdout], [0, `revoked ${id}\n`]);
     assert.equal((await running.api('GET', '/v1/tokens/self', undefined, { token })).status, 401);
     assert.equal(stagingd(['token', 'revoke', id, '--data-dir', running.dataDir]).status, 1, 'a second revoke finds nothing');
+  });
+
+  it('never makes an admin token: a stagingd given STAGINGD_TOKEN has no file, and the command leaves none', () => {
+    const adminToken = join(running.dataDir, 'admin-token');
+    const kept = readFileSync(adminToken, 'utf8');
+    rmSync(adminToken);
+    try {
+      assert.equal(stagingd(['token', 'list', '--data-dir', running.dataDir]).status, 0);
+      assert.equal(stagingd(['token', 'create', '--name', 'ci', '--scope', 'read', '--data-dir', running.dataDir]).status, 0);
+      assert.equal(existsSync(adminToken), false);
+    } finally {
+      writeFileSync(adminToken, kept, { mode: 0o600 });
+    }
   });
 
   it('refuses a bad scope or name and a folder with no stagingd in it, with the usage', () => {

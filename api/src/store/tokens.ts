@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { newToken, type Principal, type Scope, tokenHash } from '../security/tokens';
@@ -20,6 +20,14 @@ export class TokenStore {
     private readonly database: Database,
     private readonly adminHash: Buffer,
   ) {}
+
+  /**
+   * The tokens created through the API alone, for `stagingd token`: it neither reads nor makes the admin token (a
+   * stagingd given STAGINGD_TOKEN has no file, and the command must not leave one); no token authenticates as admin.
+   */
+  static apiTokens(database: Database): TokenStore {
+    return new TokenStore(database, randomBytes(32));
+  }
 
   static open(database: Database, dataDir: string, fromEnvironment: string | undefined): { store: TokenStore; adminToken: string; generated: boolean } {
     let adminToken = fromEnvironment?.trim();

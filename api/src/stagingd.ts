@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
@@ -33,6 +32,7 @@ import { Database } from './store/database';
 import { SqlitePreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
+import { shippedFile } from './context/shipped-file';
 
 export interface RunningStagingd {
   apiUrl: string;
@@ -58,9 +58,7 @@ async function releaseBackend(options: StagingdOptions, log: ServerLog): Promise
 
 /** The built feedback widget: beside the bundle (dist/), or in dist/ above the compiled sources (out/). */
 function feedbackWidgetFile(): string {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir))
-    for (const candidate of [path.join(dir, 'feedback-widget.js'), path.join(dir, 'dist', 'feedback-widget.js')]) if (existsSync(candidate)) return candidate;
-  return path.join(__dirname, 'feedback-widget.js');
+  return shippedFile('feedback-widget.js', path.join('dist', 'feedback-widget.js')) ?? path.join(__dirname, 'feedback-widget.js');
 }
 
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */

@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { shippedFile } from '../context/shipped-file';
 
 /** Swagger UI's files, beside stagingd's bundle (scripts/build.mjs copies them) or in a checkout's node_modules. */
 function swaggerUiFolder(): string {
-  const bundled = path.join(__dirname, 'api-reference');
-  if (existsSync(bundled)) return bundled;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'node_modules', 'swagger-ui-dist');
-    if (existsSync(candidate)) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`swagger-ui-dist not found above ${__dirname}`);
-  }
+  const folder = shippedFile('api-reference', path.join('node_modules', 'swagger-ui-dist'));
+  if (!folder) throw new Error(`swagger-ui-dist not found above ${__dirname}`);
+  return folder;
 }
 
 const assets: Record<string, string> = { 'swagger-ui.css': 'text/css; charset=utf-8', 'swagger-ui-bundle.js': 'text/javascript; charset=utf-8' };

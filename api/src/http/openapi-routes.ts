@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse } from 'yaml';
 import type { Scope } from '../security/tokens';
 import type { Handlers } from './operation-types';
+import { shippedFile } from '../context/shipped-file';
 
 type JsonObject = Record<string, unknown>;
 
@@ -19,26 +20,22 @@ export interface RouteConfig {
 
 const methods = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
-/**
- * The OpenAPI document: the JSON the build puts beside stagingd's bundle (dist/; parsing the YAML took a third of
- * stagingd's start), or schemas/staging-api.openapi.yaml above the compiled sources (out/api/src/http).
- */
 let loaded: JsonObject | undefined;
 
-/** The API's OpenAPI document, read once (the JSON beside the bundle, else the YAML of a checkout). */
+/**
+ * The API's OpenAPI document, read once: the JSON the build puts beside stagingd's bundle (parsing the YAML took a
+ * third of stagingd's start), or schemas/staging-api.openapi.yaml of a checkout.
+ */
 export function openApiDocument(): JsonObject {
   loaded ??= loadDocument();
   return loaded;
 }
 
 function loadDocument(): JsonObject {
-  const bundled = path.join(__dirname, 'staging-api.openapi.json');
-  if (existsSync(bundled)) return JSON.parse(readFileSync(bundled, 'utf8')) as JsonObject;
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'schemas', 'staging-api.openapi.yaml');
-    if (existsSync(candidate)) return parse(readFileSync(candidate, 'utf8')) as JsonObject;
-    if (path.dirname(dir) === dir) throw new Error('schemas/staging-api.openapi.yaml not found above ' + __dirname);
-  }
+  const file = shippedFile('staging-api.openapi.json', path.join('schemas', 'staging-api.openapi.yaml'));
+  if (!file) throw new Error('schemas/staging-api.openapi.yaml not found above ' + __dirname);
+  const text = readFileSync(file, 'utf8');
+  return (file.endsWith('.json') ? JSON.parse(text) : parse(text)) as JsonObject;
 }
 
 /** Rewrites the document's local refs so Fastify's validator resolves them against the shared 'openapi' schema. */

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import * as vscode from 'vscode';
 import type { BranchesRequest } from '../../common/src/lsp-protocol';
@@ -8,8 +10,9 @@ import { gitRefs, unpushedCommit } from './git-refs';
 
 /** A repository's branches and tags; none in Restricted Mode, nor where there is no repository on disk (a virtual workspace). */
 export async function trustedGitRefs(filePath: string): Promise<BranchesRequest.Result> {
-  if (!vscode.workspace.isTrusted) return { branches: [], tags: [] };
-  return gitRefs(filePath).catch(() => ({ branches: [], tags: [] }));
+  // A folder that is not on disk (a virtual workspace's) has no repository; git's own failures still show.
+  if (!vscode.workspace.isTrusted || !existsSync(path.dirname(filePath))) return { branches: [], tags: [] };
+  return gitRefs(filePath);
 }
 
 /** The unpushed commit a ref names (see unpushedCommit); not looked for in Restricted Mode. */

@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
+
+/** How a release reaches its environment's database: DATABASE_URL, and libpq's PG* variables. */
+export interface EnvironmentDatabase {
+  url: string;
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+}
+
+const MAX_IDENTIFIER = 63;
+
+/**
+ * The name of an environment's database, and of the role that owns it: `stg_<project>_<environment>` with dashes as
+ * underscores. PostgreSQL keeps 63 bytes of a name: a longer one is cut and ends with a hash of the whole, so two
+ * environments never share one.
+ */
+export function databaseName(project: string, environment: string): string {
+  const name = `stg_${project}_${environment}`.replace(/-/g, '_');
+  if (name.length <= MAX_IDENTIFIER) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
+  return `${name.slice(0, MAX_IDENTIFIER - hash.length - 1)}_${hash}`;
+}
+
+/**
+ * A database per environment on the PostgreSQL server stagingd was given (--postgres-url: a role with CREATEDB and
+ * CREATEROLE), each owned by a role of its own that can connect to it and to no other environment's. The role's
+ * password is derived from stagingd's secret key (`password(name)`), so nothing more is stored, and the server's own
+ * credentials never reach a release.
+ */
+export class PostgresDatabases {
+  private readonly server: URL;
+
+  constructor(
+    serverUrl: string,
+    private readonly password: (name: string) => string,
+  ) {
+    this.server = new URL(serverUrl);
+  }
+
+  private async admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ connectionString: this.server.toString(), application_name: 'stagingd' });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Makes the environment's role and database when they do not exist yet (again: the same ones), and says how to reach them. */
+  async ensure(project: string, environment: string): Promise<EnvironmentDatabase> {
+    const name = databaseName(project, environment);
+    const password = this.password(name);
+    await this.admin(async (client) => {
+      const role = client.escapeIdentifier(name);
+      const secret = client.escapeLiteral(password);
+      const roleExists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1;
+      // No CREATEDB or CREATEROLE: the release gets its database and nothing else (it owns the database, and through
+      // pg_database_owner its public schema: so not NOINHERIT).
+      if (!roleExists) await client.query(`CREATE ROLE ${role} LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${secret}`);
+      else await client.query(`ALTER ROLE ${role} PASSWORD ${secret}`);
+      // To create a database owned by a role, the creator must be a member of it.
+      await client.query(`GRANT ${role} TO CURRENT_USER`);
+      const databaseExists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+      if (!databaseExists) await client.query(`CREATE DATABASE ${role} OWNER ${role}`);
+      // Nobody else connects: not the other environments' roles.
+      await client.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+    });
+    const host = this.server.hostname.replace(/^\[|\]$/g, '');
+    const port = Number(this.server.port || 5432);
+    const url = new URL(`postgres://${host.includes(':') ? `[${host}]` : host}:${port}/`);
+    url.username = name;
+    url.password = password;
+    url.pathname = `/${name}`;
+    return { url: url.toString(), host, port, database: name, user: name, password };
+  }
+
+  /** Drops the environment's database (ending its connections) and its role. */
+  async drop(project: string, environment: string): Promise<void> {
+    const name = databaseName(project, environment);
+    await this.admin(async (client) => {
+      const role = client.escapeIdentifier(name);
+      await client.query(`DROP DATABASE IF EXISTS ${role} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${role}`);
+    });
+  }
+}

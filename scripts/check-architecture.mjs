@@ -23,6 +23,7 @@ const apiLayers = [
   ['deploy'],
   ['previews'],
   ['context'],
+  ['databases'],
   ['runtime'],
   ['proxy'],
   ['logs'],

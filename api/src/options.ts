@@ -24,6 +24,8 @@ export interface StagingdOptions {
   webhooks: RetryPolicy;
   /** Headless Chromium for comment screenshots: a path, 'none', or undefined for CHROME_PATH or /usr/bin/chromium. */
   chromium?: string;
+  /** The PostgreSQL server environments' own databases are made on (a role with CREATEDB and CREATEROLE). */
+  postgresUrl?: string;
   /** stagingd's own log on stderr: text for a person or JSON lines, from this level up, with or without each request. */
   log: { format: LogFormat; level: ServerLogLevel; requests: boolean };
 }
@@ -49,9 +51,12 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
   --log-format text|json  stagingd's log on stderr: a timestamp and a level on each line, as text (default) or JSON
   --log-level LEVEL      debug, info (default), warn or error
   --log-requests         log every API request too (off by default)
+  --postgres-url URL     a PostgreSQL server for environments' own databases (staging.yaml database:), as a role
+                         with CREATEDB and CREATEROLE (default: STAGINGD_POSTGRES_URL; none: no databases)
   --chromium PATH        headless Chromium for comment screenshots (default: CHROME_PATH, else /usr/bin/chromium
                          when it exists; none: no screenshots)
-Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory).`;
+Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory);
+  STAGINGD_POSTGRES_URL stands for --postgres-url.`;
 
 function duration(value: string, flag: string): number {
   const ms = parseDuration(value);
@@ -80,6 +85,7 @@ const flags = {
   'webhook-backoff': { type: 'string' },
   'webhook-timeout': { type: 'string' },
   chromium: { type: 'string' },
+  'postgres-url': { type: 'string' },
   'log-format': { type: 'string' },
   'log-level': { type: 'string' },
   'log-requests': { type: 'boolean' },
@@ -141,6 +147,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
   if (values['webhook-backoff'] !== undefined) options.webhooks.backoffMs = duration(values['webhook-backoff'], '--webhook-backoff');
   if (values['webhook-timeout'] !== undefined) options.webhooks.timeoutMs = Math.max(100, duration(values['webhook-timeout'], '--webhook-timeout'));
   if (values.chromium !== undefined) options.chromium = values.chromium;
+  const postgresUrl = values['postgres-url'] ?? process.env['STAGINGD_POSTGRES_URL'];
+  if (postgresUrl) {
+    // Never echo it: it holds a password.
+    if (!/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error('--postgres-url expects a postgres:// URL');
+    options.postgresUrl = postgresUrl;
+  }
   return options;
 }
 

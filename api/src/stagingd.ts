@@ -2,7 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
-import { previewSettings } from '../../common/src/config/environment-entry';
+import { PostgresDatabases } from './databases/postgres-databases';
+import { DatabaseSyncService } from './databases/sync-service';
+import { SyncScheduler } from './databases/sync-scheduler';
+import { hasOwnDatabase, previewSettings } from '../../common/src/config/environment-entry';
 import { stagingConfig } from './deploy/project-config';
 import { Comments } from './feedback/comments';
 import { findChromium, PageScreenshots } from './feedback/screenshots';
@@ -72,12 +75,26 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
   const previews = await PreviewLinks.open(new SqlitePreviewStore(database, box), stores.events, log);
+  const databases = new DatabaseSyncService({
+    stores,
+    logs,
+    box,
+    dataDir: options.dataDir,
+    postgres: options.postgresUrl ? new PostgresDatabases(options.postgresUrl, (name) => box.derive(`database-role:${name}`)) : undefined,
+    log,
+  });
+  log(
+    options.postgresUrl
+      ? 'environments\u2019 own databases are made on the PostgreSQL server given'
+      : 'no PostgreSQL server given (--postgres-url): environments get no database of their own',
+  );
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,
     logs,
     routes,
     backend,
+    databases,
     keepWarmMs: options.keepWarmMs,
     previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
   };
@@ -123,6 +140,22 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
   await deployments.recover();
+  await databases.recover();
+  const schedules = new SyncScheduler({
+    syncs: databases,
+    records: stores.databaseSyncs,
+    environments: async () => {
+      const scheduled = [];
+      for (const project of await stores.projects.list()) {
+        const config = stagingConfig(project.config);
+        if (!config.database?.schedule) continue;
+        for (const env of await stores.environments.list(project.name)) if (hasOwnDatabase(config, env)) scheduled.push({ config, env });
+      }
+      return scheduled;
+    },
+    log,
+    intervalMs: 30_000,
+  });
   const { app, compileValidators } = await buildApp({
     context,
     deployments,
@@ -144,6 +177,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     // Then, with the releases back, the validators no request has needed yet; one that does not compile stops
     // stagingd here (an unhandled rejection), as it would have before the API listened.
     .then(() => compileValidators());
+  schedules.start();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(
@@ -164,6 +198,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await proxy.close();
         await comments.settle();
         await screenshots?.close();
+        await schedules.close();
+        await databases.close();
         await deployments.shutdown();
         await restarting;
         await webhooks.close();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ServerContext } from '../../api/src/context/server-context';
+import { DatabaseSyncService } from '../../api/src/databases/sync-service';
 import { LogStore } from '../../api/src/logs/log-store';
 import { findIssueKeys } from '../../api/src/deploy/issue-keys';
 import { slackPayload } from '../../api/src/notifications/payloads';
@@ -96,10 +97,13 @@ describe('webhooks for the events other parts of stagingd publish', () => {
     receiver = await WebhookReceiver.start();
     database = await Database.open(dataDir);
     const box = SecretBox.open(dataDir);
+    const stores = openStores(database, box);
+    const logs = new LogStore(join(dataDir, 'logs'));
     context = {
       dataDir,
-      ...openStores(database, box),
-      logs: new LogStore(join(dataDir, 'logs')),
+      ...stores,
+      logs,
+      databases: new DatabaseSyncService({ stores, logs, box, dataDir, postgres: undefined, log: () => undefined }),
       routes: new RouteTable(),
       backend: new LocalBackend(await openSandbox('none', dataDir), ProcessLedger.in(dataDir)), // builds nothing here
       keepWarmMs: 60_000,

@@ -1,3 +1,4 @@
+import type { DatabaseSyncService } from '../databases/sync-service';
 import type { LogStore } from '../logs/log-store';
 import type { ReleaseBackend } from '../runtime/backend';
 import type { RouteTable } from '../runtime/route-table';
@@ -12,6 +13,8 @@ export interface ServerContext extends Stores {
   backend: ReleaseBackend;
   /** How long a superseded release keeps running so a rollback is a proxy switch. */
   keepWarmMs: number;
+  /** Each environment's own database, and the syncs that fill it from production's. */
+  databases: DatabaseSyncService;
   /** Builds the preview URL of an environment (null = production). */
   previewUrl(project: string, environment: string | null): string;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
+import type { Connection } from './postgres-tools';
 
 /** How a release reaches its environment's database: DATABASE_URL, and libpq's PG* variables. */
 export interface EnvironmentDatabase {
@@ -77,6 +78,57 @@ export class PostgresDatabases {
     url.password = password;
     url.pathname = `/${name}`;
     return { url: url.toString(), host, port, database: name, user: name, password };
+  }
+
+  /**
+   * A new empty database owned by the environment's role (made first, as ensure does), where a sync builds its copy:
+   * the connection is the role's.
+   */
+  async createWorkDatabase(project: string, environment: string, workName: string): Promise<Connection> {
+    const live = await this.ensure(project, environment);
+    await this.admin(async (client) => {
+      const work = client.escapeIdentifier(workName);
+      await client.query(`CREATE DATABASE ${work} OWNER ${client.escapeIdentifier(live.user)}`);
+      await client.query(`REVOKE ALL ON DATABASE ${work} FROM PUBLIC`);
+    });
+    return { host: live.host, port: live.port, database: workName, user: live.user, password: live.password, options: {} };
+  }
+
+  /**
+   * The sync's copy becomes the environment's database, in one transaction: the release's connections to the old one
+   * are ended (new ones wait for no one: the old database refuses them first), and the old data takes the work
+   * database's name, to be dropped. A crash before the commit changes nothing; after it, only `workName` is left over.
+   */
+  async switchTo(project: string, environment: string, workName: string): Promise<void> {
+    const name = databaseName(project, environment);
+    await this.admin(async (client) => {
+      const live = client.escapeIdentifier(name);
+      const work = client.escapeIdentifier(workName);
+      const parked = client.escapeIdentifier(`${workName}_old`);
+      await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS false`);
+      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await client.query('BEGIN');
+      try {
+        await client.query(`ALTER DATABASE ${work} RENAME TO ${parked}`);
+        await client.query(`ALTER DATABASE ${live} RENAME TO ${work}`);
+        await client.query(`ALTER DATABASE ${parked} RENAME TO ${live}`);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS true`);
+        throw error;
+      }
+      await client.query(`DROP DATABASE IF EXISTS ${work} WITH (FORCE)`);
+    });
+  }
+
+  /** Drops a sync's work database, if it is there (a sync that failed, or one a killed stagingd left). */
+  async dropWorkDatabase(workName: string): Promise<void> {
+    if (!/^stg_sync_[0-9a-f]{16}$/.test(workName)) throw new Error(`not a sync's work database: ${workName}`);
+    await this.admin(async (client) => {
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(workName)} WITH (FORCE)`);
+      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(`${workName}_old`)} WITH (FORCE)`);
+    });
   }
 
   /** Drops the environment's database (ending its connections) and its role. */

@@ -455,6 +455,7 @@ export class DeploymentService {
           await this.running.stop(deployment.id);
           if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
         }
+        await this.context.databases.remove(env);
         await this.context.environments.delete(env.id);
         // With the records gone (they cascade), their logs go too.
         for (const deployment of history) await this.context.logs.remove(deployment.id);

@@ -125,6 +125,7 @@ export async function applyPush(
         expiresAt,
       });
       await context.environments.insert(env);
+      await context.databases.created(config, env, push.pusher);
     } else {
       env = await context.environments.update(env.id, { lastPushAt: now(), expiresAt });
     }

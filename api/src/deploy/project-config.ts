@@ -4,6 +4,7 @@ import { toStagingConfig, type StagingConfig, type VariableValue } from '../../.
 import type { EnvironmentRecord } from '../store/records';
 import type { ServerContext } from '../context/server-context';
 import { ClientError } from '../context/client-error';
+import { SyncConflict } from '../databases/sync-service';
 
 /** Versions of staging.yaml kept parsed (projects times the versions a deployment may still use). */
 const PARSED_VERSIONS = 256;
@@ -63,6 +64,13 @@ export async function releaseVariables(context: ServerContext, config: StagingCo
     if (secret === undefined)
       throw new ClientError(422, `Variable '${name}' refers to the secret '${value.secret}', which is not set for project '${env.project}'.`);
     values[name] = secret;
+  }
+  // The environment's own database, over staging.yaml's DATABASE_URL (production's, typically); the API's variables still win.
+  try {
+    Object.assign(values, await context.databases.variables(config, env));
+  } catch (error) {
+    if (error instanceof SyncConflict) throw new ClientError(409, error.message);
+    throw error;
   }
   for (const variable of await context.variables.resolved(env.id)) values[variable.name] = variable.value;
   values['STAGING_PROJECT'] = env.project;

@@ -76,9 +76,9 @@ export async function createProject(
     renameSync(staging, target);
     await context.projects.insert(project);
     for (const env of configuredEnvironments(config)) {
-      await context.environments.insert(
-        newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources }),
-      );
+      const record = newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources });
+      await context.environments.insert(record);
+      await context.databases.created(config, record, 'registration');
     }
     return { project, webhookSecret };
   } finally {

@@ -29,9 +29,9 @@ export async function updateProjectConfig(context: ServerContext, project: Proje
   for (const env of configured) {
     const current = existing.find((e) => e.name === env.name);
     if (!current) {
-      await context.environments.insert(
-        newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources }),
-      );
+      const record = newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources });
+      await context.environments.insert(record);
+      await context.databases.created(config, record, source);
     } else if (current.kind === env.kind) {
       await context.environments.update(current.id, { branch: env.branch, resources: env.resources });
     }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allows } from '../security/tokens';
 import { commentHandlers } from './handlers/comments';
+import { databaseHandlers } from './handlers/databases';
 import { deploymentHandlers } from './handlers/deployments';
 import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
@@ -87,6 +88,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     ...reviewHandlers(services),
     ...commentHandlers(services),
     ...webhookHandlers(services),
+    ...databaseHandlers(services),
   });
   await app.ready();
   return { app, compileValidators: () => routes.compileValidators() };

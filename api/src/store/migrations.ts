@@ -196,4 +196,29 @@ export const migrations: { version: number; name: string; statements: string[] }
       `ALTER TABLE deployments ADD COLUMN config_differs INTEGER NOT NULL DEFAULT 0`,
     ],
   },
+  {
+    version: 7,
+    name: 'database syncs',
+    statements: [
+      // A copy of production's database into an environment's: one row per run, its log under the same id.
+      `CREATE TABLE database_syncs (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        snapshot_at TEXT,
+        tables TEXT NOT NULL DEFAULT '[]',
+        notes TEXT NOT NULL DEFAULT '[]',
+        unclassified TEXT NOT NULL DEFAULT '[]',
+        work_database TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        completed_at TEXT
+      )`,
+      `CREATE INDEX database_syncs_by_environment ON database_syncs (environment_id, seq DESC)`,
+    ],
+  },
 ];

@@ -2,6 +2,7 @@ import { EventBus } from './event-bus';
 import type { SecretBox } from '../security/secret-box';
 import { type CommentStore, SqliteCommentStore } from './comments';
 import type { Database } from './database';
+import { type DatabaseSyncStore, SqliteDatabaseSyncStore } from './database-syncs';
 import { type DeploymentStore, SqliteDeploymentStore } from './deployments';
 import { type EnvironmentStore, SqliteEnvironmentStore } from './environments';
 import { type ProjectStore, SqliteProjectStore } from './projects';
@@ -20,6 +21,8 @@ export interface Stores {
   comments: CommentStore;
   /** The outbound webhook delivery log and queue. */
   webhookDeliveries: WebhookDeliveryStore;
+  /** Copies of production's database into environments. */
+  databaseSyncs: DatabaseSyncStore;
   events: EventBus;
 }
 
@@ -32,6 +35,7 @@ export function openStores(database: Database, box: SecretBox): Stores {
     reviews: new SqliteReviewStore(database),
     comments: new SqliteCommentStore(database),
     webhookDeliveries: new SqliteWebhookDeliveryStore(database, box),
+    databaseSyncs: new SqliteDatabaseSyncStore(database),
     events: new EventBus(database),
   };
 }

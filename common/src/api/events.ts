@@ -45,6 +45,10 @@ export interface ApiEvents {
   /** Resolved, reopened, or its screenshot done. */
   'comment.updated': Schemas['Comment'] & { change: 'resolved' | 'reopened' | 'screenshot' };
   'webhook_delivery.updated': Schemas['WebhookDelivery'];
+  /** Every change of a database sync's status. */
+  'database.sync.updated': Schemas['DatabaseSync'];
+  /** A sync ended well: the environment's database is the new copy. */
+  'database.synced': Schemas['DatabaseSync'];
 }
 
 export type ApiEventName = keyof ApiEvents;

@@ -621,6 +621,114 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/environments/{environment}/database': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** Whether the environment has a database of its own, whether stagingd can provide it, and its last sync. */
+    get: operations['getEnvironmentDatabase'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/database/syncs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's database syncs, newest first. */
+    get: operations['listDatabaseSyncs'];
+    put?: never;
+    /**
+     * Copy production's database into the environment's now, anonymising on the way. Returns at once; follow the sync and its log.
+     * @description The sync reads one consistent snapshot of staging.yaml's `database.source`, builds the copy in a fresh
+     *     database and switches the environment to it in one step: until then the environment's previous data serves,
+     *     whatever happens to the sync. In strict mode a column that looks like personal data without a rule refuses the
+     *     sync (it ends `failed`, its `unclassified` columns listed).
+     */
+    post: operations['startDatabaseSync'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/database-syncs/{sync}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    /** A database sync, with its outcome and what it copied. */
+    get: operations['getDatabaseSync'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/database-syncs/{sync}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a queued or running database sync; the environment keeps its previous data. */
+    post: operations['cancelDatabaseSync'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/database-syncs/{sync}/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The log of a database sync.
+     * @description Like a deployment's log: plain text by default; with `Accept: text/event-stream`, server-sent `log` events
+     *     with increasing ids until the sync ends (then `event: end`), resumable with `Last-Event-ID`.
+     */
+    get: operations['getDatabaseSyncLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -808,6 +916,64 @@ export interface components {
     };
     DeploymentCreate: {
       ref: components['schemas']['GitRef'];
+    };
+    /** @enum {string} */
+    DatabaseSyncStatus: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+    DatabaseSync: {
+      id: components['schemas']['DeploymentId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      /**
+       * @description What started it: the environment was created, `database.schedule`, or a request.
+       * @enum {string}
+       */
+      trigger: 'created' | 'schedule' | 'manual';
+      requested_by: string;
+      status: components['schemas']['DatabaseSyncStatus'];
+      /** @description Why it failed or was cancelled. Never holds the source's credentials. */
+      reason: string | null;
+      /**
+       * Format: date-time
+       * @description When the source's snapshot was taken: the copy is production as it was then.
+       */
+      snapshot_at: string | null;
+      /** @description Each table copied, with its rows, the bytes read and the columns anonymised. */
+      tables: {
+        table: string;
+        rows: number;
+        bytes: number;
+        anonymized: string[];
+      }[];
+      /** @description What the copy left out and why: foreign keys and views on tables not copied. */
+      notes: string[];
+      /** @description In a sync strict mode refused, each column that looks like personal data and has no rule, with the rule it suggests. */
+      unclassified: {
+        table: string;
+        column: string;
+        kind: string;
+        reason: string;
+        suggested: string;
+      }[];
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      completed_at: string | null;
+    };
+    DatabaseSyncList: {
+      items: components['schemas']['DatabaseSync'][];
+    };
+    EnvironmentDatabase: {
+      /** @description staging.yaml gives this environment a database of its own (`database`, and the environment not opted out). */
+      enabled: boolean;
+      /** @enum {string|null} */
+      engine: 'postgres' | 'sqlite' | null;
+      /** @description stagingd can provide it: false with `reason` when it has no database server for the engine. */
+      available: boolean;
+      reason: string | null;
+      /** @description The database's name on the server (releases get it in DATABASE_URL and PGDATABASE). */
+      database: string | null;
+      last_sync: components['schemas']['DatabaseSync'] | null;
     };
     DeploymentPage: {
       items: components['schemas']['Deployment'][];
@@ -1162,6 +1328,7 @@ export interface components {
     environment: components['schemas']['EnvironmentName'];
     deployment: components['schemas']['DeploymentId'];
     comment: components['schemas']['CommentId'];
+    sync: components['schemas']['DeploymentId'];
   };
   requestBodies: never;
   headers: never;
@@ -2353,6 +2520,179 @@ export interface operations {
       header?: never;
       path: {
         deployment: components['parameters']['deployment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+          'text/event-stream': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getEnvironmentDatabase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The environment's database. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentDatabase'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  listDatabaseSyncs: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The newest syncs. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatabaseSyncList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  startDatabaseSync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sync, queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatabaseSync'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description The environment has no database of its own, stagingd has no database server for it (`database.reason` says why), or a sync of it is already under way. */
+      409: components['responses']['Conflict'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getDatabaseSync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sync. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatabaseSync'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  cancelDatabaseSync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sync, being cancelled. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DatabaseSync'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The sync has already ended. */
+      409: components['responses']['Conflict'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getDatabaseSyncLogs: {
+    parameters: {
+      query?: {
+        lastEventId?: number;
+      };
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
       };
       cookie?: never;
     };

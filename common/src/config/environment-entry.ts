@@ -21,3 +21,16 @@ export function previewSettings(config: StagingConfig, env: EnvironmentIdentity)
   const own = environmentConfig(config, env)?.previews;
   return { access: own?.access ?? config.previews.access, feedback: own?.feedback ?? config.previews.feedback };
 }
+
+/**
+ * Whether the environment gets a database of its own: staging.yaml has a `database` section, the environment is
+ * listed in `database.environments` (when given) and does not say `database: false`. Production never does: its
+ * database is the source, only ever read.
+ */
+export function hasOwnDatabase(config: StagingConfig, env: EnvironmentIdentity): boolean {
+  if (!config.database || env.kind === 'production') return false;
+  const entry = environmentConfig(config, env);
+  if (entry?.database === false) return false;
+  const listed = config.database.environments;
+  return listed === undefined || (entry !== undefined && listed.includes(entry.name)) || listed.includes(env.name);
+}

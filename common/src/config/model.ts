@@ -17,6 +17,23 @@ export interface StagingConfig {
   approvals: { required: number; reviewers: string[] };
   /** `notifications.webhooks`: where stagingd POSTs the events it notifies about. */
   webhooks: WebhookConfig[];
+  /** `database:`: a database per environment, filled from production's with personal data anonymised. */
+  database: DatabaseConfig | undefined;
+}
+
+/** staging.yaml's `database` section, with the schema's defaults applied. */
+export interface DatabaseConfig {
+  engine: 'postgres' | 'sqlite';
+  /** production's database: a connection URL or file path, or the project secret holding it. */
+  source: VariableValue;
+  tables: { include?: string[]; exclude: string[] };
+  /** table -> column -> strategy (one of the schema's `strategy` names). */
+  anonymize: Record<string, Record<string, string>>;
+  strict: boolean;
+  /** Five-field cron, UTC. */
+  schedule?: string;
+  /** The environments (names, or name templates of per-branch ones) synced into; all with `database: true` when absent. */
+  environments?: string[];
 }
 
 /** Shared preview links (`previews:`): what a new link needs and who may open a staging environment. */
@@ -162,7 +179,29 @@ export function toStagingConfig(value: unknown): StagingConfig {
       reviewers: Array.isArray(approvals['reviewers']) ? approvals['reviewers'].map(String) : [],
     },
     webhooks: webhooks(record(root['notifications'])['webhooks']),
+    database: root['database'] === undefined ? undefined : database(record(root['database'])),
   };
+}
+
+function database(raw: Loose): DatabaseConfig {
+  const tables = record(raw['tables']);
+  const secret = record(raw['source'])['secret'];
+  const anonymize: DatabaseConfig['anonymize'] = {};
+  for (const [table, columns] of Object.entries(record(raw['anonymize']))) {
+    anonymize[table] = {};
+    for (const [column, strategy] of Object.entries(record(columns))) anonymize[table][column] = typeof strategy === 'string' ? strategy : 'null';
+  }
+  const config: DatabaseConfig = {
+    engine: raw['engine'] === 'sqlite' ? 'sqlite' : 'postgres',
+    source: typeof secret === 'string' ? { secret } : String(raw['source']),
+    tables: { exclude: strings(tables['exclude']) },
+    anonymize,
+    strict: raw['strict'] !== false,
+  };
+  if (Array.isArray(tables['include'])) config.tables.include = strings(tables['include']);
+  if (typeof raw['schedule'] === 'string') config.schedule = raw['schedule'];
+  if (Array.isArray(raw['environments'])) config.environments = strings(raw['environments']);
+  return config;
 }
 
 function strings(value: unknown): string[] {

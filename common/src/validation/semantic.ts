@@ -227,7 +227,6 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
  * file never seems to promise what the server does not do. Each goes once stagingd does it.
  */
 const notEnforced: [Path, string][] = [
-  [['database'], "stagingd does not act on 'database' yet: it makes no database per environment and syncs nothing."],
   [['assets'], "stagingd does not act on 'assets' yet: no files are copied into environments."],
   [['isolation', 'email'], "stagingd does not enforce 'isolation.email' yet: e-mail a release sends is neither captured nor blocked."],
   [
@@ -241,12 +240,11 @@ function checkNotEnforced(root: Record<string, unknown>, report: Report): void {
   const has = (path: Path): boolean =>
     path.slice(0, -1).reduce<Record<string, unknown> | undefined>((at, key) => asRecord(at?.[key]), root)?.[path.at(-1)!] !== undefined;
   for (const [path, message] of notEnforced) if (has(path)) report('not-enforced', path, message, { on: 'key', severity: 'information' });
-  for (const [index, env] of environments(root))
-    if (env['database'] !== undefined)
-      report('not-enforced', ['environments', index, 'database'], "stagingd does not act on 'database' yet: this environment gets no database.", {
-        on: 'key',
-        severity: 'information',
-      });
+  if (asRecord(root['database'])?.['engine'] === 'sqlite')
+    report('not-enforced', ['database', 'engine'], 'stagingd does not make SQLite databases for environments yet: only engine: postgres is synced.', {
+      on: 'value',
+      severity: 'information',
+    });
 }
 
 function checkPaths(root: Record<string, unknown>, report: Report): void {

@@ -3,7 +3,8 @@ import { presentEnvironment } from '../../context/presenters';
 import { checkPreviewName } from '../../deploy/preview-names';
 import { newEnvironment } from '../../store/records';
 import type { Handlers } from '../operation-types';
-import { environmentOf, projectOf, type Services } from '../request-context';
+import { stagingConfig } from '../../deploy/project-config';
+import { environmentOf, principalOf, projectOf, type Services } from '../request-context';
 
 export function environmentHandlers(services: Services) {
   const { context } = services;
@@ -22,6 +23,7 @@ export function environmentHandlers(services: Services) {
         throw new ClientError(409, `Project '${project.name}' already has an environment named '${body.name}'.`, { field: '/body/name' });
       const env = newEnvironment({ project: project.name, name: body.name, kind: 'fixed', branch: body.branch ?? null, resources: body.resources ?? {} });
       await context.environments.insert(env);
+      await context.databases.created(stagingConfig(project.config), env, principalOf(request).name);
       const presented = await presentEnvironment(context, env);
       await context.events.publish('environment.updated', presented);
       return reply.code(201).send(presented);

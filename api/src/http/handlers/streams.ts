@@ -20,20 +20,26 @@ function hijack(reply: FastifyReply): ReturnType<typeof openEventStream> {
   return openEventStream(reply.raw);
 }
 
+/** A log (a deployment's or a database sync's): plain text of what exists now, or followed as resumable server-sent events. */
+export async function replyWithLog(services: Services, id: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const { logs } = services.context;
+  const after = lastEventId(request.headers, request.query);
+  if (wantsEventStream(request)) {
+    // The response is ours now: a read error can only be logged, the stream is already closed.
+    await streamLog(logs, id, after, hijack(reply)).catch((error: unknown) => services.log(`log stream of ${id} failed: ${String(error)}`));
+    return reply;
+  }
+  // Streamed, so a long log is never held in memory whole.
+  return reply.type('text/plain; charset=utf-8').send(Readable.from(logText(logs.read(id, after))));
+}
+
 export function streamHandlers(services: Services) {
   const { context } = services;
   return {
     getDeploymentLogs: async (request, reply) => {
       const id = request.params.deployment;
       if (!(await context.deployments.get(id))) throw new ClientError(404, `No deployment ${id}.`, { field: '/params/deployment' });
-      const after = lastEventId(request.headers, request.query);
-      if (wantsEventStream(request)) {
-        // The response is ours now: a read error can only be logged, the stream is already closed.
-        await streamLog(context.logs, id, after, hijack(reply)).catch((error: unknown) => services.log(`log stream of ${id} failed: ${String(error)}`));
-        return reply;
-      }
-      // Streamed, so a long log is never held in memory whole.
-      return reply.type('text/plain; charset=utf-8').send(Readable.from(logText(context.logs.read(id, after))));
+      return replyWithLog(services, id, request, reply);
     },
     streamEvents: async (request, reply) => {
       if (!wantsEventStream(request)) throw new ClientError(406, 'This route streams server-sent events: send Accept: text/event-stream.');

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import type { DatabaseConfig, StagingConfig } from '../../../common/src/config/model';
+import { hasOwnDatabase } from '../../../common/src/config/environment-entry';
+import type { LogStore } from '../logs/log-store';
+import type { ServerLog } from '../logs/server-log';
+import type { SecretBox } from '../security/secret-box';
+import type { DatabaseSyncRecord, DatabaseSyncTrigger } from '../store/database-syncs';
+import type { EnvironmentRecord } from '../store/records';
+import { now } from '../store/records';
+import type { Stores } from '../store/stores';
+import { Anonymizer } from './anonymize/anonymizer';
+import { SyncRefused } from './copy-plan';
+import { databaseName, type EnvironmentDatabase, type PostgresDatabases } from './postgres-databases';
+import { syncPostgres, workDatabaseName } from './postgres-sync';
+import { postgresBin } from './postgres-tools';
+import { presentDatabaseSync } from './sync-presenter';
+
+/** A request the environment's database cannot take now (becomes a 409). */
+export class SyncConflict extends Error {}
+
+/** Why a sync ended early: its message becomes the sync's reason. */
+class SyncCancelled extends Error {}
+
+const underWay = ['queued', 'running'] as const;
+
+/** What the environment panel and the API say of an environment's database. */
+export interface DatabaseState {
+  enabled: boolean;
+  engine: DatabaseConfig['engine'] | null;
+  available: boolean;
+  reason: string | null;
+  database: string | null;
+}
+
+export interface DatabaseSyncServiceOptions {
+  stores: Pick<Stores, 'databaseSyncs' | 'variables' | 'events'>;
+  logs: LogStore;
+  box: SecretBox;
+  dataDir: string;
+  /** The PostgreSQL server environments' databases live on; undefined when stagingd was given none. */
+  postgres: PostgresDatabases | undefined;
+  log: ServerLog;
+}
+
+/**
+ * Each environment's own database: made when a release first needs it, dropped with the environment, and filled
+ * from production's by syncs (one at a time per environment, each a record with its log).
+ */
+export class DatabaseSyncService {
+  private readonly running = new Map<string, { environmentId: string; controller: AbortController; done: Promise<void> }>();
+  private readonly bin = postgresBin();
+
+  constructor(private readonly options: DatabaseSyncServiceOptions) {}
+
+  /** What stagingd can do for this environment's database. */
+  state(config: StagingConfig, env: EnvironmentRecord): DatabaseState {
+    const database = config.database;
+    if (!database || !hasOwnDatabase(config, env)) return { enabled: false, engine: database?.engine ?? null, available: false, reason: null, database: null };
+    const reason = this.unavailable(database.engine);
+    return {
+      enabled: true,
+      engine: database.engine,
+      available: reason === undefined,
+      reason: reason ?? null,
+      database: reason === undefined ? databaseName(env.project, env.name) : null,
+    };
+  }
+
+  private unavailable(engine: DatabaseConfig['engine']): string | undefined {
+    if (engine === 'sqlite') return 'stagingd does not make SQLite databases for environments yet: only engine: postgres is supported';
+    if (!this.options.postgres)
+      return 'stagingd has no PostgreSQL server for environments\u2019 databases: start it with --postgres-url (or STAGINGD_POSTGRES_URL)';
+    if (!this.bin) return 'PostgreSQL\u2019s client programs (pg_dump, pg_restore) are not on this machine: install postgresql-client';
+    return undefined;
+  }
+
+  /**
+   * DATABASE_URL and libpq's PG* variables of the environment's own database, made now if it is not there yet; none
+   * when the environment has no database of its own. Throws (the deployment fails) when it should have one and
+   * stagingd cannot provide it: the release would otherwise run against whatever DATABASE_URL staging.yaml names.
+   */
+  async variables(config: StagingConfig, env: EnvironmentRecord): Promise<Record<string, string>> {
+    const state = this.state(config, env);
+    if (!state.enabled) return {};
+    if (!state.available) throw new SyncConflict(`This environment needs a database of its own (staging.yaml's database section), and ${state.reason}.`);
+    const database = await this.options.postgres!.ensure(env.project, env.name);
+    return variablesOf(database);
+  }
+
+  /** Starts a sync of the environment's database; it runs in the background (follow its record, events and log). */
+  async start(config: StagingConfig, env: EnvironmentRecord, trigger: DatabaseSyncTrigger, requestedBy: string): Promise<DatabaseSyncRecord> {
+    const state = this.state(config, env);
+    if (!state.enabled)
+      throw new SyncConflict(`Environment '${env.name}' has no database of its own: staging.yaml has no database section, or the environment opts out.`);
+    if (!state.available) throw new SyncConflict(`Environment '${env.name}' cannot have its database: ${state.reason}.`);
+    const busy = [...this.running.values()].some((job) => job.environmentId === env.id);
+    if (busy) throw new SyncConflict(`A database sync of '${env.name}' is already under way.`);
+    const sync = await this.options.stores.databaseSyncs.insert({
+      id: randomUUID(),
+      environmentId: env.id,
+      trigger,
+      requestedBy,
+      status: 'queued',
+      createdAt: now(),
+    });
+    await this.publish(sync);
+    const controller = new AbortController();
+    const done = this.run(sync, config.database!, controller.signal).finally(() => this.running.delete(sync.id));
+    this.running.set(sync.id, { environmentId: env.id, controller, done });
+    return sync;
+  }
+
+  /** A new environment: its database is filled at once, when it has one stagingd can provide (else its state says why). */
+  async created(config: StagingConfig, env: EnvironmentRecord, requestedBy: string): Promise<void> {
+    const state = this.state(config, env);
+    if (state.enabled && state.available) await this.start(config, env, 'created', requestedBy);
+  }
+
+  /** A line in a sync's log from outside it (the scheduler's word on missed runs). */
+  note(syncId: string, line: string): void {
+    this.options.logs.append(syncId, 'system', line);
+  }
+
+  /** Cancels a sync under way; false when it has ended. */
+  cancel(syncId: string, reason = 'cancelled'): boolean {
+    const job = this.running.get(syncId);
+    if (!job) return false;
+    job.controller.abort(new SyncCancelled(reason));
+    return true;
+  }
+
+  /**
+   * The environment is being deleted: its sync stops, its sync logs go, and its database and role are dropped (a
+   * server that cannot be reached then is said in stagingd's log: the environment goes anyway).
+   */
+  async remove(env: EnvironmentRecord): Promise<void> {
+    for (const [id, job] of this.running) if (job.environmentId === env.id) this.cancel(id, `cancelled: the environment ${env.name} was deleted`);
+    await Promise.all([...this.running.values()].filter((job) => job.environmentId === env.id).map((job) => job.done));
+    for (const sync of await this.options.stores.databaseSyncs.page(env.id, 1000)) await this.options.logs.remove(sync.id);
+    try {
+      await this.options.postgres?.drop(env.project, env.name);
+    } catch (error) {
+      this.options.log(`could not drop the database of ${env.project}/${env.name}: ${(error as Error).message}`, 'error');
+    }
+  }
+
+  /**
+   * After a restart (even kill -9): the syncs the previous stagingd had under way failed, and the databases they were
+   * building are dropped. The environments' own databases were never touched by them.
+   */
+  async recover(): Promise<void> {
+    for (const sync of await this.options.stores.databaseSyncs.withStatus([...underWay])) {
+      if (sync.workDatabase) await this.options.postgres?.dropWorkDatabase(sync.workDatabase).catch(() => undefined);
+      await this.end(sync, 'failed', 'stagingd stopped while this sync was running; the environment kept its previous data');
+    }
+  }
+
+  /** Cancels every sync and waits for them (stagingd is stopping). */
+  async close(): Promise<void> {
+    for (const id of this.running.keys()) this.cancel(id, 'cancelled: stagingd stopped');
+    await Promise.all([...this.running.values()].map((job) => job.done));
+  }
+
+  private async run(queued: DatabaseSyncRecord, config: DatabaseConfig, signal: AbortSignal): Promise<void> {
+    const { stores, logs, postgres } = this.options;
+    const log = (line: string): void => void logs.append(queued.id, 'system', line);
+    const workDatabase = workDatabaseName();
+    let sync = await stores.databaseSyncs.update(queued.id, { status: 'running', startedAt: now(), workDatabase });
+    await this.publish(sync);
+    try {
+      const sourceUrl = await this.source(sync, config);
+      const workDir = path.join(this.options.dataDir, 'tmp');
+      mkdirSync(workDir, { recursive: true, mode: 0o700 });
+      const outcome = await syncPostgres({
+        sourceUrl,
+        databases: postgres!,
+        project: sync.project,
+        environment: sync.environment,
+        config,
+        anonymizer: new Anonymizer(Buffer.from(this.options.box.derive(`anonymize:${sync.project}`), 'base64url')),
+        bin: this.bin!,
+        workDir,
+        workDatabase,
+        log,
+        signal,
+      });
+      sync = await stores.databaseSyncs.update(sync.id, {
+        status: 'succeeded',
+        snapshotAt: outcome.snapshotAt,
+        tables: outcome.tables,
+        notes: outcome.notes,
+        workDatabase: null,
+        completedAt: now(),
+      });
+      const rows = outcome.tables.reduce((sum, table) => sum + table.rows, 0);
+      log(`synced ${outcome.tables.length} table${outcome.tables.length === 1 ? '' : 's'}, ${rows} rows`);
+      logs.finish(sync.id);
+      await this.publish(sync);
+      await stores.events.publish('database.synced', presentDatabaseSync(sync));
+    } catch (error) {
+      await postgres
+        ?.dropWorkDatabase(workDatabase)
+        .catch((dropError: unknown) => this.options.log(`could not drop ${workDatabase}: ${String(dropError)}`, 'warn'));
+      const cancelled: unknown = signal.aborted ? signal.reason : undefined;
+      const reason = cancelled instanceof SyncCancelled ? cancelled.message : error instanceof Error ? error.message : String(error);
+      log(`${cancelled instanceof SyncCancelled ? 'cancelled' : 'failed'}: ${reason}`);
+      if (error instanceof SyncRefused) await stores.databaseSyncs.update(sync.id, { unclassified: error.unclassified });
+      await this.end(sync, cancelled instanceof SyncCancelled ? 'cancelled' : 'failed', reason);
+    }
+  }
+
+  private async source(sync: DatabaseSyncRecord, config: DatabaseConfig): Promise<string> {
+    if (typeof config.source === 'string') return config.source;
+    const value = await this.options.stores.variables.secretValue(sync.project, config.source.secret);
+    if (value === undefined) throw new Error(`database.source refers to the secret '${config.source.secret}', which is not set for project '${sync.project}'.`);
+    return value;
+  }
+
+  private async end(sync: DatabaseSyncRecord, status: 'failed' | 'cancelled', reason: string): Promise<void> {
+    const ended = await this.options.stores.databaseSyncs.update(sync.id, { status, reason, workDatabase: null, completedAt: now() });
+    this.options.logs.finish(sync.id);
+    await this.publish(ended);
+  }
+
+  private async publish(sync: DatabaseSyncRecord): Promise<void> {
+    await this.options.stores.events.publish('database.sync.updated', presentDatabaseSync(sync));
+  }
+}
+
+function variablesOf(database: EnvironmentDatabase): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    PGHOST: database.host,
+    PGPORT: String(database.port),
+    PGDATABASE: database.database,
+    PGUSER: database.user,
+    PGPASSWORD: database.password,
+  };
+}

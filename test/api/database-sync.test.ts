@@ -10,6 +10,7 @@ import { Client } from 'pg';
 import type { Deployment } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
+import { WebhookReceiver } from './support/webhook-receiver';
 
 const serverUrl = process.env['STAGING_TEST_POSTGRES_URL'];
 const skip =
@@ -98,12 +99,18 @@ const anonymize = `  anonymize:
       customer_email: fake.email
 `;
 
+let receiver: WebhookReceiver;
+
 const databaseSection = (rules: string): string => `database:
   engine: postgres
   source: { secret: production-database }
   tables:
     exclude: [sessions, coupons]
-${rules}`;
+${rules}notifications:
+  webhooks:
+    - url: ${receiver.url('/hooks')}
+      events: [database.synced, database.sync_failed]
+`;
 
 describe('database sync: production into an environment, anonymised (PostgreSQL)', { skip }, () => {
   const suffix = randomBytes(4).toString('hex');
@@ -126,6 +133,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
 
   before(async () => {
     assert.ok(serverUrl, 'STAGING_TEST_POSTGRES_URL is set (bash scripts/start-postgres.sh)');
+    receiver = await WebhookReceiver.start();
     await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${production}`));
     const url = new URL(serverUrl);
     url.pathname = `/${production}`;
@@ -143,6 +151,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
   after(async () => {
     await stagingd?.api('DELETE', `/v1/projects/${project}`);
     await stagingd?.stop();
+    await receiver?.close();
     await withClient(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${production} WITH (FORCE)`));
   });
 
@@ -160,6 +169,8 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     const done = await sync();
     assert.equal(done.status, 'succeeded', done.reason ?? '');
     assert.ok(done.snapshot_at);
+    const [hook] = await receiver.waitFor((request) => request.event === 'database.synced' && JSON.stringify(request.json).includes(done.id));
+    assert.equal((hook!.json['sync'] as Sync).status, 'succeeded');
     assert.deepEqual(
       done.tables.map((table) => [table.table, table.rows]),
       [
@@ -272,6 +283,8 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
       ['addresses.street -> fake.street', 'users.phone -> fake.phone'],
     );
     assert.match(done.reason!, /Strict mode: 2 columns/);
+    const [hook] = await receiver.waitFor((request) => request.event === 'database.sync_failed' && JSON.stringify(request.json).includes(done.id));
+    assert.deepEqual((hook!.json['sync'] as Sync).unclassified.map((column) => column.column).sort(), ['phone', 'street']);
     const plan = await withClient(stagingUrl, (client) => client.query<Row>('SELECT plan FROM users WHERE id = 1'));
     assert.equal(plan.rows[0]?.plan, 'marker');
   });
@@ -286,6 +299,33 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     const log = (await stagingd.api<string>('GET', `/v1/database-syncs/${done.id}/logs`)).body;
     for (const text of [done.reason!, log, stagingd.output]) assert.ok(!text.includes('hunter2'), text);
     await stagingd.api('PUT', `/v1/projects/${project}/secrets/production-database`, { value: productionUrl });
+  });
+
+  it('cancels a sync under way, keeping the previous data', async () => {
+    await withClient(productionUrl, (client) =>
+      client.query("CREATE TABLE page_views AS SELECT i AS id, 'page ' || i AS path, repeat('x', 200) AS agent FROM generate_series(1, 400000) AS i"),
+    );
+    try {
+      const started = await stagingd.api<Sync>('POST', `/v1/projects/${project}/environments/staging/database/syncs`);
+      await stagingd.waitForEvent<Sync>('database.sync.updated', (data) => data.id === started.body.id && data.status === 'running');
+      const again = await stagingd.api<{ detail: string }>('POST', `/v1/projects/${project}/environments/staging/database/syncs`);
+      assert.equal(again.status, 409);
+      assert.match(again.body.detail, /already under way/);
+      await waitForWorkDatabase();
+      assert.equal((await stagingd.api('POST', `/v1/database-syncs/${started.body.id}/cancel`)).status, 202);
+      const ended = await waitForSync(started.body.id);
+      assert.equal(ended.status, 'cancelled');
+      assert.match(ended.reason!, /cancelled by admin/);
+      assert.equal((await stagingd.api('POST', `/v1/database-syncs/${started.body.id}/cancel`)).status, 409);
+      const plan = await withClient(stagingUrl, (client) => client.query<Row>('SELECT plan FROM users WHERE id = 1'));
+      assert.equal(plan.rows[0]?.plan, 'marker');
+      const left = await withClient(serverUrl!, (client) =>
+        client.query<Row>("SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'stg\\_sync\\_%'"),
+      );
+      assert.equal(left.rows[0]?.n, 0);
+    } finally {
+      await withClient(productionUrl, (client) => client.query('DROP TABLE page_views'));
+    }
   });
 
   it('keeps the previous data when stagingd is killed mid-sync, and drops what that sync was building', async () => {

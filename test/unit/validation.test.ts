@@ -101,9 +101,9 @@ describe('validateConfig: schema errors mapped to the source', () => {
     const names = readdirSync(root).filter((n) => !n.startsWith('.'));
     assert.deepEqual(names.sort(), ['blog', 'hello-node', 'shop']);
     const notEnforced: Record<string, string[]> = {
-      blog: ['database', 'assets'],
+      blog: ['sqlite', 'assets'],
       'hello-node': ['email', 'payments'],
-      shop: ['database', 'assets', 'email', 'payments', 'checks'],
+      shop: ['assets', 'email', 'payments', 'checks'],
     };
     for (const name of names) {
       const text = readFileSync(`${root}/${name}/staging.yaml`, 'utf8');
@@ -152,7 +152,7 @@ describe('validateConfig: rules beyond the schema', () => {
 
   it('reports an anonymisation rule for a table that is not synced', () => {
     const text = `${header}database:\n  engine: postgres\n  source: postgres://localhost/shop\n  tables:\n    include: [users]\n    exclude: [audit]\n  anonymize:\n    userz:\n      email: fake.email\n    audit:\n      ip: hash\n`;
-    assert.deepEqual(found(text), ['not-enforced@5:0-5:8', 'unsynced-table@12:4-12:9', 'unsynced-table@14:4-14:9']);
+    assert.deepEqual(found(text), ['unsynced-table@12:4-12:9', 'unsynced-table@14:4-14:9']);
   });
 
   it('reports a secret reference the staging API does not know, only when it is known', () => {
@@ -184,7 +184,7 @@ describe('validateConfig: rules beyond the schema', () => {
 });
 
 describe('validateConfig: settings stagingd does not act on yet', () => {
-  it('says so on the key of database, assets, isolation.email, isolation.payments, checks and an environment\u2019s database, as information', () => {
+  it('says so on a sqlite engine and on the key of assets, isolation.email, isolation.payments and checks, as information', () => {
     const text =
       `${header}environments:\n  - name: staging\n    branch: develop\n    database: false\n` +
       `database:\n  engine: sqlite\n  source: prod.db\nassets:\n  source: ./uploads\n  target: public/uploads\n` +
@@ -193,15 +193,15 @@ describe('validateConfig: settings stagingd does not act on yet', () => {
     assert.deepEqual(
       diagnostics.map((d) => `${d.code}@${rangeText(d.range)} ${d.severity}`),
       [
-        'not-enforced@8:4-8:12 information',
-        'not-enforced@9:0-9:8 information',
+        'not-enforced@10:10-10:16 information',
         'not-enforced@12:0-12:6 information',
         'not-enforced@16:2-16:7 information',
         'not-enforced@17:2-17:10 information',
         'not-enforced@19:0-19:6 information',
       ],
     );
-    assert.match(diagnostics[3]!.message, /e-mail a release sends is neither captured nor blocked/);
+    assert.match(diagnostics[0]!.message, /does not make SQLite databases/);
+    assert.match(diagnostics[2]!.message, /e-mail a release sends is neither captured nor blocked/);
   });
 
   it('says nothing of the settings it does act on', () => {

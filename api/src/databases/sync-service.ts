@@ -222,6 +222,7 @@ export class DatabaseSyncService {
     const ended = await this.options.stores.databaseSyncs.update(sync.id, { status, reason, workDatabase: null, completedAt: now() });
     this.options.logs.finish(sync.id);
     await this.publish(ended);
+    if (status === 'failed') await this.options.stores.events.publish('database.sync_failed', presentDatabaseSync(ended));
   }
 
   private async publish(sync: DatabaseSyncRecord): Promise<void> {

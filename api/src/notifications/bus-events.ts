@@ -16,6 +16,7 @@ export type WebhookEvent =
   | 'approval.given'
   | 'approval.changes_requested'
   | 'database.synced'
+  | 'database.sync_failed'
   | 'check.failed';
 
 /** A deployment as notifications show it. */
@@ -53,6 +54,7 @@ const publishedAsIs: Partial<Record<string, string>> = {
   'approval.given': 'approval',
   'approval.changes_requested': 'approval',
   'database.synced': 'sync',
+  'database.sync_failed': 'sync',
   'check.failed': 'check',
 };
 

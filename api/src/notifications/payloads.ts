@@ -19,6 +19,7 @@ const titles: Record<WebhookEvent, string> = {
   'approval.given': ':heavy_check_mark: Approved',
   'approval.changes_requested': ':warning: Changes requested',
   'database.synced': ':floppy_disk: Database synced',
+  'database.sync_failed': ':x: Database sync failed',
   'check.failed': ':warning: Check failed',
 };
 

@@ -49,6 +49,8 @@ export interface ApiEvents {
   'database.sync.updated': Schemas['DatabaseSync'];
   /** A sync ended well: the environment's database is the new copy. */
   'database.synced': Schemas['DatabaseSync'];
+  /** A sync failed (not a cancel): the environment kept its previous data. */
+  'database.sync_failed': Schemas['DatabaseSync'];
 }
 
 export type ApiEventName = keyof ApiEvents;

@@ -99,9 +99,33 @@ interface NameRule {
   suggested: Strategy;
 }
 
+// Plurals of the words the rules look for (`emails text[]`, `phone_numbers`).
+const PLURALS: Readonly<Record<string, string>> = {
+  emails: 'email',
+  phones: 'phone',
+  numbers: 'number',
+  names: 'name',
+  addresses: 'address',
+  tokens: 'token',
+  secrets: 'secret',
+  passwords: 'password',
+  ips: 'ip',
+  keys: 'key',
+  cards: 'card',
+  streets: 'street',
+  cities: 'city',
+  ibans: 'iban',
+  mobiles: 'mobile',
+  credentials: 'credential',
+  logins: 'login',
+  usernames: 'username',
+  birthdays: 'birthday',
+};
+
 /** A column name's words with its phrases read as one word each. */
 function nameWords(name: string): ReadonlySet<string> {
-  const joined = PHRASES.reduce((text, [phrase, word]) => text.replace(phrase, word), ` ${nameParts(name).join(' ')} `);
+  const singular = nameParts(name).map((part) => PLURALS[part] ?? part);
+  const joined = PHRASES.reduce((text, [phrase, word]) => text.replace(phrase, word), ` ${singular.join(' ')} `);
   return new Set(joined.trim().split(/ +/));
 }
 
@@ -200,9 +224,9 @@ function isSecret(value: string): boolean {
 
 let firstNames: ReadonlySet<string> | undefined;
 
-/** Two to four capitalised words, the first a first name faker knows (`Maria Jensen`, `Dr. John Smith`). */
-function isPersonName(value: string): boolean {
-  const match = PERSON_NAME.exec(value);
+/** Two to four capitalised words, the first a first name faker knows (`Maria Jensen`, `Dr. John Smith`); or that name alone. */
+function isPersonName(value: string, alone: boolean): boolean {
+  const match = PERSON_NAME.exec(value) ?? (alone ? /^([A-Z][a-z]+)$/.exec(value) : null);
   if (!match) return false;
   firstNames ??= new Set(words().firstNames.map((name) => name.toLowerCase()));
   return firstNames.has((match[1] as string).toLowerCase());
@@ -214,6 +238,8 @@ interface ValueTest {
   are: string;
   /** At least this many samples must match, besides half of them. */
   least?: number;
+  /** Only in a column with `name` in its name. */
+  named?: boolean;
 }
 
 // In order of precedence when a sample fits more than one (a card number is not a phone number).
@@ -225,7 +251,9 @@ const VALUE_TESTS: readonly ValueTest[] = [
   { kind: 'token', test: isSecret, are: 'look like access tokens or secrets' },
   { kind: 'ip', test: (value) => isIPv4(address(value)) || isIPv6(address(value)), are: 'are IP addresses' },
   { kind: 'phone', test: isPhone, are: 'are phone numbers' },
-  { kind: 'name', test: isPersonName, are: "look like people's names", least: 2 },
+  { kind: 'name', test: (value) => isPersonName(value, false), are: "look like people's names", least: 2 },
+  // A first name alone (`Maria`) counts only in a column that says it holds names: pets and colours have first names too.
+  { kind: 'name', test: (value) => isPersonName(value, true), are: "look like people's names", least: 2, named: true },
 ];
 
 const SUGGESTED_BY_VALUE: Record<PersonalDataKind, Strategy> = {
@@ -271,12 +299,14 @@ export function personalData(column: { name: string; sqlType: string }, samples:
     return { kind: rule.kind, reason: `its name looks like ${LABEL[rule.kind]} column`, suggested: fitting(suggested, column.sqlType) };
   }
 
-  if ((type !== 'text' && type !== 'inet') || values.length === 0) return undefined;
+  // A version (`10.4.0.1`) reads as an IP address, a build number as a phone number.
+  if ((type !== 'text' && type !== 'inet') || values.length === 0 || parts.has('version') || parts.has('build')) return undefined;
   const tests = VALUE_TESTS.filter(
     (test) =>
       (type === 'text' || test.kind === 'ip') &&
       (test.kind !== 'token' || ![...parts].some((part) => NOT_SECRET.has(part))) &&
-      (test.kind !== 'name' || ![...parts].some((part) => THINGS.has(part))),
+      (test.kind !== 'name' || ![...parts].some((part) => THINGS.has(part))) &&
+      (!test.named || parts.has('name')),
   );
   for (const test of tests) {
     const count = values.filter(test.test).length;

@@ -120,6 +120,44 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
       );
     });
 
+    it('numbers database syncs, pages them newest first, keeps what they copied and finds the unfinished ones', async () => {
+      const env = (await s.environments.get('shop', 'staging'))!;
+      const sync = (id: string): Parameters<typeof s.databaseSyncs.insert>[0] => ({
+        id,
+        environmentId: env.id,
+        trigger: 'manual',
+        requestedBy: 'ann',
+        status: 'queued',
+        createdAt: '2026-12-07T02:00:00.000Z',
+      });
+      const first = await s.databaseSyncs.insert(sync('11111111-1111-4111-8111-111111111111'));
+      const second = await s.databaseSyncs.insert(sync('22222222-2222-4222-8222-222222222222'));
+      assert.ok(second.seq > first.seq);
+      assert.deepEqual([first.project, first.environment, first.tables, first.unclassified, first.workDatabase], ['shop', 'staging', [], [], null]);
+      const done = await s.databaseSyncs.update(first.id, {
+        status: 'succeeded',
+        tables: [{ table: 'public.users', rows: 3, bytes: 120, anonymized: ['email'] }],
+        notes: ['left out'],
+        snapshotAt: '2026-12-07T02:00:01.000Z',
+      });
+      assert.deepEqual(
+        [done.status, done.tables[0]!.anonymized, done.notes, done.snapshotAt],
+        ['succeeded', ['email'], ['left out'], '2026-12-07T02:00:01.000Z'],
+      );
+      assert.deepEqual(
+        (await s.databaseSyncs.page(env.id, 1)).map((item) => item.id),
+        [second.id],
+      );
+      assert.deepEqual(
+        (await s.databaseSyncs.page(env.id, 5, second.seq)).map((item) => item.id),
+        [first.id],
+      );
+      assert.deepEqual(
+        (await s.databaseSyncs.withStatus(['queued', 'running'])).map((item) => item.id),
+        [second.id],
+      );
+    });
+
     it('keeps secret values sealed at rest and gives them back in the clear; a secret sent without a value keeps its own', async () => {
       const env = (await s.environments.get('shop', 'staging'))!;
       assert.deepEqual(

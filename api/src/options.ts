@@ -52,7 +52,8 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
   --log-level LEVEL      debug, info (default), warn or error
   --log-requests         log every API request too (off by default)
   --postgres-url URL     a PostgreSQL server for environments' own databases (staging.yaml database:), as a role
-                         with CREATEDB and CREATEROLE (default: STAGINGD_POSTGRES_URL; none: no databases)
+                         with CREATEDB and CREATEROLE (default: STAGINGD_POSTGRES_URL, else a cluster of stagingd's own
+                         under the data directory, made when first needed, where PostgreSQL is installed; none: no databases)
   --chromium PATH        headless Chromium for comment screenshots (default: CHROME_PATH, else /usr/bin/chromium
                          when it exists; none: no screenshots)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory);
@@ -150,7 +151,7 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
   const postgresUrl = values['postgres-url'] ?? process.env['STAGINGD_POSTGRES_URL'];
   if (postgresUrl) {
     // Never echo it: it holds a password.
-    if (!/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error('--postgres-url expects a postgres:// URL');
+    if (postgresUrl !== 'none' && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error('--postgres-url expects a postgres:// URL, or none');
     options.postgresUrl = postgresUrl;
   }
   return options;

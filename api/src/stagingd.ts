@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
-import { PostgresDatabases } from './databases/postgres-databases';
+import { postgresServer } from './databases/postgres-server';
 import { DatabaseSyncService } from './databases/sync-service';
 import { SyncScheduler } from './databases/sync-scheduler';
 import { hasOwnDatabase, previewSettings } from '../../common/src/config/environment-entry';
@@ -75,19 +76,14 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
   const previews = await PreviewLinks.open(new SqlitePreviewStore(database, box), stores.events, log);
-  const databases = new DatabaseSyncService({
-    stores,
-    logs,
-    box,
-    dataDir: options.dataDir,
-    postgres: options.postgresUrl ? new PostgresDatabases(options.postgresUrl, (name) => box.derive(`database-role:${name}`)) : undefined,
-    log,
-  });
-  log(
-    options.postgresUrl
-      ? 'environments\u2019 own databases are made on the PostgreSQL server given'
-      : 'no PostgreSQL server given (--postgres-url): environments get no database of their own',
-  );
+  // The embedded cluster counts as used once it exists on disk: its databases are dropped with their environments.
+  const clusterMade = (): boolean => existsSync(path.join(options.dataDir, 'postgres', 'PG_VERSION'));
+  const postgres =
+    options.postgresUrl === 'none'
+      ? undefined
+      : postgresServer(options.dataDir, options.postgresUrl, (name) => box.derive(`database-role:${name}`), log, clusterMade);
+  const databases = new DatabaseSyncService({ stores, logs, box, dataDir: options.dataDir, postgres, log });
+  log(postgres?.description ?? 'no PostgreSQL server (--postgres-url none, or none installed here): environments get no database of their own');
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,
@@ -200,6 +196,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await screenshots?.close();
         await schedules.close();
         await databases.close();
+        await postgres?.close();
         await deployments.shutdown();
         await restarting;
         await webhooks.close();

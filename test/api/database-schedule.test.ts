@@ -14,6 +14,7 @@ import { Client } from 'pg';
 import { toStagingConfig } from '../../common/src/config/model';
 import { parseConfig } from '../../common/src/config/parse';
 import { PostgresDatabases } from '../../api/src/databases/postgres-databases';
+import { givenServer } from '../../api/src/databases/postgres-server';
 import { firings, SyncScheduler } from '../../api/src/databases/sync-scheduler';
 import { DatabaseSyncService } from '../../api/src/databases/sync-service';
 import { LogStore } from '../../api/src/logs/log-store';
@@ -92,7 +93,14 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
     stores = openStores(database, box);
     logs = new LogStore(join(dataDir, 'logs'));
     postgres = new PostgresDatabases(serverUrl, (name) => box.derive(`database-role:${name}`));
-    syncs = new DatabaseSyncService({ stores, logs, box, dataDir, postgres, log: () => undefined });
+    syncs = new DatabaseSyncService({
+      stores,
+      logs,
+      box,
+      dataDir,
+      postgres: givenServer(serverUrl, (name) => box.derive(`database-role:${name}`)),
+      log: () => undefined,
+    });
     const text = helloNodeConfig({ extra: `database:\n  engine: postgres\n  source: ${source.toString()}\n  schedule: "*/5 * * * *"\n` }).replace(
       'project: hello-node',
       `project: ${project}`,

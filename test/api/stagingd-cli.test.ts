@@ -39,6 +39,13 @@ describe('stagingd on the command line', () => {
     assert.match(unknown.stderr, /Usage: stagingd/);
   });
 
+  it('refuses a --postgres-url that is not a postgres:// URL, without echoing it (it may hold a password)', () => {
+    const bad = stagingd(['--postgres-url', 'mysql://root:hunter2@db/x']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--postgres-url expects a postgres:\/\/ URL/);
+    assert.ok(!bad.stderr.includes('hunter2'), bad.stderr);
+  });
+
   it('says it needs Linux, and starts nothing, elsewhere', () => {
     const folder = mkdtempSync(join(tmpdir(), 'stagingd-platform-'));
     const preload = join(folder, 'darwin.js');

@@ -52,7 +52,8 @@ describe('Anonymizer: the same value, the same replacement, for one key only', (
     const first = new Anonymizer(KEY);
     const second = new Anonymizer(Buffer.from(KEY));
     for (const strategy of STRATEGIES)
-      for (const value of REALISTIC[strategy]) assert.equal(second.transform(strategy, value, TEXT), first.transform(strategy, value, TEXT), `${strategy} of ${value}`);
+      for (const value of REALISTIC[strategy])
+        assert.equal(second.transform(strategy, value, TEXT), first.transform(strategy, value, TEXT), `${strategy} of ${value}`);
   });
 
   it('is HMAC-SHA-256 of the strategy and the value under the key: fixed across runs and releases', () => {
@@ -60,7 +61,10 @@ describe('Anonymizer: the same value, the same replacement, for one key only', (
     const long = 'x'.repeat(10_000);
     for (const value of ['jane.doe@gmail.com', 'ø and emoji 😀', long])
       assert.equal(anonymizer.transform('hash', value, TEXT), createHmac('sha256', KEY).update(`hash\0${value}`).digest('hex'));
-    assert.equal(anonymizer.transform('fake.uuid', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', column('uuid')), anonymizer.transform('fake.uuid', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', TEXT));
+    assert.equal(
+      anonymizer.transform('fake.uuid', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', column('uuid')),
+      anonymizer.transform('fake.uuid', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', TEXT),
+    );
   });
 
   it('gives other outputs under another key', () => {
@@ -153,7 +157,10 @@ describe('Anonymizer: outputs keep the promises of the schema', () => {
 
   it('gives IP addresses from the documentation ranges only', () => {
     for (const value of many) {
-      assert.match(anonymizer.transform('fake.ipv4', value, column('inet')) as string, /^(192\.0\.2|198\.51\.100|203\.0\.113)\.([1-9]\d?|1\d\d|2[0-4]\d|25[0-4])$/);
+      assert.match(
+        anonymizer.transform('fake.ipv4', value, column('inet')) as string,
+        /^(192\.0\.2|198\.51\.100|203\.0\.113)\.([1-9]\d?|1\d\d|2[0-4]\d|25[0-4])$/,
+      );
       const ipv6 = anonymizer.transform('fake.ipv6', value, column('inet')) as string;
       assert.ok(isIPv6(ipv6) && ipv6.startsWith('2001:db8:'), ipv6);
     }
@@ -341,6 +348,8 @@ describe('personalData: strict mode finds personal data by name and by values', 
       ['passport_number', 'text', 'national-id', 'hash'],
       ['tax_id', 'text', 'national-id', 'hash'],
       ['username', 'text', 'username', 'fake.username'],
+      ['emails', 'text[]', 'email', 'fake.email'],
+      ['email', 'character varying(10)', 'email', 'hash'],
     ];
     for (const [name, type, kind, suggested] of cases) {
       const finding = find(name, type);
@@ -361,11 +370,24 @@ describe('personalData: strict mode finds personal data by name and by values', 
       ['peer', 'inet', ['81.2.69.160', '10.0.0.1/32'], 'ip', 'fake.ipv4'],
       ['payment', 'text', ['4111 1111 1111 1111', '5500-0000-0000-0004', '378282246310005'], 'card', 'fake.creditCard'],
       ['payout_to', 'text', ['NO9386011117947', 'DE89 3704 0044 0532 0130 00', 'GB29NWBK60161331926819'], 'iban', 'fake.iban'],
-      ['bearer', 'text', ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'eyJhbGciOiJIUzI1NiJ9.e30.abc'], 'token', 'hash'],
-      ['remember', 'text', ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZkdISUo='], 'token', 'hash'],
+      [
+        'bearer',
+        'text',
+        ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk', 'eyJhbGciOiJIUzI1NiJ9.e30.abc'],
+        'token',
+        'hash',
+      ],
+      [
+        'remember',
+        'text',
+        ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZkdISUo='],
+        'token',
+        'hash',
+      ],
       ['digest_value', 'text', ['$2b$10$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy', 'pbkdf2_sha256$260000$abc$def'], 'password', 'fake.password'],
       ['name', 'text', ['Maria Jensen', 'John Smith', 'Dr. Emily Clarke', 'Oliver Brown', 'ACME Ltd'], 'name', 'fake.name'],
       ['assignee', 'text', ['Maria Jensen', 'John Smith', 'Oliver Brown'], 'name', 'fake.name'],
+      ['name', 'character varying(100)', ['Maria', 'John', 'Oliver'], 'name', 'fake.firstName'],
     ];
     for (const [name, type, samples, kind, suggested] of cases) {
       const finding = find(name, type, samples);
@@ -404,6 +426,7 @@ describe('personalData: strict mode finds personal data by name and by values', 
       ['published_on', 'date', ['2024-06-14']],
       ['tags', 'text[]', ['{red,blue}']],
     ];
-    for (const [name, type, samples] of negatives) assert.equal(find(name, type, samples), undefined, `${name} ${type} was flagged: ${JSON.stringify(find(name, type, samples))}`);
+    for (const [name, type, samples] of negatives)
+      assert.equal(find(name, type, samples), undefined, `${name} ${type} was flagged: ${JSON.stringify(find(name, type, samples))}`);
   });
 });

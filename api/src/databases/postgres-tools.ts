@@ -55,6 +55,16 @@ export function postgresBin(): string | undefined {
   return undefined;
 }
 
+/** The folder of the newest PostgreSQL server programs (initdb, postgres), for stagingd's own cluster. */
+export function serverBin(): string | undefined {
+  const debian = '/usr/lib/postgresql';
+  if (!existsSync(debian)) return undefined;
+  const major = readdirSync(debian)
+    .filter((name) => /^\d+$/.test(name) && existsSync(path.join(debian, name, 'bin', 'initdb')) && existsSync(path.join(debian, name, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a))[0];
+  return major ? path.join(debian, major, 'bin') : undefined;
+}
+
 /** Runs a PostgreSQL client program; rejects with its own last lines of stderr (never the password: it is in the environment). */
 export function runTool(bin: string, program: 'pg_dump' | 'pg_restore', args: string[], connection: Connection, signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {

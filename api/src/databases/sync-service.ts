@@ -12,7 +12,8 @@ import { now } from '../store/records';
 import type { Stores } from '../store/stores';
 import { Anonymizer } from './anonymize/anonymizer';
 import { SyncRefused } from './copy-plan';
-import { databaseName, type EnvironmentDatabase, type PostgresDatabases } from './postgres-databases';
+import { databaseName, type EnvironmentDatabase } from './postgres-databases';
+import type { PostgresServer } from './postgres-server';
 import { syncPostgres, workDatabaseName } from './postgres-sync';
 import { postgresBin } from './postgres-tools';
 import { presentDatabaseSync } from './sync-presenter';
@@ -39,8 +40,8 @@ export interface DatabaseSyncServiceOptions {
   logs: LogStore;
   box: SecretBox;
   dataDir: string;
-  /** The PostgreSQL server environments' databases live on; undefined when stagingd was given none. */
-  postgres: PostgresDatabases | undefined;
+  /** The PostgreSQL server environments' databases live on (given, or stagingd's own); undefined when there is none. */
+  postgres: PostgresServer | undefined;
   log: ServerLog;
 }
 
@@ -71,7 +72,7 @@ export class DatabaseSyncService {
   private unavailable(engine: DatabaseConfig['engine']): string | undefined {
     if (engine === 'sqlite') return 'stagingd does not make SQLite databases for environments yet: only engine: postgres is supported';
     if (!this.options.postgres)
-      return 'stagingd has no PostgreSQL server for environments\u2019 databases: start it with --postgres-url (or STAGINGD_POSTGRES_URL)';
+      return 'stagingd has no PostgreSQL server for environments\u2019 databases: give it one with --postgres-url (or STAGINGD_POSTGRES_URL), or install PostgreSQL\u2019s server programs (Debian: postgresql) for it to run its own';
     if (!this.bin) return 'PostgreSQL\u2019s client programs (pg_dump, pg_restore) are not on this machine: install postgresql-client';
     return undefined;
   }
@@ -85,7 +86,7 @@ export class DatabaseSyncService {
     const state = this.state(config, env);
     if (!state.enabled) return {};
     if (!state.available) throw new SyncConflict(`This environment needs a database of its own (staging.yaml's database section), and ${state.reason}.`);
-    const database = await this.options.postgres!.ensure(env.project, env.name);
+    const database = await (await this.options.postgres!.databases()).ensure(env.project, env.name);
     return variablesOf(database);
   }
 
@@ -140,7 +141,7 @@ export class DatabaseSyncService {
     await Promise.all([...this.running.values()].filter((job) => job.environmentId === env.id).map((job) => job.done));
     for (const sync of await this.options.stores.databaseSyncs.page(env.id, 1000)) await this.options.logs.remove(sync.id);
     try {
-      await this.options.postgres?.drop(env.project, env.name);
+      await (await this.options.postgres?.existing())?.drop(env.project, env.name);
     } catch (error) {
       this.options.log(`could not drop the database of ${env.project}/${env.name}: ${(error as Error).message}`, 'error');
     }
@@ -152,7 +153,11 @@ export class DatabaseSyncService {
    */
   async recover(): Promise<void> {
     for (const sync of await this.options.stores.databaseSyncs.withStatus([...underWay])) {
-      if (sync.workDatabase) await this.options.postgres?.dropWorkDatabase(sync.workDatabase).catch(() => undefined);
+      if (sync.workDatabase)
+        await this.options.postgres
+          ?.databases()
+          .then((databases) => databases.dropWorkDatabase(sync.workDatabase!))
+          .catch(() => undefined);
       await this.end(sync, 'failed', 'stagingd stopped while this sync was running; the environment kept its previous data');
     }
   }
@@ -164,18 +169,19 @@ export class DatabaseSyncService {
   }
 
   private async run(queued: DatabaseSyncRecord, config: DatabaseConfig, signal: AbortSignal): Promise<void> {
-    const { stores, logs, postgres } = this.options;
+    const { stores, logs } = this.options;
     const log = (line: string): void => void logs.append(queued.id, 'system', line);
     const workDatabase = workDatabaseName();
     let sync = await stores.databaseSyncs.update(queued.id, { status: 'running', startedAt: now(), workDatabase });
     await this.publish(sync);
     try {
       const sourceUrl = await this.source(sync, config);
+      const databases = await this.options.postgres!.databases();
       const workDir = path.join(this.options.dataDir, 'tmp');
       mkdirSync(workDir, { recursive: true, mode: 0o700 });
       const outcome = await syncPostgres({
         sourceUrl,
-        databases: postgres!,
+        databases,
         project: sync.project,
         environment: sync.environment,
         config,
@@ -200,7 +206,9 @@ export class DatabaseSyncService {
       await this.publish(sync);
       await stores.events.publish('database.synced', presentDatabaseSync(sync));
     } catch (error) {
-      await postgres
+      await (
+        await this.options.postgres?.existing().catch(() => undefined)
+      )
         ?.dropWorkDatabase(workDatabase)
         .catch((dropError: unknown) => this.options.log(`could not drop ${workDatabase}: ${String(dropError)}`, 'warn'));
       const cancelled: unknown = signal.aborted ? signal.reason : undefined;

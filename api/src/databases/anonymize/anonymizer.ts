@@ -91,7 +91,11 @@ function accepted(shape: Shape): readonly Strategy[] {
       // A fictional phone number has 11 digits: bigint holds it, integer does not.
       return shape.max >= 10n ** 11n ? ['hash', 'fake.phone', 'fake.postcode'] : ['hash', 'fake.postcode'];
     case 'numeric':
-      return [...(shape.digits >= 1 ? (['hash'] as const) : []), ...(shape.digits >= 11 ? (['fake.phone'] as const) : []), ...(shape.digits >= 5 ? (['fake.postcode'] as const) : [])];
+      return [
+        ...(shape.digits >= 1 ? (['hash'] as const) : []),
+        ...(shape.digits >= 11 ? (['fake.phone'] as const) : []),
+        ...(shape.digits >= 5 ? (['fake.postcode'] as const) : []),
+      ];
     case 'date':
     case 'timestamp':
     case 'timestamptz':
@@ -161,6 +165,9 @@ export function keepsUniqueness(strategy: Strategy, column: ColumnType): boolean
   return true;
 }
 
+/** The strategies that replace a value (keep and "null" are settled before any work). */
+type Applied = Exclude<Strategy, 'keep' | 'null'>;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REDACTED = '[redacted]';
 // A fake value equal to its input is drawn again (with the attempt in the keyed message); past this, it is kept.
@@ -217,7 +224,7 @@ export class Anonymizer {
   }
 
   /** Text columns: an empty string stays empty (nothing personal in it, and "not set" stays not set). */
-  private text(strategy: Strategy, value: string, room: number): string {
+  private text(strategy: Applied, value: string, room: number): string {
     if (value === '') return '';
     if (strategy === 'redact') return room >= REDACTED.length ? REDACTED : '*'.repeat(room);
     if (strategy === 'mask') return mask(value);
@@ -226,14 +233,13 @@ export class Anonymizer {
       if (strategy === 'hash') made = UUID.test(value) && room >= 36 ? uuid(draw.digest, 8) : draw.digest.toString('hex');
       else if (strategy === 'fake.date') made = fakeDate(draw, value, 'text');
       else if (strategy === 'fake.birthdate') made = fakeBirthdate(draw, 'text');
-      else if (strategy === 'keep' || strategy === 'null') made = value;
       else made = GENERATORS[strategy](draw, value, room);
       return made.length <= room ? made : made.slice(0, room).trimEnd();
     });
   }
 
   /** Columns of other types: undefined when the strategy does not apply to the type. */
-  private typed(strategy: Strategy, value: string, shape: Shape): string | undefined {
+  private typed(strategy: Applied, value: string, shape: Shape): string | undefined {
     switch (shape.kind) {
       case 'uuid':
         if (strategy === 'hash') return this.keyed(strategy, value, (draw) => uuid(draw.digest, 8));
@@ -246,7 +252,7 @@ export class Anonymizer {
         if (strategy === 'hash') return this.keyed(strategy, value, (draw) => String(draw.u64() % cap));
         if (strategy === 'fake.phone') return this.keyed(strategy, value, (draw) => GENERATORS['fake.phone'](draw, '0', Infinity));
         // fake.postcode: as many digits as the original (leading zeros are lost in a number anyway), within the type.
-        const digits = Math.min(Math.max(value.replace(/\D/g, '').length, 1), 9);
+        const digits = Math.min(Math.max(value.replace(/\D/g, '').length, 1), String(cap - 1n).length, 9);
         const low = digits === 1 ? 0n : 10n ** BigInt(digits - 1);
         const high = 10n ** BigInt(digits) - 1n < cap - 1n ? 10n ** BigInt(digits) - 1n : cap - 1n;
         return this.keyed(strategy, value, (draw) => String(low + (draw.u64() % (high - low + 1n))));
@@ -277,7 +283,7 @@ export class Anonymizer {
   }
 
   /** Arrays: each element as a value of the element type, so an address in an array gets the same fake one as in a column. */
-  private array(strategy: Strategy, value: string, element: string): string {
+  private array(strategy: Applied, value: string, element: string): string {
     const column = { sqlType: element, nullable: true };
     const { prefix, items } = parseArray(value);
     const each = (item: Item): Item => (item === null ? null : typeof item === 'string' ? this.transform(strategy, item, column) : item.map(each));

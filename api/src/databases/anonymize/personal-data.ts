@@ -2,7 +2,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { ruleProblem, typeKind, type TypeKind } from './anonymizer';
 import { words, type Strategy } from './strategies';
 
-export type PersonalDataKind = 'email' | 'phone' | 'name' | 'username' | 'address' | 'birthdate' | 'ip' | 'card' | 'iban' | 'token' | 'password' | 'national-id';
+export type PersonalDataKind =
+  'email' | 'phone' | 'name' | 'username' | 'address' | 'birthdate' | 'ip' | 'card' | 'iban' | 'token' | 'password' | 'national-id';
 
 export interface PersonalDataFinding {
   kind: PersonalDataKind;
@@ -66,33 +67,38 @@ const PHRASES: readonly [RegExp, string][] = [
 
 /** Words that make a column something other than personal data: its state, its count, its kind, a setting about it. */
 const NEVER = new Set(
-  ('id ids uuid guid count type kind status state enabled disabled verified confirmed valid validated template subject body format version policy ' +
+  (
+    'id ids uuid guid count type kind status state enabled disabled verified confirmed valid validated template subject body format version policy ' +
     'length expires expiry expired provider domain frequency preference preferences opt optin opted consent visibility visible brand last4 exp ' +
     'changed updated created sent server host port attempts required strength algorithm algo method scope scopes prefix country app os ' +
-    'platform device browser mac wallet web website url file archive')
-    .split(' '),
+    'platform device browser mac wallet web website url file archive'
+  ).split(' '),
 );
 
 /** Name words that say whose or what a `..._name` column names: a person's, or a thing's. */
 const PERSON = new Set(
-  ('customer client contact person holder cardholder recipient sender billing shipping delivery author patient employee owner member guest ' +
+  (
+    'customer client contact person holder cardholder recipient sender billing shipping delivery author patient employee owner member guest ' +
     'buyer seller driver passenger parent guardian student teacher doctor emergency beneficiary applicant candidate subscriber signer ' +
-    'signatory manager assignee reporter attendee participant spouse mother father child kin')
-    .split(' '),
+    'signatory manager assignee reporter attendee participant spouse mother father child kin'
+  ).split(' '),
 );
 
 /** Columns named after one of these hold things: their values are not read as people's names. */
 const THINGS = new Set(
-  ('product item sku table file company organization organisation org host domain app brand category tag role group team project event plan ' +
+  (
+    'product item sku table file company organization organisation org host domain app brand category tag role group team project event plan ' +
     'model column schema database db field key bucket branch repo package service queue job task city country street state region store shop ' +
     'tenant workspace channel template variant course device path class method function module feature setting attribute label layer level ' +
     'stage status title description note notes comment message body text content summary subject code slug url color colour size unit ' +
-    'currency language locale timezone page section menu icon image font theme campaign coupon promo discount')
-    .split(' '),
+    'currency language locale timezone page section menu icon image font theme campaign coupon promo discount'
+  ).split(' '),
 );
 
 /** Checksums, references and ids: long random strings in them are not anybody's secret. */
-const NOT_SECRET = new Set('id ids uuid guid ref reference sha sha1 sha256 sha512 md5 checksum digest etag hash crc commit revision rev version key slug nonce signature'.split(' '));
+const NOT_SECRET = new Set(
+  'id ids uuid guid ref reference sha sha1 sha256 sha512 md5 checksum digest etag hash crc commit revision rev version key slug nonce signature'.split(' '),
+);
 
 interface NameRule {
   kind: PersonalDataKind;
@@ -177,7 +183,8 @@ const JWT = /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/;
 const HEX_SECRET = /^[0-9a-f]{32,}$/i;
 const BASE64_SECRET = /^[A-Za-z0-9+/_-]{32,}={0,2}$/;
 const PREFIXED_SECRET = /^(?:sk|pk|rk|ghp|gho|ghs|ghu|glpat|xox[abpr]|AKIA)[_-]?[A-Za-z0-9_-]{16,}$/;
-const PASSWORD_HASH = /^(?:\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|scrypt|pbkdf2[\w-]*)\$|(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|argon2|scrypt)\$|\{(?:SSHA|SHA|BCRYPT|CRYPT)\})/;
+const PASSWORD_HASH =
+  /^(?:\$(?:2[abxy]?|argon2(?:id|i|d)|[156]|scrypt|pbkdf2[\w-]*)\$|(?:pbkdf2_sha256|pbkdf2_sha1|bcrypt_sha256|argon2|scrypt)\$|\{(?:SSHA|SHA|BCRYPT|CRYPT)\})/;
 const PERSON_NAME = /^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.? )?([A-Z][A-Za-zÀ-ÿ'’-]+)(?: [A-Z][A-Za-zÀ-ÿ'’.-]*){1,3}$/u;
 
 const digitsOf = (value: string): string => value.replace(/\D/g, '');
@@ -240,36 +247,22 @@ interface ValueTest {
   least?: number;
   /** Only in a column with `name` in its name. */
   named?: boolean;
+  suggested: Strategy;
 }
 
 // In order of precedence when a sample fits more than one (a card number is not a phone number).
 const VALUE_TESTS: readonly ValueTest[] = [
-  { kind: 'email', test: (value) => EMAIL.test(value), are: 'are e-mail addresses' },
-  { kind: 'card', test: isCard, are: 'are card numbers (they pass the Luhn check)' },
-  { kind: 'iban', test: ibanValid, are: 'are IBANs (their check digits hold)' },
-  { kind: 'password', test: (value) => PASSWORD_HASH.test(value), are: 'are password hashes' },
-  { kind: 'token', test: isSecret, are: 'look like access tokens or secrets' },
-  { kind: 'ip', test: (value) => isIPv4(address(value)) || isIPv6(address(value)), are: 'are IP addresses' },
-  { kind: 'phone', test: isPhone, are: 'are phone numbers' },
-  { kind: 'name', test: (value) => isPersonName(value, false), are: "look like people's names", least: 2 },
+  { kind: 'email', test: (value) => EMAIL.test(value), are: 'are e-mail addresses', suggested: 'fake.email' },
+  { kind: 'card', test: isCard, are: 'are card numbers (they pass the Luhn check)', suggested: 'fake.creditCard' },
+  { kind: 'iban', test: ibanValid, are: 'are IBANs (their check digits hold)', suggested: 'fake.iban' },
+  { kind: 'password', test: (value) => PASSWORD_HASH.test(value), are: 'are password hashes', suggested: 'fake.password' },
+  { kind: 'token', test: isSecret, are: 'look like access tokens or secrets', suggested: 'hash' },
+  { kind: 'ip', test: (value) => isIPv4(address(value)) || isIPv6(address(value)), are: 'are IP addresses', suggested: 'fake.ipv4' },
+  { kind: 'phone', test: isPhone, are: 'are phone numbers', suggested: 'fake.phone' },
+  { kind: 'name', test: (value) => isPersonName(value, false), are: "look like people's names", least: 2, suggested: 'fake.name' },
   // A first name alone (`Maria`) counts only in a column that says it holds names: pets and colours have first names too.
-  { kind: 'name', test: (value) => isPersonName(value, true), are: "look like people's names", least: 2, named: true },
+  { kind: 'name', test: (value) => isPersonName(value, true), are: "look like people's names", least: 2, named: true, suggested: 'fake.firstName' },
 ];
-
-const SUGGESTED_BY_VALUE: Record<PersonalDataKind, Strategy> = {
-  email: 'fake.email',
-  card: 'fake.creditCard',
-  iban: 'fake.iban',
-  password: 'fake.password',
-  token: 'hash',
-  ip: 'fake.ipv4',
-  phone: 'fake.phone',
-  name: 'fake.name',
-  username: 'fake.username',
-  address: 'fake.address',
-  birthdate: 'fake.birthdate',
-  'national-id': 'hash',
-};
 
 const MAX_SAMPLES = 200;
 
@@ -277,9 +270,10 @@ const MAX_SAMPLES = 200;
  * Whether a column looks like personal data, by its name and by a sample of its values (text representation, nulls
  * removed). By name: its words (`_`, camelCase and digits split; `e_mail`, `firstname`, `date_of_birth` read as one),
  * unless a word says it is about the data rather than the data (`email_verified`, `phone_type`, `token_expires`). By
- * values, in text and inet columns: a kind is found when at least half the non-empty samples are of it. A column
- * named just `name` is a person's name only when its values are (products, files and tables have names too), and so is
- * any other text column whose name says it names no thing. Birth dates are found by name only: too many dates are not.
+ * values, in text and inet columns: a kind is found when at least half the non-empty samples are of it (people's names:
+ * at least 2 samples, and not in a column named after a thing, like `product_name` or `city`). So a column named just
+ * `name` is a person's name only when its values are: products, files and tables have names too. Birth dates are found
+ * by name only: too many dates are not.
  * Integer, uuid, boolean and timestamp columns are not personal data, save phone numbers kept as bigint, birth dates
  * and IP addresses by their names.
  */
@@ -311,7 +305,7 @@ export function personalData(column: { name: string; sqlType: string }, samples:
   for (const test of tests) {
     const count = values.filter(test.test).length;
     if (count < Math.max(test.least ?? 1, values.length / 2)) continue;
-    let suggested = SUGGESTED_BY_VALUE[test.kind];
+    let suggested = test.suggested;
     if (test.kind === 'ip' && values.filter((value) => isIPv6(address(value))).length > count / 2) suggested = 'fake.ipv6';
     return { kind: test.kind, reason: `${count} of ${values.length} sampled values ${test.are}`, suggested: fitting(suggested, column.sqlType) };
   }

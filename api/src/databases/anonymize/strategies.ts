@@ -318,7 +318,7 @@ function ipv6(draw: Draw): string {
   const groups = ['2001', 'db8'];
   for (let i = 20; i < 32; i += 2) groups.push(draw.digest.readUInt16BE(i).toString(16));
   let best = { start: -1, length: 1 };
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     let end = i;
     while (end < groups.length && groups[end] === '0') end++;
     if (end - i > best.length) best = { start: i, length: end - i };

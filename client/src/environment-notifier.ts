@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
-import type { Deployment } from './api/staging-api';
+import type { DatabaseSync, Deployment } from './api/staging-api';
+import { syncCopied } from './database/sync-text';
 import type { FollowedEnvironments } from './followed-environments';
 import { activityMessage } from './activity-message';
 import type { ActivityEvent, LiveEvents } from './live-events';
+import type { LogStreams } from './log-streams';
 import type { Session } from './session';
 
 /**
  * Notifications about the environments this workspace follows: deployments that finish or fail (unless this
- * window started them and reports them through their own progress), comments that arrive and reviews given
- * on their deployments, each with what to do next.
+ * window started them and reports them through their own progress), database syncs that end well or fail,
+ * comments that arrive and reviews given on their deployments, each with what to do next.
  */
 export class EnvironmentNotifier implements vscode.Disposable {
   private readonly startedHere = new Set<string>();
@@ -21,9 +23,11 @@ export class EnvironmentNotifier implements vscode.Disposable {
     events: LiveEvents,
     private readonly session: Session,
     private readonly followed: FollowedEnvironments,
+    private readonly logs: LogStreams,
   ) {
     this.subscriptions = [
       events.onDeployment((deployment) => void this.deploymentChanged(deployment)),
+      events.onDatabaseSync((sync) => void this.databaseSyncChanged(sync)),
       events.onActivity((activity) => void this.activity(activity)),
     ];
   }
@@ -50,6 +54,22 @@ export class EnvironmentNotifier implements vscode.Disposable {
       const env = await this.session.api.environment(deployment.project, deployment.environment);
       await vscode.commands.executeCommand(choice === 'Open' ? 'staging.openUrl' : 'staging.rollback', env);
     }
+  }
+
+  /** A sync that succeeded (what it copied) or failed (why); a cancelled one was someone's own doing. */
+  private async databaseSyncChanged(sync: DatabaseSync): Promise<void> {
+    if ((sync.status !== 'succeeded' && sync.status !== 'failed') || !this.followed.has(sync.project, sync.environment)) return;
+    const succeeded = sync.status === 'succeeded';
+    const message = succeeded
+      ? `The database of ${sync.environment} is synced from production: ${syncCopied(sync)}.`
+      : `Syncing the database of ${sync.environment} failed: ${sync.reason ?? 'see the log'}`;
+    this.notified.fire(message);
+    const choice = succeeded
+      ? await vscode.window.showInformationMessage(message, 'Open Environment')
+      : await vscode.window.showWarningMessage(message, 'Log', 'Open Environment');
+    if (choice === 'Log') this.logs.showDatabaseSync(sync);
+    if (choice === 'Open Environment')
+      await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(sync.project, sync.environment));
   }
 
   private async activity(activity: ActivityEvent): Promise<void> {

@@ -11,6 +11,8 @@ import { CommentPanel } from './panels/comment-panel';
 import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
+import { syncDatabase } from './commands/database-commands';
+import { UnclassifiedColumns } from './database/unclassified-columns';
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
 import { cancelDeployment, openUrl, promote, rollback, showLogs } from './commands/release-commands';
@@ -76,7 +78,7 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
   const statusBar = new DeployStatusBar(session, events);
   extension.subscriptions.push(session, events, tree, logs, statusBar);
   extension.subscriptions.push(vscode.window.createTreeView('staging.environments', { treeDataProvider: tree, showCollapseAll: true }));
-  const notifier = new EnvironmentNotifier(events, session, followed);
+  const notifier = new EnvironmentNotifier(events, session, followed, logs);
   extension.subscriptions.push(followed, notifier);
   const context: CommandContext = { session, events, tree, logs, notifier, followed, log };
   const commands: Record<string, (context: CommandContext, ...args: unknown[]) => Promise<unknown>> = {
@@ -107,6 +109,7 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     'staging.resolveComment': resolveComment,
     'staging.reopenComment': reopenComment,
     'staging.openCommentSource': openCommentSource,
+    'staging.syncDatabase': syncDatabase,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   const panels: Panels = {
@@ -125,6 +128,8 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
   extension.subscriptions.push(offerUpdateOnSave(context));
   const editorComments = new EditorComments(context);
   extension.subscriptions.push(editorComments);
+  // Strict mode's refusals of database syncs, on the workspace's staging.yaml, with a quick fix.
+  extension.subscriptions.push(new UnclassifiedColumns(session, events, log));
   extension.subscriptions.push(vscode.commands.registerCommand('staging.showLog', () => log.show()));
   // Not awaited: the views fill in once the API has said who we are (session.onDidChange); activation does not wait.
   const firstCheck = session.check();

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { activityEvents, type ApiEvents } from '../../common/src/api/events';
 import { followEventStream, type StreamState } from './api/event-stream';
-import type { Deployment, Environment } from './api/staging-api';
+import type { DatabaseSync, Deployment, Environment } from './api/staging-api';
 import type { Session } from './session';
 
 const activityTypes = new Set<string>(activityEvents);
@@ -20,11 +20,14 @@ export class LiveEvents implements vscode.Disposable {
   private readonly deploymentChanged = new vscode.EventEmitter<Deployment>();
   private readonly stateChanged = new vscode.EventEmitter<StreamState>();
   private readonly activityHappened = new vscode.EventEmitter<ActivityEvent>();
+  private readonly databaseSyncChanged = new vscode.EventEmitter<DatabaseSync>();
   readonly onEnvironment = this.environmentChanged.event;
   readonly onDeployment = this.deploymentChanged.event;
   readonly onState = this.stateChanged.event;
   /** Preview links, comments and reviews: what happens around an environment's deployments. */
   readonly onActivity = this.activityHappened.event;
+  /** Every status change of an environment's database sync (`database.sync.updated`). */
+  readonly onDatabaseSync = this.databaseSyncChanged.event;
   private abort: AbortController | undefined;
   private streamState: StreamState = 'disconnected';
   private readonly subscription: vscode.Disposable;
@@ -55,6 +58,7 @@ export class LiveEvents implements vscode.Disposable {
         if (frame.event === 'environment.updated') this.environmentChanged.fire(data as ApiEvents['environment.updated']);
         else if (frame.event === 'environment.deleted') this.environmentChanged.fire({ ...(data as ApiEvents['environment.deleted']), deleted: true });
         else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as ApiEvents['deployment.updated']);
+        else if (frame.event === 'database.sync.updated') this.databaseSyncChanged.fire(data as ApiEvents['database.sync.updated']);
         else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
       },
       (state) => {
@@ -74,5 +78,6 @@ export class LiveEvents implements vscode.Disposable {
     this.deploymentChanged.dispose();
     this.stateChanged.dispose();
     this.activityHappened.dispose();
+    this.databaseSyncChanged.dispose();
   }
 }

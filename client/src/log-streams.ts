@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { followEventStream } from './api/event-stream';
-import type { Deployment } from './api/staging-api';
+import type { DatabaseSync, Deployment } from './api/staging-api';
 import type { Session } from './session';
 
 /**
- * One log output channel and one stream per deployment; disposing the channel's entry stops the stream.
- * Build, runtime and system lines are told apart by their prefix.
+ * One log output channel and one stream per deployment or database sync; disposing the channel's entry stops the
+ * stream. Build, runtime and system lines are told apart by their prefix.
  */
 export class LogStreams implements vscode.Disposable {
   private readonly streams = new Map<string, { channel: vscode.LogOutputChannel; abort: AbortController }>();
@@ -13,17 +13,27 @@ export class LogStreams implements vscode.Disposable {
   constructor(private readonly session: Session) {}
 
   show(deployment: Deployment): void {
-    const existing = this.streams.get(deployment.id);
+    this.open(deployment.id, `Staging: ${deployment.environment} ${deployment.commit?.slice(0, 7) ?? deployment.ref}`, `/v1/deployments/${deployment.id}/logs`);
+  }
+
+  /** A database sync's log (the same lines and end as a deployment's): what it copied, or why it stopped. */
+  showDatabaseSync(sync: DatabaseSync): void {
+    const when = new Date(sync.created_at).toLocaleString();
+    this.open(sync.id, `Staging: database sync of ${sync.environment}, ${when}`, `/v1/database-syncs/${encodeURIComponent(sync.id)}/logs`);
+  }
+
+  private open(id: string, title: string, path: string): void {
+    const existing = this.streams.get(id);
     if (existing) {
       existing.channel.show(true);
       return;
     }
-    const channel = vscode.window.createOutputChannel(`Staging: ${deployment.environment} ${deployment.commit?.slice(0, 7) ?? deployment.ref}`, { log: true });
+    const channel = vscode.window.createOutputChannel(title, { log: true });
     const abort = new AbortController();
-    this.streams.set(deployment.id, { channel, abort });
+    this.streams.set(id, { channel, abort });
     channel.show(true);
     void followEventStream(
-      () => this.session.api.streamRequest(`/v1/deployments/${deployment.id}/logs`),
+      () => this.session.api.streamRequest(path),
       (frame) => {
         if (frame.event === 'end') {
           channel.info('— end of log —');
@@ -42,11 +52,11 @@ export class LogStreams implements vscode.Disposable {
     );
   }
 
-  stop(deploymentId: string): void {
-    const stream = this.streams.get(deploymentId);
+  stop(id: string): void {
+    const stream = this.streams.get(id);
     stream?.abort.abort();
     stream?.channel.dispose();
-    this.streams.delete(deploymentId);
+    this.streams.delete(id);
   }
 
   dispose(): void {

@@ -107,7 +107,7 @@ export class EmbeddedPostgres {
       { stdio: ['ignore', 'ignore', 'pipe'], ...(asUser ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED } : {}), env: { PATH: process.env['PATH'], LANG: 'C.UTF-8' } },
     );
     let said = '';
-    child.stderr!.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
+    child.stderr.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
     const url = `postgres://${SUPERUSER}:${encodeURIComponent(readFileSync(passwordFile, 'utf8').trim())}@127.0.0.1:${port}/postgres`;
     const server = new EmbeddedPostgres(url, child);
     child.once('exit', () => (server.child = undefined));

@@ -13,6 +13,8 @@ export type CommentList = components['schemas']['CommentList'];
 export type Comment = components['schemas']['Comment'];
 export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
 export type PreviewLinkCreate = components['schemas']['PreviewLinkCreate'];
+export type DatabaseSync = components['schemas']['DatabaseSync'];
+export type EnvironmentDatabase = components['schemas']['EnvironmentDatabase'];
 
 /** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
 export class ApiError extends Error {
@@ -274,6 +276,43 @@ export class StagingApi {
       this.client.DELETE('/v1/projects/{project}/environments/{environment}', { params: { path: { project, environment } }, signal }),
       `deleting ${environment}`,
     );
+  }
+
+  /** The environment's own database: whether it has one, whether stagingd can provide it (else why not), and its last sync. */
+  async database(project: string, environment: string, signal?: AbortSignal): Promise<EnvironmentDatabase> {
+    return this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/database', { params: { path: { project, environment } }, signal }),
+      `reading the database of ${environment}`,
+    );
+  }
+
+  /** The environment's database syncs, newest first. */
+  async databaseSyncs(project: string, environment: string, limit = 20, signal?: AbortSignal): Promise<DatabaseSync[]> {
+    const list = await this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/database/syncs', {
+        params: { path: { project, environment }, query: { limit } },
+        signal,
+      }),
+      `listing the database syncs of ${environment}`,
+    );
+    return list.items;
+  }
+
+  /** Starts a sync of the environment's database from production's (a 409 says why it cannot: no database, or one under way). */
+  async startDatabaseSync(project: string, environment: string, signal?: AbortSignal): Promise<DatabaseSync> {
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/database/syncs', { params: { path: { project, environment } }, signal }),
+      `syncing the database of ${environment}`,
+    );
+  }
+
+  async databaseSync(id: string, signal?: AbortSignal): Promise<DatabaseSync> {
+    return this.unwrap(this.client.GET('/v1/database-syncs/{sync}', { params: { path: { sync: id } }, signal }), 'reading the database sync');
+  }
+
+  /** Cancels a queued or running sync (409 once it has ended); the environment keeps its previous data. */
+  async cancelDatabaseSync(id: string, signal?: AbortSignal): Promise<DatabaseSync> {
+    return this.unwrap(this.client.POST('/v1/database-syncs/{sync}/cancel', { params: { path: { sync: id } }, signal }), 'cancelling the database sync');
   }
 
   /** The URL and headers of a server-sent event stream (logs, events), for the stream readers. */

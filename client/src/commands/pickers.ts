@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
 import { trustedGitRefs } from '../trusted-git';
-import { CommentsNode, CommentThreadNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
+import { CommentsNode, CommentThreadNode, DatabaseNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
 
@@ -15,7 +15,8 @@ export async function environmentFrom(context: CommandContext, arg: unknown, opt
     arg instanceof PreviewLinksNode ||
     arg instanceof PreviewLinkNode ||
     arg instanceof CommentsNode ||
-    arg instanceof CommentThreadNode
+    arg instanceof CommentThreadNode ||
+    arg instanceof DatabaseNode
   )
     return arg.environment;
   if (arg && typeof arg === 'object' && 'project' in arg && 'name' in arg && 'kind' in arg) return arg as Environment;

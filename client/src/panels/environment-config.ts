@@ -1,32 +1,42 @@
-import { environmentConfig, previewSettings, type EnvironmentIdentity } from '../../../common/src/config/environment-entry';
+import { CronExpressionParser } from 'cron-parser';
+import { hasOwnDatabase, previewSettings, type EnvironmentIdentity } from '../../../common/src/config/environment-entry';
 import { record, toStagingConfig, type Loose, type StagingConfig } from '../../../common/src/config/model';
 import { parseConfig } from '../../../common/src/config/parse';
-import type { DatabaseSync, PreviewSettings } from '../../../webview/src/environment/protocol';
+import type { DatabaseConfig, PreviewSettings } from '../../../webview/src/environment/protocol';
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-function databaseSync(root: Loose, config: StagingConfig, env: EnvironmentIdentity): DatabaseSync {
+/** When a five-field cron (UTC, as stagingd reads `database.schedule`) fires next after `now`; null when it does not parse. */
+export function nextRun(schedule: string, now = new Date()): string | null {
+  try {
+    return CronExpressionParser.parse(schedule, { currentDate: now, tz: 'UTC' }).next().toISOString();
+  } catch {
+    return null;
+  }
+}
+
+function databaseConfig(root: Loose, config: StagingConfig, env: EnvironmentIdentity): DatabaseConfig {
   const database = root['database'];
   if (database === undefined || database === null) return { configured: false, why: 'staging.yaml has no database section' };
   const section = record(database);
   const engine = section['engine'];
   if (engine !== 'postgres' && engine !== 'sqlite') return { configured: false, why: 'the database section of staging.yaml has no valid engine' };
   const tables = record(section['tables']);
-  const entry = environmentConfig(config, env);
-  // `database.environments` names the entries (templates for per-branch ones); without it, every entry whose `database` is not false.
-  const targets = section['environments'];
-  const target = env.kind !== 'production' && entry !== undefined && (Array.isArray(targets) ? strings(targets).includes(entry.name) : entry.database);
+  const anonymize = config.database?.anonymize ?? {};
+  const schedule = typeof section['schedule'] === 'string' ? section['schedule'] : null;
   return {
     configured: true,
     engine,
     include: tables['include'] === undefined ? null : strings(tables['include']),
     exclude: strings(tables['exclude']),
-    anonymizedTables: Object.keys(record(section['anonymize'])).length,
-    schedule: typeof section['schedule'] === 'string' ? section['schedule'] : null,
-    target,
-    lastRun: null,
+    anonymizedTables: Object.keys(anonymize).length,
+    rules: Object.values(anonymize).reduce((sum, columns) => sum + Object.keys(columns).length, 0),
+    strict: config.database?.strict ?? true,
+    schedule,
+    nextRun: schedule ? nextRun(schedule) : null,
+    target: hasOwnDatabase(config, env),
   };
 }
 
@@ -42,10 +52,10 @@ function previewDisplay(root: Loose, config: StagingConfig, env: EnvironmentIden
   };
 }
 
-/** What a project's staging.yaml says about database sync into an environment and about shared preview links. */
-export function environmentSettings(text: string, env: EnvironmentIdentity): { database: DatabaseSync; previews: PreviewSettings } {
+/** What a project's staging.yaml says about the environment's database and about shared preview links. */
+export function environmentSettings(text: string, env: EnvironmentIdentity): { database: DatabaseConfig; previews: PreviewSettings } {
   const value = parseConfig(text).value;
   const root = record(value);
   const config = toStagingConfig(value);
-  return { database: databaseSync(root, config, env), previews: previewDisplay(root, config, env) };
+  return { database: databaseConfig(root, config, env), previews: previewDisplay(root, config, env) };
 }

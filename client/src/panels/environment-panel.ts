@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import {
   isEnvironmentCommand,
   isEnvironmentKey,
+  type DatabaseControl,
+  type DatabaseSection,
   type DeploymentRow,
   type EnvironmentCommand,
   type EnvironmentKey,
@@ -11,8 +13,9 @@ import {
   type VariableUpdate,
 } from '../../../webview/src/environment/protocol';
 import { environmentStyle } from '../../../webview/src/environment/style';
-import { ApiError, type Deployment, type Environment } from '../api/staging-api';
+import { ApiError, type Deployment, type Environment, type EnvironmentDatabase } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
+import { syncUnderWay } from '../database/sync-text';
 import { deployRef } from '../commands/deploy';
 import { trustedGitRefs } from '../trusted-git';
 import { DeploymentNode } from '../tree/nodes';
@@ -36,6 +39,7 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
   static readonly viewType = 'staging.environment';
   /** The state last posted to the page: everything the page was given. */
   posted: EnvironmentState | undefined;
+  private readonly pressed = new vscode.EventEmitter<{ control: DatabaseControl; acted: boolean }>();
 
   static panels(extension: vscode.ExtensionContext, context: CommandContext): OpenPanels<EnvironmentKey, EnvironmentPanel> {
     return new OpenPanels(extension, EnvironmentPanel.viewType, keyOf, isEnvironmentKey, (panel, key) => new EnvironmentPanel(panel, extension, context, key));
@@ -66,6 +70,10 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       context.events.onActivity((activity) => {
         if (mine(activity.project, activity.environment)) void this.refresh();
       }),
+      context.events.onDatabaseSync((sync) => {
+        if (mine(sync.project, sync.environment)) void this.refresh();
+      }),
+      this.pressed,
       context.events.onState(() => void this.refresh()),
       context.session.onDidChange(() => void this.refresh()),
     );
@@ -110,7 +118,38 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       case 'revokePreview':
         await vscode.commands.executeCommand('staging.revokePreview', message.id);
         break;
+      case 'syncDatabase':
+        // The command reports a refusal (a 409 says why) itself; the events bring the progress.
+        await vscode.commands.executeCommand('staging.syncDatabase', await this.environment());
+        await this.refresh();
+        break;
+      case 'cancelSync':
+        await this.context.session.api.cancelDatabaseSync(message.id);
+        await this.refresh();
+        break;
+      case 'syncLog':
+        this.context.logs.showDatabaseSync(await this.context.session.api.databaseSync(message.id));
+        break;
+      case 'pressed':
+        this.pressed.fire({ control: message.control, acted: message.acted });
+        break;
     }
+  }
+
+  /**
+   * Presses a control of the database section in the page, as a person would (for tests): resolves with whether it
+   * was there and enabled, so it acted.
+   */
+  press(control: DatabaseControl): Promise<boolean> {
+    return new Promise((resolve) => {
+      const subscription = this.pressed.event((answer) => {
+        if (answer.control !== control) return;
+        subscription.dispose();
+        resolve(answer.acted);
+      });
+      this.disposables.push(subscription);
+      void this.post({ type: 'press', control });
+    });
   }
 
   /** The environment as the API has it now. */
@@ -155,11 +194,15 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       throw error;
     });
     if (!env) return { type: 'deleted', key: this.key };
-    const [deployments, variables, local, links] = await Promise.all([
+    const [deployments, variables, local, links, database] = await Promise.all([
       api.deployments(project, environment, historyLength),
       api.variables(project, environment),
       this.local(env),
       env.kind === 'production' ? Promise.resolve([]) : api.previewLinks(project, environment),
+      api.database(project, environment).catch((error: unknown) => {
+        if (error instanceof ApiError && error.unauthorized) throw error;
+        return error instanceof Error ? error : new Error(String(error));
+      }),
     ]);
     local.previews.links = links.map((l) => ({
       id: l.id,
@@ -187,24 +230,33 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       // Secret values are write-only: never posted, whatever the API sent.
       variables: variables.map((v) => ({ name: v.name, secret: v.secret, value: v.secret ? null : v.value })),
       ...local,
+      database: databaseSection(env, local.database, database),
       connected: this.context.events.state !== 'disconnected',
     };
   }
 
-  /** What this workspace knows: staging.yaml's database sync and preview settings, and the git refs to deploy. */
-  private async local(env: Environment): Promise<Pick<EnvironmentState, 'database' | 'previews' | 'refs'>> {
+  /**
+   * What this workspace knows: staging.yaml's database and preview settings (the registered staging.yaml's when the
+   * project is not in this workspace), and the git refs to deploy.
+   */
+  private async local(env: Environment): Promise<Pick<EnvironmentState, 'previews' | 'refs'> & { database: Pick<DatabaseSection, 'config' | 'configSource'> }> {
     const folder = (await workspaceProjects()).find((p) => p.name === env.project);
-    if (!folder)
+    if (!folder) {
+      const registered = await this.context.session.api.project(env.project).catch(() => undefined);
+      const settings = registered ? environmentSettings(registered.config, env) : undefined;
       return {
-        database: { configured: false, why: `the staging.yaml of ${env.project} is not in this workspace` },
+        database: settings
+          ? { config: settings.database, configSource: 'registered' }
+          : { config: { configured: false, why: `the staging.yaml of ${env.project} is not in this workspace` }, configSource: null },
         previews: { links: [], settings: null },
         refs: { branches: [], tags: [], current: null },
       };
+    }
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(folder.config));
     const settings = environmentSettings(text, env);
     const refs = await trustedGitRefs(folder.config.fsPath).catch(() => ({ branches: [], tags: [] }));
     return {
-      database: settings.database,
+      database: { config: settings.database, configSource: 'workspace' },
       previews: { links: [], settings: settings.previews },
       refs: { ...refs, current: refs.branches[0] ?? null },
     };
@@ -218,6 +270,23 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The database section: staging.yaml's settings, stagingd's state (or why it could not say) and whether Sync Now can run. */
+function databaseSection(env: Environment, local: Pick<DatabaseSection, 'config' | 'configSource'>, answer: EnvironmentDatabase | Error): DatabaseSection {
+  if (answer instanceof Error)
+    return { ...local, state: null, error: answer.message, lastRun: null, cannotSync: `stagingd did not say what it has for this database: ${answer.message}` };
+  const { last_sync: lastRun, ...state } = answer;
+  let cannotSync: string | null = null;
+  if (env.kind === 'production') cannotSync = 'production’s database is the source of syncs, never synced into';
+  else if (!state.enabled)
+    cannotSync =
+      local.config.configured && local.config.target && local.configSource === 'workspace'
+        ? 'the staging.yaml registered with stagingd gives this environment no database of its own: update the project from this staging.yaml first'
+        : 'staging.yaml gives this environment no database of its own';
+  else if (!state.available) cannotSync = state.reason ?? 'stagingd cannot provide this database';
+  else if (syncUnderWay(lastRun)) cannotSync = 'a sync is under way';
+  return { ...local, state, error: null, lastRun, cannotSync };
 }
 
 function row(env: Environment, d: Deployment): DeploymentRow {

@@ -7,6 +7,7 @@ import { workspaceProjects } from '../workspace-projects';
 import {
   CommentsNode,
   CommentThreadNode,
+  DatabaseNode,
   DeploymentNode,
   EnvironmentNode,
   MessageNode,
@@ -38,6 +39,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       session.onDidChange(() => this.refresh()),
       events.onEnvironment(() => this.refresh()),
       events.onDeployment(() => this.refresh()),
+      events.onDatabaseSync(() => this.refresh()),
       events.onActivity((activity) => {
         if (activity.type.startsWith('preview.') || activity.type.startsWith('comment.')) this.refresh();
       }),
@@ -80,12 +82,15 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       const env = node.environment;
       // Production has no preview links, so no comments from them either.
       const staging = env.kind !== 'production';
-      const [deployments, links, comments] = await Promise.all([
+      const [deployments, links, comments, database] = await Promise.all([
         api.deployments(env.project, env.name, 20),
         staging ? api.previewLinks(env.project, env.name) : undefined,
         staging ? api.comments(env.project, env.name) : undefined,
+        // Production's database is the source, never an environment's own; a stagingd that cannot say shows none.
+        staging ? api.database(env.project, env.name).catch(() => undefined) : undefined,
       ]);
       return [
+        ...(database?.enabled ? [new DatabaseNode(env, database)] : []),
         ...(comments ? [new CommentsNode(env, comments)] : []),
         ...(links ? [new PreviewLinksNode(env, links)] : []),
         ...(deployments.length > 0 ? deployments.map((d) => new DeploymentNode(env, d)) : [new MessageNode('No deployments yet')]),

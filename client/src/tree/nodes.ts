@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isUnderWay } from '../../../common/src/api/deployment-status';
-import type { CommentList, CommentThread, Deployment, Environment, PreviewLink } from '../api/staging-api';
+import type { CommentList, CommentThread, Deployment, Environment, EnvironmentDatabase, PreviewLink } from '../api/staging-api';
+import { ago, syncCopied, syncTrigger, syncUnderWay } from '../database/sync-text';
 
 /** A node of the Staging tree renders itself; ids come from API resource ids so VS Code keeps state across refreshes. */
 export abstract class StagingNode {
@@ -181,6 +182,59 @@ export class PreviewLinkNode extends StagingNode {
     item.tooltip = `${l.status}, created by ${l.created_by} ${new Date(l.created_at).toLocaleString()}, ${l.status === 'revoked' ? 'revoked' : 'expires'} ${until}${l.last_used_at ? `; last used ${new Date(l.last_used_at).toLocaleString()}` : '; never used'}`;
     item.iconPath = new vscode.ThemeIcon(l.status === 'active' ? (l.has_password ? 'lock' : 'link') : 'circle-slash');
     item.contextValue = `previewLink.${l.status}`;
+    return item;
+  }
+}
+
+/**
+ * The environment's own database, under it in the tree: its last sync ("synced 5 min ago", "syncing…", "sync failed")
+ * or why stagingd cannot provide it. Opens the environment's panel, whose Database section has the details.
+ */
+export class DatabaseNode extends StagingNode {
+  constructor(
+    readonly environment: Environment,
+    readonly database: EnvironmentDatabase,
+  ) {
+    super();
+  }
+
+  /** The state in a few words, as the tree shows it. */
+  get state(): string {
+    const db = this.database;
+    const last = db.last_sync;
+    if (!db.available) return 'unavailable';
+    if (!last) return 'never synced';
+    if (last.status === 'queued') return 'sync queued…';
+    if (last.status === 'running') return 'syncing…';
+    if (last.status === 'failed') return 'sync failed';
+    if (last.status === 'cancelled') return 'sync cancelled';
+    return `synced ${ago(last.completed_at ?? last.created_at)}`;
+  }
+
+  treeItem(): vscode.TreeItem {
+    const db = this.database;
+    const last = db.last_sync;
+    const item = new vscode.TreeItem('Database', vscode.TreeItemCollapsibleState.None);
+    item.id = `database:${this.environment.project}/${this.environment.name}`;
+    item.description = this.state;
+    const lines = [db.available ? `**${db.database ?? 'Database'}** (${db.engine ?? 'database'})` : `No database: ${db.reason ?? 'stagingd cannot provide it'}.`];
+    if (last) {
+      const when = new Date(last.completed_at ?? last.started_at ?? last.created_at).toLocaleString();
+      lines.push(`Last sync ${last.status} ${when}, ${syncTrigger(last)}.`);
+      if (last.status === 'succeeded') lines.push(`Copied ${syncCopied(last)}${last.snapshot_at ? ` from production as of ${new Date(last.snapshot_at).toLocaleString()}` : ''}.`);
+      if (last.reason) lines.push(last.reason);
+    }
+    item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+    item.iconPath = !db.available
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : syncUnderWay(last)
+        ? new vscode.ThemeIcon('sync~spin')
+        : last?.status === 'failed'
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
+          : new vscode.ThemeIcon('database');
+    // Sync Database is offered where it can run.
+    item.contextValue = !db.available ? 'database.unavailable' : syncUnderWay(last) ? 'database.syncing' : 'database';
+    item.command = { command: 'staging.openEnvironment', title: 'Open Environment Details', arguments: [this] };
     return item;
   }
 }

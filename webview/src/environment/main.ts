@@ -1,4 +1,4 @@
-// The environment detail panel: header, deploy controls, deployment history, variables, database sync and
+// The environment detail panel: header, deploy controls, deployment history, variables, database and
 // preview links of one environment. The page is built once; each state from the host updates the sections
 // in place, so the chosen ref, open sections and unsaved variable edits survive live updates.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -7,7 +7,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { element } from '../shared/dom';
 import { isEnvironmentUpdate, type EnvironmentCommand, type EnvironmentPageState, type EnvironmentState, type Rendered, type Refs } from './protocol';
-import { databaseSync, header, history, previews } from './sections';
+import { databaseSection, pressDatabaseControl } from './database';
+import { header, history, previews } from './sections';
 import { VariablesEditor } from './variables';
 
 declare function acquireVsCodeApi(): { postMessage(message: EnvironmentCommand): void; setState(state: EnvironmentPageState): void; getState(): unknown };
@@ -52,7 +53,7 @@ const controls = element('section', { class: 'controls', 'aria-label': 'Deploy' 
 
 const historySection = section('Deployment history');
 const variablesSection = section('Variables');
-const databaseSection = section('Database sync');
+const database = section('Database');
 const previewSection = section('Preview links');
 const variables = new VariablesEditor(
   (items) => send({ type: 'saveVariables', items }),
@@ -93,7 +94,7 @@ function render(state: EnvironmentState): void {
       controls,
       historySection.collapsible,
       variablesSection.collapsible,
-      databaseSection.collapsible,
+      database.collapsible,
       previewSection.collapsible,
     );
   top.replaceChildren(header(env, send));
@@ -110,7 +111,10 @@ function render(state: EnvironmentState): void {
   if (restoreDrafts) variables.restore(restoreDrafts);
   restoreDrafts = undefined;
   variablesSection.collapsible.setAttribute('description', String(state.variables.length));
-  databaseSection.body.replaceChildren(databaseSync(state.database));
+  const shown = databaseSection(state.database, send);
+  database.body.replaceChildren(shown.body);
+  const run = state.database.lastRun;
+  database.collapsible.setAttribute('description', run ? run.status : state.database.state?.available ? 'never synced' : '');
   previewSection.body.replaceChildren(previews(state.previews, send));
   previewSection.collapsible.setAttribute('description', String(state.previews.links.filter((l) => l.status === 'active').length));
   report({
@@ -118,6 +122,7 @@ function render(state: EnvironmentState): void {
     ...variables.counts,
     activePreviewLinks: state.previews.links.filter((l) => l.status === 'active').length,
     status: env.status,
+    database: shown.rendered,
   });
 }
 
@@ -131,7 +136,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'deleted':
       keepState(update.key);
       root.replaceChildren(element('p', { class: 'banner' }, `${update.key.environment} no longer exists in ${update.key.project}.`));
-      report({ deployments: 0, variables: 0, maskedSecrets: 0, activePreviewLinks: 0, status: 'deleted' });
+      report({ deployments: 0, variables: 0, maskedSecrets: 0, activePreviewLinks: 0, status: 'deleted', database: null });
       break;
     case 'failed':
       if (!root.contains(controls)) root.replaceChildren(banner);
@@ -142,6 +147,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'variablesRefused':
       variables.refused(update.message, update.index);
+      break;
+    case 'press':
+      send({ type: 'pressed', control: update.control, acted: pressDatabaseControl(update.control) });
       break;
   }
 });

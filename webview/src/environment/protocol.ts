@@ -62,15 +62,11 @@ export interface VariableUpdate {
 export const variableNamePattern = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 export const variableValueMaxLength = 65536;
 
-/** The outcome of a sync run, once the API reports syncs (a later issue adds the endpoint). */
-export interface SyncRun {
-  state: 'running' | 'succeeded' | 'failed';
-  at: string;
-  message: string | null;
-}
+export type DatabaseSyncRun = components['schemas']['DatabaseSync'];
+export type DatabaseSyncStatus = components['schemas']['DatabaseSyncStatus'];
 
-/** Database sync as staging.yaml configures it for this environment, with the last run once the API reports it. */
-export type DatabaseSync =
+/** The database section of staging.yaml as it applies to this environment. */
+export type DatabaseConfig =
   | { configured: false; why: string }
   | {
       configured: true;
@@ -79,12 +75,36 @@ export type DatabaseSync =
       include: string[] | null;
       exclude: string[];
       anonymizedTables: number;
+      /** Column rules in `database.anonymize`, over every table. */
+      rules: number;
+      /** Strict mode: a column that looks like personal data and has no rule refuses the sync. */
+      strict: boolean;
+      /** Five-field cron, UTC. */
       schedule: string | null;
-      /** Whether this environment is one that sync fills (production is the source, never a target). */
+      /** When the schedule fires next (ISO, computed from the cron in UTC); null without a schedule. */
+      nextRun: string | null;
+      /** Whether this environment has a database of its own (production is the source, never a target). */
       target: boolean;
-      /** null: not run yet, as far as the API says (it has no sync endpoint yet). */
-      lastRun: SyncRun | null;
     };
+
+/**
+ * The environment's database: what staging.yaml asks for (the workspace's copy, else the registered one), what
+ * stagingd says (its name, or why it cannot provide it) and its last sync.
+ */
+export interface DatabaseSection {
+  config: DatabaseConfig;
+  /** Which staging.yaml `config` is from; null when neither could be read. */
+  configSource: 'workspace' | 'registered' | null;
+  /** stagingd's word; null when it could not be asked (`error` says why). */
+  state: { enabled: boolean; engine: 'postgres' | 'sqlite' | null; available: boolean; reason: string | null; database: string | null } | null;
+  error: string | null;
+  lastRun: DatabaseSyncRun | null;
+  /** Why Sync Now is disabled; null when a sync can start. */
+  cannotSync: string | null;
+}
+
+/** The database section's controls, which the host can press as a person would (for tests). */
+export type DatabaseControl = 'syncDatabase' | 'cancelSync' | 'syncLog';
 
 /** A shared preview link as the API lists it: never its URL, whose token only its creator ever saw. */
 export interface PreviewLink {
@@ -126,7 +146,7 @@ export interface EnvironmentState {
   environment: EnvironmentHeader;
   deployments: DeploymentRow[];
   variables: VariableRow[];
-  database: DatabaseSync;
+  database: DatabaseSection;
   previews: Previews;
   refs: Refs;
   connected: boolean;
@@ -139,7 +159,24 @@ export type EnvironmentUpdate =
   | { type: 'failed'; message: string }
   | { type: 'variablesSaved' }
   /** `index`: the item of the request the API faulted, when it said which. */
-  | { type: 'variablesRefused'; message: string; index: number | null };
+  | { type: 'variablesRefused'; message: string; index: number | null }
+  /** Press a control of the page as a person would: the page answers `pressed`. */
+  | { type: 'press'; control: DatabaseControl };
+
+/** What the database section shows, as the page rendered it. */
+export interface DatabaseRendered {
+  availability: 'not configured' | 'unavailable' | 'available' | 'unknown';
+  /** The last sync's status as shown; null when there is none. */
+  lastStatus: DatabaseSyncStatus | null;
+  /** The rows the last sync copied, over its tables; null when it copied none. */
+  rows: number | null;
+  /** Whether Sync Now is enabled. */
+  syncNow: boolean;
+  /** Whether a Cancel button is shown (a sync is queued or running). */
+  cancel: boolean;
+  /** The section's text, as a person reads it. */
+  text: string;
+}
 
 /** What the page last rendered, reported back to the host (for tests and diagnostics). */
 export interface Rendered {
@@ -150,6 +187,7 @@ export interface Rendered {
   /** Active preview links listed. */
   activePreviewLinks: number;
   status: EnvironmentStatus | 'deleted';
+  database: DatabaseRendered | null;
 }
 
 /** Panel -> host. */
@@ -166,7 +204,12 @@ export type EnvironmentCommand =
   | { type: 'logs'; deploymentId: string }
   | { type: 'saveVariables'; items: VariableUpdate[] }
   | { type: 'sharePreview' }
-  | { type: 'revokePreview'; id: string };
+  | { type: 'revokePreview'; id: string }
+  | { type: 'syncDatabase' }
+  | { type: 'cancelSync'; id: string }
+  | { type: 'syncLog'; id: string }
+  /** The answer to `press`: whether the control was there and enabled, so it acted. */
+  | { type: 'pressed'; control: DatabaseControl; acted: boolean };
 
 export const isEnvironmentCommand = messageGuard<EnvironmentCommand>([
   'ready',
@@ -180,8 +223,12 @@ export const isEnvironmentCommand = messageGuard<EnvironmentCommand>([
   'saveVariables',
   'sharePreview',
   'revokePreview',
+  'syncDatabase',
+  'cancelSync',
+  'syncLog',
+  'pressed',
 ]);
-export const isEnvironmentUpdate = messageGuard<EnvironmentUpdate>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused']);
+export const isEnvironmentUpdate = messageGuard<EnvironmentUpdate>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused', 'press']);
 
 export function isEnvironmentKey(value: unknown): value is EnvironmentKey {
   const key = value as Partial<EnvironmentKey> | null | undefined;

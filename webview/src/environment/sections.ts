@@ -1,9 +1,9 @@
-// The read-only sections of the environment panel: header, deployment history, database sync, preview links.
+// The read-only sections of the environment panel: header, deployment history, preview links.
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { isUnderWay } from '../../../common/src/api/deployment-status';
 import { codicon, element } from '../shared/dom';
-import type { DatabaseSync, DeploymentRow, DeploymentStatus, EnvironmentCommand, EnvironmentHeader, EnvironmentStatus, Previews } from './protocol';
+import type { DeploymentRow, DeploymentStatus, EnvironmentCommand, EnvironmentHeader, EnvironmentStatus, Previews } from './protocol';
 
 type Send = (command: EnvironmentCommand) => void;
 
@@ -88,26 +88,6 @@ export function history(rows: DeploymentRow[], send: Send): HTMLElement {
     {},
     element('thead', {}, element('tr', {}, ...['Status', 'Ref', 'Commit', 'By', 'When', 'Reason', ''].map((h) => element('th', {}, h)))),
     element('tbody', {}, ...rows.map(row)),
-  );
-}
-
-/** e.g. "postgres; tables users, orders; 2 tables anonymized; schedule 0 3 * * * (UTC); not run yet". */
-export function databaseSync(sync: DatabaseSync): HTMLElement {
-  if (!sync.configured) return element('p', {}, `Not configured: ${sync.why}.`);
-  const tables = sync.include ? `tables ${sync.include.join(', ')}` : 'all tables';
-  const parts = [
-    sync.engine,
-    sync.exclude.length > 0 ? `${tables} except ${sync.exclude.join(', ')}` : tables,
-    `${sync.anonymizedTables} table${sync.anonymizedTables === 1 ? '' : 's'} anonymized`,
-    sync.schedule ? `schedule ${sync.schedule} (UTC)` : 'on demand only',
-    sync.lastRun ? `last run ${sync.lastRun.state} ${when(sync.lastRun.at)}${sync.lastRun.message ? `: ${sync.lastRun.message}` : ''}` : 'not run yet',
-  ];
-  return element(
-    'div',
-    {},
-    element('p', {}, `Database sync: ${parts.join('; ')}.`),
-    ...(sync.target ? [] : [element('p', { class: 'muted' }, 'staging.yaml does not sync the database into this environment.')]),
-    element('p', { class: 'muted' }, 'This is what staging.yaml asks for: stagingd does not make or sync databases yet.'),
   );
 }
 

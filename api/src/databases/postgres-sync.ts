@@ -48,6 +48,9 @@ export interface PostgresSyncJob {
   parallel?: number;
 }
 
+/** Fields each rule remembers (about 2 MiB of text per rule at most). */
+const SEEN_FIELDS = 20_000;
+
 /** A name for the database a sync builds its copy in. */
 export function workDatabaseName(): string {
   return `stg_sync_${randomBytes(8).toString('hex')}`;
@@ -203,7 +206,11 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
   const columns = plan.columns.map((column) => `"${column.name.replace(/"/g, '""')}"`).join(', ');
   const out = reader.query(copyTo(`COPY ${plan.table.sql} (${columns}) TO STDOUT`));
   const into = writer.query(copyFrom(`COPY ${plan.table.sql} (${columns}) FROM STDIN`));
-  const rules = plan.columns.flatMap((column, index) => (column.strategy && column.strategy !== 'keep' ? [{ index, column, strategy: column.strategy }] : []));
+  // Each rule remembers its latest fields: a column of few distinct values (cities, countries, a user's address on
+  // each of their orders) is anonymised once per value. Bounded: emptied when full.
+  const rules = plan.columns.flatMap((column, index) =>
+    column.strategy && column.strategy !== 'keep' ? [{ index, column, strategy: column.strategy, seen: new Map<string, string>() }] : [],
+  );
   let bytes = 0;
   out.on('data', (chunk: Buffer) => (bytes += chunk.length));
   const abort = (): void => {
@@ -215,8 +222,15 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
     else {
       const rewrite = new CopyRowTransform((fields) => {
         for (const rule of rules) {
-          const value = decodeField(fields[rule.index]!);
-          if (value !== null) fields[rule.index] = encodeField(job.anonymizer.transform(rule.strategy, value, rule.column));
+          const field = fields[rule.index]!;
+          let replaced = rule.seen.get(field);
+          if (replaced === undefined) {
+            const value = decodeField(field);
+            replaced = value === null ? field : encodeField(job.anonymizer.transform(rule.strategy, value, rule.column));
+            if (rule.seen.size >= SEEN_FIELDS) rule.seen.clear();
+            rule.seen.set(field, replaced);
+          }
+          fields[rule.index] = replaced;
         }
       });
       await pipeline(out, rewrite, into);

@@ -98,19 +98,22 @@ export class DatabaseSyncService {
     if (!state.available) throw new SyncConflict(`Environment '${env.name}' cannot have its database: ${state.reason}.`);
     const busy = [...this.running.values()].some((job) => job.environmentId === env.id);
     if (busy) throw new SyncConflict(`A database sync of '${env.name}' is already under way.`);
-    const sync = await this.options.stores.databaseSyncs.insert({
-      id: randomUUID(),
-      environmentId: env.id,
-      trigger,
-      requestedBy,
-      status: 'queued',
-      createdAt: now(),
-    });
-    await this.publish(sync);
+    // Taken before the first await, so two requests at once cannot both start one.
+    const id = randomUUID();
     const controller = new AbortController();
-    const done = this.run(sync, config.database!, controller.signal).finally(() => this.running.delete(sync.id));
-    this.running.set(sync.id, { environmentId: env.id, controller, done });
-    return sync;
+    let started!: (sync: DatabaseSyncRecord) => void;
+    const record = new Promise<DatabaseSyncRecord>((resolve) => (started = resolve));
+    const done = record.then((sync) => this.run(sync, config.database!, controller.signal)).finally(() => this.running.delete(id));
+    this.running.set(id, { environmentId: env.id, controller, done });
+    try {
+      const sync = await this.options.stores.databaseSyncs.insert({ id, environmentId: env.id, trigger, requestedBy, status: 'queued', createdAt: now() });
+      await this.publish(sync);
+      started(sync);
+      return sync;
+    } catch (error) {
+      this.running.delete(id);
+      throw error;
+    }
   }
 
   /** A new environment: its database is filled at once, when it has one stagingd can provide (else its state says why). */
@@ -175,6 +178,7 @@ export class DatabaseSyncService {
     let sync = await stores.databaseSyncs.update(queued.id, { status: 'running', startedAt: now(), workDatabase });
     await this.publish(sync);
     try {
+      signal.throwIfAborted();
       const sourceUrl = await this.source(sync, config);
       const databases = await this.options.postgres!.databases();
       const workDir = path.join(this.options.dataDir, 'tmp');

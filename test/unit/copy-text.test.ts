@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { CopyRowTransform, decodeField, encodeField } from '../../api/src/databases/copy-text';
+
+async function rewrite(chunks: Buffer[], change: (fields: string[]) => void): Promise<string> {
+  const transform = new CopyRowTransform(change);
+  const out: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    Readable.from(chunks)
+      .pipe(transform)
+      .on('data', (chunk: Buffer | string) => out.push(Buffer.from(chunk)))
+      .on('end', resolve)
+      .on('error', reject);
+  });
+  return Buffer.concat(out).toString('utf8');
+}
+
+describe("COPY's text format", () => {
+  it('reads back what it writes, for the characters COPY escapes, NULL and the empty string', () => {
+    for (const value of ['plain', '', 'tab\there', 'line\nbreak\r\n', 'back\\slash', '\\N', 'bell\b form\f vtab\v', 'ünïcødé ✓ 🎉']) {
+      const field = encodeField(value);
+      assert.ok(!/[\t\n\r]/.test(field), JSON.stringify(field));
+      assert.equal(decodeField(field), value);
+    }
+    assert.equal(encodeField(null), '\\N');
+    assert.equal(decodeField('\\N'), null);
+    assert.equal(decodeField('\\x41\\101'), 'AA', 'hex and octal escapes');
+  });
+
+  it('rewrites only the fields it is asked to, whatever the chunks cut (inside a row, inside a UTF-8 character)', async () => {
+    const rows = ['1\tJosé Ålesund\tjose@example.com', '2\t\\N\tü@x.no', '3\tTab\\there\tthird@x.no'];
+    const bytes = Buffer.from(`${rows.join('\n')}\n`);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const output = await rewrite([bytes.subarray(0, cut), bytes.subarray(cut)], (fields) => {
+        const value = decodeField(fields[2]!);
+        fields[2] = encodeField(value === null ? null : value.toUpperCase());
+      });
+      assert.equal(output, '1\tJosé Ålesund\tJOSE@EXAMPLE.COM\n2\t\\N\tÜ@X.NO\n3\tTab\\there\tTHIRD@X.NO\n', `cut at byte ${cut}`);
+    }
+  });
+
+  it('fails on a row cut short (the source went away mid-row)', async () => {
+    await assert.rejects(
+      rewrite([Buffer.from('1\ta\n2\tb')], () => undefined),
+      /ended in the middle of a row/,
+    );
+  });
+});

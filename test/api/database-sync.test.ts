@@ -289,6 +289,18 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     assert.equal(plan.rows[0]?.plan, 'marker');
   });
 
+  it('refuses a rule for a table or column the source does not have, or one that cannot apply to its column', async () => {
+    const wrong =
+      anonymize.replace('      email: fake.email\n', '      emial: fake.email\n      email: fake.email\n      id: mask\n') +
+      '    invoices:\n      total: redact\n';
+    assert.equal((await stagingd.api('PATCH', `/v1/projects/${project}`, { config: helloNodeConfig({ extra: databaseSection(wrong) }) })).status, 200);
+    const done = await sync();
+    assert.equal(done.status, 'failed');
+    assert.match(done.reason!, /database\.anonymize\.users\.emial: public\.users has no column 'emial'/);
+    assert.match(done.reason!, /database\.anonymize\.users\.id: .*integer/);
+    assert.match(done.reason!, /database\.anonymize\.invoices: the source has no table 'invoices'/);
+  });
+
   it('fails with a clear reason when the source cannot be reached, never showing its password', async () => {
     const config = helloNodeConfig({ extra: databaseSection(anonymize) });
     assert.equal((await stagingd.api('PATCH', `/v1/projects/${project}`, { config })).status, 200);

@@ -35,6 +35,8 @@ const builds = [
     outfile: 'dist/stagingd.js',
     external: ['libsql', 'playwright-core', 'bufferutil', 'utf-8-validate'],
   },
+  // The threads that anonymise a database sync's rows, beside stagingd's bundle (api/src/databases/rewrite-pool.ts).
+  { ...common, target: 'node24', entryPoints: ['api/src/databases/rewrite-worker.ts'], outfile: 'dist/rewrite-worker.js' },
   // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.
   {
     ...common,

@@ -3,8 +3,19 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { CopyRowTransform, decodeField, encodeField } from '../../api/src/databases/copy-text';
 
+/** Rows rewritten field by field, each chunk after a delay that finishes later chunks first: order must hold anyway. */
 async function rewrite(chunks: Buffer[], change: (fields: string[]) => void): Promise<string> {
-  const transform = new CopyRowTransform(change);
+  let calls = 0;
+  const transform = new CopyRowTransform(async (text) => {
+    await new Promise((resolve) => setTimeout(resolve, 10 - (calls++ % 10)));
+    const lines = text.split('\n').slice(0, -1);
+    const rows = lines.map((line) => {
+      const fields = line.split('\t');
+      change(fields);
+      return fields.join('\t');
+    });
+    return { text: `${rows.join('\n')}\n`, rows: rows.length };
+  });
   const out: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
     Readable.from(chunks)
@@ -38,6 +49,15 @@ describe("COPY's text format", () => {
       });
       assert.equal(output, '1\tJosé Ålesund\tJOSE@EXAMPLE.COM\n2\t\\N\tÜ@X.NO\n3\tTab\\there\tTHIRD@X.NO\n', `cut at byte ${cut}`);
     }
+  });
+
+  it('keeps the rows in order when many chunks are rewritten at once', async () => {
+    const rows = Array.from({ length: 500 }, (_, i) => `${i}\tvalue ${i}\n`);
+    const output = await rewrite(
+      rows.map((row) => Buffer.from(row)),
+      (fields) => (fields[1] = fields[1]!.toUpperCase()),
+    );
+    assert.equal(output, rows.map((row) => row.replace('value', 'VALUE')).join(''));
   });
 
   it('fails on a row cut short (the source went away mid-row)', async () => {

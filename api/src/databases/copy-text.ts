@@ -27,18 +27,23 @@ export function encodeField(value: string | null): string {
   return value.replace(/[\b\f\n\r\t\v\\]/g, (char) => encodes[char]!);
 }
 
-/** Changes one row's fields in place: only the columns it names are decoded, the rest pass through as written. */
-export type RowRewrite = (fields: string[]) => void;
+/** Rewrites whole rows (text ending with a newline); answers the new rows and how many there were. */
+export type RowsRewrite = (rows: string) => Promise<{ text: string; rows: number }>;
+
+/** Chunks being rewritten at once: enough to keep every rewrite thread busy, few enough to bound memory. */
+const IN_FLIGHT = 8;
 
 /**
  * Rewrites COPY text rows on their way from one server to the other. It splits on newlines in bytes (a newline is
- * never inside a UTF-8 character, and COPY escapes the ones in values), so a row cut between two chunks is joined first.
+ * never inside a UTF-8 character, and COPY escapes the ones in values), so a row cut between two chunks is joined
+ * first; chunks are rewritten concurrently and passed on in order.
  */
 export class CopyRowTransform extends Transform {
   private rest: Buffer = Buffer.alloc(0);
+  private readonly pending: Promise<{ text: string; rows: number }>[] = [];
   rows = 0;
 
-  constructor(private readonly rewrite: RowRewrite) {
+  constructor(private readonly rewrite: RowsRewrite) {
     super();
   }
 
@@ -50,28 +55,26 @@ export class CopyRowTransform extends Transform {
       return done();
     }
     this.rest = data.subarray(end + 1);
-    try {
-      done(null, this.rewriteLines(data.toString('utf8', 0, end + 1)));
-    } catch (error) {
-      done(error as Error);
-    }
+    const rewritten = this.rewrite(data.toString('utf8', 0, end + 1));
+    // A rejection is handled when its turn comes (drain); until then it must not count as unhandled.
+    rewritten.catch(() => undefined);
+    this.pending.push(rewritten);
+    if (this.pending.length < IN_FLIGHT) return done();
+    this.drain(1).then(() => done(), done);
   }
 
   override _flush(done: TransformCallback): void {
-    if (this.rest.length === 0) return done();
     // COPY ends every row with a newline: a rest here is a row cut short (the source went away).
-    done(new Error('the source ended in the middle of a row'));
+    if (this.rest.length > 0) return done(new Error('the source ended in the middle of a row'));
+    this.drain(this.pending.length).then(() => done(), done);
   }
 
-  private rewriteLines(text: string): string {
-    const lines = text.split('\n');
-    lines.pop(); // after the last newline
-    for (let index = 0; index < lines.length; index++) {
-      const fields = lines[index]!.split('\t');
-      this.rewrite(fields);
-      lines[index] = fields.join('\t');
+  /** Passes on the oldest `count` rewritten chunks, in order. */
+  private async drain(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const { text, rows } = await this.pending.shift()!;
+      this.rows += rows;
+      this.push(text);
     }
-    this.rows += lines.length;
-    return `${lines.join('\n')}\n`;
   }
 }

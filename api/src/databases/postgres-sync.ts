@@ -5,8 +5,9 @@ import { pipeline } from 'node:stream/promises';
 import { Client, type ClientBase } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DatabaseConfig } from '../../../common/src/config/model';
-import type { Anonymizer } from './anonymize/anonymizer';
-import { CopyRowTransform, decodeField, encodeField } from './copy-text';
+import { CopyRowTransform } from './copy-text';
+import type { RewritePool } from './rewrite-pool';
+import type { RewriteRule } from './row-rewrite';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
 import { foreignKeysToExcluded, readTables, selectTables, sequencePositions, viewsOnExcluded } from './postgres-catalog';
 import type { PostgresDatabases } from './postgres-databases';
@@ -35,7 +36,8 @@ export interface PostgresSyncJob {
   project: string;
   environment: string;
   config: DatabaseConfig;
-  anonymizer: Anonymizer;
+  /** The threads that anonymise rows (with the project's key). */
+  rewriter: RewritePool;
   /** pg_dump and pg_restore live here. */
   bin: string;
   /** A folder for the schema dump (no rows ever go to disk). */
@@ -47,9 +49,6 @@ export interface PostgresSyncJob {
   /** Tables copied at once (default 4). */
   parallel?: number;
 }
-
-/** Fields each rule remembers (about 2 MiB of text per rule at most). */
-const SEEN_FIELDS = 20_000;
 
 /** A name for the database a sync builds its copy in. */
 export function workDatabaseName(): string {
@@ -206,10 +205,10 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
   const columns = plan.columns.map((column) => `"${column.name.replace(/"/g, '""')}"`).join(', ');
   const out = reader.query(copyTo(`COPY ${plan.table.sql} (${columns}) TO STDOUT`));
   const into = writer.query(copyFrom(`COPY ${plan.table.sql} (${columns}) FROM STDIN`));
-  // Each rule remembers its latest fields: a column of few distinct values (cities, countries, a user's address on
-  // each of their orders) is anonymised once per value. Bounded: emptied when full.
-  const rules = plan.columns.flatMap((column, index) =>
-    column.strategy && column.strategy !== 'keep' ? [{ index, column, strategy: column.strategy, seen: new Map<string, string>() }] : [],
+  const rules: RewriteRule[] = plan.columns.flatMap((column, index) =>
+    column.strategy && column.strategy !== 'keep'
+      ? [{ index, strategy: column.strategy, column: { name: column.name, sqlType: column.sqlType, nullable: column.nullable } }]
+      : [],
   );
   let bytes = 0;
   out.on('data', (chunk: Buffer) => (bytes += chunk.length));
@@ -220,20 +219,7 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
   try {
     if (rules.length === 0) await pipeline(out, into);
     else {
-      const rewrite = new CopyRowTransform((fields) => {
-        for (const rule of rules) {
-          const field = fields[rule.index]!;
-          let replaced = rule.seen.get(field);
-          if (replaced === undefined) {
-            const value = decodeField(field);
-            replaced = value === null ? field : encodeField(job.anonymizer.transform(rule.strategy, value, rule.column));
-            if (rule.seen.size >= SEEN_FIELDS) rule.seen.clear();
-            rule.seen.set(field, replaced);
-          }
-          fields[rule.index] = replaced;
-        }
-      });
-      await pipeline(out, rewrite, into);
+      await pipeline(out, new CopyRowTransform((text) => job.rewriter.rewrite(text, rules)), into);
     }
   } finally {
     job.signal.removeEventListener('abort', abort);

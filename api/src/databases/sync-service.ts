@@ -10,12 +10,12 @@ import type { DatabaseSyncRecord, DatabaseSyncTrigger } from '../store/database-
 import type { EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
 import type { Stores } from '../store/stores';
-import { Anonymizer } from './anonymize/anonymizer';
 import { SyncRefused } from './copy-plan';
 import { databaseName, type EnvironmentDatabase } from './postgres-databases';
 import type { PostgresServer } from './postgres-server';
 import { syncPostgres, workDatabaseName } from './postgres-sync';
 import { postgresBin } from './postgres-tools';
+import { RewritePool } from './rewrite-pool';
 import { presentDatabaseSync } from './sync-presenter';
 
 /** A request the environment's database cannot take now (becomes a 409). */
@@ -177,10 +177,12 @@ export class DatabaseSyncService {
     const workDatabase = workDatabaseName();
     let sync = await stores.databaseSyncs.update(queued.id, { status: 'running', startedAt: now(), workDatabase });
     await this.publish(sync);
+    let rewriter: RewritePool | undefined;
     try {
       signal.throwIfAborted();
       const sourceUrl = await this.source(sync, config);
       const databases = await this.options.postgres!.databases();
+      rewriter = new RewritePool(Buffer.from(this.options.box.derive(`anonymize:${sync.project}`), 'base64url'));
       const workDir = path.join(this.options.dataDir, 'tmp');
       mkdirSync(workDir, { recursive: true, mode: 0o700 });
       const outcome = await syncPostgres({
@@ -189,7 +191,7 @@ export class DatabaseSyncService {
         project: sync.project,
         environment: sync.environment,
         config,
-        anonymizer: new Anonymizer(Buffer.from(this.options.box.derive(`anonymize:${sync.project}`), 'base64url')),
+        rewriter,
         bin: this.bin!,
         workDir,
         workDatabase,
@@ -210,6 +212,8 @@ export class DatabaseSyncService {
       await this.publish(sync);
       await stores.events.publish('database.synced', presentDatabaseSync(sync));
     } catch (error) {
+      await rewriter?.close();
+      rewriter = undefined;
       await (
         await this.options.postgres?.existing().catch(() => undefined)
       )
@@ -220,6 +224,8 @@ export class DatabaseSyncService {
       log(`${cancelled instanceof SyncCancelled ? 'cancelled' : 'failed'}: ${reason}`);
       if (error instanceof SyncRefused) await stores.databaseSyncs.update(sync.id, { unclassified: error.unclassified });
       await this.end(sync, cancelled instanceof SyncCancelled ? 'cancelled' : 'failed', reason);
+    } finally {
+      await rewriter?.close();
     }
   }
 

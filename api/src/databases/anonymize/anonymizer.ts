@@ -205,13 +205,20 @@ export class Anonymizer {
     return made;
   }
 
-  /** The keyed digest of a value: HMAC-SHA-256 of the strategy and the value (and the attempt, after the first). */
+  /**
+   * The keyed digest of a value: HMAC-SHA-256 of the strategy and the value (and the attempt, after the first) for
+   * `hash`, its inner keyed hash for the fakes.
+   */
   private digest(strategy: Strategy, value: string, attempt: number): Buffer {
     const message = attempt === 0 ? `${strategy}\0${value}` : `${strategy}#${attempt}\0${value}`;
     // A long value (more than the scratch buffer holds) goes the ordinary way.
     if (message.length * 3 > this.inner.length - 64) return createHmac('sha256', this.key).update(message).digest();
     const length = this.inner.write(message, 64);
-    hash('sha256', this.inner.subarray(0, 64 + length), 'buffer').copy(this.outer, 64);
+    const inner = hash('sha256', this.inner.subarray(0, 64 + length), 'buffer');
+    // A fake value shows at most 128 bits of its digest (a uuid, a salt), never the whole 256-bit state that a length
+    // extension needs: the keyed inner hash alone serves as the PRF, at half the cost. `hash` shows its digest: the full HMAC.
+    if (strategy !== 'hash') return inner;
+    inner.copy(this.outer, 64);
     return hash('sha256', this.outer, 'buffer');
   }
 

@@ -1,0 +1,66 @@
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { RewriteRule } from './row-rewrite';
+
+export interface RewriteRequest {
+  id: number;
+  text: string;
+  rules: readonly RewriteRule[];
+}
+
+export type RewriteResponse = { id: number; text: string; rows: number } | { id: number; error: string };
+
+interface Waiting {
+  resolve(result: { text: string; rows: number }): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Threads that anonymise a sync's rows, one fewer than the machine has CPUs (PostgreSQL's own processes need the
+ * rest), at least one and at most four: each chunk goes to the thread with the least work waiting. Each thread has the
+ * project's key; the same value gets the same replacement in every thread.
+ */
+export class RewritePool {
+  private readonly workers: { worker: Worker; waiting: Map<number, Waiting> }[] = [];
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(key: Buffer, size = Math.min(4, Math.max(1, availableParallelism() - 1))) {
+    // Bundled, the worker sits beside stagingd (dist/); compiled by tsc, beside this file.
+    const file = path.join(__dirname, 'rewrite-worker.js');
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(file, { workerData: new Uint8Array(key) });
+      const waiting = new Map<number, Waiting>();
+      worker.on('message', (response: RewriteResponse) => {
+        const entry = waiting.get(response.id);
+        waiting.delete(response.id);
+        if ('error' in response) entry?.reject(new Error(response.error));
+        else entry?.resolve(response);
+      });
+      const fail = (error: Error): void => {
+        this.failure ??= error;
+        for (const entry of waiting.values()) entry.reject(error);
+        waiting.clear();
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => fail(new Error(`a rewrite thread exited (${code})`)));
+      this.workers.push({ worker, waiting });
+    }
+  }
+
+  rewrite(text: string, rules: readonly RewriteRule[]): Promise<{ text: string; rows: number }> {
+    if (this.failure) return Promise.reject(this.failure);
+    const target = this.workers.reduce((least, candidate) => (candidate.waiting.size < least.waiting.size ? candidate : least));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      target.waiting.set(id, { resolve, reject });
+      target.worker.postMessage({ id, text, rules } satisfies RewriteRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('the sync ended');
+    await Promise.all(this.workers.map(({ worker }) => worker.terminate()));
+  }
+}

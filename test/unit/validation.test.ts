@@ -99,9 +99,10 @@ describe('validateConfig: schema errors mapped to the source', () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     const root = `${__dirname}/../../../examples`;
     const names = readdirSync(root).filter((n) => !n.startsWith('.'));
-    assert.deepEqual(names.sort(), ['blog', 'hello-node', 'shop']);
+    assert.deepEqual(names.sort(), ['blog', 'customers', 'hello-node', 'shop']);
     const notEnforced: Record<string, string[]> = {
       blog: ['sqlite', 'assets'],
+      customers: [],
       'hello-node': ['email', 'payments'],
       shop: ['assets', 'email', 'payments', 'checks'],
     };

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import { toStagingConfig } from '../../common/src/config/model';
 import { parseConfig } from '../../common/src/config/parse';
 import { PostgresDatabases } from '../../api/src/databases/postgres-databases';
@@ -24,10 +23,7 @@ import type { DatabaseSyncRecord } from '../../api/src/store/database-syncs';
 import { newEnvironment, now, type EnvironmentRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
 import { helloNodeConfig } from './support/git-fixture';
-
-const serverUrl = process.env['STAGING_TEST_POSTGRES_URL'];
-const skip =
-  serverUrl || process.env['STAGINGD_REQUIRE_POSTGRES'] === '1' ? false : 'no PostgreSQL: export STAGING_TEST_POSTGRES_URL="$(bash scripts/start-postgres.sh)"';
+import { testPostgresUrl as serverUrl, withClient, withoutPostgres as skip } from './support/postgres';
 
 const minutes = (n: number): number => n * 60_000;
 
@@ -148,13 +144,3 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
     assert.doesNotMatch(await logText(all[0]!.id), /missed/);
   });
 });
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}

@@ -6,15 +6,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import type { Deployment } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 import { WebhookReceiver } from './support/webhook-receiver';
-
-const serverUrl = process.env['STAGING_TEST_POSTGRES_URL'];
-const skip =
-  serverUrl || process.env['STAGINGD_REQUIRE_POSTGRES'] === '1' ? false : 'no PostgreSQL: export STAGING_TEST_POSTGRES_URL="$(bash scripts/start-postgres.sh)"';
+import { testPostgresUrl as serverUrl, withClient, withoutPostgres as skip } from './support/postgres';
 
 interface Sync {
   id: string;
@@ -25,16 +21,6 @@ interface Sync {
   notes: string[];
   unclassified: { table: string; column: string; suggested: string }[];
   snapshot_at: string | null;
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const USERS = 400;

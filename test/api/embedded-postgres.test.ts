@@ -8,12 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import { EmbeddedPostgres } from '../../api/src/databases/embedded-postgres';
+import { onDatabase, testPostgresUrl as serverUrl, withClient } from './support/postgres';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
 
-const serverUrl = process.env['STAGING_TEST_POSTGRES_URL'];
 const skip =
   (serverUrl && EmbeddedPostgres.available()) || process.env['STAGINGD_REQUIRE_POSTGRES'] === '1'
     ? false
@@ -53,28 +52,20 @@ describe("stagingd's own PostgreSQL cluster", { skip }, () => {
   };
 
   before(async () => {
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${production}`);
-    await client.end();
-    const source = new URL(serverUrl!);
-    source.pathname = `/${production}`;
-    const seed = new Client({ connectionString: source.toString() });
-    await seed.connect();
-    await seed.query("CREATE TABLE items (id serial PRIMARY KEY, title text NOT NULL); INSERT INTO items (title) VALUES ('one'), ('two'), ('three')");
-    await seed.end();
+    await withClient(serverUrl!, (client) => client.query(`CREATE DATABASE ${production}`));
+    const source = onDatabase(serverUrl!, production);
+    await withClient(source, (client) =>
+      client.query("CREATE TABLE items (id serial PRIMARY KEY, title text NOT NULL); INSERT INTO items (title) VALUES ('one'), ('two'), ('three')"),
+    );
     stagingd = await StagingdProcess.start();
     const config = helloNodeConfig({ extra: `database:\n  engine: postgres\n  source: { secret: prod }\n` });
     assert.equal((await stagingd.api('POST', '/v1/projects', { repository: helloNodeRepository().dir, config })).status, 201);
-    assert.equal((await stagingd.api('PUT', '/v1/projects/hello-node/secrets/prod', { value: source.toString() })).status, 204);
+    assert.equal((await stagingd.api('PUT', '/v1/projects/hello-node/secrets/prod', { value: source })).status, 204);
   });
 
   after(async () => {
     await stagingd?.stop();
-    const client = new Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${production} WITH (FORCE)`);
-    await client.end();
+    await withClient(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${production} WITH (FORCE)`));
   });
 
   it('is made under the data directory when a database is first needed, and syncs into it', async () => {

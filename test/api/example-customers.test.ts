@@ -11,16 +11,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
 import type { components } from '../../common/src/api/schema';
 import type { Deployment } from './support/api-types';
 import { StagingdProcess } from './support/stagingd-process';
+import { testPostgresUrl as serverUrl, withClient, withoutPostgres as skip } from './support/postgres';
 
 type DatabaseSync = components['schemas']['DatabaseSync'];
-
-const serverUrl = process.env['STAGING_TEST_POSTGRES_URL'];
-const skip =
-  serverUrl || process.env['STAGINGD_REQUIRE_POSTGRES'] === '1' ? false : 'no PostgreSQL: export STAGING_TEST_POSTGRES_URL="$(bash scripts/start-postgres.sh)"';
 
 const example = join(__dirname, '..', '..', '..', 'examples', 'customers');
 const project = 'customers';
@@ -35,16 +31,6 @@ function customersRepository(): string {
   git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'customers example');
   git('branch', 'develop');
   return dir;
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -4,20 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { databaseName, PostgresDatabases } from '../../api/src/databases/postgres-databases';
+import { testPostgresUrl as serverUrl, withClient, withoutPostgres as skip } from './support/postgres';
 
-const serverUrl = process.env['STAGING_TEST_POSTGRES_URL'];
-const skip =
-  serverUrl || process.env['STAGINGD_REQUIRE_POSTGRES'] === '1' ? false : 'no PostgreSQL: export STAGING_TEST_POSTGRES_URL="$(bash scripts/start-postgres.sh)"';
-
-async function query(url: string, sql: string): Promise<unknown[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as unknown[];
-  } finally {
-    await client.end();
-  }
-}
+const query = (url: string, sql: string): Promise<unknown[]> => withClient(url, async (client) => (await client.query(sql)).rows as unknown[]);
 
 describe('a database per environment (PostgreSQL)', { skip }, () => {
   const project = `p${Date.now().toString(36)}`;

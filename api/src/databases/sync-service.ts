@@ -50,7 +50,8 @@ export interface DatabaseSyncServiceOptions {
  * from production's by syncs (one at a time per environment, each a record with its log).
  */
 export class DatabaseSyncService {
-  private readonly running = new Map<string, { environmentId: string; controller: AbortController; done: Promise<void> }>();
+  // A job is `ending` from the moment its outcome is written: whoever sees that outcome may start the next sync.
+  private readonly running = new Map<string, { environmentId: string; controller: AbortController; done: Promise<void>; ending?: boolean }>();
   private readonly bin = postgresBin();
 
   constructor(private readonly options: DatabaseSyncServiceOptions) {}
@@ -96,7 +97,7 @@ export class DatabaseSyncService {
     if (!state.enabled)
       throw new SyncConflict(`Environment '${env.name}' has no database of its own: staging.yaml has no database section, or the environment opts out.`);
     if (!state.available) throw new SyncConflict(`Environment '${env.name}' cannot have its database: ${state.reason}.`);
-    const busy = [...this.running.values()].some((job) => job.environmentId === env.id);
+    const busy = [...this.running.values()].some((job) => job.environmentId === env.id && !job.ending);
     if (busy) throw new SyncConflict(`A database sync of '${env.name}' is already under way.`);
     // Taken before the first await, so two requests at once cannot both start one.
     const id = randomUUID();
@@ -198,6 +199,7 @@ export class DatabaseSyncService {
         log,
         signal,
       });
+      this.ending(sync.id);
       sync = await stores.databaseSyncs.update(sync.id, {
         status: 'succeeded',
         snapshotAt: outcome.snapshotAt,
@@ -236,7 +238,13 @@ export class DatabaseSyncService {
     return value;
   }
 
+  private ending(syncId: string): void {
+    const job = this.running.get(syncId);
+    if (job) job.ending = true;
+  }
+
   private async end(sync: DatabaseSyncRecord, status: 'failed' | 'cancelled', reason: string): Promise<void> {
+    this.ending(sync.id);
     const ended = await this.options.stores.databaseSyncs.update(sync.id, { status, reason, workDatabase: null, completedAt: now() });
     this.options.logs.finish(sync.id);
     await this.publish(ended);

@@ -45,6 +45,8 @@ interface Panels {
 
 export interface StagingExtensionApi {
   session: Session;
+  /** The API's /v1/events, as the extension follows them. */
+  events: LiveEvents;
   notifier: EnvironmentNotifier;
   tree: EnvironmentsTree;
   statusBar: DeployStatusBar;
@@ -135,7 +137,7 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
   const firstCheck = session.check();
   const activatedInMs = Date.now() - started;
   log.info(`activated in ${activatedInMs} ms; ${vscode.workspace.isTrusted ? 'trusted workspace' : 'Restricted Mode: no git, no processes started'}`);
-  const api: StagingExtensionApi = { session, notifier, tree, statusBar, panels, editorComments, logUri: extension.logUri, activatedInMs, firstCheck };
+  const api: StagingExtensionApi = { session, events, notifier, tree, statusBar, panels, editorComments, logUri: extension.logUri, activatedInMs, firstCheck };
   void firstCheck.then((state) => {
     api.sessionKnownInMs = Date.now() - started;
     log.info(`${state} ${api.sessionKnownInMs} ms after activation began`);

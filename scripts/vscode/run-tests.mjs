@@ -15,7 +15,7 @@
 //                    development path is an empty stub, the tests are out/test/vsix/, the workspace examples/hello-node
 //   --keep           keep the run's temporary folder (server, user data, workspace copy) and print it
 //   --verbose        print every extension host console line and the workbench's browser console
-//   --timeout S      give up after S seconds (default 180, or STAGING_VSCODE_TIMEOUT seconds)
+//   --timeout S      give up after S seconds (default 360, or STAGING_VSCODE_TIMEOUT seconds)
 // Needs `npx tsc -b` and `node scripts/build.mjs` first (the extension runs from dist/client.js), and Node 24.
 // Logs of the last run, in .vscode-test/logs/: exthost-console.log (console output of the extension host),
 // server/ (VS Code's server-side logs: exthost1/remoteexthost.log, one file per output channel such as
@@ -39,7 +39,7 @@ const { values: options } = parseArgs({
     vsix: { type: 'string' },
     keep: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
-    timeout: { type: 'string', default: process.env.STAGING_VSCODE_TIMEOUT ?? '180' },
+    timeout: { type: 'string', default: process.env.STAGING_VSCODE_TIMEOUT ?? '360' },
   },
 });
 const timeoutMs = Number(options.timeout) * 1000;

@@ -3,14 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { EnvironmentIdentity } from '../../common/src/config/environment-entry';
-import { environmentSettings } from '../../client/src/panels/environment-config';
+import { environmentSettings, nextRun } from '../../client/src/panels/environment-config';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 const example = (name: string): string => readFileSync(join(examples, name, 'staging.yaml'), 'utf8');
 const fixed = (name: string): EnvironmentIdentity => ({ name, kind: 'fixed', branch: name });
 
 describe('environmentSettings: what the environment panel shows of staging.yaml', () => {
-  it('reads database sync for an environment it fills, with tables, schedule and no run yet', () => {
+  it('reads database sync for an environment it fills, with tables, rules, strict mode and the next scheduled run', () => {
     const { database } = environmentSettings(example('shop'), fixed('staging'));
     assert.deepEqual(database, {
       configured: true,
@@ -18,10 +18,18 @@ describe('environmentSettings: what the environment panel shows of staging.yaml'
       include: ['users', 'addresses', 'products', 'categories', 'orders', 'order_items', 'reviews'],
       exclude: ['sessions', 'password_resets', 'audit_log'],
       anonymizedTables: 4,
+      rules: 23,
+      strict: true,
       schedule: '0 3 * * *',
+      nextRun: nextRun('0 3 * * *'),
       target: true,
-      lastRun: null,
     });
+  });
+
+  it('finds the next run of a schedule in UTC', () => {
+    assert.equal(nextRun('0 3 * * *', new Date('2026-12-07T02:59:59Z')), '2026-12-07T03:00:00.000Z');
+    assert.equal(nextRun('0 3 * * *', new Date('2026-12-07T03:00:00Z')), '2026-12-08T03:00:00.000Z');
+    assert.equal(nextRun('not a cron'), null);
   });
 
   it('matches a per-branch environment by its branch pattern, and never makes production a target', () => {
@@ -49,7 +57,8 @@ describe('environmentSettings: what the environment panel shows of staging.yaml'
       const { database } = environmentSettings(text, fixed(name));
       return database.configured ? database.target : undefined;
     };
-    assert.deepEqual([target('staging'), target('qa'), target('unknown')], [true, false, false]);
+    // An environment staging.yaml does not list (made through the API) gets one too, as stagingd gives it.
+    assert.deepEqual([target('staging'), target('qa'), target('unknown')], [true, false, true]);
     const listed = environmentSettings(`${text}\n  environments: [qa]\n`, fixed('staging')).database;
     assert.equal(listed.configured && listed.target, false);
     const all = environmentSettings(text, fixed('staging')).database;

@@ -96,7 +96,10 @@ suite('Environment detail panel with a real stagingd', () => {
       { ...database, text: undefined },
       { availability: 'not configured', lastStatus: null, rows: null, syncNow: false, cancel: false, text: undefined },
     );
-    assert.match(database?.text ?? '', /Not configured: staging\.yaml has no database section\..*Sync Now is off: staging\.yaml gives this environment no database of its own/);
+    assert.match(
+      database?.text ?? '',
+      /Not configured: staging\.yaml has no database section\..*Sync Now is off: staging\.yaml gives this environment no database of its own/,
+    );
 
     const posted = panel.posted;
     assert.ok(posted, 'the host posted a state');

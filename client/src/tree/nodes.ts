@@ -217,11 +217,14 @@ export class DatabaseNode extends StagingNode {
     const item = new vscode.TreeItem('Database', vscode.TreeItemCollapsibleState.None);
     item.id = `database:${this.environment.project}/${this.environment.name}`;
     item.description = this.state;
-    const lines = [db.available ? `**${db.database ?? 'Database'}** (${db.engine ?? 'database'})` : `No database: ${db.reason ?? 'stagingd cannot provide it'}.`];
+    const lines = [
+      db.available ? `**${db.database ?? 'Database'}** (${db.engine ?? 'database'})` : `No database: ${db.reason ?? 'stagingd cannot provide it'}.`,
+    ];
     if (last) {
       const when = new Date(last.completed_at ?? last.started_at ?? last.created_at).toLocaleString();
       lines.push(`Last sync ${last.status} ${when}, ${syncTrigger(last)}.`);
-      if (last.status === 'succeeded') lines.push(`Copied ${syncCopied(last)}${last.snapshot_at ? ` from production as of ${new Date(last.snapshot_at).toLocaleString()}` : ''}.`);
+      if (last.status === 'succeeded')
+        lines.push(`Copied ${syncCopied(last)}${last.snapshot_at ? ` from production as of ${new Date(last.snapshot_at).toLocaleString()}` : ''}.`);
       if (last.reason) lines.push(last.reason);
     }
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));

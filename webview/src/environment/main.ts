@@ -88,15 +88,7 @@ function render(state: EnvironmentState): void {
   const env = state.environment;
   if (pageState?.project !== env.project || pageState.environment !== env.name) keepState({ project: env.project, environment: env.name });
   if (!root.contains(controls))
-    root.replaceChildren(
-      top,
-      banner,
-      controls,
-      historySection.collapsible,
-      variablesSection.collapsible,
-      database.collapsible,
-      previewSection.collapsible,
-    );
+    root.replaceChildren(top, banner, controls, historySection.collapsible, variablesSection.collapsible, database.collapsible, previewSection.collapsible);
   top.replaceChildren(header(env, send));
   banner.replaceChildren(
     ...(state.connected ? [] : [element('p', { class: 'banner' }, 'Disconnected from the staging API: showing the last known state while reconnecting.')]),

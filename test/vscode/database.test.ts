@@ -18,6 +18,7 @@ import type { EnvironmentPanel } from '../../client/src/panels/environment-panel
 import type { StagingNode } from '../../client/src/tree/nodes';
 import type { DatabaseRendered } from '../../webview/src/environment/protocol';
 import { StagingdProcess } from '../api/support/stagingd-process';
+import { withClient } from '../api/support/postgres';
 
 const project = 'hello-db';
 const environmentPath = `/v1/projects/${project}/environments/staging`;
@@ -210,16 +211,6 @@ suite('An environment’s own database', () => {
     let env: Environment;
     let production: string;
     let productionUrl: string;
-
-    async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-      const client = new Client({ connectionString: url });
-      await client.connect();
-      try {
-        return await work(client);
-      } finally {
-        await client.end();
-      }
-    }
 
     /** Holds an exclusive lock on production's users table, so a sync stays running until it is released. */
     async function lockUsers(): Promise<() => Promise<void>> {

@@ -33,9 +33,10 @@ async function seedProduction(url: string): Promise<void> {
   await withClient(url, async (client) => {
     await client.query<Row>(`
       CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');
+      CREATE DOMAIN email_address AS text CHECK (VALUE LIKE '%@%');
       CREATE TABLE users (
         id serial PRIMARY KEY,
-        email text NOT NULL UNIQUE,
+        email email_address NOT NULL UNIQUE,
         full_name text NOT NULL,
         phone text,
         birth_date date,
@@ -66,6 +67,9 @@ async function seedProduction(url: string): Promise<void> {
         SELECT id, email, (ARRAY['new', 'paid', 'shipped'])[1 + id % 3]::order_status, id * 1.5, CASE WHEN id % 7 = 0 THEN 'WELCOME10' END FROM users;
       INSERT INTO orders (user_id, customer_email, status, total) SELECT id, email, 'paid', 9.99 FROM users WHERE id % 2 = 0;
       INSERT INTO sessions SELECT md5(id::text), id FROM users;
+      CREATE TABLE visits (visitor_email text NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+      CREATE TABLE visits_2026 PARTITION OF visits FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+      INSERT INTO visits SELECT email, date '2026-03-01' + id % 200 FROM users;
     `);
   });
 }
@@ -83,6 +87,8 @@ const anonymize = `  anonymize:
       postcode: mask
     orders:
       customer_email: fake.email
+    visits:
+      visitor_email: fake.email
 `;
 
 let receiver: WebhookReceiver;
@@ -163,6 +169,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
         ['public.addresses', USERS],
         ['public.orders', USERS * 1.5],
         ['public.users', USERS],
+        ['public.visits_2026', USERS],
       ],
     );
     assert.deepEqual(done.tables.find((table) => table.table === 'public.users')!.anonymized, ['email', 'full_name', 'phone', 'birth_date', 'last_login_ip']);
@@ -185,11 +192,14 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
         .rows;
       assert.deepEqual(
         tables.map((row) => row.name),
-        ['addresses', 'orders', 'paid_orders', 'users'],
+        ['addresses', 'orders', 'paid_orders', 'users', 'visits', 'visits_2026'],
       );
       // Joins: the same e-mail gives the same fake e-mail in both tables.
       const mismatched = await client.query<Row>('SELECT count(*)::int AS n FROM orders o JOIN users u ON u.id = o.user_id WHERE o.customer_email <> u.email');
       assert.equal(mismatched.rows[0]?.n, 0);
+      // The rule for the partitioned table reached its partition: the same fake e-mails.
+      const visitors = await client.query<Row>('SELECT count(*)::int AS n FROM visits v JOIN users u ON u.email = v.visitor_email');
+      assert.equal(visitors.rows[0]?.n, USERS);
       // Unique stays unique (the index is made after the rows: it would have failed the sync).
       const distinct = await client.query<Row>('SELECT count(DISTINCT email)::int AS n FROM users');
       assert.equal(distinct.rows[0]?.n, USERS);
@@ -254,7 +264,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     const deployment = await stagingd.waitForDeployment(queued.body.id);
     const log = (await stagingd.api<string>('GET', `/v1/deployments/${deployment.id}/logs`)).body;
     assert.equal(deployment.status, 'live', log);
-    assert.match(log, /database stg_hello_node_staging as stg_hello_node_staging/);
+    assert.match(log, /database stg_hello-node_staging as stg_hello-node_staging/);
   });
 
   it('refuses in strict mode, naming exactly the columns without a rule, and the previous data keeps serving', async () => {
@@ -359,12 +369,12 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     const count = (): Promise<unknown> =>
       withClient(
         serverUrl!,
-        async (client) => (await client.query<Row>("SELECT count(*)::int AS n FROM pg_database WHERE datname = 'stg_hello_node_qa'")).rows[0]?.n,
+        async (client) => (await client.query<Row>("SELECT count(*)::int AS n FROM pg_database WHERE datname = 'stg_hello-node_qa'")).rows[0]?.n,
       );
     assert.equal(await count(), 1);
     assert.equal((await stagingd.api('DELETE', `/v1/projects/${project}/environments/qa`)).status, 204);
     assert.equal(await count(), 0);
-    const roles = await withClient(serverUrl!, (client) => client.query<Row>("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'stg_hello_node_qa'"));
+    const roles = await withClient(serverUrl!, (client) => client.query<Row>("SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'stg_hello-node_qa'"));
     assert.equal(roles.rows[0]?.n, 0);
   });
 });

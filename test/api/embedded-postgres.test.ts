@@ -83,7 +83,7 @@ describe("stagingd's own PostgreSQL cluster", { skip }, () => {
     assert.equal(alive(before.pid), false, 'stopped with stagingd');
     stagingd = await StagingdProcess.start({ dataDir: stagingd.dataDir });
     const database = (await stagingd.api<{ database: string; available: boolean }>('GET', '/v1/projects/hello-node/environments/staging/database')).body;
-    assert.deepEqual([database.available, database.database], [true, 'stg_hello_node_staging']);
+    assert.deepEqual([database.available, database.database], [true, 'stg_hello-node_staging']);
     const done = await syncNow();
     assert.equal(done.status, 'succeeded', done.reason ?? '');
   });

@@ -60,6 +60,7 @@ describe('a database per environment (PostgreSQL)', { skip }, () => {
     const two = databaseName(long, `${'b'.repeat(50)}-two`);
     assert.ok(one.length <= 63 && two.length <= 63, `${one} ${two}`);
     assert.notEqual(one, two);
-    assert.equal(databaseName('shop', 'feature-login'), 'stg_shop_feature_login');
+    assert.equal(databaseName('shop', 'feature-login'), 'stg_shop_feature-login');
+    assert.notEqual(databaseName('shop-eu', 'staging'), databaseName('shop', 'eu-staging'));
   });
 });

@@ -80,7 +80,7 @@ export async function planCopy(client: ClientBase, selected: SourceTable[], allT
       columns: table.columns
         .filter((column) => !column.generated)
         .map((column) => {
-          const strategy = rules.find((columns) => columns[column.name] !== undefined)?.[column.name];
+          const strategy = rules.find((columns) => Object.hasOwn(columns, column.name))?.[column.name];
           return strategy === undefined ? { ...column } : { ...column, strategy: strategy as Strategy };
         }),
     };

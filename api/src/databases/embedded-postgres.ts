@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import type { ServerLog } from '../logs/server-log';
-import { serverBin } from './postgres-tools';
+import { newClient, serverBin } from './postgres-tools';
 
 /** The user PostgreSQL runs as when stagingd is root (PostgreSQL refuses to run as root): nobody. */
 const UNPRIVILEGED = 65534;
@@ -113,7 +112,7 @@ export class EmbeddedPostgres {
     child.once('exit', () => (server.child = undefined));
     for (let attempt = 0; ; attempt++) {
       if (!server.child) throw new Error(`stagingd\u2019s PostgreSQL did not start: ${said.trim().split('\n').slice(-3).join(' ')}`);
-      const client = new Client({ connectionString: url });
+      const client = newClient({ connectionString: url });
       try {
         await client.connect();
         await client.end();

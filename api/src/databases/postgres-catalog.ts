@@ -17,6 +17,8 @@ export interface SourceTable {
   sql: string;
   /** Partitioned parents hold no rows of their own: their partitions are copied. */
   partitioned: boolean;
+  /** The tables it is a partition or an INHERITS child of, nearest first: their names select it and their rules apply. */
+  ancestors: { schema: string; name: string }[];
   columns: SourceColumn[];
 }
 
@@ -32,26 +34,46 @@ export const qualified = (schema: string, name: string): string => `${quote(sche
 
 /** The user tables of the database (not PostgreSQL's own, not an extension's), with their columns in order. */
 export async function readTables(client: ClientBase): Promise<SourceTable[]> {
-  const { rows } = await client.query<{ schema: string; name: string; kind: string; columns: SourceColumn[] }>(`
+  // A column of a domain type is described by the domain's base type: what its values are.
+  const { rows } = await client.query<{ schema: string; name: string; kind: string; columns: SourceColumn[]; ancestors: SourceTable['ancestors'] }>(`
+    WITH RECURSIVE up(child, parent, depth) AS (
+      SELECT inhrelid, inhparent, 1 FROM pg_inherits
+      UNION ALL
+      SELECT up.child, i.inhparent, up.depth + 1 FROM up JOIN pg_inherits i ON i.inhrelid = up.parent
+    )
     SELECT n.nspname AS schema, c.relname AS name, c.relkind AS kind,
            COALESCE(json_agg(json_build_object(
-             'name', a.attname, 'sqlType', format_type(a.atttypid, a.atttypmod),
+             'name', a.attname,
+             'sqlType', CASE WHEN t.typtype = 'd' THEN format_type(t.typbasetype, t.typtypmod) ELSE format_type(a.atttypid, a.atttypmod) END,
              'nullable', NOT a.attnotnull, 'generated', a.attgenerated <> ''
-           ) ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '[]') AS columns
+           ) ORDER BY a.attnum) FILTER (WHERE a.attnum > 0), '[]') AS columns,
+           (SELECT COALESCE(json_agg(json_build_object('schema', pn.nspname, 'name', p.relname) ORDER BY up.depth), '[]')
+              FROM up JOIN pg_class p ON p.oid = up.parent JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE up.child = c.oid) AS ancestors
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_type t ON t.oid = a.atttypid
     WHERE c.relkind IN ('r', 'p')
       AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
       AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
-    GROUP BY n.nspname, c.relname, c.relkind
+    GROUP BY c.oid, n.nspname, c.relname, c.relkind
     ORDER BY n.nspname, c.relname`);
-  return rows.map((row) => ({ schema: row.schema, name: row.name, sql: qualified(row.schema, row.name), partitioned: row.kind === 'p', columns: row.columns }));
+  return rows.map((row) => ({
+    schema: row.schema,
+    name: row.name,
+    sql: qualified(row.schema, row.name),
+    partitioned: row.kind === 'p',
+    ancestors: row.ancestors,
+    columns: row.columns,
+  }));
 }
 
-/** Whether a name from staging.yaml (`table` in any schema, or `schema.table`) names this table. */
-export function names(table: Pick<SourceTable, 'schema' | 'name'>, name: string): boolean {
-  return name === table.name || name === `${table.schema}.${table.name}`;
+/**
+ * Whether a name from staging.yaml (`table` in any schema, or `schema.table`) names this table, or a table it is a
+ * partition or child of: a rule for `events` covers `events_2024_01`, an excluded `events` excludes its partitions.
+ */
+export function names(table: Pick<SourceTable, 'schema' | 'name' | 'ancestors'>, name: string): boolean {
+  return [table, ...table.ancestors].some((one) => name === one.name || name === `${one.schema}.${one.name}`);
 }
 
 export interface TableSelection {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'pg';
-import type { Connection } from './postgres-tools';
+import type { Client } from 'pg';
+import { newClient, type Connection } from './postgres-tools';
 
 /** How a release reaches its environment's database: DATABASE_URL, and libpq's PG* variables. */
 export interface EnvironmentDatabase {
@@ -15,12 +15,13 @@ export interface EnvironmentDatabase {
 const MAX_IDENTIFIER = 63;
 
 /**
- * The name of an environment's database, and of the role that owns it: `stg_<project>_<environment>` with dashes as
- * underscores. PostgreSQL keeps 63 bytes of a name: a longer one is cut and ends with a hash of the whole, so two
- * environments never share one.
+ * The name of an environment's database, and of the role that owns it: `stg_<project>_<environment>`. Project and
+ * environment names have no underscore, so the one after the project tells them apart (dashes stay: with them as
+ * underscores, shop-eu/staging and shop/eu-staging would share a database). PostgreSQL keeps 63 bytes of a name: a
+ * longer one is cut and ends with a hash of the whole, so two environments never share one.
  */
 export function databaseName(project: string, environment: string): string {
-  const name = `stg_${project}_${environment}`.replace(/-/g, '_');
+  const name = `stg_${project}_${environment}`;
   if (name.length <= MAX_IDENTIFIER) return name;
   const hash = createHash('sha256').update(name).digest('hex').slice(0, 10);
   return `${name.slice(0, MAX_IDENTIFIER - hash.length - 1)}_${hash}`;
@@ -43,7 +44,7 @@ export class PostgresDatabases {
   }
 
   private async admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const client = new Client({ connectionString: this.server.toString(), application_name: 'stagingd' });
+    const client = newClient({ connectionString: this.server.toString(), application_name: 'stagingd' });
     await client.connect();
     try {
       return await work(client);
@@ -67,7 +68,10 @@ export class PostgresDatabases {
       // To create a database owned by a role, the creator must be a member of it.
       await client.query(`GRANT ${role} TO CURRENT_USER`);
       const databaseExists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
-      if (!databaseExists) await client.query(`CREATE DATABASE ${role} OWNER ${role}`);
+      // From template0: template1 is open to every role's CONNECT, and what a release left in it would be copied here.
+      if (!databaseExists) await client.query(`CREATE DATABASE ${role} OWNER ${role} TEMPLATE template0 ENCODING 'UTF8'`);
+      // A switch cut short (stagingd killed in it) may have left the database closed.
+      else await client.query(`ALTER DATABASE ${role} WITH ALLOW_CONNECTIONS true`);
       // Nobody else connects: not the other environments' roles.
       await client.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
     });
@@ -88,7 +92,7 @@ export class PostgresDatabases {
     const live = await this.ensure(project, environment);
     await this.admin(async (client) => {
       const work = client.escapeIdentifier(workName);
-      await client.query(`CREATE DATABASE ${work} OWNER ${client.escapeIdentifier(live.user)}`);
+      await client.query(`CREATE DATABASE ${work} OWNER ${client.escapeIdentifier(live.user)} TEMPLATE template0 ENCODING 'UTF8'`);
       await client.query(`REVOKE ALL ON DATABASE ${work} FROM PUBLIC`);
     });
     return { host: live.host, port: live.port, database: workName, user: live.user, password: live.password, options: {} };
@@ -106,19 +110,31 @@ export class PostgresDatabases {
       const work = client.escapeIdentifier(workName);
       const parked = client.escapeIdentifier(`${workName}_old`);
       await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS false`);
-      await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await client.query('BEGIN');
+      let switched = false;
       try {
+        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await client.query('BEGIN');
         await client.query(`ALTER DATABASE ${work} RENAME TO ${parked}`);
         await client.query(`ALTER DATABASE ${live} RENAME TO ${work}`);
         await client.query(`ALTER DATABASE ${parked} RENAME TO ${live}`);
         await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK');
-        await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS true`);
-        throw error;
+        switched = true;
+      } finally {
+        // Whatever failed, the environment's database (the old one then) takes connections again.
+        if (!switched) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
+        }
       }
       await client.query(`DROP DATABASE IF EXISTS ${work} WITH (FORCE)`);
+    });
+  }
+
+  /** The sync work databases on the server (`stg_sync_<16 hex>`, and `_old` ones a switch cut short left). */
+  async workDatabases(): Promise<string[]> {
+    return this.admin(async (client) => {
+      const { rows } = await client.query<{ name: string }>("SELECT datname AS name FROM pg_database WHERE datname ~ '^stg_sync_[0-9a-f]{16}(_old)?$'");
+      return [...new Set(rows.map((row) => row.name.replace(/_old$/, '')))];
     });
   }
 

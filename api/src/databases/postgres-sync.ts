@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Client, type ClientBase } from 'pg';
+import type { Client, ClientBase } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DatabaseConfig } from '../../../common/src/config/model';
 import { CopyRowTransform } from './copy-text';
@@ -11,7 +11,7 @@ import type { RewriteRule } from './row-rewrite';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
 import { foreignKeysToExcluded, readTables, selectTables, sequencePositions, viewsOnExcluded } from './postgres-catalog';
 import type { PostgresDatabases } from './postgres-databases';
-import { connectionOf, runTool, type Connection } from './postgres-tools';
+import { connectionOf, cutConnection, newClient, runTool, type Connection } from './postgres-tools';
 
 export interface TableCopied {
   table: string;
@@ -97,7 +97,7 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
     const list = path.join(dir, 'schema.list');
     const left = new Set([
       ...foreignKeys.map((key) => `FK CONSTRAINT ${key.schema} ${key.table} ${key.name} `),
-      ...views.map((view) => ` ${view.schema} ${view.name} `),
+      ...views.flatMap((view) => [` ${view.schema} ${view.name} `, `COMMENT ${view.schema} VIEW ${view.name} `]),
     ]);
     const toc = await runTool(job.bin, 'pg_restore', ['--list', dump], source, job.signal);
     writeFileSync(
@@ -116,11 +116,13 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
         job.signal,
       );
     await restore('pre-data');
+    // Read now: the snapshot's session then sits idle in its transaction while the rows copy, which a server may end.
+    const sequences = await sequencePositions(client);
 
     const tables = await copyTables(job, snapshot, target, plans);
     job.log('making indexes and constraints');
     await restore('post-data');
-    await setSequences(client, target);
+    await setSequences(sequences, target);
     job.signal.throwIfAborted();
     await job.databases.switchTo(job.project, job.environment, job.workDatabase);
     job.log('the copy is now the environment\u2019s database');
@@ -144,7 +146,7 @@ interface Snapshot {
 }
 
 async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, application_name: 'stagingd sync', connectionTimeoutMillis: 15_000 });
+  const client = newClient({ connectionString: url, application_name: 'stagingd sync', connectionTimeoutMillis: 15_000 });
   try {
     await client.connect();
   } catch (error) {
@@ -177,27 +179,53 @@ async function readerOn(url: string, snapshot: Snapshot): Promise<Client> {
 
 function clientOf(target: Connection): Client {
   const { host, port, database, user, password } = target;
-  return new Client({ host, port, database, user, password, application_name: 'stagingd sync' });
+  return newClient({ host, port, database, user, password, application_name: 'stagingd sync', connectionTimeoutMillis: 15_000 });
 }
 
+/**
+ * Copies the tables, `parallel` at a time. The first failure (or a cancel) cuts every copy's connections, so none is
+ * left waiting (on a lock the release took in the work database, say); all have ended before this rejects, so the
+ * work database can be dropped.
+ */
 async function copyTables(job: PostgresSyncJob, snapshot: Snapshot, target: Connection, plans: TablePlan[]): Promise<TableCopied[]> {
   const queue = plans.filter((plan) => !plan.table.partitioned);
   const results: TableCopied[] = [];
+  const stop = new AbortController();
+  const onCancel = (): void => stop.abort(job.signal.reason);
+  job.signal.addEventListener('abort', onCancel, { once: true });
   const worker = async (): Promise<void> => {
-    const reader = await readerOn(job.sourceUrl, snapshot);
-    const writer = clientOf(target);
+    const clients: Client[] = [];
+    const cut = (): void => clients.forEach(cutConnection);
+    stop.signal.addEventListener('abort', cut, { once: true });
     try {
+      clients.push(await readerOn(job.sourceUrl, snapshot));
+      const writer = clientOf(target);
+      clients.push(writer);
       await writer.connect();
+      // A lock nobody releases (the release can reach the work database) fails the copy instead of holding it forever.
+      await writer.query("SET lock_timeout = '30s'");
       for (let plan = queue.shift(); plan; plan = queue.shift()) {
-        job.signal.throwIfAborted();
-        results.push(await copyTable(reader, writer, plan, job));
+        stop.signal.throwIfAborted();
+        results.push(await copyTable(clients[0]!, writer, plan, { ...job, signal: stop.signal }));
       }
+    } catch (error) {
+      stop.abort(error);
+      throw error;
     } finally {
-      await reader.end().catch(() => undefined);
-      await writer.end().catch(() => undefined);
+      stop.signal.removeEventListener('abort', cut);
+      await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(job.parallel ?? 4, queue.length)) }, worker));
+  try {
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(job.parallel ?? 4, queue.length)) }, worker));
+    job.signal.throwIfAborted();
+    // The first failure, not what cutting the other copies' connections made of them.
+    if (stop.signal.aborted) throw stop.signal.reason;
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  } finally {
+    job.signal.removeEventListener('abort', onCancel);
+  }
   return results.sort((a, b) => a.table.localeCompare(b.table));
 }
 
@@ -230,8 +258,7 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
   return { table: name, rows, bytes, anonymized: rules.map((rule) => rule.column.name) };
 }
 
-async function setSequences(source: ClientBase, target: Connection): Promise<void> {
-  const positions = await sequencePositions(source);
+async function setSequences(positions: Awaited<ReturnType<typeof sequencePositions>>, target: Connection): Promise<void> {
   const client = clientOf(target);
   await client.connect();
   try {

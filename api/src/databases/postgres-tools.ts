@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { Client, type ClientConfig } from 'pg';
 
 /** How pg_dump and pg_restore reach a server without a password on their command line (where `ps` shows it). */
 export interface Connection {
@@ -84,4 +85,19 @@ export function runTool(bin: string, program: 'pg_dump' | 'pg_restore', args: st
       },
     );
   });
+}
+
+/**
+ * A pg client whose connection may drop at any time (a release ends its backend, a server restarts) without taking
+ * stagingd down: pg emits 'error' on the client, fatal with no listener; the query under way rejects on its own.
+ */
+export function newClient(config: ClientConfig): Client {
+  const client = new Client(config);
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Cuts a client's connection at once (a cancelled sync): its query under way rejects, whatever it was waiting for. */
+export function cutConnection(client: Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }

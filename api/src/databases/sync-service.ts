@@ -53,6 +53,8 @@ export class DatabaseSyncService {
   // A job is `ending` from the moment its outcome is written: whoever sees that outcome may start the next sync.
   private readonly running = new Map<string, { environmentId: string; controller: AbortController; done: Promise<void>; ending?: boolean }>();
   private readonly bin = postgresBin();
+  /** Environments being deleted (their ids are never reused). */
+  private readonly deleting = new Set<string>();
 
   constructor(private readonly options: DatabaseSyncServiceOptions) {}
 
@@ -87,6 +89,7 @@ export class DatabaseSyncService {
     const state = this.state(config, env);
     if (!state.enabled) return {};
     if (!state.available) throw new SyncConflict(`This environment needs a database of its own (staging.yaml's database section), and ${state.reason}.`);
+    if (this.deleting.has(env.id)) throw new SyncConflict(`Environment '${env.name}' is being deleted.`);
     const database = await (await this.options.postgres!.databases()).ensure(env.project, env.name);
     return variablesOf(database);
   }
@@ -97,6 +100,7 @@ export class DatabaseSyncService {
     if (!state.enabled)
       throw new SyncConflict(`Environment '${env.name}' has no database of its own: staging.yaml has no database section, or the environment opts out.`);
     if (!state.available) throw new SyncConflict(`Environment '${env.name}' cannot have its database: ${state.reason}.`);
+    if (this.deleting.has(env.id)) throw new SyncConflict(`Environment '${env.name}' is being deleted.`);
     const busy = [...this.running.values()].some((job) => job.environmentId === env.id && !job.ending);
     if (busy) throw new SyncConflict(`A database sync of '${env.name}' is already under way.`);
     // Taken before the first await, so two requests at once cannot both start one.
@@ -104,7 +108,11 @@ export class DatabaseSyncService {
     const controller = new AbortController();
     let started!: (sync: DatabaseSyncRecord) => void;
     const record = new Promise<DatabaseSyncRecord>((resolve) => (started = resolve));
-    const done = record.then((sync) => this.run(sync, config.database!, controller.signal)).finally(() => this.running.delete(id));
+    const done = record
+      .then((sync) => this.run(sync, config.database!, controller.signal))
+      // The record itself may be gone (the environment was deleted meanwhile): said in stagingd's log, nothing more.
+      .catch((error: unknown) => this.options.log(`database sync ${id}: ${error instanceof Error ? error.message : String(error)}`, 'warn'))
+      .finally(() => this.running.delete(id));
     this.running.set(id, { environmentId: env.id, controller, done });
     try {
       const sync = await this.options.stores.databaseSyncs.insert({ id, environmentId: env.id, trigger, requestedBy, status: 'queued', createdAt: now() });
@@ -141,6 +149,8 @@ export class DatabaseSyncService {
    * server that cannot be reached then is said in stagingd's log: the environment goes anyway).
    */
   async remove(env: EnvironmentRecord): Promise<void> {
+    // From now on no sync starts and no release gets the database (which would make it again after the drop).
+    this.deleting.add(env.id);
     for (const [id, job] of this.running) if (job.environmentId === env.id) this.cancel(id, `cancelled: the environment ${env.name} was deleted`);
     await Promise.all([...this.running.values()].filter((job) => job.environmentId === env.id).map((job) => job.done));
     for (const sync of await this.options.stores.databaseSyncs.page(env.id, 1000)) await this.options.logs.remove(sync.id);
@@ -156,13 +166,15 @@ export class DatabaseSyncService {
    * building are dropped. The environments' own databases were never touched by them.
    */
   async recover(): Promise<void> {
-    for (const sync of await this.options.stores.databaseSyncs.withStatus([...underWay])) {
-      if (sync.workDatabase)
-        await this.options.postgres
-          ?.databases()
-          .then((databases) => databases.dropWorkDatabase(sync.workDatabase!))
-          .catch(() => undefined);
-      await this.end(sync, 'failed', 'stagingd stopped while this sync was running; the environment kept its previous data');
+    const interrupted = await this.options.stores.databaseSyncs.withStatus([...underWay]);
+    for (const sync of interrupted) await this.end(sync, 'failed', 'stagingd stopped while this sync was running');
+    if (interrupted.length === 0) return;
+    // Every work database left on the server goes: those of the syncs just ended, and any whose drop failed before.
+    // (One stagingd per server: another's sync under way would lose its copy.)
+    const databases = await this.options.postgres?.existing().catch(() => undefined);
+    if (!databases) return;
+    for (const name of await databases.workDatabases().catch(() => [])) {
+      await databases.dropWorkDatabase(name).catch((error: unknown) => this.options.log(`could not drop ${name}: ${String(error)}`, 'warn'));
     }
   }
 

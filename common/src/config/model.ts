@@ -186,11 +186,13 @@ export function toStagingConfig(value: unknown): StagingConfig {
 function database(raw: Loose): DatabaseConfig {
   const tables = record(raw['tables']);
   const secret = record(raw['source'])['secret'];
-  const anonymize: DatabaseConfig['anonymize'] = {};
-  for (const [table, columns] of Object.entries(record(raw['anonymize']))) {
-    anonymize[table] = {};
-    for (const [column, strategy] of Object.entries(record(columns))) anonymize[table][column] = typeof strategy === 'string' ? strategy : 'null';
-  }
+  // Own properties only (fromEntries): a table or column named __proto__ or constructor is a name like any other.
+  const anonymize: DatabaseConfig['anonymize'] = Object.fromEntries(
+    Object.entries(record(raw['anonymize'])).map(([table, columns]) => [
+      table,
+      Object.fromEntries(Object.entries(record(columns)).map(([column, strategy]) => [column, typeof strategy === 'string' ? strategy : 'null'])),
+    ]),
+  );
   const config: DatabaseConfig = {
     engine: raw['engine'] === 'sqlite' ? 'sqlite' : 'postgres',
     source: typeof secret === 'string' ? { secret } : String(raw['source']),

@@ -234,3 +234,18 @@ describe('validateConfig: silencing', () => {
     assert.deepEqual(validateConfig(text, {}, { ignore: ['invalid-value', 'not-enforced'] }), []);
   });
 });
+
+describe('validateConfig: production credentials', () => {
+  it('refuses a database source URL with its password in the file, without repeating it', () => {
+    const text = `version: 1\nproject: demo\nproduction:\n  url: https://demo.example.com\n  branch: main\nrun:\n  command: node server.js\ndatabase:\n  engine: postgres\n  source: postgres://app:hunter2@db.internal/app\n`;
+    const diagnostics = validateConfig(text).filter((d) => d.code === 'inline-password');
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0]!.severity, 'error');
+    assert.ok(!diagnostics[0]!.message.includes('hunter2'), diagnostics[0]!.message);
+    const withoutPassword = text.replace('app:hunter2@', 'app@');
+    assert.deepEqual(
+      validateConfig(withoutPassword).filter((d) => d.code === 'inline-password'),
+      [],
+    );
+  });
+});

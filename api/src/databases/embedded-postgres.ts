@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import type { ServerLog } from '../logs/server-log';
@@ -75,7 +75,11 @@ export class EmbeddedPostgres {
     const cluster = path.join(dataDir, 'postgres');
     const passwordFile = path.join(dataDir, 'postgres-password');
     const asUser = process.getuid?.() === 0;
-    stopLeftover(cluster);
+    await stopLeftover(cluster);
+    if (asUser) {
+      privateEntries(dataDir);
+      chmodSync(dataDir, 0o711);
+    }
     if (!existsSync(path.join(cluster, 'PG_VERSION'))) {
       rmSync(cluster, { recursive: true, force: true });
       mkdirSync(cluster, { mode: 0o700 });
@@ -84,7 +88,6 @@ export class EmbeddedPostgres {
       const initPassword = path.join(cluster, '..', `postgres-init-${randomBytes(4).toString('hex')}`);
       writeFileSync(initPassword, readFileSync(passwordFile), { mode: 0o600 });
       if (asUser) {
-        chmodSync(dataDir, 0o711);
         chownSync(cluster, UNPRIVILEGED, UNPRIVILEGED);
         chownSync(initPassword, UNPRIVILEGED, UNPRIVILEGED);
       }
@@ -137,13 +140,37 @@ export class EmbeddedPostgres {
   }
 }
 
-/** A cluster a previous stagingd left running (killed): its postmaster is stopped before this one starts. */
-function stopLeftover(cluster: string): void {
+/**
+ * The data directory becomes traversable (0711) for the cluster's user: what it holds under names anyone could guess
+ * stays stagingd's alone (the state database and its journal, the mirrors, the logs, the TLS keys, the work folder).
+ * Releases are under random names, and theirs belongs to their own user already.
+ */
+function privateEntries(dataDir: string): void {
+  for (const name of readdirSync(dataDir)) {
+    const entry = path.join(dataDir, name);
+    const stat = statSync(entry);
+    if (stat.isFile()) chmodSync(entry, 0o600);
+    else if (stat.isDirectory() && ['repos', 'logs', 'tls', 'tmp'].includes(name)) chmodSync(entry, 0o700);
+  }
+}
+
+/**
+ * A cluster a previous stagingd left running (killed): its postmaster is stopped before this one starts. Only when the
+ * pid in its postmaster.pid is that cluster's postmaster still (after a reboot the pid may be anyone's).
+ */
+async function stopLeftover(cluster: string): Promise<void> {
   const pidFile = path.join(cluster, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!command.includes('postgres') || !command.includes(cluster)) return;
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 30_000;
-  while (alive(pid) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }

@@ -16,6 +16,7 @@ import type { PostgresServer } from './postgres-server';
 import { syncPostgres, workDatabaseName } from './postgres-sync';
 import { postgresBin } from './postgres-tools';
 import { RewritePool } from './rewrite-pool';
+import { SyncSlots } from './sync-slots';
 import { presentDatabaseSync } from './sync-presenter';
 
 /** A request the environment's database cannot take now (becomes a 409). */
@@ -53,6 +54,8 @@ export class DatabaseSyncService {
   // A job is `ending` from the moment its outcome is written: whoever sees that outcome may start the next sync.
   private readonly running = new Map<string, { environmentId: string; controller: AbortController; done: Promise<void>; ending?: boolean }>();
   private readonly bin = postgresBin();
+  /** Two syncs at once; the others wait, queued. */
+  private readonly slots = new SyncSlots(2);
   /** Environments being deleted (their ids are never reused). */
   private readonly deleting = new Set<string>();
 
@@ -188,8 +191,22 @@ export class DatabaseSyncService {
     const { stores, logs } = this.options;
     const log = (line: string): void => void logs.append(queued.id, 'system', line);
     const workDatabase = workDatabaseName();
-    let sync = await stores.databaseSyncs.update(queued.id, { status: 'running', startedAt: now(), workDatabase });
-    await this.publish(sync);
+    let release: () => void;
+    try {
+      release = await this.slots.acquire(signal);
+    } catch {
+      const reason = signal.reason instanceof SyncCancelled ? signal.reason.message : 'cancelled';
+      log(`cancelled: ${reason}`);
+      return this.end(queued, 'cancelled', reason);
+    }
+    let sync: DatabaseSyncRecord;
+    try {
+      sync = await stores.databaseSyncs.update(queued.id, { status: 'running', startedAt: now(), workDatabase });
+      await this.publish(sync);
+    } catch (error) {
+      release();
+      throw error;
+    }
     let rewriter: RewritePool | undefined;
     try {
       signal.throwIfAborted();
@@ -240,6 +257,7 @@ export class DatabaseSyncService {
       await this.end(sync, cancelled instanceof SyncCancelled ? 'cancelled' : 'failed', reason);
     } finally {
       await rewriter?.close();
+      release();
     }
   }
 

@@ -18,6 +18,7 @@ export const diagnosticCodes = [
   'unsynced-table',
   'unknown-secret',
   'live-payment-key',
+  'inline-password',
   'health-path',
   'page-path',
   'not-enforced',

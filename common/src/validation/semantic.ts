@@ -29,6 +29,7 @@ export function semanticDiagnostics(parsed: ParsedConfig, context: ValidationCon
   checkCron(root, report);
   checkDatabaseTables(root, report);
   checkVariables(root, report);
+  checkDatabaseSource(root, report);
   checkPaths(root, report);
   checkNotEnforced(root, report);
   if (context.secrets) checkSecrets(root, new Set(context.secrets), report);
@@ -205,6 +206,27 @@ function variableMaps(root: Record<string, unknown>): [Path, Record<string, unkn
     if (own) maps.push([['environments', index, 'variables'], own]);
   }
   return maps;
+}
+
+/**
+ * A database source URL with its password in staging.yaml: the file is in the repository, and the API shows it to
+ * every token that can read the project. The password is never echoed.
+ */
+function checkDatabaseSource(root: Record<string, unknown>, report: Report): void {
+  const source = asRecord(root['database'])?.['source'];
+  if (typeof source !== 'string') return;
+  let password = '';
+  try {
+    password = new URL(source).password;
+  } catch {
+    return;
+  }
+  if (password)
+    report(
+      'inline-password',
+      ['database', 'source'],
+      "database.source holds a password. Production's credentials belong in a project secret: source: { secret: name }, set through the API.",
+    );
 }
 
 function checkVariables(root: Record<string, unknown>, report: Report): void {

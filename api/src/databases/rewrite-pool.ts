@@ -42,7 +42,7 @@ export class RewritePool {
         const entry = waiting.get(response.id);
         waiting.delete(response.id);
         if ('error' in response) entry?.reject(new Error(response.error));
-        else entry?.resolve(response);
+        else entry?.resolve({ text: response.text, rows: response.rows });
       });
       const fail = (error: Error): void => {
         this.failure ??= error;

@@ -134,7 +134,8 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     repo = helloNodeRepository();
     stagingd = await StagingdProcess.start({ extraArgs: ['--postgres-url', serverUrl] });
     const config = helloNodeConfig({
-      extra: `${databaseSection(anonymize)}release:\n  command: node -e "console.log('database ' + process.env.PGDATABASE + ' as ' + process.env.PGUSER)"\n`,
+      // The release step connects with what the release gets (psql reads the PG* variables): the role's password works.
+      extra: `${databaseSection(anonymize)}release:\n  command: psql -X -At -c "SELECT 'database ' || current_database() || ' as ' || current_user || ', ' || count(*) || ' users' FROM users"\n`,
     });
     const registered = await stagingd.api('POST', '/v1/projects', { repository: repo.dir, config });
     assert.equal(registered.status, 201, JSON.stringify(registered.body));
@@ -264,7 +265,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     const deployment = await stagingd.waitForDeployment(queued.body.id);
     const log = (await stagingd.api<string>('GET', `/v1/deployments/${deployment.id}/logs`)).body;
     assert.equal(deployment.status, 'live', log);
-    assert.match(log, /database stg_hello-node_staging as stg_hello-node_staging/);
+    assert.match(log, new RegExp(`database stg_hello-node_staging as stg_hello-node_staging, ${USERS} users`));
   });
 
   it('refuses in strict mode, naming exactly the columns without a rule, and the previous data keeps serving', async () => {
@@ -319,7 +320,15 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
       const again = await stagingd.api<{ detail: string }>('POST', `/v1/projects/${project}/environments/staging/database/syncs`);
       assert.equal(again.status, 409);
       assert.match(again.body.detail, /already under way/);
-      await waitForWorkDatabase();
+      const work = await waitForWorkDatabase();
+      // While the copy is built, the environment's role (a release) cannot connect to it.
+      const reach = await withClient(serverUrl!, (client) =>
+        client.query<Row>(
+          "SELECT has_database_privilege('stg_hello-node_staging', $1, 'CONNECT') AS work, has_database_privilege('stg_hello-node_staging', 'stg_hello-node_staging', 'CONNECT') AS live",
+          [work],
+        ),
+      );
+      assert.deepEqual(reach.rows[0], { work: false, live: true });
       assert.equal((await stagingd.api('POST', `/v1/database-syncs/${started.body.id}/cancel`)).status, 202);
       const ended = await waitForSync(started.body.id);
       assert.equal(ended.status, 'cancelled');

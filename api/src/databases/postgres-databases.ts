@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { newClient, type Connection } from './postgres-tools';
 
@@ -59,21 +59,23 @@ export class PostgresDatabases {
     const password = this.password(name);
     await this.admin(async (client) => {
       const role = client.escapeIdentifier(name);
-      const secret = client.escapeLiteral(password);
+      // The server is sent a SCRAM verifier, never the password (which a statement log would keep).
+      const secret = client.escapeLiteral(scramVerifier(password));
       const roleExists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1;
       // No CREATEDB or CREATEROLE: the release gets its database and nothing else (it owns the database, and through
-      // pg_database_owner its public schema: so not NOINHERIT).
-      if (!roleExists) await client.query(`CREATE ROLE ${role} LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${secret}`);
-      else await client.query(`ALTER ROLE ${role} PASSWORD ${secret}`);
+      // pg_database_owner its public schema: so not NOINHERIT). Made by someone else meanwhile: the same.
+      if (!roleExists) await alreadyMade(client.query(`CREATE ROLE ${role} LOGIN NOCREATEDB NOCREATEROLE PASSWORD ${secret}`));
+      await client.query(`ALTER ROLE ${role} PASSWORD ${secret}`);
       // To create a database owned by a role, the creator must be a member of it.
       await client.query(`GRANT ${role} TO CURRENT_USER`);
       const databaseExists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
       // From template0: template1 is open to every role's CONNECT, and what a release left in it would be copied here.
-      if (!databaseExists) await client.query(`CREATE DATABASE ${role} OWNER ${role} TEMPLATE template0 ENCODING 'UTF8'`);
+      if (!databaseExists) await alreadyMade(client.query(`CREATE DATABASE ${role} OWNER ${role} TEMPLATE template0 ENCODING 'UTF8'`));
       // A switch cut short (stagingd killed in it) may have left the database closed.
       else await client.query(`ALTER DATABASE ${role} WITH ALLOW_CONNECTIONS true`);
-      // Nobody else connects: not the other environments' roles.
+      // Nobody else connects: not the other environments' roles. Its own role does (again, after a cut-short switch).
       await client.query(`REVOKE ALL ON DATABASE ${role} FROM PUBLIC`);
+      await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${role} TO ${role}`);
     });
     const host = this.server.hostname.replace(/^\[|\]$/g, '');
     const port = Number(this.server.port || 5432);
@@ -92,10 +94,21 @@ export class PostgresDatabases {
     const live = await this.ensure(project, environment);
     await this.admin(async (client) => {
       const work = client.escapeIdentifier(workName);
-      await client.query(`CREATE DATABASE ${work} OWNER ${client.escapeIdentifier(live.user)} TEMPLATE template0 ENCODING 'UTF8'`);
-      await client.query(`REVOKE ALL ON DATABASE ${work} FROM PUBLIC`);
+      const owner = client.escapeIdentifier(live.user);
+      await client.query(`CREATE DATABASE ${work} OWNER ${owner} TEMPLATE template0 ENCODING 'UTF8'`);
+      // Until the switch only stagingd connects (acting as the owner): a release must not reach the copy being built.
+      await client.query(`REVOKE ALL ON DATABASE ${work} FROM PUBLIC, ${owner}`);
+      await client.query(`GRANT CONNECT ON DATABASE ${work} TO CURRENT_USER`);
     });
-    return { host: live.host, port: live.port, database: workName, user: live.user, password: live.password, options: {} };
+    return {
+      host: live.host,
+      port: live.port,
+      database: workName,
+      user: decodeURIComponent(this.server.username),
+      password: decodeURIComponent(this.server.password),
+      options: {},
+      role: live.user,
+    };
   }
 
   /**
@@ -117,6 +130,8 @@ export class PostgresDatabases {
         await client.query(`ALTER DATABASE ${work} RENAME TO ${parked}`);
         await client.query(`ALTER DATABASE ${live} RENAME TO ${work}`);
         await client.query(`ALTER DATABASE ${parked} RENAME TO ${live}`);
+        // Its role connects to the copy from the same moment on.
+        await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${live} TO ${live}`);
         await client.query('COMMIT');
         switched = true;
       } finally {
@@ -156,4 +171,25 @@ export class PostgresDatabases {
       await client.query(`DROP ROLE IF EXISTS ${role}`);
     });
   }
+}
+
+/** A CREATE that lost a race to the same CREATE elsewhere (the role or database exists now): done all the same. */
+async function alreadyMade(creating: Promise<unknown>): Promise<void> {
+  try {
+    await creating;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== '42710' && code !== '42P04') throw error;
+  }
+}
+
+/** PostgreSQL's SCRAM-SHA-256 verifier of a password (RFC 7677, as the server stores it): the password never travels. */
+function scramVerifier(password: string): string {
+  const salt = randomBytes(16);
+  const iterations = 4096;
+  const salted = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString('base64')}$${storedKey.toString('base64')}:${serverKey.toString('base64')}`;
 }

@@ -111,7 +111,19 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
       runTool(
         job.bin,
         'pg_restore',
-        ['--section', section, '--use-list', list, '--no-owner', '--no-privileges', '--exit-on-error', '--dbname', target.database, dump],
+        [
+          '--section',
+          section,
+          '--use-list',
+          list,
+          '--no-owner',
+          '--no-privileges',
+          '--exit-on-error',
+          ...(target.role ? ['--role', target.role] : []),
+          '--dbname',
+          target.database,
+          dump,
+        ],
         target,
         job.signal,
       );
@@ -187,6 +199,12 @@ function clientOf(target: Connection): Client {
  * left waiting (on a lock the release took in the work database, say); all have ended before this rejects, so the
  * work database can be dropped.
  */
+/** Connects, acting as the target's role when it names one: the rows and objects made are that role's. */
+async function connectAs(client: Client, target: Connection): Promise<void> {
+  await client.connect();
+  if (target.role) await client.query(`SET ROLE ${client.escapeIdentifier(target.role)}`);
+}
+
 async function copyTables(job: PostgresSyncJob, snapshot: Snapshot, target: Connection, plans: TablePlan[]): Promise<TableCopied[]> {
   const queue = plans.filter((plan) => !plan.table.partitioned);
   const results: TableCopied[] = [];
@@ -201,7 +219,7 @@ async function copyTables(job: PostgresSyncJob, snapshot: Snapshot, target: Conn
       clients.push(await readerOn(job.sourceUrl, snapshot));
       const writer = clientOf(target);
       clients.push(writer);
-      await writer.connect();
+      await connectAs(writer, target);
       // A lock nobody releases (the release can reach the work database) fails the copy instead of holding it forever.
       await writer.query("SET lock_timeout = '30s'");
       for (let plan = queue.shift(); plan; plan = queue.shift()) {
@@ -260,7 +278,7 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
 
 async function setSequences(positions: Awaited<ReturnType<typeof sequencePositions>>, target: Connection): Promise<void> {
   const client = clientOf(target);
-  await client.connect();
+  await connectAs(client, target);
   try {
     for (const sequence of positions) {
       // A sequence owned by a table left out is not in the copy.

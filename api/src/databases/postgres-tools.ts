@@ -12,6 +12,8 @@ export interface Connection {
   password: string;
   /** Extra libpq settings from the URL's query, e.g. sslmode. */
   options: Record<string, string>;
+  /** The role to act as once connected (SET ROLE): what is made is then that role's. */
+  role?: string;
 }
 
 export function connectionOf(url: string): Connection {

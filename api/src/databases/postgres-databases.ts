@@ -114,7 +114,8 @@ export class PostgresDatabases {
   /**
    * The sync's copy becomes the environment's database, in one transaction: the release's connections to the old one
    * are ended (new ones wait for no one: the old database refuses them first), and the old data takes the work
-   * database's name, to be dropped. A crash before the commit changes nothing; after it, only `workName` is left over.
+   * database's name, for the caller to drop once it has recorded the switch (dropWorkDatabase). A crash before the
+   * commit changes nothing; after it, only `workName` is left over.
    */
   async switchTo(project: string, environment: string, workName: string): Promise<void> {
     const name = databaseName(project, environment);
@@ -141,7 +142,6 @@ export class PostgresDatabases {
           await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS true`).catch(() => undefined);
         }
       }
-      await client.query(`DROP DATABASE IF EXISTS ${work} WITH (FORCE)`);
     });
   }
 

@@ -237,6 +237,10 @@ export class DatabaseSyncService {
         workDatabase: null,
         completedAt: now(),
       });
+      // Recorded first, then the old data (now under the work database's name) goes.
+      await databases
+        .dropWorkDatabase(workDatabase)
+        .catch((error: unknown) => this.options.log(`could not drop the data ${sync.environment} had before the sync: ${String(error)}`, 'warn'));
       const rows = outcome.tables.reduce((sum, table) => sum + table.rows, 0);
       log(`synced ${outcome.tables.length} table${outcome.tables.length === 1 ? '' : 's'}, ${rows} rows`);
       logs.finish(sync.id);

@@ -3,7 +3,7 @@ import type { DatabaseConfig } from '../../../common/src/config/model';
 import { ruleProblem } from './anonymize/anonymizer';
 import { personalData } from './anonymize/personal-data';
 import { isStrategy, type Strategy } from './anonymize/strategies';
-import { names, type SourceColumn, type SourceTable } from './postgres-catalog';
+import { names, quote, type SourceColumn, type SourceTable } from './postgres-catalog';
 
 /** A column to copy and what happens to its values on the way. */
 export interface ColumnPlan extends SourceColumn {
@@ -110,7 +110,7 @@ export async function planCopy(client: ClientBase, selected: SourceTable[], allT
 
 /** Up to SAMPLE_ROWS non-null values of each column, as text. */
 async function sample(client: ClientBase, table: SourceTable, columns: SourceColumn[]): Promise<string[][]> {
-  const list = columns.map((column, index) => `"${column.name.replace(/"/g, '""')}"::text AS c${index}`).join(', ');
+  const list = columns.map((column, index) => `${quote(column.name)}::text AS c${index}`).join(', ');
   const { rows } = await client.query<Record<string, string | null>>(`SELECT ${list} FROM ${table.sql} LIMIT ${SAMPLE_ROWS}`);
   return columns.map((_, index) => rows.map((row) => row[`c${index}`]).filter((value): value is string => value !== null && value !== undefined));
 }

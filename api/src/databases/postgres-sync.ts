@@ -9,7 +9,7 @@ import { CopyRowTransform } from './copy-text';
 import type { RewritePool } from './rewrite-pool';
 import type { RewriteRule } from './row-rewrite';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
-import { foreignKeysToExcluded, readTables, selectTables, sequencePositions, viewsOnExcluded } from './postgres-catalog';
+import { foreignKeysToExcluded, quote, readTables, selectTables, sequencePositions, viewsOnExcluded } from './postgres-catalog';
 import type { PostgresDatabases } from './postgres-databases';
 import { connectionOf, cutConnection, newClient, runTool, type Connection } from './postgres-tools';
 
@@ -92,7 +92,7 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
 
     const target = await job.databases.createWorkDatabase(job.project, job.environment, job.workDatabase);
     const dump = path.join(dir, 'schema.dump');
-    const exclude = selection.excluded.flatMap((table) => ['--exclude-table', `${quotePattern(table.schema)}.${quotePattern(table.name)}`]);
+    const exclude = selection.excluded.flatMap((table) => ['--exclude-table', table.sql]);
     await runTool(job.bin, 'pg_dump', ['--schema-only', '--format=custom', `--snapshot=${id}`, '--file', dump, ...exclude], source, job.signal);
     const list = path.join(dir, 'schema.list');
     const left = new Set([
@@ -143,11 +143,6 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
     rmSync(dir, { recursive: true, force: true });
     await snapshot.close();
   }
-}
-
-/** pg_dump's table patterns: in double quotes every character is literal (no wildcards, case kept). */
-function quotePattern(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 interface Snapshot {
@@ -248,7 +243,7 @@ async function copyTables(job: PostgresSyncJob, snapshot: Snapshot, target: Conn
 }
 
 async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan, job: PostgresSyncJob): Promise<TableCopied> {
-  const columns = plan.columns.map((column) => `"${column.name.replace(/"/g, '""')}"`).join(', ');
+  const columns = plan.columns.map((column) => quote(column.name)).join(', ');
   const out = reader.query(copyTo(`COPY ${plan.table.sql} (${columns}) TO STDOUT`));
   const into = writer.query(copyFrom(`COPY ${plan.table.sql} (${columns}) FROM STDIN`));
   const rules: RewriteRule[] = plan.columns.flatMap((column, index) =>

@@ -14,7 +14,7 @@ async function rewrite(chunks: Buffer[], change: (fields: string[]) => void): Pr
       change(fields);
       return fields.join('\t');
     });
-    return { text: `${rows.join('\n')}\n`, rows: rows.length };
+    return `${rows.join('\n')}\n`;
   });
   const out: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {

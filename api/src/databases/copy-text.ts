@@ -27,8 +27,8 @@ export function encodeField(value: string | null): string {
   return value.replace(/[\b\f\n\r\t\v\\]/g, (char) => encodes[char]!);
 }
 
-/** Rewrites whole rows (text ending with a newline); answers the new rows and how many there were. */
-export type RowsRewrite = (rows: string) => Promise<{ text: string; rows: number }>;
+/** Rewrites whole rows (text ending with a newline); answers the new rows. */
+export type RowsRewrite = (rows: string) => Promise<string>;
 
 /** Chunks being rewritten at once: enough to keep every rewrite thread busy, few enough to bound memory. */
 const IN_FLIGHT = 8;
@@ -40,8 +40,7 @@ const IN_FLIGHT = 8;
  */
 export class CopyRowTransform extends Transform {
   private rest: Buffer = Buffer.alloc(0);
-  private readonly pending: Promise<{ text: string; rows: number }>[] = [];
-  rows = 0;
+  private readonly pending: Promise<string>[] = [];
 
   constructor(private readonly rewrite: RowsRewrite) {
     super();
@@ -71,10 +70,6 @@ export class CopyRowTransform extends Transform {
 
   /** Passes on the oldest `count` rewritten chunks, in order. */
   private async drain(count: number): Promise<void> {
-    for (let i = 0; i < count; i++) {
-      const { text, rows } = await this.pending.shift()!;
-      this.rows += rows;
-      this.push(text);
-    }
+    for (let i = 0; i < count; i++) this.push(await this.pending.shift()!);
   }
 }

@@ -10,10 +10,10 @@ export interface RewriteRequest {
   rules: readonly RewriteRule[];
 }
 
-export type RewriteResponse = { id: number; text: string; rows: number } | { id: number; error: string };
+export type RewriteResponse = { id: number; text: string } | { id: number; error: string };
 
 interface Waiting {
-  resolve(result: { text: string; rows: number }): void;
+  resolve(text: string): void;
   reject(error: Error): void;
 }
 
@@ -42,7 +42,7 @@ export class RewritePool {
         const entry = waiting.get(response.id);
         waiting.delete(response.id);
         if ('error' in response) entry?.reject(new Error(response.error));
-        else entry?.resolve({ text: response.text, rows: response.rows });
+        else entry?.resolve(response.text);
       });
       const fail = (error: Error): void => {
         this.failure ??= error;
@@ -55,7 +55,7 @@ export class RewritePool {
     }
   }
 
-  rewrite(text: string, rules: readonly RewriteRule[]): Promise<{ text: string; rows: number }> {
+  rewrite(text: string, rules: readonly RewriteRule[]): Promise<string> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.inThread) {
       try {

@@ -9,7 +9,7 @@ const rewriter = new RowRewriter(new Anonymizer(Buffer.from(workerData as Uint8A
 parentPort!.on('message', (request: RewriteRequest) => {
   let response: RewriteResponse;
   try {
-    response = { id: request.id, ...rewriter.rewrite(request.text, request.rules) };
+    response = { id: request.id, text: rewriter.rewrite(request.text, request.rules) };
   } catch (error) {
     response = { id: request.id, error: error instanceof Error ? error.message : String(error) };
   }

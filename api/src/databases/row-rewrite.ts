@@ -21,7 +21,7 @@ export class RowRewriter {
 
   constructor(private readonly anonymizer: Anonymizer) {}
 
-  rewrite(text: string, rules: readonly RewriteRule[]): { text: string; rows: number } {
+  rewrite(text: string, rules: readonly RewriteRule[]): string {
     const lines = text.split('\n');
     lines.pop(); // after the last newline
     for (let row = 0; row < lines.length; row++) {
@@ -29,7 +29,7 @@ export class RowRewriter {
       for (const rule of rules) fields[rule.index] = this.field(fields[rule.index]!, rule);
       lines[row] = fields.join('\t');
     }
-    return { text: `${lines.join('\n')}\n`, rows: lines.length };
+    return `${lines.join('\n')}\n`;
   }
 
   private field(field: string, rule: RewriteRule): string {

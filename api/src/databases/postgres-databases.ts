@@ -1,6 +1,6 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
-import { newClient, type Connection } from './postgres-tools';
+import { connectionOf, newClient, type Connection } from './postgres-tools';
 
 /** How a release reaches its environment's database: DATABASE_URL, and libpq's PG* variables. */
 export interface EnvironmentDatabase {
@@ -87,8 +87,8 @@ export class PostgresDatabases {
   }
 
   /**
-   * A new empty database owned by the environment's role (made first, as ensure does), where a sync builds its copy:
-   * the connection is the role's.
+   * A new empty database owned by the environment's role (made first, as ensure does), where a sync builds its copy.
+   * The connection is stagingd's own, acting as that role (`role`): the role itself cannot connect until the switch.
    */
   async createWorkDatabase(project: string, environment: string, workName: string): Promise<Connection> {
     const live = await this.ensure(project, environment);
@@ -100,15 +100,7 @@ export class PostgresDatabases {
       await client.query(`REVOKE ALL ON DATABASE ${work} FROM PUBLIC, ${owner}`);
       await client.query(`GRANT CONNECT ON DATABASE ${work} TO CURRENT_USER`);
     });
-    return {
-      host: live.host,
-      port: live.port,
-      database: workName,
-      user: decodeURIComponent(this.server.username),
-      password: decodeURIComponent(this.server.password),
-      options: {},
-      role: live.user,
-    };
+    return { ...connectionOf(this.server.toString()), database: workName, role: live.user };
   }
 
   /**

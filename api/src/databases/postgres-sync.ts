@@ -95,16 +95,17 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
     const exclude = selection.excluded.flatMap((table) => ['--exclude-table', table.sql]);
     await runTool(job.bin, 'pg_dump', ['--schema-only', '--format=custom', `--snapshot=${id}`, '--file', dump, ...exclude], source, job.signal);
     const list = path.join(dir, 'schema.list');
-    const left = new Set([
+    // The restore list without what the copy leaves out (entries as `pg_restore --list` names them).
+    const left = [
       ...foreignKeys.map((key) => `FK CONSTRAINT ${key.schema} ${key.table} ${key.name} `),
       ...views.flatMap((view) => [` ${view.schema} ${view.name} `, `COMMENT ${view.schema} VIEW ${view.name} `]),
-    ]);
+    ];
     const toc = await runTool(job.bin, 'pg_restore', ['--list', dump], source, job.signal);
     writeFileSync(
       list,
       toc
         .split('\n')
-        .filter((line) => ![...left].some((entry) => line.includes(entry)))
+        .filter((line) => !left.some((entry) => line.includes(entry)))
         .join('\n'),
     );
     const restore = (section: string): Promise<string> =>
@@ -189,17 +190,16 @@ function clientOf(target: Connection): Client {
   return newClient({ host, port, database, user, password, application_name: 'stagingd sync', connectionTimeoutMillis: 15_000 });
 }
 
-/**
- * Copies the tables, `parallel` at a time. The first failure (or a cancel) cuts every copy's connections, so none is
- * left waiting (on a lock the release took in the work database, say); all have ended before this rejects, so the
- * work database can be dropped.
- */
 /** Connects, acting as the target's role when it names one: the rows and objects made are that role's. */
 async function connectAs(client: Client, target: Connection): Promise<void> {
   await client.connect();
   if (target.role) await client.query(`SET ROLE ${client.escapeIdentifier(target.role)}`);
 }
 
+/**
+ * Copies the tables, `parallel` at a time. The first failure (or a cancel) cuts every copy's connections, so none is
+ * left waiting (on a lock, a slow server); all have ended before this rejects, so the work database can be dropped.
+ */
 async function copyTables(job: PostgresSyncJob, snapshot: Snapshot, target: Connection, plans: TablePlan[]): Promise<TableCopied[]> {
   const queue = plans.filter((plan) => !plan.table.partitioned);
   const results: TableCopied[] = [];
@@ -215,7 +215,7 @@ async function copyTables(job: PostgresSyncJob, snapshot: Snapshot, target: Conn
       const writer = clientOf(target);
       clients.push(writer);
       await connectAs(writer, target);
-      // A lock nobody releases (the release can reach the work database) fails the copy instead of holding it forever.
+      // A lock nobody releases fails the copy instead of holding it forever.
       await writer.query("SET lock_timeout = '30s'");
       for (let plan = queue.shift(); plan; plan = queue.shift()) {
         stop.signal.throwIfAborted();
@@ -259,9 +259,7 @@ async function copyTable(reader: ClientBase, writer: ClientBase, plan: TablePlan
   job.signal.addEventListener('abort', abort, { once: true });
   try {
     if (rules.length === 0) await pipeline(out, into);
-    else {
-      await pipeline(out, new CopyRowTransform((text) => job.rewriter.rewrite(text, rules)), into);
-    }
+    else await pipeline(out, new CopyRowTransform((text) => job.rewriter.rewrite(text, rules)), into);
   } finally {
     job.signal.removeEventListener('abort', abort);
   }

@@ -247,8 +247,6 @@ export class DatabaseSyncService {
       await this.publish(sync);
       await stores.events.publish('database.synced', presentDatabaseSync(sync));
     } catch (error) {
-      await rewriter?.close();
-      rewriter = undefined;
       await (
         await this.options.postgres?.existing().catch(() => undefined)
       )

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { ruleProblem, typeKind, type TypeKind } from './anonymizer';
-import { words, type Strategy } from './strategies';
+import { ibanMod97, words, type Strategy } from './strategies';
 
 export type PersonalDataKind =
   'email' | 'phone' | 'name' | 'username' | 'address' | 'birthdate' | 'ip' | 'card' | 'iban' | 'token' | 'password' | 'national-id';
@@ -215,10 +215,7 @@ function isCard(value: string): boolean {
 export function ibanValid(value: string): boolean {
   const compact = value.replace(/\s/g, '').toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact)) return false;
-  const digits = (compact.slice(4) + compact.slice(0, 4)).replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
-  let remainder = 0;
-  for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
-  return remainder === 1;
+  return ibanMod97(compact.slice(4) + compact.slice(0, 4)) === 1;
 }
 
 const address = (value: string): string => value.replace(/\/\d{1,3}$/, '');

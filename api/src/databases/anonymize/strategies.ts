@@ -241,11 +241,16 @@ function phone(draw: Draw, original: string): string {
 }
 
 /** ISO 13616 check digits: the country code and 00 moved behind the account, letters as 10-35, 98 minus mod 97. */
-export function ibanCheckDigits(country: string, account: string): string {
-  const digits = `${account}${country}00`.toUpperCase().replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
+/** ISO 7064 MOD 97-10 of an IBAN's letters and digits (letters as 10 to 35), as its check reads it. */
+export function ibanMod97(alphanumeric: string): number {
+  const digits = alphanumeric.toUpperCase().replace(/[A-Z]/g, (letter) => String(letter.charCodeAt(0) - 55));
   let remainder = 0;
   for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
-  return String(98 - remainder).padStart(2, '0');
+  return remainder;
+}
+
+export function ibanCheckDigits(country: string, account: string): string {
+  return String(98 - ibanMod97(`${account}${country}00`)).padStart(2, '0');
 }
 
 /** A German (22 characters) or British IBAN, with 60 or more bits of the digest; a Norwegian one (15) in narrower columns. */

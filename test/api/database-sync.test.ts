@@ -123,6 +123,18 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     return (await stagingd.api<Sync>('GET', `/v1/database-syncs/${id}`)).body;
   };
 
+  /** Runs `test` while production holds a table large enough that a sync is still copying when the test acts. */
+  const withSlowSource = async (test: () => Promise<void>): Promise<void> => {
+    await withClient(productionUrl, (client) =>
+      client.query("CREATE TABLE page_views AS SELECT i AS id, 'page ' || i AS path, repeat('x', 200) AS agent FROM generate_series(1, 400000) AS i"),
+    );
+    try {
+      await test();
+    } finally {
+      await withClient(productionUrl, (client) => client.query('DROP TABLE page_views'));
+    }
+  };
+
   before(async () => {
     assert.ok(serverUrl, 'STAGING_TEST_POSTGRES_URL is set (bash scripts/start-postgres.sh)');
     receiver = await WebhookReceiver.start();
@@ -311,10 +323,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
   });
 
   it('cancels a sync under way, keeping the previous data', async () => {
-    await withClient(productionUrl, (client) =>
-      client.query("CREATE TABLE page_views AS SELECT i AS id, 'page ' || i AS path, repeat('x', 200) AS agent FROM generate_series(1, 400000) AS i"),
-    );
-    try {
+    await withSlowSource(async () => {
       const started = await stagingd.api<Sync>('POST', `/v1/projects/${project}/environments/staging/database/syncs`);
       await stagingd.waitForEvent<Sync>('database.sync.updated', (data) => data.id === started.body.id && data.status === 'running');
       const again = await stagingd.api<{ detail: string }>('POST', `/v1/projects/${project}/environments/staging/database/syncs`);
@@ -340,16 +349,11 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
         client.query<Row>("SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE 'stg\\_sync\\_%'"),
       );
       assert.equal(left.rows[0]?.n, 0);
-    } finally {
-      await withClient(productionUrl, (client) => client.query('DROP TABLE page_views'));
-    }
+    });
   });
 
   it('keeps the previous data when stagingd is killed mid-sync, and drops what that sync was building', async () => {
-    await withClient(productionUrl, (client) =>
-      client.query("CREATE TABLE page_views AS SELECT i AS id, 'page ' || i AS path, repeat('x', 200) AS agent FROM generate_series(1, 400000) AS i"),
-    );
-    try {
+    await withSlowSource(async () => {
       const started = await stagingd.api<Sync>('POST', `/v1/projects/${project}/environments/staging/database/syncs`);
       await stagingd.waitForEvent<Sync>('database.sync.updated', (data) => data.id === started.body.id && data.status === 'running');
       const work = await waitForWorkDatabase();
@@ -364,9 +368,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
       assert.match(after.reason!, /stagingd stopped while this sync was running/);
       const left = await withClient(serverUrl!, (client) => client.query<Row>('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [work]));
       assert.equal(left.rows[0]?.n, 0);
-    } finally {
-      await withClient(productionUrl, (client) => client.query('DROP TABLE page_views'));
-    }
+    });
   });
 
   it("drops the environment's database and role with the environment", async () => {

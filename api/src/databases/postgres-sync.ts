@@ -275,8 +275,10 @@ async function setSequences(positions: Awaited<ReturnType<typeof sequencePositio
   try {
     for (const sequence of positions) {
       // A sequence owned by a table left out is not in the copy.
-      const { rows } = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [sequence.sql]);
-      if (rows[0]?.found) await client.query('SELECT setval($1::regclass, $2, $3)', [sequence.sql, sequence.lastValue, sequence.isCalled]);
+      // pg_catalog's own functions, whatever the copied schema defines under the same names (stagingd's session is behind this role).
+      const { rows } = await client.query<{ found: boolean }>('SELECT pg_catalog.to_regclass($1) IS NOT NULL AS found', [sequence.sql]);
+      if (rows[0]?.found)
+        await client.query('SELECT pg_catalog.setval($1::regclass, $2::bigint, $3::boolean)', [sequence.sql, sequence.lastValue, sequence.isCalled]);
     }
   } finally {
     await client.end();

@@ -121,10 +121,11 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
   /** The diagnostics of every workspace staging.yaml, from its text now (the editor's when it is open). */
   private async render(): Promise<void> {
     const projects = await workspaceProjects();
+    // Known whole before the next await: an edit made while this renders must find its file here (and render again).
     this.projects.clear();
-    this.collection.clear();
+    for (const project of projects) this.projects.set(project.config.toString(), project.name);
+    const rendered = new Map<vscode.Uri, vscode.Diagnostic[]>();
     for (const project of projects) {
-      this.projects.set(project.config.toString(), project.name);
       const columns = this.columns(project.name);
       if (columns.length === 0) continue;
       const text = await this.text(project.config);
@@ -147,8 +148,11 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
           diagnostic.code = unclassifiedCode;
           return diagnostic;
         });
-      if (diagnostics.length > 0) this.collection.set(project.config, diagnostics);
+      if (diagnostics.length > 0) rendered.set(project.config, diagnostics);
     }
+    // Replaced in one step at the end: nobody sees the diagnostics cleared halfway through a render.
+    this.collection.clear();
+    for (const [uri, diagnostics] of rendered) this.collection.set(uri, diagnostics);
   }
 
   /** The refused columns of a project, over its environments (each column once). */

@@ -4,7 +4,7 @@ import type { DatabaseSync } from '../api/staging-api';
 import { CoalescedRun } from '../coalesced-run';
 import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
-import { workspaceProjects } from '../workspace-projects';
+import { configText, isWorkspaceConfig, workspaceProjects } from '../workspace-projects';
 import { addRulesInserts, anonymizeAnchor, existingRules, silencedAt, type AnonymizeRule } from './anonymize-rules';
 
 export const unclassifiedCode = 'unclassified-column';
@@ -43,14 +43,18 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
   private readonly disposables: vscode.Disposable[] = [this.collection];
   private readonly renderer = new CoalescedRun(() => this.render().catch((error: unknown) => this.warn(error)));
   private loading: AbortController | undefined;
+  /** The sync news taken while a reload reads: taken again once it is done. */
+  private meanwhile: DatabaseSync[] = [];
 
   constructor(
     private readonly session: Session,
     events: LiveEvents,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/staging.{yaml,yml}');
     this.disposables.push(
       events.onDatabaseSync((sync) => {
+        if (this.loading) this.meanwhile.push(sync);
         if (this.accept(sync)) void this.renderer.run();
       }),
       session.onDidChange(() => void this.reload()),
@@ -58,18 +62,23 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
       events.onState((state) => {
         if (state === 'connected') void this.reload();
       }),
-      vscode.workspace.onDidChangeTextDocument((event) => {
-        if (this.projects.has(event.document.uri.toString())) void this.renderer.run();
-      }),
-      vscode.workspace.onDidCloseTextDocument((document) => {
-        if (this.projects.has(document.uri.toString())) void this.renderer.run();
-      }),
+      // Any workspace staging.yaml, not only those last rendered: a file can become a project's (or stop being one).
+      vscode.workspace.onDidChangeTextDocument((event) => this.configChanged(event.document.uri)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.configChanged(document.uri)),
+      watcher,
+      watcher.onDidCreate((uri) => this.configChanged(uri)),
+      watcher.onDidChange((uri) => this.configChanged(uri)),
+      watcher.onDidDelete((uri) => this.configChanged(uri)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()),
       vscode.languages.registerCodeActionsProvider({ language: 'yaml', pattern: '**/staging.{yaml,yml}' }, this, {
         providedCodeActionKinds: UnclassifiedColumns.kinds,
       }),
     );
     void this.reload();
+  }
+
+  private configChanged(uri: vscode.Uri): void {
+    if (this.projects.has(uri.toString()) || isWorkspaceConfig(uri)) void this.renderer.run();
   }
 
   /** Takes a sync's news; true when what the editor shows changes. */
@@ -90,32 +99,48 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
     return true;
   }
 
-  /** Forgets what it knew and reads the syncs of the workspace's projects again (sign-in, folders changed). */
+  /**
+   * Reads the syncs of the workspace's projects again (sign-in, events reconnected, folders changed) and takes them in
+   * place of what it knew in one step when all are read: until then the diagnostics stay as they were. The news that
+   * came meanwhile is taken again after them, as it may be newer than what was read.
+   */
   private async reload(): Promise<void> {
     this.loading?.abort();
-    this.refused.clear();
-    this.succeeded.clear();
     if (this.session.state !== 'signedIn') {
+      this.loading = undefined;
+      this.refused.clear();
+      this.succeeded.clear();
       await this.renderer.run();
       return;
     }
     const abort = new AbortController();
     this.loading = abort;
+    this.meanwhile = [];
     const api = this.session.api;
+    const read: DatabaseSync[] = [];
     try {
       for (const { name } of await workspaceProjects()) {
-        const environments = await api.environments(name, abort.signal).catch(() => []);
-        for (const env of environments.filter((e) => e.kind !== 'production')) {
-          const syncs = await api.databaseSyncs(name, env.name, 20, abort.signal).catch(() => []);
+        // What could not be read is kept as it was known.
+        const known = this.refused.get(name) ?? new Map<string, DatabaseSync>();
+        const environments = await api.environments(name, abort.signal).catch(() => undefined);
+        if (!environments) read.push(...known.values());
+        for (const env of environments?.filter((e) => e.kind !== 'production') ?? []) {
+          const syncs = await api.databaseSyncs(name, env.name, 20, abort.signal).catch(() => undefined);
           // Newest first: the latest refusal counts unless a sync after it succeeded.
-          const latest = syncs.find((s) => s.status === 'succeeded' || (s.status === 'failed' && s.unclassified.length > 0));
-          if (latest && !abort.signal.aborted) this.accept(latest);
+          const latest = syncs ? syncs.find((s) => s.status === 'succeeded' || (s.status === 'failed' && s.unclassified.length > 0)) : known.get(env.name);
+          if (latest) read.push(latest);
         }
       }
     } catch (error) {
       if (!abort.signal.aborted) this.warn(error);
     }
-    if (!abort.signal.aborted) await this.renderer.run();
+    if (abort.signal.aborted) return;
+    this.loading = undefined;
+    this.refused.clear();
+    this.succeeded.clear();
+    for (const sync of [...read, ...this.meanwhile]) this.accept(sync);
+    this.meanwhile = [];
+    await this.renderer.run();
   }
 
   /** The diagnostics of every workspace staging.yaml, from its text now (the editor's when it is open). */
@@ -128,7 +153,8 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
     for (const project of projects) {
       const columns = this.columns(project.name);
       if (columns.length === 0) continue;
-      const text = await this.text(project.config);
+      const text = await configText(project.config);
+      if (text === undefined) continue;
       const parsed = parseConfig(text);
       const anchor = anonymizeAnchor(parsed);
       const ignored = vscode.workspace.getConfiguration('staging.validation', project.config).get<string[]>('ignore', []);
@@ -167,11 +193,6 @@ export class UnclassifiedColumns implements vscode.Disposable, vscode.CodeAction
       }
     }
     return [...columns.values()];
-  }
-
-  private async text(uri: vscode.Uri): Promise<string> {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    return open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   }
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {

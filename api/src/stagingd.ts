@@ -28,7 +28,7 @@ import { DockerEngine } from './runtime/docker/docker-engine';
 import { findDockerSocket } from './runtime/docker/socket';
 import { LocalBackend } from './runtime/local-backend';
 import { ProcessLedger } from './runtime/process-ledger';
-import { openSandbox } from './runtime/sandbox';
+import { openSandbox, type Sandbox } from './runtime/sandbox';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './store/tokens';
@@ -48,16 +48,17 @@ export interface RunningStagingd {
 
 export const version = '0.1.0';
 
-async function releaseBackend(options: StagingdOptions, log: ServerLog): Promise<ReleaseBackend> {
+/** The runner, and the local runner's sandbox (where SQLite databases' files are handled as the release's user). */
+async function releaseBackend(options: StagingdOptions, log: ServerLog): Promise<{ backend: ReleaseBackend; sandbox?: Sandbox }> {
   if (options.runner === 'local') {
     const sandbox = await openSandbox(options.sandbox, options.dataDir);
     log(sandbox.description);
-    return new LocalBackend(sandbox, ProcessLedger.in(options.dataDir));
+    return { backend: new LocalBackend(sandbox, ProcessLedger.in(options.dataDir)), sandbox };
   }
   const socket = await findDockerSocket();
   if (!('socketPath' in socket)) throw new Error(`--runner docker: no Docker Engine answers (${socket.reason})`);
   log('releases run as containers on Docker Engine, which never mounts the data directory into them');
-  return new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion }));
+  return { backend: new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion })) };
 }
 
 /** The built feedback widget: beside the bundle (dist/), or in dist/ above the compiled sources (out/). */
@@ -72,7 +73,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
   const logs = new LogStore(path.join(options.dataDir, 'logs'));
   const routes = new RouteTable();
-  const backend = await releaseBackend(options, log);
+  const { backend, sandbox } = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
   const previews = await PreviewLinks.open(new SqlitePreviewStore(database, box), stores.events, log);
@@ -82,7 +83,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     options.postgresUrl === 'none'
       ? undefined
       : postgresServer(options.dataDir, options.postgresUrl, (name) => box.derive(`database-role:${name}`), log, clusterMade);
-  const databases = new DatabaseSyncService({ stores, logs, box, dataDir: options.dataDir, postgres, log });
+  const databases = new DatabaseSyncService({ stores, logs, box, dataDir: options.dataDir, postgres, sandbox, log });
   log(postgres?.description ?? 'no PostgreSQL server (--postgres-url none, or none installed here): environments get no database of their own');
   const context: ServerContext = {
     dataDir: options.dataDir,

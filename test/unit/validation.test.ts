@@ -101,7 +101,7 @@ describe('validateConfig: schema errors mapped to the source', () => {
     const names = readdirSync(root).filter((n) => !n.startsWith('.'));
     assert.deepEqual(names.sort(), ['blog', 'customers', 'hello-node', 'shop']);
     const notEnforced: Record<string, string[]> = {
-      blog: ['sqlite', 'assets'],
+      blog: ['assets'],
       customers: [],
       'hello-node': ['email', 'payments'],
       shop: ['assets', 'email', 'payments', 'checks'],
@@ -185,7 +185,7 @@ describe('validateConfig: rules beyond the schema', () => {
 });
 
 describe('validateConfig: settings stagingd does not act on yet', () => {
-  it('says so on a sqlite engine and on the key of assets, isolation.email, isolation.payments and checks, as information', () => {
+  it('says so on the key of assets, isolation.email, isolation.payments and checks, as information (not of a sqlite engine: it is synced)', () => {
     const text =
       `${header}environments:\n  - name: staging\n    branch: develop\n    database: false\n` +
       `database:\n  engine: sqlite\n  source: prod.db\nassets:\n  source: ./uploads\n  target: public/uploads\n` +
@@ -193,21 +193,35 @@ describe('validateConfig: settings stagingd does not act on yet', () => {
     const diagnostics = validateConfig(text);
     assert.deepEqual(
       diagnostics.map((d) => `${d.code}@${rangeText(d.range)} ${d.severity}`),
-      [
-        'not-enforced@10:10-10:16 information',
-        'not-enforced@12:0-12:6 information',
-        'not-enforced@16:2-16:7 information',
-        'not-enforced@17:2-17:10 information',
-        'not-enforced@19:0-19:6 information',
-      ],
+      ['not-enforced@12:0-12:6 information', 'not-enforced@16:2-16:7 information', 'not-enforced@17:2-17:10 information', 'not-enforced@19:0-19:6 information'],
     );
-    assert.match(diagnostics[0]!.message, /does not make SQLite databases/);
-    assert.match(diagnostics[2]!.message, /e-mail a release sends is neither captured nor blocked/);
+    assert.match(diagnostics[1]!.message, /e-mail a release sends is neither captured nor blocked/);
   });
 
   it('says nothing of the settings it does act on', () => {
     const text = `${header}isolation:\n  robots: block\npreviews:\n  expiry: 7d\napprovals:\n  required: 1\nresources:\n  memory: 256Mi\n`;
     assert.deepEqual(found(text), []);
+  });
+});
+
+describe('validateConfig: a SQLite source', () => {
+  const sqlite = (source: string): string[] =>
+    validateConfig(`${header}database:\n  engine: sqlite\n  source: ${source}\n`)
+      .filter((d) => d.code === 'sqlite-source')
+      .map((d) => rangeText(d.range));
+
+  it('takes a path in the data folder', () => {
+    assert.deepEqual(sqlite('app.sqlite'), []);
+    assert.deepEqual(sqlite('db/app.sqlite'), []);
+  });
+
+  it('refuses an absolute path, one that climbs out with .., and a secret, on the value', () => {
+    assert.deepEqual(sqlite('/var/lib/app.sqlite'), ['7:10-7:29']);
+    assert.deepEqual(sqlite('db/../../stagingd.db'), ['7:10-7:30']);
+    assert.deepEqual(sqlite('{ secret: prod }'), ['7:10-7:26']);
+    const [d] = validateConfig(`${header}database:\n  engine: sqlite\n  source: /x.db\n`).filter((one) => one.code === 'sqlite-source');
+    assert.equal(d?.severity, 'error');
+    assert.match(d.message, /production's data folder \(\/srv\/data in its release\)/);
   });
 });
 

@@ -1,9 +1,8 @@
-import type { ClientBase } from 'pg';
 import type { DatabaseConfig } from '../../../common/src/config/model';
 import { ruleProblem } from './anonymize/anonymizer';
 import { personalData } from './anonymize/personal-data';
 import { isStrategy, type Strategy } from './anonymize/strategies';
-import { names, quote, type SourceColumn, type SourceTable } from './postgres-catalog';
+import { names, type SourceColumn, type SourceTable } from './source-tables';
 
 /** A column to copy and what happens to its values on the way. */
 export interface ColumnPlan extends SourceColumn {
@@ -37,9 +36,11 @@ export class SyncRefused extends Error {
   }
 }
 
-const SAMPLE_ROWS = 100;
+/** Up to SAMPLE_ROWS non-null values of each column, as text, for strict mode to look at. */
+export type SampleValues = (table: SourceTable, columns: SourceColumn[]) => Promise<string[][]>;
 
-const ruleName = (table: SourceTable): string => (table.schema === 'public' ? table.name : `${table.schema}.${table.name}`);
+/** PostgreSQL's public schema and SQLite's main one go without saying. */
+const ruleName = (table: SourceTable): string => (table.schema === 'public' || table.schema === 'main' ? table.name : `${table.schema}.${table.name}`);
 
 /**
  * Each copied table's columns with their rule, after checking the rules against the source: a rule for a table or
@@ -47,7 +48,7 @@ const ruleName = (table: SourceTable): string => (table.schema === 'public' ? ta
  * every column without a rule that looks like personal data (by its name, and by a sample of its values) refuses it
  * too, each named with why.
  */
-export async function planCopy(client: ClientBase, selected: SourceTable[], allTables: SourceTable[], config: DatabaseConfig): Promise<TablePlan[]> {
+export async function planCopy(sample: SampleValues, selected: SourceTable[], allTables: SourceTable[], config: DatabaseConfig): Promise<TablePlan[]> {
   const problems: string[] = [];
   for (const [tableName, columns] of Object.entries(config.anonymize)) {
     const tables = allTables.filter((table) => names(table, tableName));
@@ -91,7 +92,7 @@ export async function planCopy(client: ClientBase, selected: SourceTable[], allT
   for (const plan of plans) {
     const open = plan.columns.filter((column) => column.strategy === undefined);
     if (open.length === 0) continue;
-    const samples = await sample(client, plan.table, open);
+    const samples = await sample(plan.table, open);
     open.forEach((column, index) => {
       const finding = personalData({ name: column.name, sqlType: column.sqlType }, samples[index]!);
       if (finding)
@@ -106,11 +107,4 @@ export async function planCopy(client: ClientBase, selected: SourceTable[], allT
     );
   }
   return plans;
-}
-
-/** Up to SAMPLE_ROWS non-null values of each column, as text. */
-async function sample(client: ClientBase, table: SourceTable, columns: SourceColumn[]): Promise<string[][]> {
-  const list = columns.map((column, index) => `${quote(column.name)}::text AS c${index}`).join(', ');
-  const { rows } = await client.query<Record<string, string | null>>(`SELECT ${list} FROM ${table.sql} LIMIT ${SAMPLE_ROWS}`);
-  return columns.map((_, index) => rows.map((row) => row[`c${index}`]).filter((value): value is string => value !== null && value !== undefined));
 }

@@ -1,26 +1,5 @@
 import type { ClientBase } from 'pg';
-
-/** A column of a table to copy, as the source's catalog describes it. */
-export interface SourceColumn {
-  name: string;
-  /** format_type(): e.g. `character varying(40)`, `uuid`, `date`. */
-  sqlType: string;
-  nullable: boolean;
-  /** A generated column: PostgreSQL computes it again in the copy, so COPY leaves it out. */
-  generated: boolean;
-}
-
-export interface SourceTable {
-  schema: string;
-  name: string;
-  /** `schema.name`, quoted for SQL. */
-  sql: string;
-  /** Partitioned parents hold no rows of their own: their partitions are copied. */
-  partitioned: boolean;
-  /** The tables it is a partition or an INHERITS child of, nearest first: their names select it and their rules apply. */
-  ancestors: { schema: string; name: string }[];
-  columns: SourceColumn[];
-}
+import { SAMPLE_ROWS, type SourceColumn, type SourceTable } from './source-tables';
 
 export interface ForeignKey {
   schema: string;
@@ -72,30 +51,6 @@ export async function readTables(client: ClientBase): Promise<SourceTable[]> {
   }));
 }
 
-/**
- * Whether a name from staging.yaml (`table` in any schema, or `schema.table`) names this table, or a table it is a
- * partition or child of: a rule for `events` covers `events_2024_01`, an excluded `events` excludes its partitions.
- */
-export function names(table: Pick<SourceTable, 'schema' | 'name' | 'ancestors'>, name: string): boolean {
-  return [table, ...table.ancestors].some((one) => name === one.name || name === `${one.schema}.${one.name}`);
-}
-
-export interface TableSelection {
-  selected: SourceTable[];
-  excluded: SourceTable[];
-  /** Names in `include` or `exclude` that match no table. */
-  unknown: string[];
-}
-
-/** `tables.include` (only these) and `tables.exclude` (never these) applied to the source's tables. */
-export function selectTables(tables: SourceTable[], choice: { include?: string[]; exclude: string[] }): TableSelection {
-  const listed = [...(choice.include ?? []), ...choice.exclude];
-  const unknown = listed.filter((name) => !tables.some((table) => names(table, name)));
-  const wanted = (table: SourceTable): boolean =>
-    (choice.include === undefined || choice.include.some((name) => names(table, name))) && !choice.exclude.some((name) => names(table, name));
-  return { selected: tables.filter(wanted), excluded: tables.filter((table) => !wanted(table)), unknown };
-}
-
 /** Foreign keys of copied tables that point at tables left out: their constraints are not made in the copy. */
 export async function foreignKeysToExcluded(client: ClientBase, selected: SourceTable[], excluded: SourceTable[]): Promise<ForeignKey[]> {
   if (excluded.length === 0 || selected.length === 0) return [];
@@ -144,4 +99,11 @@ export async function sequencePositions(client: ClientBase): Promise<{ sql: stri
     positions.push({ sql, lastValue: state[0]!.last_value, isCalled: state[0]!.is_called });
   }
   return positions;
+}
+
+/** Up to SAMPLE_ROWS values of each column, as text (strict mode's sample). */
+export async function sampleValues(client: ClientBase, table: SourceTable, columns: SourceColumn[]): Promise<string[][]> {
+  const list = columns.map((column, index) => `${quote(column.name)}::text AS c${index}`).join(', ');
+  const { rows } = await client.query<Record<string, string | null>>(`SELECT ${list} FROM ${table.sql} LIMIT ${SAMPLE_ROWS}`);
+  return columns.map((_, index) => rows.map((row) => row[`c${index}`]).filter((value): value is string => value !== null && value !== undefined));
 }

@@ -9,7 +9,8 @@ import { CopyRowTransform } from './copy-text';
 import type { RewritePool } from './rewrite-pool';
 import type { RewriteRule } from './row-rewrite';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
-import { foreignKeysToExcluded, quote, readTables, selectTables, sequencePositions, viewsOnExcluded } from './postgres-catalog';
+import { foreignKeysToExcluded, quote, readTables, sampleValues, sequencePositions, viewsOnExcluded } from './postgres-catalog';
+import { selectTables } from './source-tables';
 import type { PostgresDatabases } from './postgres-databases';
 import { connectionOf, cutConnection, newClient, runTool, type Connection } from './postgres-tools';
 
@@ -77,7 +78,12 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
     const selection = selectTables(await readTables(client), job.config.tables);
     if (selection.unknown.length > 0)
       throw new SyncRefused(`staging.yaml's database.tables names tables the source does not have: ${selection.unknown.join(', ')}.`);
-    const plans = await planCopy(client, selection.selected, [...selection.selected, ...selection.excluded], job.config);
+    const plans = await planCopy(
+      (table, columns) => sampleValues(client, table, columns),
+      selection.selected,
+      [...selection.selected, ...selection.excluded],
+      job.config,
+    );
     const foreignKeys = await foreignKeysToExcluded(client, selection.selected, selection.excluded);
     const views = await viewsOnExcluded(client, selection.excluded);
     const notes = [

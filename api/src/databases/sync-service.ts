@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatabaseConfig, StagingConfig } from '../../../common/src/config/model';
 import { hasOwnDatabase } from '../../../common/src/config/environment-entry';
@@ -10,12 +10,15 @@ import type { DatabaseSyncRecord, DatabaseSyncTrigger } from '../store/database-
 import type { EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
 import type { Stores } from '../store/stores';
+import type { Sandbox } from '../runtime/sandbox';
 import { SyncRefused } from './copy-plan';
 import { databaseName, type EnvironmentDatabase } from './postgres-databases';
 import type { PostgresServer } from './postgres-server';
-import { syncPostgres, workDatabaseName } from './postgres-sync';
+import { syncPostgres, workDatabaseName, type SyncOutcome } from './postgres-sync';
 import { postgresBin } from './postgres-tools';
 import { RewritePool } from './rewrite-pool';
+import { SqliteFiles } from './sqlite-files';
+import { syncSqlite } from './sqlite-sync';
 import { SyncSlots } from './sync-slots';
 import { presentDatabaseSync } from './sync-presenter';
 
@@ -37,12 +40,14 @@ export interface DatabaseState {
 }
 
 export interface DatabaseSyncServiceOptions {
-  stores: Pick<Stores, 'databaseSyncs' | 'variables' | 'events'>;
+  stores: Pick<Stores, 'databaseSyncs' | 'variables' | 'events' | 'environments'>;
   logs: LogStore;
   box: SecretBox;
   dataDir: string;
   /** The PostgreSQL server environments' databases live on (given, or stagingd's own); undefined when there is none. */
   postgres: PostgresServer | undefined;
+  /** The local runner's sandbox, where environments' SQLite files are read and written; undefined with the Docker runner. */
+  sandbox?: Sandbox | undefined;
   log: ServerLog;
 }
 
@@ -58,25 +63,26 @@ export class DatabaseSyncService {
   private readonly slots = new SyncSlots(2);
   /** Environments being deleted (their ids are never reused). */
   private readonly deleting = new Set<string>();
+  private readonly sqlite: SqliteFiles | undefined;
 
-  constructor(private readonly options: DatabaseSyncServiceOptions) {}
+  constructor(private readonly options: DatabaseSyncServiceOptions) {
+    this.sqlite = options.sandbox ? new SqliteFiles(options.dataDir, options.sandbox) : undefined;
+  }
 
   /** What stagingd can do for this environment's database. */
   state(config: StagingConfig, env: EnvironmentRecord): DatabaseState {
     const database = config.database;
     if (!database || !hasOwnDatabase(config, env)) return { enabled: false, engine: database?.engine ?? null, available: false, reason: null, database: null };
-    const reason = this.unavailable(database.engine);
-    return {
-      enabled: true,
-      engine: database.engine,
-      available: reason === undefined,
-      reason: reason ?? null,
-      database: reason === undefined ? databaseName(env.project, env.name) : null,
-    };
+    const reason = this.unavailable(database);
+    const name = database.engine === 'sqlite' ? sqliteFile(database) : databaseName(env.project, env.name);
+    return { enabled: true, engine: database.engine, available: reason === undefined, reason: reason ?? null, database: reason === undefined ? name : null };
   }
 
-  private unavailable(engine: DatabaseConfig['engine']): string | undefined {
-    if (engine === 'sqlite') return 'stagingd does not make SQLite databases for environments yet: only engine: postgres is supported';
+  private unavailable(database: DatabaseConfig): string | undefined {
+    if (database.engine === 'sqlite')
+      return this.sqlite
+        ? undefined
+        : 'stagingd makes SQLite databases only with the local runner: with the Docker runner it mounts no data folder into containers yet';
     if (!this.options.postgres)
       return 'stagingd has no PostgreSQL server for environments\u2019 databases: give it one with --postgres-url (or STAGINGD_POSTGRES_URL), or install PostgreSQL\u2019s server programs (Debian: postgresql) for it to run its own';
     if (!this.bin) return 'PostgreSQL\u2019s client programs (pg_dump, pg_restore) are not on this machine: install postgresql-client';
@@ -89,12 +95,24 @@ export class DatabaseSyncService {
    * stagingd cannot provide it: the release would otherwise run against whatever DATABASE_URL staging.yaml names.
    */
   async variables(config: StagingConfig, env: EnvironmentRecord): Promise<Record<string, string>> {
+    if (isSqliteProduction(config, env) && this.sqlite) return this.sqlite.variables(env.id, sqliteFile(config.database!));
     const state = this.state(config, env);
     if (!state.enabled) return {};
     if (!state.available) throw new SyncConflict(`This environment needs a database of its own (staging.yaml's database section), and ${state.reason}.`);
     if (this.deleting.has(env.id)) throw new SyncConflict(`Environment '${env.name}' is being deleted.`);
+    if (config.database!.engine === 'sqlite') return this.sqlite!.variables(env.id, sqliteFile(config.database!));
     const database = await (await this.options.postgres!.databases()).ensure(env.project, env.name);
     return variablesOf(database);
+  }
+
+  /**
+   * The environment's data folder, for its builds and releases to mount: with engine sqlite, production's (its file is
+   * the source) and each environment's with a database of its own; none otherwise.
+   */
+  async dataDirectory(config: StagingConfig, env: EnvironmentRecord): Promise<string | undefined> {
+    if (config.database?.engine !== 'sqlite' || !this.sqlite || this.deleting.has(env.id)) return undefined;
+    if (!isSqliteProduction(config, env) && !hasOwnDatabase(config, env)) return undefined;
+    return this.sqlite.ensure(env.id);
   }
 
   /** Starts a sync of the environment's database; it runs in the background (follow its record, events and log). */
@@ -149,7 +167,7 @@ export class DatabaseSyncService {
 
   /**
    * The environment is being deleted: its sync stops, its sync logs go, and its database and role are dropped (a
-   * server that cannot be reached then is said in stagingd's log: the environment goes anyway).
+   * server that cannot be reached then is said in stagingd's log: the environment goes anyway), or its data folder.
    */
   async remove(env: EnvironmentRecord): Promise<void> {
     // From now on no sync starts and no release gets the database (which would make it again after the drop).
@@ -157,6 +175,7 @@ export class DatabaseSyncService {
     for (const [id, job] of this.running) if (job.environmentId === env.id) this.cancel(id, `cancelled: the environment ${env.name} was deleted`);
     await Promise.all([...this.running.values()].filter((job) => job.environmentId === env.id).map((job) => job.done));
     for (const sync of await this.options.stores.databaseSyncs.page(env.id, 1000)) await this.options.logs.remove(sync.id);
+    this.sqlite?.remove(env.id);
     try {
       await (await this.options.postgres?.existing())?.drop(env.project, env.name);
     } catch (error) {
@@ -171,6 +190,10 @@ export class DatabaseSyncService {
   async recover(): Promise<void> {
     const interrupted = await this.options.stores.databaseSyncs.withStatus([...underWay]);
     for (const sync of interrupted) await this.end(sync, 'failed', 'stagingd stopped while this sync was running');
+    // SQLite syncs' folders (their copies): nothing runs yet.
+    for (const entry of readdirSync(this.workDir(), { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name.startsWith(SQLITE_WORK)) rmSync(path.join(this.workDir(), entry.name), { recursive: true, force: true });
+    }
     if (interrupted.length === 0) return;
     // Every work database left on the server goes: those of the syncs just ended, and any whose drop failed before.
     // (One stagingd per server: another's sync under way would lose its copy.)
@@ -190,7 +213,7 @@ export class DatabaseSyncService {
   private async run(queued: DatabaseSyncRecord, config: DatabaseConfig, signal: AbortSignal): Promise<void> {
     const { stores, logs } = this.options;
     const log = (line: string): void => void logs.append(queued.id, 'system', line);
-    const workDatabase = workDatabaseName();
+    const workDatabase = config.engine === 'postgres' ? workDatabaseName() : null;
     let release: () => void;
     try {
       release = await this.slots.acquire(signal);
@@ -207,27 +230,9 @@ export class DatabaseSyncService {
       release();
       throw error;
     }
-    let rewriter: RewritePool | undefined;
     try {
       signal.throwIfAborted();
-      const sourceUrl = await this.source(sync, config);
-      const databases = await this.options.postgres!.databases();
-      rewriter = new RewritePool(Buffer.from(this.options.box.derive(`anonymize:${sync.project}`), 'base64url'));
-      const workDir = path.join(this.options.dataDir, 'tmp');
-      mkdirSync(workDir, { recursive: true, mode: 0o700 });
-      const outcome = await syncPostgres({
-        sourceUrl,
-        databases,
-        project: sync.project,
-        environment: sync.environment,
-        config,
-        rewriter,
-        bin: this.bin!,
-        workDir,
-        workDatabase,
-        log,
-        signal,
-      });
+      const outcome = workDatabase ? await this.copyPostgres(sync, config, workDatabase, log, signal) : await this.copySqlite(sync, config, log, signal);
       this.ending(sync.id);
       sync = await stores.databaseSyncs.update(sync.id, {
         status: 'succeeded',
@@ -238,29 +243,91 @@ export class DatabaseSyncService {
         completedAt: now(),
       });
       // Recorded first, then the old data (now under the work database's name) goes.
-      await databases
-        .dropWorkDatabase(workDatabase)
-        .catch((error: unknown) => this.options.log(`could not drop the data ${sync.environment} had before the sync: ${String(error)}`, 'warn'));
+      if (workDatabase) await this.dropWorkDatabase(workDatabase, `the data ${sync.environment} had before the sync`);
       const rows = outcome.tables.reduce((sum, table) => sum + table.rows, 0);
       log(`synced ${outcome.tables.length} table${outcome.tables.length === 1 ? '' : 's'}, ${rows} rows`);
       logs.finish(sync.id);
       await this.publish(sync);
       await stores.events.publish('database.synced', presentDatabaseSync(sync));
     } catch (error) {
-      await (
-        await this.options.postgres?.existing().catch(() => undefined)
-      )
-        ?.dropWorkDatabase(workDatabase)
-        .catch((dropError: unknown) => this.options.log(`could not drop ${workDatabase}: ${String(dropError)}`, 'warn'));
+      if (workDatabase) await this.dropWorkDatabase(workDatabase, workDatabase);
       const cancelled: unknown = signal.aborted ? signal.reason : undefined;
       const reason = cancelled instanceof SyncCancelled ? cancelled.message : error instanceof Error ? error.message : String(error);
       log(`${cancelled instanceof SyncCancelled ? 'cancelled' : 'failed'}: ${reason}`);
       if (error instanceof SyncRefused) await stores.databaseSyncs.update(sync.id, { unclassified: error.unclassified });
       await this.end(sync, cancelled instanceof SyncCancelled ? 'cancelled' : 'failed', reason);
     } finally {
-      await rewriter?.close();
       release();
     }
+  }
+
+  private async copyPostgres(
+    sync: DatabaseSyncRecord,
+    config: DatabaseConfig,
+    workDatabase: string,
+    log: (line: string) => void,
+    signal: AbortSignal,
+  ): Promise<SyncOutcome> {
+    const rewriter = new RewritePool(this.anonymizationKey(sync.project));
+    try {
+      return await syncPostgres({
+        sourceUrl: await this.source(sync, config),
+        databases: await this.options.postgres!.databases(),
+        project: sync.project,
+        environment: sync.environment,
+        config,
+        rewriter,
+        bin: this.bin!,
+        workDir: this.workDir(),
+        workDatabase,
+        log,
+        signal,
+      });
+    } finally {
+      await rewriter.close();
+    }
+  }
+
+  /** SQLite: production's file is the source; the copy is made in a folder of the sync's own, removed whatever happens. */
+  private async copySqlite(sync: DatabaseSyncRecord, config: DatabaseConfig, log: (line: string) => void, signal: AbortSignal): Promise<SyncOutcome> {
+    const production = (await this.options.stores.environments.list(sync.project)).find((env) => env.kind === 'production');
+    if (!production)
+      throw new Error(
+        `With engine sqlite the source is production's own database file, and project '${sync.project}' has no production environment in stagingd.`,
+      );
+    const workDir = path.join(this.workDir(), `${SQLITE_WORK}${sync.id}`);
+    mkdirSync(workDir, { mode: 0o700 });
+    try {
+      return await syncSqlite({
+        sandbox: this.options.sandbox!,
+        productionData: await this.sqlite!.ensure(production.id),
+        environmentData: await this.sqlite!.ensure(sync.environmentId),
+        file: sqliteFile(config),
+        config,
+        key: this.anonymizationKey(sync.project),
+        workDir,
+        log,
+        signal,
+      });
+    } finally {
+      rmSync(workDir, { recursive: true, force: true });
+    }
+  }
+
+  private anonymizationKey(project: string): Buffer {
+    return Buffer.from(this.options.box.derive(`anonymize:${project}`), 'base64url');
+  }
+
+  /** stagingd's own folder for sync work (no row of PostgreSQL's copies goes there; SQLite's copies do). */
+  private workDir(): string {
+    const workDir = path.join(this.options.dataDir, 'tmp');
+    mkdirSync(workDir, { recursive: true, mode: 0o700 });
+    return workDir;
+  }
+
+  private async dropWorkDatabase(workDatabase: string, what: string): Promise<void> {
+    const databases = await this.options.postgres?.existing().catch(() => undefined);
+    await databases?.dropWorkDatabase(workDatabase).catch((error: unknown) => this.options.log(`could not drop ${what}: ${String(error)}`, 'warn'));
   }
 
   private async source(sync: DatabaseSyncRecord, config: DatabaseConfig): Promise<string> {
@@ -286,6 +353,19 @@ export class DatabaseSyncService {
   private async publish(sync: DatabaseSyncRecord): Promise<void> {
     await this.options.stores.events.publish('database.sync.updated', presentDatabaseSync(sync));
   }
+}
+
+/** The folder name prefix of a SQLite sync's work (in the data directory's tmp). */
+const SQLITE_WORK = 'sqlite-sync-';
+
+/** A SQLite database's path in each environment's data folder: staging.yaml's `source` (the validator keeps it relative). */
+function sqliteFile(config: DatabaseConfig): string {
+  return path.posix.normalize(typeof config.source === 'string' ? config.source : 'database.sqlite');
+}
+
+/** With engine sqlite, production's database is its own file, in its data folder: the source of every sync. */
+function isSqliteProduction(config: StagingConfig, env: EnvironmentRecord): boolean {
+  return config.database?.engine === 'sqlite' && env.kind === 'production';
 }
 
 function variablesOf(database: EnvironmentDatabase): Record<string, string> {

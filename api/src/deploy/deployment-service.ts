@@ -212,6 +212,7 @@ export class DeploymentService {
         // The commit, for builds that would ask git: in the sandbox the worktree's .git leads nowhere.
         env: { ...(await releaseVariables(this.context, config, env)), STAGING_COMMIT: deployment.commit! },
         timeoutMs: config.build.timeoutMs,
+        dataDir: await this.context.databases.dataDirectory(config, env),
         image: imageOf(project, deployment),
         logs: this.context.logs,
         signal,
@@ -306,6 +307,7 @@ export class DeploymentService {
       command: config.release.command,
       env: { ...(await releaseVariables(this.context, config, env)), STAGING_COMMIT: deployment.commit ?? '' },
       timeoutMs: config.release.timeoutMs,
+      dataDir: await this.context.databases.dataDirectory(config, env),
       image: imageOf(project, deployment),
       logs: this.context.logs,
       signal,

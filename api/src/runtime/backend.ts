@@ -10,6 +10,8 @@ export interface BuildRequest {
   directory: string;
   env: Record<string, string>;
   timeoutMs: number;
+  /** The environment's data folder (its SQLite database), when it has one. */
+  dataDir?: string;
   /** The image a container backend builds, named for the deployment. */
   image: string;
   logs: LogStore;
@@ -25,6 +27,8 @@ export interface ReleaseStepRequest {
   /** The environment's variables, as the release gets them. */
   env: Record<string, string>;
   timeoutMs: number;
+  /** The environment's data folder (its SQLite database), when it has one. */
+  dataDir?: string;
   /** The deployment's image (container backend). */
   image: string;
   logs: LogStore;

@@ -29,4 +29,6 @@ export interface LaunchSpec {
   env: Record<string, string>;
   limits: Limits;
   logs: LogStore;
+  /** The environment's data folder (its SQLite database), when it has one: writable by the release. */
+  dataDir?: string;
 }

@@ -30,7 +30,7 @@ export class LocalBackend implements ReleaseBackend {
       timeoutMs: request.timeoutMs,
       ledger: this.ledger,
       signal: request.signal,
-      prefix: this.sandbox.command(request.releaseDir, directory),
+      prefix: this.sandbox.command(request.releaseDir, directory, request.dataDir),
     });
   }
 
@@ -44,7 +44,7 @@ export class LocalBackend implements ReleaseBackend {
       timeoutMs: request.timeoutMs,
       ledger: this.ledger,
       signal: request.signal,
-      prefix: this.sandbox.command(request.releaseDir),
+      prefix: this.sandbox.command(request.releaseDir, request.releaseDir, request.dataDir),
     });
   }
 

@@ -4,7 +4,8 @@
  * bubblewrap (Debian's `bubblewrap`) a build or a release sees the machine read-only, its own release directory
  * (at /srv/release) as the one writable place, a private /tmp, its own process, IPC and host-name namespaces, no
  * capabilities, and stagingd's data directory empty or out of reach; when stagingd runs as root the release also
- * runs as an unprivileged user. It shares the network, so the proxy and the health check reach its port.
+ * runs as an unprivileged user. It shares the network, so the proxy and the health check reach its port. An
+ * environment with a SQLite database also has its data folder, writable at /srv/data, the same in every release.
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -22,12 +23,22 @@ const RELEASE_GID = 65534;
 export interface Sandbox {
   /** One line for the start-up log: what is enforced, or why nothing is. */
   readonly description: string;
-  /** The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default `directory`). */
-  command(directory: string, cwd?: string): string[];
+  /** True when releases run confined (bubblewrap); false when they can reach the whole machine. */
+  readonly isolated: boolean;
+  /**
+   * The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default
+   * `directory`), with the environment's data folder `data` (if any) writable too, at dataPath(data).
+   */
+  command(directory: string, cwd?: string, data?: string): string[];
+  /** Where a command run by `command` finds the data folder `data`. */
+  dataPath(data: string): string;
   /** The variables a sandboxed command gets instead of stagingd's (HOME is its private /tmp). */
   environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-  /** Hands a release directory to the release user (after a checkout or a copy, before a build or a start). */
-  prepare(directory: string): Promise<void>;
+  /**
+   * Hands a release directory to the release user (after a checkout or a copy, before a build or a start). A folder
+   * already the release user's is left as it is, unless `everything` (a data folder may hold files others made).
+   */
+  prepare(directory: string, everything?: boolean): Promise<void>;
   /** Copies a release's files (a promotion) with no more rights than the release had over them. */
   copy(source: string, target: string): Promise<void>;
 }
@@ -40,7 +51,9 @@ export function copyTree(source: string, target: string): Promise<void> {
 
 const unsandboxed = (description: string): Sandbox => ({
   description,
+  isolated: false,
   command: () => [],
+  dataPath: (data) => data,
   environment: (env) => env,
   prepare: () => Promise.resolve(),
   copy: copyTree,
@@ -51,6 +64,9 @@ const RELEASE_MOUNT = '/srv/release';
 
 /** Where a promotion's source appears, read-only, while it is copied in the sandbox. */
 const SOURCE_MOUNT = '/srv/source';
+
+/** Where an environment's data folder (its SQLite database) appears, whatever its path on the machine. */
+const DATA_MOUNT = '/srv/data';
 
 function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
   /** bwrap with the release's folder writable at RELEASE_MOUNT, in `cwd`; `mounts` adds binds. */
@@ -86,8 +102,8 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
     '--',
     ...(asRoot ? ['setpriv', `--reuid=${RELEASE_UID}`, `--regid=${RELEASE_GID}`, '--clear-groups', '--inh-caps=-all', '--bounding-set=-all', '--'] : []),
   ];
-  const prepare = async (directory: string): Promise<void> => {
-    if (!asRoot || statSync(directory).uid === RELEASE_UID) return;
+  const prepare = async (directory: string, everything = false): Promise<void> => {
+    if (!asRoot || (!everything && statSync(directory).uid === RELEASE_UID)) return;
     // -R does not follow symbolic links (a release's link to /etc/shadow is not given away). Bubblewrap, as root
     // without capabilities, enters the folder before the command becomes the release user: it must be searchable.
     await run('chown', ['-R', `${RELEASE_UID}:${RELEASE_GID}`, directory]);
@@ -97,7 +113,9 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
     description:
       `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
       `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
-    command: (directory, cwd) => command(directory, cwd),
+    isolated: true,
+    command: (directory, cwd, data) => command(directory, cwd, data ? ['--bind', data, DATA_MOUNT] : []),
+    dataPath: () => DATA_MOUNT,
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
     prepare,
     // The source is a release's own folder, and that release may still be running: a file it swaps for a link to

@@ -968,10 +968,10 @@ export interface components {
       enabled: boolean;
       /** @enum {string|null} */
       engine: 'postgres' | 'sqlite' | null;
-      /** @description stagingd can provide it: false with `reason` when it has no database server for the engine. */
+      /** @description stagingd can provide it: false with `reason` when it has no database server for the engine (PostgreSQL), or runs releases with the Docker runner (SQLite). */
       available: boolean;
       reason: string | null;
-      /** @description The database's name on the server (releases get it in DATABASE_URL and PGDATABASE). */
+      /** @description PostgreSQL: the database's name on the server (releases get it in DATABASE_URL and PGDATABASE). SQLite: the file's path in the environment's data folder (releases get DATABASE_URL=file:/srv/data/<path> and DATABASE_PATH). */
       database: string | null;
       last_sync: components['schemas']['DatabaseSync'] | null;
     };

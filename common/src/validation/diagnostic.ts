@@ -19,6 +19,7 @@ export const diagnosticCodes = [
   'unknown-secret',
   'live-payment-key',
   'inline-password',
+  'sqlite-source',
   'health-path',
   'page-path',
   'not-enforced',

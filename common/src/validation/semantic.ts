@@ -209,11 +209,22 @@ function variableMaps(root: Record<string, unknown>): [Path, Record<string, unkn
 }
 
 /**
- * A database source URL with its password in staging.yaml: the file is in the repository, and the API shows it to
- * every token that can read the project. The password is never echoed.
+ * database.source: a PostgreSQL URL with its password in staging.yaml (the file is in the repository, and the API
+ * shows it to every token that can read the project; the password is never echoed); for SQLite, the path of the
+ * database file in production's data folder, the same in every environment's, so relative and inside it.
  */
 function checkDatabaseSource(root: Record<string, unknown>, report: Report): void {
-  const source = asRecord(root['database'])?.['source'];
+  const database = asRecord(root['database']);
+  const source = database?.['source'];
+  if (database?.['engine'] === 'sqlite') {
+    if (source !== undefined && (typeof source !== 'string' || source.startsWith('/') || source.split(/[\\/]/).includes('..')))
+      report(
+        'sqlite-source',
+        ['database', 'source'],
+        "With engine sqlite, database.source is the database file's path in production's data folder (/srv/data in its release), e.g. app.sqlite or db/app.sqlite: relative, without '..', and not a secret.",
+      );
+    return;
+  }
   if (typeof source !== 'string') return;
   let password = '';
   try {
@@ -262,11 +273,6 @@ function checkNotEnforced(root: Record<string, unknown>, report: Report): void {
   const has = (path: Path): boolean =>
     path.slice(0, -1).reduce<Record<string, unknown> | undefined>((at, key) => asRecord(at?.[key]), root)?.[path.at(-1)!] !== undefined;
   for (const [path, message] of notEnforced) if (has(path)) report('not-enforced', path, message, { on: 'key', severity: 'information' });
-  if (asRecord(root['database'])?.['engine'] === 'sqlite')
-    report('not-enforced', ['database', 'engine'], 'stagingd does not make SQLite databases for environments yet: only engine: postgres is synced.', {
-      on: 'value',
-      severity: 'information',
-    });
 }
 
 function checkPaths(root: Record<string, unknown>, report: Report): void {

@@ -63,6 +63,14 @@ function state(section: DatabaseSection): HTMLElement {
       : element('p', {}, 'This environment has no database of its own.');
   if (!s.available)
     return element('p', { class: 'banner', 'data-unavailable': '' }, `No database for this environment: ${s.reason ?? 'stagingd cannot provide it'}.`);
+  if (s.engine === 'sqlite')
+    return element(
+      'p',
+      {},
+      'Database ',
+      element('code', {}, s.database ?? '?'),
+      ' (sqlite), a file in the environment’s own data folder, filled from production’s.',
+    );
   return element('p', {}, 'Database ', element('code', {}, s.database ?? '?'), ` (${s.engine ?? 'database'}) on stagingd’s server, filled from production’s.`);
 }
 

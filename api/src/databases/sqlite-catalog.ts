@@ -1,0 +1,75 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { SAMPLE_ROWS, type SourceColumn, type SourceTable } from './source-tables';
+
+/** A name in double quotes, its own double quotes doubled. */
+export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+
+/**
+ * A SQLite column's declared type as the anonymiser knows types (PostgreSQL's names), by SQLite's affinity rules: any
+ * INT is a 64-bit integer, CHAR/CLOB/TEXT (a length is not enforced) and no type at all are text; DATE, DATETIME,
+ * TIMESTAMP, UUID and JSON keep their meaning; NUMERIC/DECIMAL keep their digits; REAL, BLOB and the rest take only
+ * `keep` and `null`.
+ */
+export function sqliteType(declared: string): string {
+  const type = declared.trim().toLowerCase();
+  if (type.includes('int')) return 'bigint';
+  if (type === '' || /char|clob|text/.test(type)) return 'text';
+  if (type === 'date') return 'date';
+  if (/^(datetime|timestamp)\b/.test(type)) return 'timestamp';
+  if (type === 'uuid') return 'uuid';
+  if (type === 'json' || type === 'jsonb') return 'json';
+  if (/^(numeric|decimal)(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(type)) return type.replace(/\s+/g, '');
+  return declared.trim() || 'blob';
+}
+
+export interface SqliteTables {
+  tables: SourceTable[];
+  /** Virtual tables (full-text indexes and the like): their copies of other tables' text are out of the rules' reach. */
+  virtual: string[];
+}
+
+/** The user tables of a SQLite database (not its own sqlite_*, not a virtual table's shadow tables), columns in order. */
+export function readSqliteTables(db: DatabaseSync): SqliteTables {
+  const listed = db
+    .prepare("SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name")
+    .all() as {
+    name: string;
+    type: string;
+  }[];
+  const tables = listed
+    .filter((table) => table.type === 'table')
+    .map((table): SourceTable => {
+      const columns = db.prepare('SELECT name, type, "notnull" AS required, hidden FROM pragma_table_xinfo(?) ORDER BY cid').all(table.name) as {
+        name: string;
+        type: string;
+        required: number;
+        hidden: number;
+      }[];
+      return {
+        schema: 'main',
+        name: table.name,
+        sql: `main.${quote(table.name)}`,
+        partitioned: false,
+        ancestors: [],
+        columns: columns.map((column): SourceColumn => ({
+          name: column.name,
+          sqlType: sqliteType(column.type),
+          nullable: column.required === 0,
+          generated: column.hidden >= 2,
+        })),
+      };
+    });
+  return { tables, virtual: listed.filter((table) => table.type === 'virtual').map((table) => table.name) };
+}
+
+/** Up to SAMPLE_ROWS non-null values of each column, as text (strict mode's sample). */
+export function sqliteSample(db: DatabaseSync, table: SourceTable, columns: SourceColumn[]): string[][] {
+  return columns.map((column) => {
+    const rows = db
+      .prepare(`SELECT CAST(${quote(column.name)} AS TEXT) AS value FROM ${table.sql} WHERE ${quote(column.name)} IS NOT NULL LIMIT ${SAMPLE_ROWS}`)
+      .all() as {
+      value: string;
+    }[];
+    return rows.map((row) => row.value);
+  });
+}

@@ -1,0 +1,135 @@
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseConfig } from '../../../common/src/config/model';
+import type { Sandbox } from '../runtime/sandbox';
+import { Anonymizer } from './anonymize/anonymizer';
+import type { Strategy } from './anonymize/strategies';
+import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
+import type { SyncOutcome, TableCopied } from './postgres-sync';
+import { quote, readSqliteTables, sqliteSample } from './sqlite-catalog';
+import { selectTables } from './source-tables';
+import { sqliteTool } from './sqlite-tool';
+
+export interface SqliteSyncJob {
+  sandbox: Sandbox;
+  /** Production's data folder, and its database file's path in it (staging.yaml's `source`). */
+  productionData: string;
+  /** The environment's data folder: its file is at the same path in it. */
+  environmentData: string;
+  file: string;
+  config: DatabaseConfig;
+  /** The project's anonymisation key. */
+  key: Buffer;
+  /** The sync's own folder in stagingd's data directory: no release reaches it. */
+  workDir: string;
+  log(line: string): void;
+  signal: AbortSignal;
+}
+
+/**
+ * Copies production's SQLite database into an environment's: a consistent snapshot of production's file (VACUUM INTO,
+ * in the sandbox), checked against the rules and strict mode, anonymised in place in stagingd's own folder (its
+ * triggers set aside, so none copies an original value elsewhere), the tables left out emptied, vacuumed (no page keeps
+ * an original value), then put in place of the environment's file in one transaction. Until then the environment's
+ * previous data serves, untouched.
+ */
+export async function syncSqlite(job: SqliteSyncJob): Promise<SyncOutcome> {
+  const { sandbox, signal } = job;
+  const snapshotAt = new Date().toISOString();
+  await sqliteTool(
+    sandbox,
+    job.workDir,
+    job.productionData,
+    'snapshot',
+    [path.posix.join(sandbox.dataPath(job.productionData), job.file), 'copy.sqlite'],
+    signal,
+  );
+  job.log(`snapshot of production's ${job.file} taken at ${snapshotAt}`);
+  const copy = path.join(job.workDir, 'copy.sqlite');
+  const db = new DatabaseSync(copy);
+  let tables: TableCopied[];
+  const notes: string[] = [];
+  try {
+    const { tables: all, virtual } = readSqliteTables(db);
+    const selection = selectTables(all, job.config.tables);
+    const unknown = selection.unknown.filter((name) => !virtual.includes(name));
+    if (unknown.length > 0) throw new SyncRefused(`staging.yaml's database.tables names tables the source does not have: ${unknown.join(', ')}.`);
+    const kept = virtual.filter(
+      (name) => !job.config.tables.exclude.includes(name) && (!job.config.tables.include || job.config.tables.include.includes(name)),
+    );
+    if (kept.length > 0)
+      throw new SyncRefused(
+        `The source has virtual tables (${kept.join(', ')}): a full-text index holds copies of other tables' text that no rule reaches. List them in database.tables.exclude (the copy drops them; rebuild them in the release step).`,
+      );
+    const plans = await planCopy((table, columns) => Promise.resolve(sqliteSample(db, table, columns)), selection.selected, all, job.config);
+    signal.throwIfAborted();
+    tables = anonymize(db, plans, job);
+    for (const name of virtual) {
+      db.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
+      notes.push(`virtual table ${name} is not copied: it is dropped`);
+    }
+    for (const table of selection.excluded) {
+      db.exec(`DELETE FROM ${table.sql}`);
+      notes.push(
+        `table ${table.name} is not copied: it is kept empty, so the foreign keys that point at it stay (SQLite cannot drop one without rebuilding its table)`,
+      );
+    }
+    for (const note of notes) job.log(note);
+    signal.throwIfAborted();
+    db.exec('VACUUM');
+  } finally {
+    db.close();
+  }
+  signal.throwIfAborted();
+  await sqliteTool(
+    sandbox,
+    job.workDir,
+    job.environmentData,
+    'replace',
+    ['copy.sqlite', path.posix.join(sandbox.dataPath(job.environmentData), job.file)],
+    signal,
+  );
+  job.log(`the copy is now the environment\u2019s ${job.file} (${statSync(copy).size} bytes)`);
+  return { snapshotAt, tables, notes };
+}
+
+/** Rewrites the ruled columns of each selected table with the project's anonymiser, with every trigger set aside meanwhile. */
+function anonymize(db: DatabaseSync, plans: TablePlan[], job: SqliteSyncJob): TableCopied[] {
+  const anonymizer = new Anonymizer(job.key);
+  const types = new Map<string, { sqlType: string; nullable: boolean }>();
+  db.function('stg_anonymize', { deterministic: true, directOnly: true }, (value, strategy, column) => {
+    if (value === null) return null;
+    const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value);
+    return anonymizer.transform(strategy as Strategy, text, types.get(column as string)!);
+  });
+  const triggers = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  const tables: TableCopied[] = [];
+  db.exec('BEGIN');
+  try {
+    for (const trigger of triggers) db.exec(`DROP TRIGGER main.${quote(trigger.name)}`);
+    for (const plan of plans) {
+      const ruled = plan.columns.filter((column) => column.strategy && column.strategy !== 'keep');
+      const name = plan.table.name;
+      const { rows } = db.prepare(`SELECT count(*) AS rows FROM ${plan.table.sql}`).get() as { rows: number };
+      const { bytes } = db.prepare("SELECT coalesce(sum(pgsize), 0) AS bytes FROM dbstat WHERE name = ? AND schema = 'main'").get(name) as { bytes: number };
+      if (ruled.length > 0) {
+        const set = ruled.map((column) => {
+          types.set(`${name}\0${column.name}`, { sqlType: column.sqlType, nullable: column.nullable });
+          return `${quote(column.name)} = stg_anonymize(${quote(column.name)}, ?, ?)`;
+        });
+        const parameters = ruled.flatMap((column) => [column.strategy!, `${name}\0${column.name}`]);
+        db.prepare(`UPDATE ${plan.table.sql} SET ${set.join(', ')}`).run(...parameters);
+      }
+      const anonymized = ruled.map((column) => column.name);
+      job.log(`${name}: ${rows} row${rows === 1 ? '' : 's'}${anonymized.length > 0 ? `, anonymised ${anonymized.join(', ')}` : ''}`);
+      tables.push({ table: name, rows, bytes, anonymized });
+    }
+    for (const trigger of triggers) db.exec(trigger.sql);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+  return tables.sort((a, b) => a.table.localeCompare(b.table));
+}

@@ -11,7 +11,7 @@ import { CommentPanel } from './panels/comment-panel';
 import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
-import { syncDatabase } from './commands/database-commands';
+import { cancelDatabaseSync, syncDatabase } from './commands/database-commands';
 import { UnclassifiedColumns } from './database/unclassified-columns';
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
@@ -112,6 +112,7 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     'staging.reopenComment': reopenComment,
     'staging.openCommentSource': openCommentSource,
     'staging.syncDatabase': syncDatabase,
+    'staging.cancelDatabaseSync': cancelDatabaseSync,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   const panels: Panels = {

@@ -13,19 +13,9 @@ import type { CommentRendered } from '../../webview/src/comment/protocol';
 import { helloNodeRepository } from '../api/support/git-fixture';
 import { launchChromium } from '../api/support/headless-chromium';
 import { StagingdProcess } from '../api/support/stagingd-process';
+import { eventually } from './eventually';
 
 const environmentPath = '/v1/projects/hello-node/environments/staging';
-
-/** Polls `check` until it returns something, or fails after `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await check();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function renderedWhen(panel: CommentPanel, accept: (rendered: CommentRendered) => boolean): Promise<CommentRendered> {
   return eventually('the comment panel to render', () => Promise.resolve(panel.rendered && accept(panel.rendered) ? panel.rendered : undefined));

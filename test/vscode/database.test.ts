@@ -19,6 +19,7 @@ import type { StagingNode } from '../../client/src/tree/nodes';
 import type { DatabaseRendered } from '../../webview/src/environment/protocol';
 import { StagingdProcess } from '../api/support/stagingd-process';
 import { withClient } from '../api/support/postgres';
+import { eventually } from './eventually';
 
 const project = 'hello-db';
 const environmentPath = `/v1/projects/${project}/environments/staging`;
@@ -353,6 +354,29 @@ suite('An environment’s own database', () => {
       assert.match(cancelled.text, /cancelled by admin/);
       assert.equal(await panel.press('syncLog'), true);
       assert.equal(await panel.press('cancelSync'), false, 'no Cancel once it ended');
+    });
+
+    test('Cancel Database Sync, offered on the tree’s database node while it syncs, cancels it; with none under way it says so', async () => {
+      const release = await lockUsers();
+      let cancelled: DatabaseSync | undefined;
+      try {
+        const sync = await vscode.commands.executeCommand<DatabaseSync | undefined>('staging.syncDatabase', env);
+        assert.ok(sync);
+        await eventually('the tree to show the sync under way', async () => ((await databaseNode())?.contextValue === 'database.syncing' ? true : undefined));
+        cancelled = await vscode.commands.executeCommand<DatabaseSync | undefined>('staging.cancelDatabaseSync', env);
+        assert.equal(cancelled?.id, sync.id);
+      } finally {
+        await release();
+      }
+      await eventually('the tree to show it cancelled', async () => ((await databaseNode())?.description === 'sync cancelled' ? true : undefined));
+      assert.equal((await databaseNode())?.contextValue, 'database');
+      // Nothing under way: nothing cancelled (the command says so in a message the tests cannot read).
+      assert.equal(await vscode.commands.executeCommand('staging.cancelDatabaseSync', env), undefined);
+      const latest = await stagingd.api<{ items: DatabaseSync[] }>('GET', `/v1/projects/${project}/environments/staging/database/syncs?limit=1`);
+      assert.deepEqual(
+        latest.body.items.map((sync) => [sync.id, sync.status]),
+        [[cancelled.id, 'cancelled']],
+      );
     });
   });
 });

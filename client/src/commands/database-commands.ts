@@ -49,3 +49,18 @@ export async function syncDatabase(context: CommandContext, arg?: unknown): Prom
   });
   return sync;
 }
+
+/**
+ * staging.cancelDatabaseSync: cancels the environment's sync under way (from the tree's database node while it syncs,
+ * or an environment picked); the environment keeps its previous data. Says so when there is none to cancel.
+ */
+export async function cancelDatabaseSync(context: CommandContext, arg?: unknown): Promise<DatabaseSync | undefined> {
+  const env = await environmentFrom(context, arg);
+  if (!env) return undefined;
+  const [last] = await context.session.api.databaseSyncs(env.project, env.name, 1);
+  if (!last || !syncUnderWay(last)) {
+    void vscode.window.showInformationMessage(`No database sync of ${env.name} is under way.`);
+    return undefined;
+  }
+  return context.session.api.cancelDatabaseSync(last.id);
+}

@@ -24,6 +24,9 @@ interface Users {
   users: { id: number; email: string; full_name: string; plan: string }[];
   audit: number;
   sessions: number;
+  logins: number;
+  contacts: string[];
+  indexed: number;
 }
 
 const USERS = 60;
@@ -41,11 +44,20 @@ db.exec(\`PRAGMA journal_mode = WAL;
   CREATE TABLE IF NOT EXISTS users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, full_name VARCHAR(80) NOT NULL, plan TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS audit (user_id INTEGER, old_email TEXT);
   CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, user_id INTEGER REFERENCES users(id));
-  CREATE TRIGGER IF NOT EXISTS users_audit AFTER UPDATE OF email ON users BEGIN INSERT INTO audit VALUES (old.id, old.email); END;\`);
+  CREATE TRIGGER IF NOT EXISTS users_audit AFTER UPDATE OF email ON users BEGIN INSERT INTO audit VALUES (old.id, old.email); END;
+  CREATE TRIGGER IF NOT EXISTS sessions_gone AFTER DELETE ON sessions BEGIN INSERT INTO audit VALUES (old.user_id, old.token); END;
+  CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY, body TEXT, contact STRING);
+  CREATE TABLE IF NOT EXISTS devices (id INTEGER PRIMARY KEY, label TEXT);
+  CREATE TABLE IF NOT EXISTS logins (id INTEGER PRIMARY KEY, device_id INTEGER REFERENCES devices(id) ON DELETE CASCADE);
+  CREATE VIRTUAL TABLE IF NOT EXISTS users_fts USING fts5(full_name, content='users', content_rowid='id');
+  CREATE TRIGGER IF NOT EXISTS users_fts_insert AFTER INSERT ON users BEGIN INSERT INTO users_fts (rowid, full_name) VALUES (new.id, new.full_name); END;\`);
 if (process.env.STAGING_ENVIRONMENT === 'production' && db.prepare('SELECT count(*) AS n FROM users').get().n === 0) {
   for (let i = 1; i <= ${USERS}; i++) {
     db.prepare('INSERT INTO users (email, full_name, plan) VALUES (?, ?, ?)').run('person' + i + '@realmail.test', 'Real Person ' + i, i % 2 ? 'free' : 'pro');
     db.prepare('INSERT INTO sessions VALUES (?, ?)').run('token-' + i, i);
+    db.prepare('INSERT INTO notes (body, contact) VALUES (?, ?)').run('Note ' + i, 'person' + i + '@realmail.test');
+    db.prepare('INSERT INTO devices VALUES (?, ?)').run(i, 'device ' + i);
+    db.prepare('INSERT INTO logins VALUES (?, ?)').run(i, i);
   }
 }
 const json = (res, value) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(value)); };
@@ -58,6 +70,9 @@ http.createServer((req, res) => {
       users: db.prepare('SELECT * FROM users ORDER BY id').all(),
       audit: db.prepare('SELECT count(*) AS n FROM audit').get().n,
       sessions: db.prepare('SELECT count(*) AS n FROM sessions').get().n,
+      logins: db.prepare('SELECT count(*) AS n FROM logins').get().n,
+      contacts: db.prepare('SELECT contact FROM notes ORDER BY id').all().map((row) => row.contact),
+      indexed: db.prepare("SELECT count(*) AS n FROM users_fts WHERE users_fts MATCH 'Real'").get().n,
     });
     if (url.pathname === '/add') { db.prepare("INSERT INTO users (email, full_name, plan) VALUES (?, 'Added Here', 'free')").run(url.searchParams.get('email')); return json(res, 'added'); }
     // An attack: the database file becomes a link to a file of stagingd's.
@@ -85,7 +100,7 @@ database:
   engine: sqlite
   source: db/app.sqlite
   tables:
-    exclude: [sessions]
+    exclude: [sessions, devices, users_fts]
   anonymize:
     users:
       email: fake.email
@@ -94,6 +109,8 @@ ${rules}`;
 const fullRules = `      full_name: fake.name
     audit:
       old_email: fake.email
+    notes:
+      contact: fake.email
 `;
 
 function repository(): string {
@@ -199,7 +216,7 @@ describe('database sync, engine sqlite: a file per environment, production’s a
     assert.equal(refused.status, 'failed');
     assert.deepEqual(
       refused.unclassified.map((column) => `${column.table}.${column.column} ${column.suggested}`),
-      ['audit.old_email fake.email', 'users.full_name fake.name'],
+      ['audit.old_email fake.email', 'notes.contact fake.email', 'users.full_name fake.name'],
     );
     assert.deepEqual((await users('staging')).users, []);
     assert.equal((await stagingd.api('PATCH', `/v1/projects/${project}`, { config: config(fullRules) })).status, 200);
@@ -213,6 +230,8 @@ describe('database sync, engine sqlite: a file per environment, production’s a
       done.tables.map((table) => [table.table, table.rows, table.anonymized]),
       [
         ['audit', 0, ['old_email']],
+        ['logins', USERS, []],
+        ['notes', USERS, ['contact']],
         ['users', USERS, ['email', 'full_name']],
       ],
     );
@@ -236,8 +255,16 @@ describe('database sync, engine sqlite: a file per environment, production’s a
     }
     assert.equal(new Set(staging.users.map((user) => user.email)).size, USERS, 'unique e-mail addresses stay unique');
     // The trigger on users was set aside while the copy was anonymised: no original address went into audit.
+    // So was the one on sessions, emptied as it is left out: no session token went into audit either.
     assert.equal(staging.audit, 0);
     assert.equal(staging.sessions, 0);
+    // devices is left out, emptied, and logins points at it ON DELETE CASCADE: the copied logins stay.
+    assert.equal(staging.logins, USERS);
+    // A column declared STRING is text: strict mode found its e-mail addresses by their values, and they are anonymised.
+    assert.ok(staging.contacts.length === USERS && staging.contacts.every((contact) => !personal.has(contact)), staging.contacts.join(', '));
+    // The full-text index is made again from the anonymised names: no original name is found in it.
+    assert.equal(staging.indexed, 0);
+    assert.equal(production.indexed, USERS);
     assert.ok(production.users.every((user, index) => user.email === `person${index + 1}@realmail.test`));
     assert.equal(production.sessions, USERS);
 

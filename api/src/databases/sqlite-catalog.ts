@@ -6,20 +6,23 @@ export const quote = (identifier: string): string => `"${identifier.replace(/"/g
 
 /**
  * A SQLite column's declared type as the anonymiser knows types (PostgreSQL's names), by SQLite's affinity rules: any
- * INT is a 64-bit integer, CHAR/CLOB/TEXT (a length is not enforced) and no type at all are text; DATE, DATETIME,
- * TIMESTAMP, UUID and JSON keep their meaning; NUMERIC/DECIMAL keep their digits; REAL, BLOB and the rest take only
- * `keep` and `null`.
+ * INT is a 64-bit integer; DATE, DATETIME, TIMESTAMP, UUID and JSON keep their meaning, NUMERIC/DECIMAL their digits;
+ * REAL/FLOAT/DOUBLE, BOOLEAN and BLOB take only `keep` and `null`; anything else (CHAR, TEXT, STRING, ANY, a made-up
+ * name, none) is text. readSqliteTables makes a column text whatever it says once it holds text: SQLite stores any
+ * value in any column.
  */
 export function sqliteType(declared: string): string {
   const type = declared.trim().toLowerCase();
   if (type.includes('int')) return 'bigint';
-  if (type === '' || /char|clob|text/.test(type)) return 'text';
   if (type === 'date') return 'date';
   if (/^(datetime|timestamp)\b/.test(type)) return 'timestamp';
   if (type === 'uuid') return 'uuid';
   if (type === 'json' || type === 'jsonb') return 'json';
   if (/^(numeric|decimal)(\(\s*\d+\s*(,\s*\d+\s*)?\))?$/.test(type)) return type.replace(/\s+/g, '');
-  return declared.trim() || 'blob';
+  if (/real|floa|doub/.test(type)) return 'double precision';
+  if (/^bool/.test(type)) return 'boolean';
+  if (type.includes('blob')) return 'blob';
+  return 'text';
 }
 
 export interface SqliteTables {
@@ -51,12 +54,13 @@ export function readSqliteTables(db: DatabaseSync): SqliteTables {
         sql: `main.${quote(table.name)}`,
         partitioned: false,
         ancestors: [],
-        columns: columns.map((column): SourceColumn => ({
-          name: column.name,
-          sqlType: sqliteType(column.type),
-          nullable: column.required === 0,
-          generated: column.hidden >= 2,
-        })),
+        columns: columns.map((column): SourceColumn => {
+          const declared = sqliteType(column.type);
+          const holdsText =
+            !['text', 'date', 'timestamp', 'uuid', 'json'].includes(declared) &&
+            db.prepare(`SELECT 1 FROM main.${quote(table.name)} WHERE typeof(${quote(column.name)}) = 'text' LIMIT 1`).get() !== undefined;
+          return { name: column.name, sqlType: holdsText ? 'text' : declared, nullable: column.required === 0, generated: column.hidden >= 2 };
+        }),
       };
     });
   return { tables, virtual: listed.filter((table) => table.type === 'virtual').map((table) => table.name) };

@@ -8,7 +8,7 @@ import type { Strategy } from './anonymize/strategies';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
 import type { SyncOutcome, TableCopied } from './postgres-sync';
 import { quote, readSqliteTables, sqliteSample } from './sqlite-catalog';
-import { selectTables } from './source-tables';
+import { selectTables, type SourceTable } from './source-tables';
 import { sqliteTool } from './sqlite-tool';
 
 export interface SqliteSyncJob {
@@ -60,21 +60,33 @@ export async function syncSqlite(job: SqliteSyncJob): Promise<SyncOutcome> {
     );
     if (kept.length > 0)
       throw new SyncRefused(
-        `The source has virtual tables (${kept.join(', ')}): a full-text index holds copies of other tables' text that no rule reaches. List them in database.tables.exclude (the copy drops them; rebuild them in the release step).`,
+        `The source has virtual tables (${kept.join(', ')}): a full-text index holds copies of other tables' text that no rule reaches. List them in database.tables.exclude: the copy makes them again, empty, and rebuilds a full-text index over a copied table from its anonymised rows.`,
       );
     const plans = await planCopy((table, columns) => Promise.resolve(sqliteSample(db, table, columns)), selection.selected, all, job.config);
     signal.throwIfAborted();
-    tables = anonymize(db, plans, job);
-    for (const name of virtual) {
-      db.exec(`DROP TABLE IF EXISTS main.${quote(name)}`);
-      notes.push(`virtual table ${name} is not copied: it is dropped`);
+    const virtualSql = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    tables = anonymize(db, plans, selection.excluded, job);
+    // A virtual table left out is made again empty (a full-text index over a copied table is rebuilt from its anonymised
+    // rows): the app's triggers that write to it keep working.
+    for (const { name, sql } of virtualSql) {
+      db.exec(`DROP TABLE main.${quote(name)}`);
+      db.exec(sql);
+      try {
+        db.exec(`INSERT INTO main.${quote(name)} (${quote(name)}) VALUES ('rebuild')`);
+      } catch {
+        // Not a full-text index: it stays empty.
+      }
+      notes.push(`virtual table ${name} is not copied: it is made again, empty (a full-text index over a copied table is rebuilt from its anonymised rows)`);
     }
-    for (const table of selection.excluded) {
-      db.exec(`DELETE FROM ${table.sql}`);
+    for (const table of selection.excluded)
       notes.push(
         `table ${table.name} is not copied: it is kept empty, so the foreign keys that point at it stay (SQLite cannot drop one without rebuilding its table)`,
       );
-    }
+    // Index statistics: STAT3/STAT4 hold sampled key values (e-mail addresses from an index on email).
+    for (const stat of ['sqlite_stat3', 'sqlite_stat4']) db.exec(`DROP TABLE IF EXISTS main.${stat}`);
     for (const note of notes) job.log(note);
     signal.throwIfAborted();
     db.exec('VACUUM');
@@ -94,17 +106,23 @@ export async function syncSqlite(job: SqliteSyncJob): Promise<SyncOutcome> {
   return { snapshotAt, tables, notes };
 }
 
-/** Rewrites the ruled columns of each selected table with the project's anonymiser, with every trigger set aside meanwhile. */
-function anonymize(db: DatabaseSync, plans: TablePlan[], job: SqliteSyncJob): TableCopied[] {
+/**
+ * Rewrites the ruled columns of each selected table with the project's anonymiser and empties the tables left out, with
+ * every trigger set aside meanwhile (one that logs old values would keep the originals) and foreign keys not enforced
+ * (no cascade deletes or changes copied rows).
+ */
+function anonymize(db: DatabaseSync, plans: TablePlan[], excluded: SourceTable[], job: SqliteSyncJob): TableCopied[] {
   const anonymizer = new Anonymizer(job.key);
   const types = new Map<string, { sqlType: string; nullable: boolean }>();
-  db.function('stg_anonymize', { deterministic: true, directOnly: true }, (value, strategy, column) => {
+  // Integers past 2^53 arrive whole, as bigints.
+  db.function('stg_anonymize', { deterministic: true, directOnly: true, useBigIntArguments: true }, (value, strategy, column) => {
     if (value === null) return null;
     const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value);
     return anonymizer.transform(strategy as Strategy, text, types.get(column as string)!);
   });
   const triggers = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
   const tables: TableCopied[] = [];
+  db.exec('PRAGMA foreign_keys = OFF');
   db.exec('BEGIN');
   try {
     for (const trigger of triggers) db.exec(`DROP TRIGGER main.${quote(trigger.name)}`);
@@ -125,6 +143,7 @@ function anonymize(db: DatabaseSync, plans: TablePlan[], job: SqliteSyncJob): Ta
       job.log(`${name}: ${rows} row${rows === 1 ? '' : 's'}${anonymized.length > 0 ? `, anonymised ${anonymized.join(', ')}` : ''}`);
       tables.push({ table: name, rows, bytes, anonymized });
     }
+    for (const table of excluded) db.exec(`DELETE FROM ${table.sql}`);
     for (const trigger of triggers) db.exec(trigger.sql);
     db.exec('COMMIT');
   } catch (error) {

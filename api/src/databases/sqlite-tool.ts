@@ -31,7 +31,15 @@ const regular = (file, what) => {
     source.prepare('VACUUM INTO ?').run(to);
     source.close();
   } else if (operation === 'replace') {
-    regular(to, "the environment's database file");
+    if (regular(to, "the environment's database file")) {
+      // A WAL database takes a backup only of its own page size: the copy is made to match.
+      const live = new DatabaseSync(to, { readOnly: true, timeout: 10000 });
+      const size = live.prepare('PRAGMA page_size').get().page_size;
+      live.close();
+      const work = new DatabaseSync(from);
+      if (work.prepare('PRAGMA page_size').get().page_size !== size) work.exec('PRAGMA page_size = ' + Number(size) + '; VACUUM');
+      work.close();
+    }
     mkdirSync(dirname(to), { recursive: true });
     const copy = new DatabaseSync(from, { readOnly: true });
     await backup(copy, to, { rate: 2147483647 });
@@ -51,7 +59,7 @@ export async function sqliteTool(
 ): Promise<void> {
   await sandbox.prepare(directory, true);
   await sandbox.prepare(data, true);
-  const [file, ...prefix] = [...sandbox.command(directory, directory, data), process.execPath];
+  const [file, ...prefix] = [...sandbox.command(directory, directory, data, { dieWithParent: true }), process.execPath];
   try {
     await run(file, [...prefix, '-e', script, operation, ...args], {
       cwd: directory,

@@ -29,7 +29,7 @@ export interface Sandbox {
    * The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default
    * `directory`), with the environment's data folder `data` (if any) writable too, at dataPath(data).
    */
-  command(directory: string, cwd?: string, data?: string): string[];
+  command(directory: string, cwd?: string, data?: string, options?: { dieWithParent?: boolean }): string[];
   /** Where a command run by `command` finds the data folder `data`. */
   dataPath(data: string): string;
   /** The variables a sandboxed command gets instead of stagingd's (HOME is its private /tmp). */
@@ -70,8 +70,10 @@ const DATA_MOUNT = '/srv/data';
 
 function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
   /** bwrap with the release's folder writable at RELEASE_MOUNT, in `cwd`; `mounts` adds binds. */
-  const command = (directory: string, cwd = directory, mounts: string[] = []): string[] => [
+  const command = (directory: string, cwd = directory, mounts: string[] = [], dieWithParent = false): string[] => [
     'bwrap',
+    // Killed with what started it (a cancelled step of stagingd's own): nothing inside keeps running.
+    ...(dieWithParent ? ['--die-with-parent'] : []),
     '--ro-bind',
     '/',
     '/',
@@ -114,7 +116,7 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
       `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
       `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
     isolated: true,
-    command: (directory, cwd, data) => command(directory, cwd, data ? ['--bind', data, DATA_MOUNT] : []),
+    command: (directory, cwd, data, options) => command(directory, cwd, data ? ['--bind', data, DATA_MOUNT] : [], options?.dieWithParent),
     dataPath: () => DATA_MOUNT,
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
     prepare,

@@ -37,6 +37,7 @@ const builds = [
   },
   // The threads that anonymise a database sync's rows, beside stagingd's bundle (api/src/databases/rewrite-pool.ts).
   { ...common, target: 'node24', entryPoints: ['api/src/databases/rewrite-worker.ts'], outfile: 'dist/rewrite-worker.js' },
+  { ...common, target: 'node24', entryPoints: ['api/src/databases/sqlite-copy-worker.ts'], outfile: 'dist/sqlite-copy-worker.js' },
   // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.
   {
     ...common,

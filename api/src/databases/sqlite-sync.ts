@@ -1,15 +1,22 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import type { DatabaseConfig } from '../../../common/src/config/model';
 import type { Sandbox } from '../runtime/sandbox';
-import { Anonymizer } from './anonymize/anonymizer';
-import type { Strategy } from './anonymize/strategies';
-import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
+import { SyncRefused, type UnclassifiedColumn } from './copy-plan';
 import type { SyncOutcome, TableCopied } from './postgres-sync';
-import { quote, readSqliteTables, sqliteSample } from './sqlite-catalog';
-import { selectTables, type SourceTable } from './source-tables';
 import { sqliteTool } from './sqlite-tool';
+
+/** What the copy's thread is given (sqlite-copy-worker.ts), and what it says back. */
+export interface CopyRequest {
+  file: string;
+  config: DatabaseConfig;
+  key: Uint8Array;
+}
+export type CopyMessage =
+  | { kind: 'log'; line: string }
+  | { kind: 'done'; tables: TableCopied[]; notes: string[] }
+  | { kind: 'failed'; message: string; unclassified: UnclassifiedColumn[] | undefined };
 
 export interface SqliteSyncJob {
   sandbox: Sandbox;
@@ -23,7 +30,7 @@ export interface SqliteSyncJob {
   key: Buffer;
   /** The sync's own folder in stagingd's data directory: no release reaches it. */
   workDir: string;
-  log(line: string): void;
+  log: (line: string) => void;
   signal: AbortSignal;
 }
 
@@ -47,52 +54,7 @@ export async function syncSqlite(job: SqliteSyncJob): Promise<SyncOutcome> {
   );
   job.log(`snapshot of production's ${job.file} taken at ${snapshotAt}`);
   const copy = path.join(job.workDir, 'copy.sqlite');
-  const db = new DatabaseSync(copy);
-  let tables: TableCopied[];
-  const notes: string[] = [];
-  try {
-    const { tables: all, virtual } = readSqliteTables(db);
-    const selection = selectTables(all, job.config.tables);
-    const unknown = selection.unknown.filter((name) => !virtual.includes(name));
-    if (unknown.length > 0) throw new SyncRefused(`staging.yaml's database.tables names tables the source does not have: ${unknown.join(', ')}.`);
-    const kept = virtual.filter(
-      (name) => !job.config.tables.exclude.includes(name) && (!job.config.tables.include || job.config.tables.include.includes(name)),
-    );
-    if (kept.length > 0)
-      throw new SyncRefused(
-        `The source has virtual tables (${kept.join(', ')}): a full-text index holds copies of other tables' text that no rule reaches. List them in database.tables.exclude: the copy makes them again, empty, and rebuilds a full-text index over a copied table from its anonymised rows.`,
-      );
-    const plans = await planCopy((table, columns) => Promise.resolve(sqliteSample(db, table, columns)), selection.selected, all, job.config);
-    signal.throwIfAborted();
-    const virtualSql = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").all() as {
-      name: string;
-      sql: string;
-    }[];
-    tables = anonymize(db, plans, selection.excluded, job);
-    // A virtual table left out is made again empty (a full-text index over a copied table is rebuilt from its anonymised
-    // rows): the app's triggers that write to it keep working.
-    for (const { name, sql } of virtualSql) {
-      db.exec(`DROP TABLE main.${quote(name)}`);
-      db.exec(sql);
-      try {
-        db.exec(`INSERT INTO main.${quote(name)} (${quote(name)}) VALUES ('rebuild')`);
-      } catch {
-        // Not a full-text index: it stays empty.
-      }
-      notes.push(`virtual table ${name} is not copied: it is made again, empty (a full-text index over a copied table is rebuilt from its anonymised rows)`);
-    }
-    for (const table of selection.excluded)
-      notes.push(
-        `table ${table.name} is not copied: it is kept empty, so the foreign keys that point at it stay (SQLite cannot drop one without rebuilding its table)`,
-      );
-    // Index statistics: STAT3/STAT4 hold sampled key values (e-mail addresses from an index on email).
-    for (const stat of ['sqlite_stat3', 'sqlite_stat4']) db.exec(`DROP TABLE IF EXISTS main.${stat}`);
-    for (const note of notes) job.log(note);
-    signal.throwIfAborted();
-    db.exec('VACUUM');
-  } finally {
-    db.close();
-  }
+  const { tables, notes } = await inThread({ file: copy, config: job.config, key: new Uint8Array(job.key) }, (line) => job.log(line), signal);
   signal.throwIfAborted();
   await sqliteTool(
     sandbox,
@@ -106,49 +68,33 @@ export async function syncSqlite(job: SqliteSyncJob): Promise<SyncOutcome> {
   return { snapshotAt, tables, notes };
 }
 
-/**
- * Rewrites the ruled columns of each selected table with the project's anonymiser and empties the tables left out, with
- * every trigger set aside meanwhile (one that logs old values would keep the originals) and foreign keys not enforced
- * (no cascade deletes or changes copied rows).
- */
-function anonymize(db: DatabaseSync, plans: TablePlan[], excluded: SourceTable[], job: SqliteSyncJob): TableCopied[] {
-  const anonymizer = new Anonymizer(job.key);
-  const types = new Map<string, { sqlType: string; nullable: boolean }>();
-  // Integers past 2^53 arrive whole, as bigints.
-  db.function('stg_anonymize', { deterministic: true, directOnly: true, useBigIntArguments: true }, (value, strategy, column) => {
-    if (value === null) return null;
-    const text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('hex') : String(value);
-    return anonymizer.transform(strategy as Strategy, text, types.get(column as string)!);
+/** Runs the copy's work in its own thread (bundled beside stagingd in dist/, or beside this file); a cancel ends it. */
+function inThread(request: CopyRequest, log: (line: string) => void, signal: AbortSignal): Promise<{ tables: TableCopied[]; notes: string[] }> {
+  signal.throwIfAborted();
+  const worker = new Worker(path.join(__dirname, 'sqlite-copy-worker.js'), { workerData: request });
+  return new Promise((resolve, reject) => {
+    const stop = (): void => {
+      void worker.terminate();
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    const settle = (): void => {
+      signal.removeEventListener('abort', stop);
+      void worker.terminate();
+    };
+    worker.on('message', (message: CopyMessage) => {
+      if (message.kind === 'log') return log(message.line);
+      settle();
+      if (message.kind === 'done') resolve({ tables: message.tables, notes: message.notes });
+      else reject(message.unclassified ? new SyncRefused(message.message, message.unclassified) : new Error(message.message));
+    });
+    worker.on('error', (error: Error) => {
+      settle();
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      settle();
+      reject(new Error(`the copy's thread ended (code ${code})`));
+    });
   });
-  const triggers = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
-  const tables: TableCopied[] = [];
-  db.exec('PRAGMA foreign_keys = OFF');
-  db.exec('BEGIN');
-  try {
-    for (const trigger of triggers) db.exec(`DROP TRIGGER main.${quote(trigger.name)}`);
-    for (const plan of plans) {
-      const ruled = plan.columns.filter((column) => column.strategy && column.strategy !== 'keep');
-      const name = plan.table.name;
-      const { rows } = db.prepare(`SELECT count(*) AS rows FROM ${plan.table.sql}`).get() as { rows: number };
-      const { bytes } = db.prepare("SELECT coalesce(sum(pgsize), 0) AS bytes FROM dbstat WHERE name = ? AND schema = 'main'").get(name) as { bytes: number };
-      if (ruled.length > 0) {
-        const set = ruled.map((column) => {
-          types.set(`${name}\0${column.name}`, { sqlType: column.sqlType, nullable: column.nullable });
-          return `${quote(column.name)} = stg_anonymize(${quote(column.name)}, ?, ?)`;
-        });
-        const parameters = ruled.flatMap((column) => [column.strategy!, `${name}\0${column.name}`]);
-        db.prepare(`UPDATE ${plan.table.sql} SET ${set.join(', ')}`).run(...parameters);
-      }
-      const anonymized = ruled.map((column) => column.name);
-      job.log(`${name}: ${rows} row${rows === 1 ? '' : 's'}${anonymized.length > 0 ? `, anonymised ${anonymized.join(', ')}` : ''}`);
-      tables.push({ table: name, rows, bytes, anonymized });
-    }
-    for (const table of excluded) db.exec(`DELETE FROM ${table.sql}`);
-    for (const trigger of triggers) db.exec(trigger.sql);
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-  return tables.sort((a, b) => a.table.localeCompare(b.table));
 }

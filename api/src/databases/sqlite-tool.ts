@@ -10,7 +10,8 @@ const run = promisify(execFile);
  * (its store, its keys) must lead nowhere. Two operations, on Node's own SQLite:
  * - `snapshot <database> <copy>`: a consistent copy of a live database (VACUUM INTO, in one read transaction);
  * - `replace <copy> <database>`: the copy becomes the database, in one write transaction of SQLite's backup, so its
- *   connections see the old data or the new, never a mix, and carry on with the new (no restart, no lost -wal).
+ *   connections see the old data or the new, never a mix, and carry on with the new (no restart, no lost -wal); while
+ *   the release holds a write lock, it is tried again, for 30 s.
  */
 // rate: every page in one step, one transaction.
 const script = `
@@ -42,7 +43,16 @@ const regular = (file, what) => {
     }
     mkdirSync(dirname(to), { recursive: true });
     const copy = new DatabaseSync(from, { readOnly: true });
-    await backup(copy, to, { rate: 2147483647 });
+    // A release in the middle of a write holds the lock the backup needs (and SQLite's backup does not wait): again.
+    for (const started = Date.now(); ; ) {
+      try {
+        await backup(copy, to, { rate: 2147483647 });
+        break;
+      } catch (error) {
+        if (Date.now() - started > 30000) throw new Error("the environment's database stayed locked by its release for 30 s (" + error.message + ')');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
     copy.close();
   } else throw new Error('unknown operation ' + operation);
 })().catch((error) => { process.stderr.write(String(error.message) + '\\n'); process.exit(1); });

@@ -8,6 +8,7 @@ const NULL = '\\N';
 const NEWLINE = 0x0a;
 
 const decodes: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+const ESCAPED = /[\b\f\n\r\t\v\\]/;
 const encodes: Record<string, string> = { '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '\\': '\\\\' };
 
 /** A field as COPY wrote it -> its value (null for `\N`). */
@@ -24,6 +25,8 @@ export function decodeField(field: string): string | null {
 /** A value (null for NULL) -> a field COPY reads back as that value. */
 export function encodeField(value: string | null): string {
   if (value === null) return NULL;
+  // Most values have nothing to escape: looked at once, not rebuilt.
+  if (!ESCAPED.test(value)) return value;
   return value.replace(/[\b\f\n\r\t\v\\]/g, (char) => encodes[char]!);
 }
 

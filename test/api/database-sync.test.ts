@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
@@ -369,6 +371,26 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
       const left = await withClient(serverUrl!, (client) => client.query<Row>('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [work]));
       assert.equal(left.rows[0]?.n, 0);
     });
+  });
+
+  it('records a sync as succeeded when stagingd was killed after its switch was committed, before it recorded it', async () => {
+    const done = await sync();
+    assert.equal(done.status, 'succeeded', done.reason ?? '');
+    // The switch left its mark on the database: the work database name of the sync whose copy it is.
+    const comment = await withClient(serverUrl!, (client) =>
+      client.query<{ comment: string }>("SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = 'stg_hello-node_staging'"),
+    );
+    const work = /^stagingd sync (stg_sync_[0-9a-f]{16})$/.exec(comment.rows[0]?.comment ?? '')?.[1];
+    assert.ok(work, comment.rows[0]?.comment);
+    // As if killed in between: the record still says running, with that work database.
+    await stagingd.stop('SIGKILL');
+    const store = new DatabaseSync(join(stagingd.dataDir, 'stagingd.db'));
+    store.prepare("UPDATE database_syncs SET status = 'running', completed_at = NULL, work_database = ? WHERE id = ?").run(work, done.id);
+    store.close();
+    stagingd = await StagingdProcess.start({ dataDir: stagingd.dataDir, extraArgs: ['--postgres-url', serverUrl!] });
+    const after = (await stagingd.api<Sync>('GET', `/v1/database-syncs/${done.id}`)).body;
+    assert.equal(after.status, 'succeeded');
+    assert.match(after.reason!, /the copy serves, its tables and rows were not recorded/);
   });
 
   it("drops the environment's database and role with the environment", async () => {

@@ -14,6 +14,9 @@ export interface EnvironmentDatabase {
 
 const MAX_IDENTIFIER = 63;
 
+/** The environment's database's comment after a switch: this, and the work database name of the sync. */
+const SWITCHED_BY = 'stagingd sync ';
+
 /**
  * The name of an environment's database, and of the role that owns it: `stg_<project>_<environment>`. Project and
  * environment names have no underscore, so the one after the project tells them apart (dashes stay: with them as
@@ -125,6 +128,8 @@ export class PostgresDatabases {
         await client.query(`ALTER DATABASE ${parked} RENAME TO ${live}`);
         // Its role connects to the copy from the same moment on.
         await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${live} TO ${live}`);
+        // Which sync's copy it is, committed with the switch: a stagingd killed before it recorded the switch learns it.
+        await client.query(`COMMENT ON DATABASE ${live} IS ${client.escapeLiteral(`${SWITCHED_BY}${workName}`)}`);
         await client.query('COMMIT');
         switched = true;
       } finally {
@@ -135,6 +140,18 @@ export class PostgresDatabases {
         }
       }
     });
+  }
+
+  /** The work database name of the sync whose copy the environment's database is (none before its first sync). */
+  async switchedBy(project: string, environment: string): Promise<string | undefined> {
+    const comment = await this.admin(async (client) => {
+      const { rows } = await client.query<{ comment: string | null }>(
+        "SELECT pg_catalog.shobj_description(oid, 'pg_database') AS comment FROM pg_catalog.pg_database WHERE datname = $1",
+        [databaseName(project, environment)],
+      );
+      return rows[0]?.comment ?? undefined;
+    });
+    return comment?.startsWith(SWITCHED_BY) ? comment.slice(SWITCHED_BY.length) : undefined;
   }
 
   /** The sync work databases on the server (`stg_sync_<16 hex>`, and `_old` ones a switch cut short left). */

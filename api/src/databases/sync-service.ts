@@ -189,19 +189,37 @@ export class DatabaseSyncService {
    */
   async recover(): Promise<void> {
     const interrupted = await this.options.stores.databaseSyncs.withStatus([...underWay]);
-    for (const sync of interrupted) await this.end(sync, 'failed', 'stagingd stopped while this sync was running');
+    const databases = interrupted.length > 0 ? await this.options.postgres?.existing().catch(() => undefined) : undefined;
+    for (const sync of interrupted) {
+      // Killed between the switch's commit and its record: the copy serves; only the figures are lost.
+      const switched = sync.workDatabase && (await databases?.switchedBy(sync.project, sync.environment).catch(() => undefined)) === sync.workDatabase;
+      if (switched) await this.recovered(sync);
+      else await this.end(sync, 'failed', 'stagingd stopped while this sync was running');
+    }
     // SQLite syncs' folders (their copies): nothing runs yet.
     for (const entry of readdirSync(this.workDir(), { withFileTypes: true })) {
       if (entry.isDirectory() && entry.name.startsWith(SQLITE_WORK)) rmSync(path.join(this.workDir(), entry.name), { recursive: true, force: true });
     }
-    if (interrupted.length === 0) return;
     // Every work database left on the server goes: those of the syncs just ended, and any whose drop failed before.
     // (One stagingd per server: another's sync under way would lose its copy.)
-    const databases = await this.options.postgres?.existing().catch(() => undefined);
     if (!databases) return;
     for (const name of await databases.workDatabases().catch(() => [])) {
       await databases.dropWorkDatabase(name).catch((error: unknown) => this.options.log(`could not drop ${name}: ${String(error)}`, 'warn'));
     }
+  }
+
+  /** A sync whose switch was committed before stagingd stopped: it succeeded, without its figures. */
+  private async recovered(sync: DatabaseSyncRecord): Promise<void> {
+    const ended = await this.options.stores.databaseSyncs.update(sync.id, {
+      status: 'succeeded',
+      reason: 'stagingd stopped just after the copy became the environment\u2019s database: the copy serves, its tables and rows were not recorded',
+      workDatabase: null,
+      completedAt: now(),
+    });
+    this.options.logs.append(sync.id, 'system', ended.reason!);
+    this.options.logs.finish(sync.id);
+    await this.publish(ended);
+    await this.options.stores.events.publish('database.synced', presentDatabaseSync(ended));
   }
 
   /** Cancels every sync and waits for them (stagingd is stopping). */

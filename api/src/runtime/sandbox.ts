@@ -68,6 +68,10 @@ const SOURCE_MOUNT = '/srv/source';
 /** Where an environment's data folder (its SQLite database) appears, whatever its path on the machine. */
 const DATA_MOUNT = '/srv/data';
 
+/** Read-only, the Node installation stagingd runs on, when the sandbox's private /tmp would hide it. */
+const nodePrefix = path.dirname(path.dirname(process.execPath));
+const nodeInTmp = nodePrefix.startsWith('/tmp/') ? ['--ro-bind', nodePrefix, nodePrefix] : [];
+
 function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
   /** bwrap with the release's folder writable at RELEASE_MOUNT, in `cwd`; `mounts` adds binds. */
   const command = (directory: string, cwd = directory, mounts: string[] = [], dieWithParent = false): string[] => [
@@ -83,6 +87,8 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
     '/proc',
     '--tmpfs',
     '/tmp',
+    // stagingd's own Node (its PATH's first, for a release as for stagingd's own steps) when it lives under /tmp.
+    ...nodeInTmp,
     '--tmpfs',
     dataDir,
     '--tmpfs',

@@ -70,7 +70,13 @@ const DATA_MOUNT = '/srv/data';
 
 /** Read-only, the Node installation stagingd runs on, when the sandbox's private /tmp would hide it. */
 const nodePrefix = path.dirname(path.dirname(process.execPath));
-const nodeInTmp = nodePrefix.startsWith('/tmp/') ? ['--ro-bind', nodePrefix, nodePrefix] : [];
+const nodeInTmp = nodePrefix.startsWith('/tmp/') ? [...searchable(path.dirname(nodePrefix)), '--ro-bind', nodePrefix, nodePrefix] : [];
+
+/** The folders of `folder` below /tmp, made in the sandbox's /tmp so that the release user may pass through them. */
+function searchable(folder: string): string[] {
+  if (folder === '/tmp') return [];
+  return [...searchable(path.dirname(folder)), '--perms', '0755', '--dir', folder];
+}
 
 function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
   /** bwrap with the release's folder writable at RELEASE_MOUNT, in `cwd`; `mounts` adds binds. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -114,13 +115,14 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
         .filter((line) => !left.some((entry) => line.includes(entry)))
         .join('\n'),
     );
-    const restore = (section: string): Promise<string> =>
+    const restore = (section: string, jobs = 1): Promise<string> =>
       runTool(
         job.bin,
         'pg_restore',
         [
           '--section',
           section,
+          ...(jobs > 1 ? ['--jobs', String(jobs)] : []),
           '--use-list',
           list,
           '--no-owner',
@@ -140,7 +142,8 @@ export async function syncPostgres(job: PostgresSyncJob): Promise<SyncOutcome> {
 
     const tables = await copyTables(job, snapshot, target, plans);
     job.log('making indexes and constraints');
-    await restore('post-data');
+    // Each index and constraint is a job of its own: as many at once as the machine has CPUs (up to 4).
+    await restore('post-data', Math.min(4, availableParallelism()));
     await setSequences(sequences, target);
     job.signal.throwIfAborted();
     await job.databases.switchTo(job.project, job.environment, job.workDatabase);

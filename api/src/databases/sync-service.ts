@@ -260,13 +260,14 @@ export class DatabaseSyncService {
         workDatabase: null,
         completedAt: now(),
       });
-      // Recorded first, then the old data (now under the work database's name) goes.
-      if (workDatabase) await this.dropWorkDatabase(workDatabase, `the data ${sync.environment} had before the sync`);
       const rows = outcome.tables.reduce((sum, table) => sum + table.rows, 0);
       log(`synced ${outcome.tables.length} table${outcome.tables.length === 1 ? '' : 's'}, ${rows} rows`);
       logs.finish(sync.id);
       await this.publish(sync);
       await stores.events.publish('database.synced', presentDatabaseSync(sync));
+      // Recorded and said first (the copy serves), then the old data (now under the work database's name) goes: a
+      // DROP DATABASE waits for a checkpoint.
+      if (workDatabase) await this.dropWorkDatabase(workDatabase, `the data ${sync.environment} had before the sync`);
     } catch (error) {
       if (workDatabase) await this.dropWorkDatabase(workDatabase, workDatabase);
       const cancelled: unknown = signal.aborted ? signal.reason : undefined;

@@ -36,6 +36,9 @@ export type RowsRewrite = (rows: string) => Promise<string>;
 /** Chunks being rewritten at once: enough to keep every rewrite thread busy, few enough to bound memory. */
 const IN_FLIGHT = 8;
 
+/** Bytes of rows rewritten (and written to the target) at once: one CopyData message per batch, not per row. */
+const BATCH = 64 * 1024;
+
 /**
  * Rewrites COPY text rows on their way from one server to the other. It splits on newlines in bytes (a newline is
  * never inside a UTF-8 character, and COPY escapes the ones in values), so a row cut between two chunks is joined
@@ -43,6 +46,9 @@ const IN_FLIGHT = 8;
  */
 export class CopyRowTransform extends Transform {
   private rest: Buffer = Buffer.alloc(0);
+  /** Chunks held until there is a batch's worth: PostgreSQL's COPY can come a row or two per read. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
   private readonly pending: Promise<string>[] = [];
 
   constructor(private readonly rewrite: RowsRewrite) {
@@ -50,22 +56,33 @@ export class CopyRowTransform extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const data = this.rest.length > 0 ? Buffer.concat([this.rest, chunk]) : chunk;
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes < BATCH) return done();
+    this.rewriteHeld();
+    if (this.pending.length < IN_FLIGHT) return done();
+    this.drain(1).then(() => done(), done);
+  }
+
+  /** Sends the whole rows held to be rewritten; a row cut at the end waits for the rest of it. */
+  private rewriteHeld(): void {
+    const data = Buffer.concat([this.rest, ...this.held]);
+    this.held = [];
+    this.heldBytes = 0;
     const end = data.lastIndexOf(NEWLINE);
     if (end === -1) {
       this.rest = data;
-      return done();
+      return;
     }
     this.rest = data.subarray(end + 1);
     const rewritten = this.rewrite(data.toString('utf8', 0, end + 1));
     // A rejection is handled when its turn comes (drain); until then it must not count as unhandled.
     rewritten.catch(() => undefined);
     this.pending.push(rewritten);
-    if (this.pending.length < IN_FLIGHT) return done();
-    this.drain(1).then(() => done(), done);
   }
 
   override _flush(done: TransformCallback): void {
+    if (this.heldBytes > 0) this.rewriteHeld();
     // COPY ends every row with a newline: a rest here is a row cut short (the source went away).
     if (this.rest.length > 0) return done(new Error('the source ended in the middle of a row'));
     this.drain(this.pending.length).then(() => done(), done);

@@ -3,11 +3,13 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { CopyRowTransform, decodeField, encodeField } from '../../api/src/databases/copy-text';
 
-/** Rows rewritten field by field, each chunk after a delay that finishes later chunks first: order must hold anyway. */
-async function rewrite(chunks: Buffer[], change: (fields: string[]) => void): Promise<string> {
-  let calls = 0;
+/**
+ * Rows rewritten field by field, each chunk after a delay that finishes later chunks first: order must hold anyway.
+ * `batchBytes` 1 rewrites every chunk as it comes (the default holds 64 KiB).
+ */
+async function rewrite(chunks: Buffer[], change: (fields: string[]) => void, batchBytes = 1, calls = { count: 0 }): Promise<string> {
   const transform = new CopyRowTransform(async (text) => {
-    await new Promise((resolve) => setTimeout(resolve, 10 - (calls++ % 10)));
+    await new Promise((resolve) => setTimeout(resolve, 10 - (calls.count++ % 10)));
     const lines = text.split('\n').slice(0, -1);
     const rows = lines.map((line) => {
       const fields = line.split('\t');
@@ -15,7 +17,7 @@ async function rewrite(chunks: Buffer[], change: (fields: string[]) => void): Pr
       return fields.join('\t');
     });
     return `${rows.join('\n')}\n`;
-  });
+  }, batchBytes);
   const out: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {
     Readable.from(chunks)
@@ -58,6 +60,20 @@ describe("COPY's text format", () => {
       (fields) => (fields[1] = fields[1]!.toUpperCase()),
     );
     assert.equal(output, rows.map((row) => row.replace('value', 'VALUE')).join(''));
+  });
+
+  it('rewrites rows that come one by one in batches of 64 KiB, in order', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i}\t${'x'.repeat(60)} ${i}\n`);
+    const calls = { count: 0 };
+    const output = await rewrite(
+      rows.map((row) => Buffer.from(row)),
+      (fields) => (fields[1] = fields[1]!.toUpperCase()),
+      64 * 1024,
+      calls,
+    );
+    assert.equal(output, rows.map((row) => row.toUpperCase()).join(''));
+    // 3,000 rows of 66 to 69 bytes: about 200 KiB, so 4 batches (the last one at the end), not 3,000 rewrites.
+    assert.equal(calls.count, 4);
   });
 
   it('fails on a row cut short (the source went away mid-row)', async () => {

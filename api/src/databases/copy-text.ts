@@ -51,14 +51,17 @@ export class CopyRowTransform extends Transform {
   private heldBytes = 0;
   private readonly pending: Promise<string>[] = [];
 
-  constructor(private readonly rewrite: RowsRewrite) {
+  constructor(
+    private readonly rewrite: RowsRewrite,
+    private readonly batchBytes = BATCH,
+  ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.held.push(chunk);
     this.heldBytes += chunk.length;
-    if (this.heldBytes < BATCH) return done();
+    if (this.heldBytes < this.batchBytes) return done();
     this.rewriteHeld();
     if (this.pending.length < IN_FLIGHT) return done();
     this.drain(1).then(() => done(), done);

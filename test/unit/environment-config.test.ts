@@ -23,6 +23,7 @@ describe('environmentSettings: what the environment panel shows of staging.yaml'
       schedule: '0 3 * * *',
       nextRun: nextRun('0 3 * * *'),
       target: true,
+      sourceFile: null,
     });
   });
 
@@ -63,6 +64,10 @@ describe('environmentSettings: what the environment panel shows of staging.yaml'
     assert.equal(listed.configured && listed.target, false);
     const all = environmentSettings(text, fixed('staging')).database;
     assert.equal(all.configured && all.include, null, 'without tables.include every table is copied');
+    // With SQLite, production's own file is the source: the panel names it there, and only there.
+    const production = environmentSettings(text, { name: 'production', kind: 'production', branch: 'main' }).database;
+    assert.deepEqual([production.configured && production.target, production.configured && production.sourceFile], [false, 'data/prod.db']);
+    assert.equal(all.configured && all.sourceFile, null);
   });
 
   it('says when there is no database sync, and applies the preview defaults without a previews section', () => {

@@ -37,6 +37,7 @@ function databaseConfig(root: Loose, config: StagingConfig, env: EnvironmentIden
     schedule,
     nextRun: schedule ? nextRun(schedule) : null,
     target: hasOwnDatabase(config, env),
+    sourceFile: engine === 'sqlite' && env.kind === 'production' && typeof section['source'] === 'string' ? section['source'] : null,
   };
 }
 

@@ -57,6 +57,14 @@ function configured(config: DatabaseConfig, source: DatabaseSection['configSourc
 function state(section: DatabaseSection): HTMLElement {
   const s = section.state;
   if (!s) return element('p', { class: 'banner' }, `stagingd did not say what it has for this database: ${section.error ?? 'no answer'}.`);
+  if (!s.enabled && section.config.configured && section.config.sourceFile)
+    return element(
+      'p',
+      {},
+      'Production’s own database file ',
+      element('code', {}, section.config.sourceFile),
+      ' (sqlite), in its data folder: the source of every sync.',
+    );
   if (!s.enabled)
     return section.config.configured && section.config.target
       ? element('p', { class: 'banner' }, `No database of its own yet: ${section.cannotSync ?? 'stagingd gives it none'}.`)

@@ -85,6 +85,8 @@ export type DatabaseConfig =
       nextRun: string | null;
       /** Whether this environment has a database of its own (production is the source, never a target). */
       target: boolean;
+      /** SQLite, in production: the path of its database file (the source of every sync) in its data folder. */
+      sourceFile: string | null;
     };
 
 /**

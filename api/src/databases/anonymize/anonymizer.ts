@@ -183,6 +183,7 @@ export class Anonymizer {
   // one-shot hashes per value: 2.2 µs against createHmac's 3.6 µs, for the same digest.
   private readonly inner = Buffer.alloc(4096);
   private readonly outer = Buffer.alloc(64 + 32);
+  private readonly views: Buffer[] = [];
 
   constructor(private readonly key: Buffer) {
     const block = Buffer.alloc(64);
@@ -214,8 +215,10 @@ export class Anonymizer {
     // A long value (more than the scratch buffer holds) goes the ordinary way.
     if (message.length * 3 > this.inner.length - 64) return createHmac('sha256', this.key).update(message).digest('binary');
     const length = this.inner.write(message, 64);
-    // As a latin1 ('binary') string, not a Buffer: 0.7 µs a value against 2.5 µs.
-    const inner = hash('sha256', this.inner.subarray(0, 64 + length), 'binary');
+    // As a latin1 ('binary') string, not a Buffer: 0.7 µs a value against 2.5 µs. The view of the scratch buffer is
+    // made once per length, not once per value.
+    const view = (this.views[64 + length] ??= this.inner.subarray(0, 64 + length));
+    const inner = hash('sha256', view, 'binary');
     // A fake value shows at most 128 bits of its digest (a uuid, a salt), never the whole 256-bit state that a length
     // extension needs: the keyed inner hash alone serves as the PRF, at half the cost. `hash` shows its digest: the full HMAC.
     if (strategy !== 'hash') return inner;

@@ -121,7 +121,7 @@ export class PostgresDatabases {
       await client.query(`ALTER DATABASE ${live} WITH ALLOW_CONNECTIONS false`);
       let switched = false;
       try {
-        await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await endSessions(client, name);
         await client.query('BEGIN');
         await client.query(`ALTER DATABASE ${work} RENAME TO ${parked}`);
         await client.query(`ALTER DATABASE ${live} RENAME TO ${work}`);
@@ -166,8 +166,8 @@ export class PostgresDatabases {
   async dropWorkDatabase(workName: string): Promise<void> {
     if (!/^stg_sync_[0-9a-f]{16}$/.test(workName)) throw new Error(`not a sync's work database: ${workName}`);
     await this.admin(async (client) => {
-      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(workName)} WITH (FORCE)`);
-      await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(`${workName}_old`)} WITH (FORCE)`);
+      await dropDatabase(client, workName);
+      await dropDatabase(client, `${workName}_old`);
     });
   }
 
@@ -176,10 +176,31 @@ export class PostgresDatabases {
     const name = databaseName(project, environment);
     await this.admin(async (client) => {
       const role = client.escapeIdentifier(name);
-      await client.query(`DROP DATABASE IF EXISTS ${role} WITH (FORCE)`);
+      await dropDatabase(client, name);
       await client.query(`DROP ROLE IF EXISTS ${role}`);
     });
   }
+}
+
+/**
+ * Ends the client sessions on a database (a release's). Not DROP ... WITH (FORCE) nor every backend: an autovacuum
+ * worker is the server's own, which only a superuser may end (stagingd's role is not one); the server ends it itself
+ * when the database is renamed or dropped.
+ */
+async function endSessions(client: Client, database: string): Promise<void> {
+  await client.query(
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+    [database],
+  );
+}
+
+/** Drops a database if it is there: closed to new sessions first, then its sessions ended. */
+async function dropDatabase(client: Client, database: string): Promise<void> {
+  if ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database])).rowCount === 0) return;
+  const quoted = client.escapeIdentifier(database);
+  await client.query(`ALTER DATABASE ${quoted} WITH ALLOW_CONNECTIONS false`);
+  await endSessions(client, database);
+  await client.query(`DROP DATABASE IF EXISTS ${quoted}`);
 }
 
 /** A CREATE that lost a race to the same CREATE elsewhere (the role or database exists now): done all the same. */

@@ -8,15 +8,15 @@ import { CopyRowTransform, decodeField, encodeField } from '../../api/src/databa
  * `batchBytes` 1 rewrites every chunk as it comes (the default holds 64 KiB).
  */
 async function rewrite(chunks: Buffer[], change: (fields: string[]) => void, batchBytes = 1, calls = { count: 0 }): Promise<string> {
-  const transform = new CopyRowTransform(async (text) => {
+  const transform = new CopyRowTransform(async (bytes) => {
     await new Promise((resolve) => setTimeout(resolve, 10 - (calls.count++ % 10)));
-    const lines = text.split('\n').slice(0, -1);
+    const lines = bytes.toString('utf8').split('\n').slice(0, -1);
     const rows = lines.map((line) => {
       const fields = line.split('\t');
       change(fields);
       return fields.join('\t');
     });
-    return `${rows.join('\n')}\n`;
+    return Buffer.from(`${rows.join('\n')}\n`);
   }, batchBytes);
   const out: Buffer[] = [];
   await new Promise<void>((resolve, reject) => {

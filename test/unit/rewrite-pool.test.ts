@@ -18,8 +18,8 @@ describe('rewrite pool', () => {
     try {
       const chunks = Array.from({ length: 20 }, (_, i) => rows(i * 50, 50));
       const [viaThreads, viaOwn] = await Promise.all([
-        Promise.all(chunks.map((chunk) => threads.rewrite(chunk, rules))),
-        Promise.all(chunks.map((chunk) => inThread.rewrite(chunk, rules))),
+        Promise.all(chunks.map(async (chunk) => (await threads.rewrite(Buffer.from(chunk), rules)).toString('utf8'))),
+        Promise.all(chunks.map(async (chunk) => (await inThread.rewrite(Buffer.from(chunk), rules)).toString('utf8'))),
       ]);
       assert.deepEqual(viaThreads, viaOwn);
       const first = viaThreads[0]!.split('\n')[0]!.split('\t');
@@ -41,8 +41,8 @@ describe('rewrite pool', () => {
   it('rejects a chunk a thread cannot rewrite, and every chunk after its threads are gone', async () => {
     const threads = new RewritePool(key, 1);
     const bad: RewriteRule[] = [{ index: 0, strategy: 'mask', column: { name: 'id', sqlType: 'integer', nullable: false } }];
-    await assert.rejects(threads.rewrite('1\n', bad), /mask/);
+    await assert.rejects(threads.rewrite(Buffer.from('1\n'), bad), /mask/);
     await threads.close();
-    await assert.rejects(threads.rewrite(rows(0, 1), rules), /ended/);
+    await assert.rejects(threads.rewrite(Buffer.from(rows(0, 1)), rules), /ended/);
   });
 });

@@ -30,8 +30,8 @@ export function encodeField(value: string | null): string {
   return value.replace(/[\b\f\n\r\t\v\\]/g, (char) => encodes[char]!);
 }
 
-/** Rewrites whole rows (text ending with a newline); answers the new rows. */
-export type RowsRewrite = (rows: string) => Promise<string>;
+/** Rewrites whole rows (UTF-8 bytes ending with a newline, which it may take over); answers the new rows. */
+export type RowsRewrite = (rows: Buffer) => Promise<Buffer>;
 
 /** Chunks being rewritten at once: enough to keep every rewrite thread busy, few enough to bound memory. */
 const IN_FLIGHT = 8;
@@ -49,7 +49,7 @@ export class CopyRowTransform extends Transform {
   /** Chunks held until there is a batch's worth: PostgreSQL's COPY can come a row or two per read. */
   private held: Buffer[] = [];
   private heldBytes = 0;
-  private readonly pending: Promise<string>[] = [];
+  private readonly pending: Promise<Buffer>[] = [];
 
   constructor(
     private readonly rewrite: RowsRewrite,
@@ -77,8 +77,9 @@ export class CopyRowTransform extends Transform {
       this.rest = data;
       return;
     }
-    this.rest = data.subarray(end + 1);
-    const rewritten = this.rewrite(data.toString('utf8', 0, end + 1));
+    // The rest is copied: the rows' bytes may be handed to a thread, and the memory with them.
+    this.rest = Buffer.from(data.subarray(end + 1));
+    const rewritten = this.rewrite(data.subarray(0, end + 1));
     // A rejection is handled when its turn comes (drain); until then it must not count as unhandled.
     rewritten.catch(() => undefined);
     this.pending.push(rewritten);

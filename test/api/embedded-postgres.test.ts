@@ -61,6 +61,12 @@ describe("stagingd's own PostgreSQL cluster", { skip }, () => {
     const config = helloNodeConfig({ extra: `database:\n  engine: postgres\n  source: { secret: prod }\n` });
     assert.equal((await stagingd.api('POST', '/v1/projects', { repository: helloNodeRepository().dir, config })).status, 201);
     assert.equal((await stagingd.api('PUT', '/v1/projects/hello-node/secrets/prod', { value: source })).status, 204);
+    // The sync tried when the environment was made (with or without the secret, as the race goes) ends first.
+    for (;;) {
+      const list = await stagingd.api<{ items: Sync[] }>('GET', '/v1/projects/hello-node/environments/staging/database/syncs');
+      if (list.body.items.every((item) => !['queued', 'running'].includes(item.status))) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 
   after(async () => {

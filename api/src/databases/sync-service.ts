@@ -287,11 +287,13 @@ export class DatabaseSyncService {
     log: (line: string) => void,
     signal: AbortSignal,
   ): Promise<SyncOutcome> {
+    const sourceUrl = await this.source(sync, config);
+    const databases = await this.options.postgres!.databases();
     const rewriter = new RewritePool(this.anonymizationKey(sync.project));
     try {
       return await syncPostgres({
-        sourceUrl: await this.source(sync, config),
-        databases: await this.options.postgres!.databases(),
+        sourceUrl,
+        databases,
         project: sync.project,
         environment: sync.environment,
         config,

@@ -23,8 +23,6 @@ const RELEASE_GID = 65534;
 export interface Sandbox {
   /** One line for the start-up log: what is enforced, or why nothing is. */
   readonly description: string;
-  /** True when releases run confined (bubblewrap); false when they can reach the whole machine. */
-  readonly isolated: boolean;
   /**
    * The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default
    * `directory`), with the environment's data folder `data` (if any) writable too, at dataPath(data).
@@ -51,7 +49,6 @@ export function copyTree(source: string, target: string): Promise<void> {
 
 const unsandboxed = (description: string): Sandbox => ({
   description,
-  isolated: false,
   command: () => [],
   dataPath: (data) => data,
   environment: (env) => env,
@@ -127,7 +124,6 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
     description:
       `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
       `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
-    isolated: true,
     command: (directory, cwd, data, options) => command(directory, cwd, data ? ['--bind', data, DATA_MOUNT] : [], options?.dieWithParent),
     dataPath: () => DATA_MOUNT,
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),

@@ -1,5 +1,5 @@
 import type { ClientBase } from 'pg';
-import { SAMPLE_ROWS, type SourceColumn, type SourceTable } from './source-tables';
+import { quote, SAMPLE_ROWS, type SourceColumn, type SourceTable } from './source-tables';
 
 export interface ForeignKey {
   schema: string;
@@ -8,11 +8,6 @@ export interface ForeignKey {
   references: string;
 }
 
-/**
- * A name in double quotes, its own double quotes doubled: for SQL an identifier kept exactly (case included), and for
- * pg_dump's table patterns a name whose every character is literal (no wildcards).
- */
-export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
 export const qualified = (schema: string, name: string): string => `${quote(schema)}.${quote(name)}`;
 
 /** The user tables of the database (not PostgreSQL's own, not an extension's), with their columns in order. */

@@ -10,8 +10,8 @@ import { CopyRowTransform } from './copy-text';
 import type { RewritePool } from './rewrite-pool';
 import type { RewriteRule } from './row-rewrite';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
-import { foreignKeysToExcluded, quote, readTables, sampleValues, sequencePositions, viewsOnExcluded } from './postgres-catalog';
-import { selectTables } from './source-tables';
+import { foreignKeysToExcluded, readTables, sampleValues, sequencePositions, viewsOnExcluded } from './postgres-catalog';
+import { quote, selectTables } from './source-tables';
 import type { PostgresDatabases } from './postgres-databases';
 import { connectionOf, cutConnection, newClient, runTool, type Connection } from './postgres-tools';
 

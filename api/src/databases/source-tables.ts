@@ -22,6 +22,12 @@ export interface SourceTable {
   columns: SourceColumn[];
 }
 
+/**
+ * A name in double quotes, its own double quotes doubled: for SQL (PostgreSQL's and SQLite's) an identifier kept
+ * exactly (case included), and for pg_dump's table patterns a name whose every character is literal (no wildcards).
+ */
+export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+
 /** The rows strict mode samples from each table. */
 export const SAMPLE_ROWS = 100;
 

@@ -1,8 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { SAMPLE_ROWS, type SourceColumn, type SourceTable } from './source-tables';
-
-/** A name in double quotes, its own double quotes doubled. */
-export const quote = (identifier: string): string => `"${identifier.replace(/"/g, '""')}"`;
+import { quote, SAMPLE_ROWS, type SourceColumn, type SourceTable } from './source-tables';
 
 /**
  * A SQLite column's declared type as the anonymiser knows types (PostgreSQL's names), by SQLite's affinity rules: any

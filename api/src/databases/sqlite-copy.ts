@@ -4,8 +4,8 @@ import { Anonymizer } from './anonymize/anonymizer';
 import type { Strategy } from './anonymize/strategies';
 import { planCopy, SyncRefused, type TablePlan } from './copy-plan';
 import type { TableCopied } from './postgres-sync';
-import { quote, readSqliteTables, sqliteSample } from './sqlite-catalog';
-import { selectTables, type SourceTable } from './source-tables';
+import { readSqliteTables, sqliteSample } from './sqlite-catalog';
+import { quote, selectTables, type SourceTable } from './source-tables';
 
 export interface SqliteCopyJob {
   /** The snapshot of production's database, in the sync's own folder: made the environment's copy in place. */

@@ -45,22 +45,38 @@ export function readSqliteTables(db: DatabaseSync): SqliteTables {
         required: number;
         hidden: number;
       }[];
+      const declared = columns.map((column) => sqliteType(column.type));
+      const holdsText = columnsHoldingText(
+        db,
+        table.name,
+        columns.filter((_, index) => !TYPED.includes(declared[index]!)).map((column) => column.name),
+      );
       return {
         schema: 'main',
         name: table.name,
         sql: `main.${quote(table.name)}`,
         partitioned: false,
         ancestors: [],
-        columns: columns.map((column): SourceColumn => {
-          const declared = sqliteType(column.type);
-          const holdsText =
-            !['text', 'date', 'timestamp', 'uuid', 'json'].includes(declared) &&
-            db.prepare(`SELECT 1 FROM main.${quote(table.name)} WHERE typeof(${quote(column.name)}) = 'text' LIMIT 1`).get() !== undefined;
-          return { name: column.name, sqlType: holdsText ? 'text' : declared, nullable: column.required === 0, generated: column.hidden >= 2 };
-        }),
+        columns: columns.map((column, index): SourceColumn => ({
+          name: column.name,
+          sqlType: holdsText.has(column.name) ? 'text' : declared[index]!,
+          nullable: column.required === 0,
+          generated: column.hidden >= 2,
+        })),
       };
     });
   return { tables, virtual: listed.filter((table) => table.type === 'virtual').map((table) => table.name) };
+}
+
+/** Types whose values are text anyway, or a date, a uuid, JSON: a text value in them says nothing new. */
+const TYPED = ['text', 'date', 'timestamp', 'uuid', 'json'];
+
+/** Which of the named columns hold a text value in some row: one pass over the table for all of them. */
+function columnsHoldingText(db: DatabaseSync, table: string, asked: string[]): Set<string> {
+  if (asked.length === 0) return new Set();
+  const checks = asked.map((name, index) => `max(typeof(${quote(name)}) = 'text') AS c${index}`).join(', ');
+  const row = db.prepare(`SELECT ${checks} FROM main.${quote(table)}`).get() as Record<string, number | null>;
+  return new Set(asked.filter((_, index) => row[`c${index}`] === 1));
 }
 
 /** Up to SAMPLE_ROWS non-null values of each column, as text (strict mode's sample). */

@@ -23,7 +23,7 @@ const apiLayers = [
   ['deploy'],
   ['previews'],
   ['context'],
-  ['databases'],
+  ['databases', 'mail'],
   ['runtime'],
   ['proxy'],
   ['logs'],

@@ -26,6 +26,10 @@ export interface StagingdOptions {
   chromium?: string;
   /** The PostgreSQL server environments' own databases are made on (a role with CREATEDB and CREATEROLE). */
   postgresUrl?: string;
+  /** stagingd's SMTP server, where staging releases' e-mail goes (isolation.email). */
+  smtp: { host: string; port: number };
+  /** Where isolation.email: allow sends messages on: an smtp:// or smtps:// URL (it may hold a password: never echoed). */
+  smtpRelay?: string;
   /** stagingd's own log on stderr: text for a person or JSON lines, from this level up, with or without each request. */
   log: { format: LogFormat; level: ServerLogLevel; requests: boolean };
 }
@@ -54,10 +58,14 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
   --postgres-url URL     a PostgreSQL server for environments' own databases (staging.yaml database:), as a role
                          with CREATEDB and CREATEROLE (default: STAGINGD_POSTGRES_URL, else a cluster of stagingd's own
                          under the data directory, made when first needed, where PostgreSQL is installed; none: no databases)
+  --smtp-listen HOST:PORT  the SMTP server staging releases send e-mail to (default 127.0.0.1:0, a free port:
+                         releases get it in SMTP_URL, SMTP_HOST, MAIL_HOST and the like)
+  --smtp-relay URL       smtp://user:password@host:port (or smtps://) that isolation.email: allow relays through
+                         (default: STAGINGD_SMTP_RELAY; without one, allow refuses each message)
   --chromium PATH        headless Chromium for comment screenshots (default: CHROME_PATH, else /usr/bin/chromium
                          when it exists; none: no screenshots)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory);
-  STAGINGD_POSTGRES_URL stands for --postgres-url.`;
+  STAGINGD_POSTGRES_URL stands for --postgres-url, STAGINGD_SMTP_RELAY for --smtp-relay.`;
 
 function duration(value: string, flag: string): number {
   const ms = parseDuration(value);
@@ -87,6 +95,8 @@ const flags = {
   'webhook-timeout': { type: 'string' },
   chromium: { type: 'string' },
   'postgres-url': { type: 'string' },
+  'smtp-listen': { type: 'string' },
+  'smtp-relay': { type: 'string' },
   'log-format': { type: 'string' },
   'log-level': { type: 'string' },
   'log-requests': { type: 'boolean' },
@@ -116,6 +126,7 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     runner: 'local',
     sandbox: 'auto',
     webhooks: { attempts: 5, backoffMs: 1000, timeoutMs: 10_000 },
+    smtp: values['smtp-listen'] === undefined ? { host: '127.0.0.1', port: 0 } : address(values['smtp-listen'], '--smtp-listen'),
     log: { format: 'text', level: 'info', requests: values['log-requests'] === true },
   };
   const format = values['log-format'];
@@ -153,6 +164,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     // Never echo it: it holds a password.
     if (postgresUrl !== 'none' && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error('--postgres-url expects a postgres:// URL, or none');
     options.postgresUrl = postgresUrl;
+  }
+  const smtpRelay = values['smtp-relay'] ?? process.env['STAGINGD_SMTP_RELAY'];
+  if (smtpRelay) {
+    // Never echo it: it may hold a password.
+    if (!/^smtps?:\/\/[^/]/.test(smtpRelay)) throw new Error('--smtp-relay expects an smtp:// or smtps:// URL');
+    options.smtpRelay = smtpRelay;
   }
   return options;
 }

@@ -37,6 +37,12 @@ import { SqlitePreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
 import { shippedFile } from './context/shipped-file';
+import { MailInboxes } from './mail/inbox';
+import { MailService } from './mail/mail-service';
+import { smtpPassword } from './mail/mail-variables';
+import { SmtpCapture } from './mail/smtp-capture';
+import { SmtpRelay } from './mail/smtp-relay';
+import { mailPolicy } from './deploy/mail-policy';
 
 export interface RunningStagingd {
   apiUrl: string;
@@ -85,6 +91,18 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
       : postgresServer(options.dataDir, options.postgresUrl, (name) => box.derive(`database-role:${name}`), log, clusterMade);
   const databases = new DatabaseSyncService({ stores, logs, box, dataDir: options.dataDir, postgres, sandbox, log });
   log(postgres?.description ?? 'no PostgreSQL server (--postgres-url none, or none installed here): environments get no database of their own');
+  const relay = options.smtpRelay ? new SmtpRelay(options.smtpRelay) : undefined;
+  const inboxes = new MailInboxes(stores, options.dataDir, relay, log);
+  const smtp = await SmtpCapture.start({
+    ...options.smtp,
+    inboxes,
+    policyOf: mailPolicy(stores),
+    passwordOf: (environmentId) => smtpPassword(box, environmentId),
+    onError: (error) => log(`e-mail capture: ${error.message}`, 'error'),
+  });
+  // A release reaches a server listening on every address through loopback.
+  const smtpHost = ['0.0.0.0', '::', ''].includes(options.smtp.host) ? '127.0.0.1' : options.smtp.host;
+  log(`staging releases' e-mail goes to the SMTP server on ${smtpHost}:${smtp.port}${relay ? '; isolation.email: allow relays through --smtp-relay' : ''}`);
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,
@@ -92,6 +110,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     routes,
     backend,
     databases,
+    mail: new MailService(inboxes, box, { host: smtpHost, port: smtp.port }, options.runner),
     keepWarmMs: options.keepWarmMs,
     previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
   };
@@ -199,6 +218,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await databases.close();
         await postgres?.close();
         await deployments.shutdown();
+        await smtp.close();
+        relay?.close();
         await restarting;
         await webhooks.close();
         await logs.close();

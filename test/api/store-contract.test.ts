@@ -158,6 +158,45 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
       );
     });
 
+    it('keeps an inbox: numbered messages newest first, the ones past a limit, deletes, and the count of blocked ones', async () => {
+      const env = (await s.environments.get('shop', 'staging'))!;
+      const message = (id: string, subject: string): Parameters<typeof s.mailMessages.insert>[0] => ({
+        id,
+        environmentId: env.id,
+        envelopeFrom: 'shop@example.com',
+        envelopeTo: ['ann@example.com', 'bcc@example.com'],
+        headerFrom: 'Shop <shop@example.com>',
+        subject,
+        preview: 'Thank you',
+        size: 1200,
+        attachments: 1,
+        disposition: 'captured',
+        relayError: null,
+        receivedAt: '2026-12-07T09:00:00.000Z',
+      });
+      const ids = ['a1111111-1111-4111-8111-111111111111', 'a2222222-2222-4222-8222-222222222222', 'a3333333-3333-4333-8333-333333333333'];
+      const [first, second, third] = await Promise.all(ids.map((id, i) => s.mailMessages.insert(message(id, `#${i + 1}`))));
+      assert.deepEqual([first!.project, first!.environment, first!.envelopeTo], ['shop', 'staging', ['ann@example.com', 'bcc@example.com']]);
+      const bySeq = [first!, second!, third!].sort((a, b) => b.seq - a.seq).map((m) => m.id);
+      assert.deepEqual(
+        (await s.mailMessages.page(env.id, 2)).map((m) => m.id),
+        bySeq.slice(0, 2),
+      );
+      assert.deepEqual(
+        (await s.mailMessages.page(env.id, 5, (await s.mailMessages.get(bySeq[1]!))!.seq)).map((m) => m.id),
+        [bySeq[2]],
+      );
+      assert.deepEqual(await s.mailMessages.beyond(env.id, 1), [bySeq[2], bySeq[1]]);
+      await s.mailMessages.delete([bySeq[2]!]);
+      assert.equal(await s.mailMessages.count(env.id), 2);
+      assert.deepEqual((await s.mailMessages.ids(env.id)).sort(), bySeq.slice(0, 2).sort());
+      assert.equal(await s.mailMessages.blocked(env.id), 0);
+      await s.mailMessages.countBlocked(env.id);
+      assert.equal(await s.mailMessages.countBlocked(env.id), 2);
+      await s.mailMessages.delete(bySeq.slice(0, 2));
+      assert.equal(await s.mailMessages.get(bySeq[0]!), undefined);
+    });
+
     it('keeps secret values sealed at rest and gives them back in the clear; a secret sent without a value keeps its own', async () => {
       const env = (await s.environments.get('shop', 'staging'))!;
       assert.deepEqual(

@@ -18,6 +18,8 @@ import { SecretBox } from '../../api/src/security/secret-box';
 import { Database } from '../../api/src/store/database';
 import { newEnvironment, now } from '../../api/src/store/records';
 import { openStores } from '../../api/src/store/stores';
+import { MailInboxes } from '../../api/src/mail/inbox';
+import { MailService } from '../../api/src/mail/mail-service';
 import { helloNodeConfig } from './support/git-fixture';
 import { WebhookReceiver } from './support/webhook-receiver';
 
@@ -104,6 +106,8 @@ describe('webhooks for the events other parts of stagingd publish', () => {
       ...stores,
       logs,
       databases: new DatabaseSyncService({ stores, logs, box, dataDir, postgres: undefined, log: () => undefined }),
+      // No SMTP server: these tests send no e-mail.
+      mail: new MailService(new MailInboxes(stores, dataDir, undefined, () => undefined), box, { host: '127.0.0.1', port: 9 }, 'local'),
       routes: new RouteTable(),
       backend: new LocalBackend(await openSandbox('none', dataDir), ProcessLedger.in(dataDir)), // builds nothing here
       keepWarmMs: 60_000,

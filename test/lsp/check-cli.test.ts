@@ -11,9 +11,10 @@ function check(...args: string[]): { status: number | null; stdout: string; stde
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const invalidEmail = 'version: 1\nproject: shop\nproduction:\n  url: https://shop.example.com\n  branch: main\nisolation:\n  email: captur\n';
+const invalidEmail =
+  'version: 1\nproject: shop\nproduction:\n  url: https://shop.example.com\n  branch: main\nisolation:\n  email: captur\n  payments: block\n';
 
-/** A folder with a staging.yaml holding one error (line 7), removed after `run`. */
+/** A folder with a staging.yaml holding one error (line 7) and one note (line 8), removed after `run`. */
 function withInvalidFile(run: (folder: string, file: string) => void): void {
   const folder = mkdtempSync(join(tmpdir(), 'staging-check-'));
   try {
@@ -27,18 +28,18 @@ function withInvalidFile(run: (folder: string, file: string) => void): void {
 
 describe('staging-language-server --check', () => {
   it('passes the shipped examples', () => {
-    const result = check(...['hello-node', 'shop', 'blog', 'customers'].map((name) => join(repoRoot, 'examples', name, 'staging.yaml')));
+    const result = check(...['hello-node', 'shop', 'blog', 'customers', 'orders'].map((name) => join(repoRoot, 'examples', name, 'staging.yaml')));
     assert.equal(result.status, 0);
     // What stagingd does not act on yet is said, as notes, and does not fail the check.
-    assert.match(result.stdout, /4 files checked: 0 errors, 0 warnings, 7 notes/);
-    assert.match(result.stdout, /hello-node\/staging\.yaml:35:3: information not-enforced: stagingd does not enforce 'isolation\.email' yet/);
+    assert.match(result.stdout, /5 files checked: 0 errors, 0 warnings, 4 notes/);
+    assert.match(result.stdout, /hello-node\/staging\.yaml:36:13: information not-enforced: stagingd does not block payment calls yet/);
   });
 
   it('prints each problem as file:line:column (1-based) and fails', () => {
     const folder = mkdtempSync(join(tmpdir(), 'staging-check-'));
     try {
       const file = join(folder, 'staging.yaml');
-      writeFileSync(file, 'version: 1\nproject: shop\nproduction:\n  url: https://shop.example.com\n  branch: main\nisolation:\n  email: captur\n');
+      writeFileSync(file, invalidEmail);
       const result = check(file);
       assert.equal(result.status, 1);
       assert.match(
@@ -67,8 +68,8 @@ describe('staging-language-server --check', () => {
       assert.deepEqual(
         found.map((f) => [f.line, f.column, f.endColumn, f.severity, f.code]),
         [
-          [7, 3, 8, 'information', 'not-enforced'],
           [7, 10, 16, 'error', 'invalid-value'],
+          [8, 13, 18, 'information', 'not-enforced'],
         ],
       );
       const github = check('--format=github', file);

@@ -28,7 +28,7 @@ describe('validateConfig: YAML syntax', () => {
 
   it('reports a duplicate key on the second occurrence', () => {
     const text = `${header}isolation:\n  email: capture\n  email: block\n`;
-    assert.deepEqual(found(text), ['not-enforced@6:2-6:7', 'duplicate-key@7:2-7:7']);
+    assert.deepEqual(found(text), ['duplicate-key@7:2-7:7']);
   });
 
   it('does not report missing keys while the document does not parse', () => {
@@ -87,7 +87,7 @@ describe('validateConfig: schema errors mapped to the source', () => {
 
   it('reports every error, not only the first', () => {
     const text = `${header}isolation:\n  email: captur\n  robots: hide\nbuild:\n  comand: x\n`;
-    assert.deepEqual(found(text), ['not-enforced@6:2-6:7', 'invalid-value@6:9-6:15', 'invalid-value@7:10-7:14', 'unknown-key@9:2-9:8']);
+    assert.deepEqual(found(text), ['invalid-value@6:9-6:15', 'invalid-value@7:10-7:14', 'unknown-key@9:2-9:8']);
   });
 
   it('flags an invalid variable name on the key', () => {
@@ -99,12 +99,13 @@ describe('validateConfig: schema errors mapped to the source', () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     const root = `${__dirname}/../../../examples`;
     const names = readdirSync(root).filter((n) => !n.startsWith('.'));
-    assert.deepEqual(names.sort(), ['blog', 'customers', 'hello-node', 'shop']);
+    assert.deepEqual(names.sort(), ['blog', 'customers', 'hello-node', 'orders', 'shop']);
     const notEnforced: Record<string, string[]> = {
       blog: ['assets'],
       customers: [],
-      'hello-node': ['email', 'payments'],
-      shop: ['assets', 'email', 'payments', 'checks'],
+      'hello-node': ['block'],
+      orders: [],
+      shop: ['assets', 'checks'],
     };
     for (const name of names) {
       const text = readFileSync(`${root}/${name}/staging.yaml`, 'utf8');
@@ -185,7 +186,7 @@ describe('validateConfig: rules beyond the schema', () => {
 });
 
 describe('validateConfig: settings stagingd does not act on yet', () => {
-  it('says so on the key of assets, isolation.email, isolation.payments and checks, as information (not of a sqlite engine: it is synced)', () => {
+  it('says so on the key of assets and checks, and on payments: block, as information (not of e-mail, payments: test or a sqlite engine)', () => {
     const text =
       `${header}environments:\n  - name: staging\n    branch: develop\n    database: false\n` +
       `database:\n  engine: sqlite\n  source: prod.db\nassets:\n  source: ./uploads\n  target: public/uploads\n` +
@@ -193,9 +194,22 @@ describe('validateConfig: settings stagingd does not act on yet', () => {
     const diagnostics = validateConfig(text);
     assert.deepEqual(
       diagnostics.map((d) => `${d.code}@${rangeText(d.range)} ${d.severity}`),
-      ['not-enforced@12:0-12:6 information', 'not-enforced@16:2-16:7 information', 'not-enforced@17:2-17:10 information', 'not-enforced@19:0-19:6 information'],
+      ['not-enforced@12:0-12:6 information', 'not-enforced@19:0-19:6 information'],
     );
-    assert.match(diagnostics[1]!.message, /e-mail a release sends is neither captured nor blocked/);
+    const block = validateConfig(text.replace('payments: test', 'payments: block'));
+    assert.deepEqual(
+      block.map((d) => `${d.code}@${rangeText(d.range)}`),
+      ['not-enforced@12:0-12:6', 'not-enforced@17:12-17:17', 'not-enforced@19:0-19:6'],
+    );
+    assert.match(block[1]!.message, /does not block payment calls yet: with 'block' it refuses live keys as with 'test'/);
+  });
+
+  it('warns that isolation.email: allow sends real e-mail from environments holding production data', () => {
+    const text = `${header}database:\n  engine: sqlite\n  source: prod.db\nisolation:\n  email: allow\n`;
+    const [warning, ...rest] = validateConfig(text);
+    assert.deepEqual(rest, []);
+    assert.equal(`${warning?.code}@${warning && rangeText(warning.range)} ${warning?.severity}`, 'email-allowed@9:9-9:14 warning');
+    assert.deepEqual(validateConfig(`${header}isolation:\n  email: allow\n`), []);
   });
 
   it('says nothing of the settings it does act on', () => {
@@ -226,10 +240,10 @@ describe('validateConfig: a SQLite source', () => {
 });
 
 describe('validateConfig: silencing', () => {
-  const text = `${header}isolation:\n  email: captur # staging-ignore invalid-value\n  robots: hide\n`;
+  const text = `${header}isolation:\n  email: captur # staging-ignore invalid-value\n  robots: hide\n  payments: block\n`;
 
   it('silences one code on one line with a trailing comment', () => {
-    assert.deepEqual(found(text), ['not-enforced@6:2-6:7', 'invalid-value@7:10-7:14']);
+    assert.deepEqual(found(text), ['invalid-value@7:10-7:14', 'not-enforced@8:12-8:17']);
   });
 
   it('silences the next line with a comment on its own line', () => {
@@ -237,7 +251,7 @@ describe('validateConfig: silencing', () => {
   });
 
   it('does not silence other codes than the named ones', () => {
-    assert.deepEqual(found(`${header}isolation:\n  email: captur # staging-ignore unknown-key\n`), ['not-enforced@6:2-6:7', 'invalid-value@6:9-6:15']);
+    assert.deepEqual(found(`${header}isolation:\n  email: captur # staging-ignore unknown-key\n`), ['invalid-value@6:9-6:15']);
   });
 
   it('drops codes listed in the ignore setting everywhere', () => {

@@ -1,5 +1,6 @@
 import type { DatabaseSyncService } from '../databases/sync-service';
 import type { LogStore } from '../logs/log-store';
+import type { MailService } from '../mail/mail-service';
 import type { ReleaseBackend } from '../runtime/backend';
 import type { RouteTable } from '../runtime/route-table';
 import type { Stores } from '../store/stores';
@@ -15,6 +16,8 @@ export interface ServerContext extends Stores {
   keepWarmMs: number;
   /** Each environment's own database, and the syncs that fill it from production's. */
   databases: DatabaseSyncService;
+  /** Staging releases' e-mail: the variables that send it to stagingd's SMTP server, and each environment's inbox. */
+  mail: MailService;
   /** Builds the preview URL of an environment (null = production). */
   previewUrl(project: string, environment: string | null): string;
 }

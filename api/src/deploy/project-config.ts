@@ -5,6 +5,7 @@ import type { EnvironmentRecord } from '../store/records';
 import type { ServerContext } from '../context/server-context';
 import { ClientError } from '../context/client-error';
 import { SyncConflict } from '../databases/sync-service';
+import { refuseLiveKeys } from './payment-isolation';
 
 /** Versions of staging.yaml kept parsed (projects times the versions a deployment may still use). */
 const PARSED_VERSIONS = 256;
@@ -44,13 +45,17 @@ export function branchEnvironmentName(template: string, branch: string): string 
     .replace(/-+$/, '');
 }
 
+/** What a release inherits from stagingd's own environment. */
+const INHERITED: ReadonlySet<string> = new Set(['PATH', 'HOME', 'LANG', 'TZ', 'NODE_OPTIONS']);
+
 /**
  * The environment a release runs with: a minimal inherited base, staging.yaml's variables (with secret
- * references resolved), then the environment's own variables set through the API.
+ * references resolved), then the environment's own variables set through the API. A live payment key in a
+ * staging environment's is a 422 naming it (isolation.payments).
  */
 export async function releaseVariables(context: ServerContext, config: StagingConfig, env: EnvironmentRecord): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'LANG', 'TZ', 'NODE_OPTIONS']) {
+  for (const name of INHERITED) {
     const value = process.env[name];
     if (value !== undefined) values[name] = value;
   }
@@ -73,6 +78,9 @@ export async function releaseVariables(context: ServerContext, config: StagingCo
     throw error;
   }
   for (const variable of await context.variables.resolved(env.id)) values[variable.name] = variable.value;
+  refuseLiveKeys(env, values, INHERITED);
+  // Staging e-mail goes to stagingd's SMTP server whatever else says otherwise (isolation.email).
+  Object.assign(values, context.mail.variables(env));
   values['STAGING_PROJECT'] = env.project;
   values['STAGING_ENVIRONMENT'] = env.name;
   return values;

@@ -5,6 +5,7 @@ import { databaseHandlers } from './handlers/databases';
 import { deploymentHandlers } from './handlers/deployments';
 import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
+import { mailHandlers } from './handlers/mail';
 import { previewHandlers } from './handlers/previews';
 import { projectHandlers } from './handlers/projects';
 import { reviewHandlers } from './handlers/reviews';
@@ -89,6 +90,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     ...commentHandlers(services),
     ...webhookHandlers(services),
     ...databaseHandlers(services),
+    ...mailHandlers(services),
   });
   await app.ready();
   return { app, compileValidators: () => routes.compileValidators() };

@@ -1,4 +1,4 @@
-import { type Database, optionalText, type Row, text } from './database';
+import { type Database, newestFirst, optionalText, type Row, text } from './database';
 
 export type DatabaseSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type DatabaseSyncTrigger = 'created' | 'schedule' | 'manual';
@@ -113,11 +113,7 @@ export class SqliteDatabaseSyncStore implements DatabaseSyncStore {
   }
 
   async page(environmentId: string, limit: number, beforeSeq?: number): Promise<DatabaseSyncRecord[]> {
-    const rows = await this.database.all(
-      `${select} WHERE s.environment_id = ? ${beforeSeq === undefined ? '' : 'AND s.seq < ?'} ORDER BY s.seq DESC LIMIT ?`,
-      beforeSeq === undefined ? [environmentId, limit] : [environmentId, beforeSeq, limit],
-    );
-    return rows.map(fromRow);
+    return (await newestFirst(this.database, select, 's', environmentId, limit, beforeSeq)).map(fromRow);
   }
 
   async withStatus(statuses: DatabaseSyncStatus[]): Promise<DatabaseSyncRecord[]> {

@@ -61,6 +61,17 @@ export class Database {
   }
 }
 
+/**
+ * One environment's rows newest first by `seq`, `beforeSeq` continuing a page: `select` reads one table under the
+ * alias `alias`, joined as it likes.
+ */
+export function newestFirst(database: Database, select: string, alias: string, environmentId: string, limit: number, beforeSeq?: number): Promise<Row[]> {
+  return database.all(
+    `${select} WHERE ${alias}.environment_id = ? ${beforeSeq === undefined ? '' : `AND ${alias}.seq < ?`} ORDER BY ${alias}.seq DESC LIMIT ?`,
+    beforeSeq === undefined ? [environmentId, limit] : [environmentId, beforeSeq, limit],
+  );
+}
+
 /** Row field readers: SQLite hands back loosely typed values. */
 export function text(row: Row, column: string): string {
   return scalar(row[column]);

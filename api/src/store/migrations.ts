@@ -221,4 +221,33 @@ export const migrations: { version: number; name: string; statements: string[] }
       `CREATE INDEX database_syncs_by_environment ON database_syncs (environment_id, seq DESC)`,
     ],
   },
+  {
+    version: 8,
+    name: 'mail capture',
+    statements: [
+      // A message a staging release sent to stagingd's SMTP server: the envelope and what the list shows; its source is
+      // the file mail/<environment id>/<id>.eml in the data directory. disposition: captured, relayed or relay_failed.
+      `CREATE TABLE mail_messages (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        envelope_from TEXT NOT NULL,
+        envelope_to TEXT NOT NULL,
+        header_from TEXT,
+        subject TEXT,
+        preview TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        attachments INTEGER NOT NULL,
+        disposition TEXT NOT NULL,
+        relay_error TEXT,
+        received_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX mail_messages_by_environment ON mail_messages (environment_id, seq DESC)`,
+      // Messages isolation.email: block dropped, counted per environment.
+      `CREATE TABLE mail_blocked (
+        environment_id TEXT PRIMARY KEY REFERENCES environments(id) ON DELETE CASCADE,
+        count INTEGER NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -51,6 +51,12 @@ export interface ApiEvents {
   'database.synced': Schemas['DatabaseSync'];
   /** A sync failed (not a cancel): the environment kept its previous data. */
   'database.sync_failed': Schemas['DatabaseSync'];
+  /** A staging release sent a message: captured into its environment's inbox, or relayed (isolation.email). */
+  'mail.received': Schemas['MailMessage'];
+  /** Messages left an inbox: deleted, cleared, or the oldest past its limit. */
+  'mail.deleted': AboutEnvironment & { ids: string[] };
+  /** A message isolation.email: block dropped; `blocked` counts them all. */
+  'mail.blocked': AboutEnvironment & { blocked: number };
 }
 
 export type ApiEventName = keyof ApiEvents;

@@ -729,6 +729,94 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/environments/{environment}/mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The environment's inbox, newest first, and what staging.yaml says happens to its e-mail.
+     * @description A staging release sends e-mail through stagingd's SMTP server (the variables SMTP_URL, SMTP_HOST, MAIL_HOST and
+     *     the like point at it, with credentials of the environment's own). With `isolation.email: capture` (the default)
+     *     every message lands here and nothing leaves the server; with `block` messages are dropped and only counted
+     *     (`blocked`); with `allow` they are relayed through stagingd's `--smtp-relay` and a copy lands here. Production
+     *     gets no capture: its e-mail is its own.
+     */
+    get: operations['listMail'];
+    put?: never;
+    post?: never;
+    /** Empty the environment's inbox. */
+    delete: operations['clearMail'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/mail/{message}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+      };
+      cookie?: never;
+    };
+    /** One captured message, parsed: its headers, text, HTML (inline images as data URLs) and attachments. */
+    get: operations['getMailMessage'];
+    put?: never;
+    post?: never;
+    /** Delete one message from its inbox. */
+    delete: operations['deleteMailMessage'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/mail/{message}/raw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+      };
+      cookie?: never;
+    };
+    /** The message's source as the release sent it (RFC 5322, what an .eml file holds). */
+    get: operations['getMailMessageSource'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/mail/{message}/attachments/{index}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+        /** @description The attachment's `index` in the message. */
+        index: number;
+      };
+      cookie?: never;
+    };
+    /** One attachment's content, as a download (Content-Disposition attachment, never rendered). */
+    get: operations['getMailAttachment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -959,6 +1047,65 @@ export interface components {
       started_at: string | null;
       /** Format: date-time */
       completed_at: string | null;
+    };
+    MailMessage: {
+      id: components['schemas']['DeploymentId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      /** @description The From header as written, else the envelope's sender. */
+      from: string;
+      /** @description The sender the release gave in the SMTP envelope (MAIL FROM). */
+      envelope_from: string;
+      /** @description Every recipient of the SMTP envelope (RCPT TO): To, Cc and Bcc alike. */
+      envelope_to: string[];
+      subject: string | null;
+      /** @description The start of the text (200 characters at most). */
+      preview: string;
+      /** @description The source's size in bytes. */
+      size: number;
+      /** @description How many attachments it has. */
+      attachments: number;
+      /**
+       * @description captured (isolation.email capture), or relayed through --smtp-relay (allow), or the relay refused it (relay_error says why; the release was told so).
+       * @enum {string}
+       */
+      disposition: 'captured' | 'relayed' | 'relay_failed';
+      relay_error: string | null;
+      received_at: components['schemas']['Timestamp'];
+    };
+    MailInbox: {
+      /**
+       * @description staging.yaml's isolation.email for this environment; null for production, whose e-mail is its own.
+       * @enum {string|null}
+       */
+      mode: 'capture' | 'block' | 'allow' | null;
+      /** @description Whether the environment's releases reach stagingd's SMTP server: false with `reason` for production and with the Docker runner. */
+      available: boolean;
+      reason: string | null;
+      /** @description Messages in the inbox (the newest 500 are kept). */
+      total: number;
+      /** @description Messages dropped under isolation.email: block. */
+      blocked: number;
+      items: components['schemas']['MailMessage'][];
+      next_cursor: string | null;
+    };
+    MailMessageDetail: components['schemas']['MailMessage'] & {
+      /** @description Every header line in order, unfolded. */
+      headers: {
+        name: string;
+        value: string;
+      }[];
+      text: string | null;
+      /** @description The HTML part as sent, with images it embeds (cid:) as data URLs. Show it only where scripts and remote loads are blocked. */
+      html: string | null;
+      attachment_list: {
+        index: number;
+        filename: string | null;
+        content_type: string;
+        size: number;
+        /** @description An image the HTML shows (cid:), rather than a file attached. */
+        inline: boolean;
+      }[];
     };
     DatabaseSyncList: {
       items: components['schemas']['DatabaseSync'][];
@@ -1329,6 +1476,7 @@ export interface components {
     deployment: components['schemas']['DeploymentId'];
     comment: components['schemas']['CommentId'];
     sync: components['schemas']['DeploymentId'];
+    message: components['schemas']['DeploymentId'];
   };
   requestBodies: never;
   headers: never;
@@ -2710,6 +2858,171 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  listMail: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description The `next_cursor` of the previous page. */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the inbox. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MailInbox'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  clearMail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every message is gone. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getMailMessage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The message. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MailMessageDetail'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  deleteMailMessage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The message is gone. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getMailMessageSource: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The source. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'message/rfc822': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getMailAttachment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        message: components['parameters']['message'];
+        /** @description The attachment's `index` in the message. */
+        index: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The attachment. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No message of that id, or it has no attachment at that index. */
       404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };

@@ -12,6 +12,8 @@ export interface StagingConfig {
   environments: EnvironmentConfig[];
   variables: Record<string, VariableValue>;
   robots: 'block' | 'allow';
+  /** `isolation`: what happens to the e-mail a staging release sends, and which payment keys it may hold. */
+  isolation: { email: 'capture' | 'block' | 'allow'; payments: 'test' | 'block' };
   previews: PreviewsConfig;
   /** Approvals a deployment needs before promotion to production; reviewers empty = anyone with deploy rights. */
   approvals: { required: number; reviewers: string[] };
@@ -168,6 +170,7 @@ export function toStagingConfig(value: unknown): StagingConfig {
     }),
     variables: variables(root['variables']),
     robots: record(root['isolation'])['robots'] === 'allow' ? 'allow' : 'block',
+    isolation: isolation(record(root['isolation'])),
     previews: {
       password: previews['password'] === 'required' ? 'required' : 'optional',
       expiryMs: duration(previews['expiry'], '7d'),
@@ -181,6 +184,11 @@ export function toStagingConfig(value: unknown): StagingConfig {
     webhooks: webhooks(record(root['notifications'])['webhooks']),
     database: root['database'] === undefined ? undefined : database(record(root['database'])),
   };
+}
+
+function isolation(raw: Loose): StagingConfig['isolation'] {
+  const email = raw['email'];
+  return { email: email === 'block' || email === 'allow' ? email : 'capture', payments: raw['payments'] === 'block' ? 'block' : 'test' };
 }
 
 function database(raw: Loose): DatabaseConfig {

@@ -23,6 +23,7 @@ export const diagnosticCodes = [
   'health-path',
   'page-path',
   'not-enforced',
+  'email-allowed',
 ] as const;
 
 export type DiagnosticCode = (typeof diagnosticCodes)[number];

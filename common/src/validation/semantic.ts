@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import picomatch from 'picomatch';
 import { parseDuration } from '../config/duration';
+import { livePaymentKey, livePaymentKeyMessage } from '../config/payment-keys';
 import { firstLine, locate, type ParsedConfig, type Path } from '../config/parse';
 import type { ConfigDiagnostic, DiagnosticCode, DiagnosticFix, Severity } from './diagnostic';
 
@@ -32,6 +33,7 @@ export function semanticDiagnostics(parsed: ParsedConfig, context: ValidationCon
   checkDatabaseSource(root, report);
   checkPaths(root, report);
   checkNotEnforced(root, report);
+  checkEmail(root, report);
   if (context.secrets) checkSecrets(root, new Set(context.secrets), report);
   return diagnostics;
 }
@@ -195,8 +197,6 @@ function checkDatabaseTables(root: Record<string, unknown>, report: Report): voi
   }
 }
 
-const livePaymentKey = /\b(sk|rk|pk)_live_[0-9A-Za-z]{8,}/;
-
 function variableMaps(root: Record<string, unknown>): [Path, Record<string, unknown>][] {
   const maps: [Path, Record<string, unknown>][] = [];
   const top = asRecord(root['variables']);
@@ -244,11 +244,12 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
   for (const [path, variables] of variableMaps(root)) {
     for (const [name, value] of Object.entries(variables)) {
       // The key itself is never echoed: the message must not carry a secret.
-      if (typeof value === 'string' && livePaymentKey.test(value)) {
+      const found = typeof value === 'string' ? livePaymentKey(name, value) : undefined;
+      if (found) {
         report(
           'live-payment-key',
           [...path, name],
-          `'${name}' holds a live payment key. Staging must use test keys (sk_test_...), and keys belong in a secret reference ({ secret: name }), never in the file.`,
+          `${livePaymentKeyMessage(name, found)} Keys belong in a secret reference ({ secret: name }), never in the file; production's live ones in its own variables, set through the API.`,
         );
       }
     }
@@ -261,18 +262,31 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
  */
 const notEnforced: [Path, string][] = [
   [['assets'], "stagingd does not act on 'assets' yet: no files are copied into environments."],
-  [['isolation', 'email'], "stagingd does not enforce 'isolation.email' yet: e-mail a release sends is neither captured nor blocked."],
-  [
-    ['isolation', 'payments'],
-    "stagingd does not enforce 'isolation.payments' yet: only a live key written in this file is refused; keys set through the API and payment calls are not checked.",
-  ],
   [['checks'], "stagingd does not run 'checks' yet: no screenshots are compared and no Lighthouse audit runs."],
 ];
+
+/** isolation.email: allow beside a database sync: the environments' e-mail goes out, to addresses copied from production. */
+function checkEmail(root: Record<string, unknown>, report: Report): void {
+  if (asRecord(root['isolation'])?.['email'] !== 'allow' || root['database'] === undefined) return;
+  report(
+    'email-allowed',
+    ['isolation', 'email'],
+    "With 'allow', e-mail from staging environments is really sent, and their databases hold production's records: anonymise every e-mail column, or use 'capture' (each message kept in the environment's inbox).",
+    { severity: 'warning' },
+  );
+}
 
 function checkNotEnforced(root: Record<string, unknown>, report: Report): void {
   const has = (path: Path): boolean =>
     path.slice(0, -1).reduce<Record<string, unknown> | undefined>((at, key) => asRecord(at?.[key]), root)?.[path.at(-1)!] !== undefined;
   for (const [path, message] of notEnforced) if (has(path)) report('not-enforced', path, message, { on: 'key', severity: 'information' });
+  if (asRecord(root['isolation'])?.['payments'] === 'block')
+    report(
+      'not-enforced',
+      ['isolation', 'payments'],
+      "stagingd does not block payment calls yet: with 'block' it refuses live keys as with 'test', and a release can still reach a provider's API.",
+      { severity: 'information' },
+    );
 }
 
 function checkPaths(root: Record<string, unknown>, report: Report): void {

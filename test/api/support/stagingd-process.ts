@@ -98,9 +98,9 @@ export class StagingdProcess {
     return { ...response, body: (type.includes('json') && response.body ? JSON.parse(response.body) : response.body) as T };
   }
 
-  /** GET through the preview proxy with the Host of an environment. */
-  async preview(host: string, path = '/', headers: Record<string, string> = {}): Promise<ApiResponse<string>> {
-    return httpRequest(`http://127.0.0.1:${this.proxyPort}${path}`, { headers: { ...headers, host } });
+  /** A request (GET unless `init` says otherwise) through the preview proxy with the Host of an environment. */
+  async preview(host: string, path = '/', headers: Record<string, string> = {}, init: { method?: string; body?: string } = {}): Promise<ApiResponse<string>> {
+    return httpRequest(`http://127.0.0.1:${this.proxyPort}${path}`, { ...init, headers: { ...headers, host } });
   }
 
   private followEvents(): void {

@@ -1,5 +1,7 @@
 import type { components } from '../../../../common/src/api/schema';
 import { ClientError } from '../../context/client-error';
+import { refuseLiveSecret, refuseLiveVariables } from '../../deploy/payment-isolation';
+import { stagingConfig } from '../../deploy/project-config';
 import type { Handlers } from '../operation-types';
 import { environmentOf, projectOf, type Services } from '../request-context';
 
@@ -19,6 +21,7 @@ export function variableHandlers(services: Services) {
         if (names.has(item.name)) throw new ClientError(422, `Variable '${item.name}' is listed twice.`, { field: `/body/items/${index}/name` });
         names.add(item.name);
       }
+      refuseLiveVariables(env, body.items);
       const missing = await context.variables.replace(
         env.id,
         body.items.map((item) => ({ name: item.name, secret: item.secret ?? false, ...(item.value !== undefined ? { value: item.value } : {}) })),
@@ -32,6 +35,7 @@ export function variableHandlers(services: Services) {
     listSecrets: async (request) => ({ items: await context.variables.secretNames((await projectOf(services, request)).name) }),
     putSecret: async (request, reply) => {
       const project = await projectOf(services, request);
+      refuseLiveSecret(stagingConfig(project.config), request.params.secret, request.body.value);
       await context.variables.putSecret(project.name, request.params.secret, request.body.value);
       return reply.code(204).send();
     },

@@ -23,7 +23,7 @@ const apiLayers = [
   ['deploy'],
   ['previews'],
   ['context'],
-  ['databases', 'mail'],
+  ['databases', 'mail', 'assets'],
   ['runtime'],
   ['proxy'],
   ['logs'],

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
@@ -37,6 +37,7 @@ import { SqlitePreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
 import { shippedFile } from './context/shipped-file';
+import { AssetSyncService } from './assets/asset-sync-service';
 import { MailInboxes } from './mail/inbox';
 import { MailService } from './mail/mail-service';
 import { smtpPassword } from './mail/mail-variables';
@@ -72,6 +73,11 @@ function feedbackWidgetFile(): string {
   return shippedFile('feedback-widget.js', path.join('dist', 'feedback-widget.js')) ?? path.join(__dirname, 'feedback-widget.js');
 }
 
+/** The asset sync's copy tool: beside the bundle (dist/), or compiled beside its source (out/). */
+function assetCopyTool(): string {
+  return shippedFile('asset-copy-tool.js', path.join('dist', 'asset-copy-tool.js')) ?? path.join(__dirname, 'assets', 'asset-copy-tool.js');
+}
+
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */
 export async function startStagingd(options: StagingdOptions, log: ServerLog, requestLogger?: FastifyBaseLogger): Promise<RunningStagingd> {
   const database = await Database.open(options.dataDir);
@@ -103,6 +109,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   // A release reaches a server listening on every address through loopback.
   const smtpHost = ['0.0.0.0', '::', ''].includes(options.smtp.host) ? '127.0.0.1' : options.smtp.host;
   log(`staging releases' e-mail goes to the SMTP server on ${smtpHost}:${smtp.port}${relay ? '; isolation.email: allow relays through --smtp-relay' : ''}`);
+  const assets = new AssetSyncService({ stores, logs, dataDir: options.dataDir, sandbox, log, copyTool: readFileSync(assetCopyTool(), 'utf8') });
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,
@@ -110,6 +117,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     routes,
     backend,
     databases,
+    assets,
     mail: new MailService(inboxes, box, { host: smtpHost, port: smtp.port }, options.runner),
     keepWarmMs: options.keepWarmMs,
     previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
@@ -157,6 +165,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   await webhooks.start();
   await deployments.recover();
   await databases.recover();
+  await assets.recover();
   const schedules = new SyncScheduler({
     syncs: databases,
     records: stores.databaseSyncs,
@@ -216,6 +225,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await screenshots?.close();
         await schedules.close();
         await databases.close();
+        await assets.close();
         await postgres?.close();
         await deployments.shutdown();
         await smtp.close();

@@ -1,3 +1,4 @@
+import type { AssetSyncService } from '../assets/asset-sync-service';
 import type { DatabaseSyncService } from '../databases/sync-service';
 import type { LogStore } from '../logs/log-store';
 import type { MailService } from '../mail/mail-service';
@@ -16,6 +17,8 @@ export interface ServerContext extends Stores {
   keepWarmMs: number;
   /** Each environment's own database, and the syncs that fill it from production's. */
   databases: DatabaseSyncService;
+  /** Production's files copied into staging environments (staging.yaml assets). */
+  assets: AssetSyncService;
   /** Staging releases' e-mail: the variables that send it to stagingd's SMTP server, and each environment's inbox. */
   mail: MailService;
   /** Builds the preview URL of an environment (null = production). */

@@ -460,6 +460,7 @@ export class DeploymentService {
         await this.context.databases.remove(env);
         await this.context.environments.delete(env.id);
         await this.context.mail.inboxes.removeEnvironment(env.id);
+        await this.context.assets.remove(env);
         // With the records gone (they cascade), their logs go too.
         for (const deployment of history) await this.context.logs.remove(deployment.id);
         await this.context.events.publish('environment.deleted', { project: project.name, name: env.name });

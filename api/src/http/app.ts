@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allows } from '../security/tokens';
+import { assetHandlers } from './handlers/assets';
 import { commentHandlers } from './handlers/comments';
 import { databaseHandlers } from './handlers/databases';
 import { deploymentHandlers } from './handlers/deployments';
@@ -91,6 +92,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     ...webhookHandlers(services),
     ...databaseHandlers(services),
     ...mailHandlers(services),
+    ...assetHandlers(services),
   });
   await app.ready();
   return { app, compileValidators: () => routes.compileValidators() };

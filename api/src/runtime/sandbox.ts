@@ -27,9 +27,11 @@ export interface Sandbox {
    * The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default
    * `directory`), with the environment's data folder `data` (if any) writable too, at dataPath(data).
    */
-  command(directory: string, cwd?: string, data?: string, options?: { dieWithParent?: boolean }): string[];
+  command(directory: string, cwd?: string, data?: string, options?: { dieWithParent?: boolean; readOnly?: string }): string[];
   /** Where a command run by `command` finds the data folder `data`. */
   dataPath(data: string): string;
+  /** Where a command run by `command` with `readOnly` finds that folder. */
+  readOnlyPath(folder: string): string;
   /** The variables a sandboxed command gets instead of stagingd's (HOME is its private /tmp). */
   environment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   /**
@@ -51,6 +53,7 @@ const unsandboxed = (description: string): Sandbox => ({
   description,
   command: () => [],
   dataPath: (data) => data,
+  readOnlyPath: (folder) => folder,
   environment: (env) => env,
   prepare: () => Promise.resolve(),
   copy: copyTree,
@@ -59,7 +62,7 @@ const unsandboxed = (description: string): Sandbox => ({
 /** Where a release's files appear in the sandbox, whatever their path on the machine. */
 const RELEASE_MOUNT = '/srv/release';
 
-/** Where a promotion's source appears, read-only, while it is copied in the sandbox. */
+/** Where a promotion's source (or an asset sync's) appears, read-only, while it is copied in the sandbox. */
 const SOURCE_MOUNT = '/srv/source';
 
 /** Where an environment's data folder (its SQLite database) appears, whatever its path on the machine. */
@@ -124,8 +127,15 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
     description:
       `releases run in a bubblewrap sandbox${asRoot ? ` as uid ${RELEASE_UID}` : ''}: the machine read-only, their own files ` +
       `writable at ${RELEASE_MOUNT}, a private /tmp, process and IPC namespaces, no capabilities; the data directory (${dataDir}) is out of reach`,
-    command: (directory, cwd, data, options) => command(directory, cwd, data ? ['--bind', data, DATA_MOUNT] : [], options?.dieWithParent),
+    command: (directory, cwd, data, options) =>
+      command(
+        directory,
+        cwd,
+        [...(data ? ['--bind', data, DATA_MOUNT] : []), ...(options?.readOnly ? ['--ro-bind', options.readOnly, SOURCE_MOUNT] : [])],
+        options?.dieWithParent,
+      ),
     dataPath: () => DATA_MOUNT,
+    readOnlyPath: () => SOURCE_MOUNT,
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
     prepare,
     // The source is a release's own folder, and that release may still be running: a file it swaps for a link to

@@ -250,4 +250,29 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'asset syncs',
+    statements: [
+      // A copy of the files of staging.yaml's assets.source into an environment's asset folder: one row per run, its
+      // log under the same id. files: how many the source has; copied/bytes: what this run wrote; deleted: by cleanup.
+      `CREATE TABLE asset_syncs (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        files INTEGER NOT NULL DEFAULT 0,
+        copied INTEGER NOT NULL DEFAULT 0,
+        bytes INTEGER NOT NULL DEFAULT 0,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        completed_at TEXT
+      )`,
+      `CREATE INDEX asset_syncs_by_environment ON asset_syncs (environment_id, seq DESC)`,
+    ],
+  },
 ];

@@ -3,6 +3,7 @@ import type { SecretBox } from '../security/secret-box';
 import { type CommentStore, SqliteCommentStore } from './comments';
 import type { Database } from './database';
 import { type DatabaseSyncStore, SqliteDatabaseSyncStore } from './database-syncs';
+import { type AssetSyncStore, SqliteAssetSyncStore } from './asset-syncs';
 import { type MailMessageStore, SqliteMailMessageStore } from './mail-messages';
 import { type DeploymentStore, SqliteDeploymentStore } from './deployments';
 import { type EnvironmentStore, SqliteEnvironmentStore } from './environments';
@@ -24,6 +25,8 @@ export interface Stores {
   webhookDeliveries: WebhookDeliveryStore;
   /** Copies of production's database into environments. */
   databaseSyncs: DatabaseSyncStore;
+  /** Copies of production's files (staging.yaml assets) into environments. */
+  assetSyncs: AssetSyncStore;
   /** Environments' inboxes: the e-mail their releases sent. */
   mailMessages: MailMessageStore;
   events: EventBus;
@@ -39,6 +42,7 @@ export function openStores(database: Database, box: SecretBox): Stores {
     comments: new SqliteCommentStore(database),
     webhookDeliveries: new SqliteWebhookDeliveryStore(database, box),
     databaseSyncs: new SqliteDatabaseSyncStore(database),
+    assetSyncs: new SqliteAssetSyncStore(database),
     mailMessages: new SqliteMailMessageStore(database),
     events: new EventBus(database),
   };

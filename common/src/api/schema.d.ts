@@ -729,6 +729,90 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/environments/{environment}/assets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's assets: whether staging.yaml gives it production's files, from where, and its last sync. */
+    get: operations['getEnvironmentAssets'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/assets/syncs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's asset syncs, newest first. */
+    get: operations['listAssetSyncs'];
+    put?: never;
+    /**
+     * Copy staging.yaml's assets.source into the environment's files now. Returns at once; follow the sync and its log.
+     * @description Incremental: a file whose content the environment already has (by SHA-256) is not written again, and a source
+     *     file unchanged since the last sync (size and time) is not read again. `exclude` globs are left out; with
+     *     `cleanup` the files the source no longer has are deleted from the environment.
+     */
+    post: operations['startAssetSync'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/asset-syncs/{sync}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    /** An asset sync, with what it copied. */
+    get: operations['getAssetSync'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/asset-syncs/{sync}/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    /** The sync's log, as text or as a server-sent event stream that follows it. */
+    get: operations['getAssetSyncLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/projects/{project}/environments/{environment}/mail': {
     parameters: {
       query?: never;
@@ -1047,6 +1131,45 @@ export interface components {
       started_at: string | null;
       /** Format: date-time */
       completed_at: string | null;
+    };
+    AssetSync: {
+      id: components['schemas']['DeploymentId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      /** @enum {string} */
+      trigger: 'created' | 'schedule' | 'manual';
+      requested_by: string;
+      status: components['schemas']['DatabaseSyncStatus'];
+      /** @description Why it failed or was cancelled. Never holds the source's credentials. */
+      reason: string | null;
+      /** @description Files the source has (excluded ones left out). */
+      files: number;
+      /** @description Files this sync wrote; the others the environment already had with the same content. */
+      copied: number;
+      /** @description Bytes of the files it wrote. */
+      bytes: number;
+      /** @description Files `cleanup` deleted (the source no longer has them). */
+      deleted: number;
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      completed_at: string | null;
+    };
+    AssetSyncList: {
+      items: components['schemas']['AssetSync'][];
+    };
+    EnvironmentAssets: {
+      /** @description staging.yaml has an assets section and the environment is not production (whose files are the source). */
+      enabled: boolean;
+      /** @description stagingd can sync them: false with `reason` with the Docker runner. */
+      available: boolean;
+      reason: string | null;
+      /** @description Where the files come from, without credentials. */
+      source: string | null;
+      /** @description Where the release sees them, relative to the app. */
+      target: string | null;
+      last_sync: components['schemas']['AssetSync'] | null;
     };
     MailMessage: {
       id: components['schemas']['DeploymentId'];
@@ -2834,6 +2957,150 @@ export interface operations {
     };
   };
   getDatabaseSyncLogs: {
+    parameters: {
+      query?: {
+        lastEventId?: number;
+      };
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+          'text/event-stream': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getEnvironmentAssets: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The environment's assets. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentAssets'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  listAssetSyncs: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The newest syncs. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AssetSyncList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  startAssetSync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sync, queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AssetSync'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description staging.yaml has no assets section, the environment is production, stagingd cannot sync assets with its runner (`reason`), or a sync of it is already under way. */
+      409: components['responses']['Conflict'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getAssetSync: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        sync: components['parameters']['sync'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The sync. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AssetSync'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getAssetSyncLogs: {
     parameters: {
       query?: {
         lastEventId?: number;

@@ -21,6 +21,20 @@ export interface StagingConfig {
   webhooks: WebhookConfig[];
   /** `database:`: a database per environment, filled from production's with personal data anonymised. */
   database: DatabaseConfig | undefined;
+  /** `assets:`: production's files copied into each staging environment. */
+  assets: AssetsConfig | undefined;
+}
+
+/** staging.yaml's `assets` section, with the schema's defaults applied. */
+export interface AssetsConfig {
+  /** `production` (production's own files), an absolute directory, an s3:// URL, or the project secret holding one. */
+  source: VariableValue;
+  /** Where the files appear in the app, relative to it. */
+  target: string;
+  cleanup: boolean;
+  exclude: string[];
+  /** Five-field cron, UTC. */
+  schedule?: string;
 }
 
 /** staging.yaml's `database` section, with the schema's defaults applied. */
@@ -183,7 +197,20 @@ export function toStagingConfig(value: unknown): StagingConfig {
     },
     webhooks: webhooks(record(root['notifications'])['webhooks']),
     database: root['database'] === undefined ? undefined : database(record(root['database'])),
+    assets: root['assets'] === undefined ? undefined : assets(record(root['assets'])),
   };
+}
+
+function assets(raw: Loose): AssetsConfig {
+  const secret = record(raw['source'])['secret'];
+  const config: AssetsConfig = {
+    source: typeof secret === 'string' ? { secret } : String(raw['source']),
+    target: String(raw['target']),
+    cleanup: raw['cleanup'] === true,
+    exclude: strings(raw['exclude']),
+  };
+  if (typeof raw['schedule'] === 'string') config.schedule = raw['schedule'];
+  return config;
 }
 
 function isolation(raw: Loose): StagingConfig['isolation'] {

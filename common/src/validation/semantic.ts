@@ -261,7 +261,10 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
  * file never seems to promise what the server does not do. Each goes once stagingd does it.
  */
 const notEnforced: [Path, string][] = [
-  [['assets'], "stagingd does not act on 'assets' yet: no files are copied into environments."],
+  [
+    ['assets'],
+    "stagingd copies 'assets' into each staging environment's asset folder on request (POST …/assets/syncs), but releases do not see them at 'target' yet, and 'schedule' does not run them.",
+  ],
   [['checks'], "stagingd does not run 'checks' yet: no screenshots are compared and no Lighthouse audit runs."],
 ];
 

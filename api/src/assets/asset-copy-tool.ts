@@ -1,0 +1,179 @@
+/**
+ * The asset sync's file work, a program of its own: stagingd runs it in the release sandbox as the release's user
+ * (`node -e` with this file's text), the source read-only and the environment's asset folder writable, so a link a
+ * release planted in either leads nowhere of stagingd's. It imports nothing but Node's own modules.
+ *
+ * stdin: a CopyJob as JSON. stdout: a CopyResult as JSON. It mirrors `source` into `<target>/files`, incrementally:
+ * a file whose size and modification time match the manifest (`<target>/manifest.json`) is not read again; one whose
+ * content hash (SHA-256) matches what the target holds is not written again; a target file changed since the last
+ * sync is put back. Links and special files in the source are skipped; `cleanup` deletes target files the source
+ * no longer has (not excluded ones).
+ */
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+export interface CopyJob {
+  source: string;
+  target: string;
+  /** RegExp sources (picomatch's, made by stagingd) of relative paths not to copy. */
+  exclude: string[];
+  cleanup: boolean;
+}
+
+export interface CopyResult {
+  files: number;
+  copied: number;
+  bytes: number;
+  deleted: number;
+  skipped: string[];
+}
+
+interface ManifestEntry {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+  targetSize: number;
+  targetMtimeMs: number;
+}
+
+interface SourceFile {
+  rel: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Files read and written at once: enough to keep the disk busy, few enough for small memory. */
+const PARALLEL = 8;
+/** Files up to this size are read in one piece; larger ones stream. */
+const WHOLE_FILE = 8 * 1024 * 1024;
+
+async function main(): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const job = JSON.parse(Buffer.concat(chunks).toString('utf8')) as CopyJob;
+  process.stdout.write(JSON.stringify(await mirror(job)));
+}
+
+async function mirror(job: CopyJob): Promise<CopyResult> {
+  const excluded = job.exclude.map((source) => new RegExp(source));
+  const isExcluded = (rel: string): boolean => excluded.some((pattern) => pattern.test(rel));
+  const files = path.join(job.target, 'files');
+  const manifestFile = path.join(job.target, 'manifest.json');
+  await mkdir(files, { recursive: true });
+  const manifest = await readManifest(manifestFile);
+  const skipped: string[] = [];
+  const sources = await walk(job.source, '', isExcluded, skipped);
+  const next: Record<string, ManifestEntry> = {};
+  const result: CopyResult = { files: sources.length, copied: 0, bytes: 0, deleted: 0, skipped };
+  let index = 0;
+  const worker = async (): Promise<void> => {
+    for (let file = sources[index++]; file; file = sources[index++]) {
+      const entry = await syncFile(job.source, files, file, manifest[file.rel]);
+      next[file.rel] = entry.record;
+      if (entry.copied) {
+        result.copied += 1;
+        result.bytes += file.size;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  if (job.cleanup) result.deleted = await removeMissing(files, '', new Set(sources.map((file) => file.rel)), isExcluded);
+  await writeFile(`${manifestFile}.tmp`, JSON.stringify({ version: 1, files: next }));
+  await rename(`${manifestFile}.tmp`, manifestFile);
+  return result;
+}
+
+async function readManifest(file: string): Promise<Record<string, ManifestEntry>> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: number; files?: Record<string, ManifestEntry> };
+    return parsed.version === 1 && parsed.files ? parsed.files : {};
+  } catch {
+    // None yet, or not ours any more (the release may write here): start over, copying what differs.
+    return {};
+  }
+}
+
+/** Every regular file under `dir`, by its path relative to the source (POSIX separators), excluded ones left out. */
+async function walk(root: string, rel: string, isExcluded: (rel: string) => boolean, skipped: string[]): Promise<SourceFile[]> {
+  const found: SourceFile[] = [];
+  for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (isExcluded(child)) continue;
+    if (entry.isDirectory()) found.push(...(await walk(root, child, isExcluded, skipped)));
+    else if (entry.isFile()) {
+      const stat = await lstat(path.join(root, child));
+      found.push({ rel: child, size: stat.size, mtimeMs: stat.mtimeMs });
+    } else skipped.push(child);
+  }
+  return found;
+}
+
+async function syncFile(
+  sourceRoot: string,
+  targetRoot: string,
+  file: SourceFile,
+  previous: ManifestEntry | undefined,
+): Promise<{ record: ManifestEntry; copied: boolean }> {
+  const target = path.join(targetRoot, file.rel);
+  const current = await lstat(target).catch(() => undefined);
+  const sourceSame = previous !== undefined && previous.size === file.size && previous.mtimeMs === file.mtimeMs;
+  const targetSame = current?.isFile() === true && previous !== undefined && current.size === previous.targetSize && current.mtimeMs === previous.targetMtimeMs;
+  if (sourceSame && targetSame) return { record: previous, copied: false };
+  const content = file.size <= WHOLE_FILE ? await readFile(path.join(sourceRoot, file.rel)) : undefined;
+  const hash = sourceSame ? previous.hash : content ? createHash('sha256').update(content).digest('hex') : await hashFile(path.join(sourceRoot, file.rel));
+  // The target holds this content already (its own stat unchanged since a sync wrote it): only the record changes.
+  if (targetSame && previous.hash === hash) return { record: { ...previous, size: file.size, mtimeMs: file.mtimeMs, hash }, copied: false };
+  if (current && !current.isFile()) await rm(target, { recursive: true, force: true });
+  await mkdir(path.dirname(target), { recursive: true });
+  const temporary = `${target}.staging-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  if (content) await writeFile(temporary, content);
+  else await copyStream(path.join(sourceRoot, file.rel), temporary);
+  await rename(temporary, target);
+  const written = await lstat(target);
+  return { record: { size: file.size, mtimeMs: file.mtimeMs, hash, targetSize: written.size, targetMtimeMs: written.mtimeMs }, copied: true };
+}
+
+async function hashFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const handle = await open(file);
+  try {
+    for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer);
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+async function copyStream(from: string, to: string): Promise<void> {
+  const input = await open(from);
+  const output = await open(to, 'wx');
+  try {
+    for await (const chunk of input.createReadStream({ autoClose: false })) await output.write(chunk as Buffer);
+  } finally {
+    await input.close();
+    await output.close();
+  }
+}
+
+/** Deletes files under the target the source no longer has (excluded ones stay), then folders left empty. */
+async function removeMissing(root: string, rel: string, keep: Set<string>, isExcluded: (rel: string) => boolean): Promise<number> {
+  let deleted = 0;
+  for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
+    const child = rel ? `${rel}/${entry.name}` : entry.name;
+    if (keep.has(child) || isExcluded(child)) continue;
+    if (entry.isDirectory()) {
+      deleted += await removeMissing(root, child, keep, isExcluded);
+      await rmdir(path.join(root, child)).catch(() => undefined);
+    } else {
+      await rm(path.join(root, child), { force: true });
+      deleted += 1;
+    }
+  }
+  return deleted;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { StagingConfig, VariableValue } from '../../../common/src/config/model';
+import type { LogStore } from '../logs/log-store';
+import type { ServerLog } from '../logs/server-log';
+import type { Sandbox } from '../runtime/sandbox';
+import type { AssetSyncRecord, AssetSyncTrigger } from '../store/asset-syncs';
+import type { EnvironmentRecord } from '../store/records';
+import { now } from '../store/records';
+import type { Stores } from '../store/stores';
+import type { CopyJob, CopyResult } from './asset-copy-tool';
+import { describeAssetSource, parseAssetSource, type AssetSource } from './asset-source';
+import { presentAssetSync } from './asset-sync-presenter';
+import { mirrorS3 } from './s3-mirror';
+
+/** A sync that cannot start: the API answers 409 with its message. */
+export class AssetSyncConflict extends Error {}
+
+/** What the API says of an environment's assets. */
+export interface AssetState {
+  enabled: boolean;
+  available: boolean;
+  reason: string | null;
+  source: string | null;
+  target: string | null;
+}
+
+export interface AssetSyncDependencies {
+  stores: Stores;
+  logs: LogStore;
+  dataDir: string;
+  /** The local runner's sandbox: undefined with the Docker runner, which mounts no asset folder into containers. */
+  sandbox: Sandbox | undefined;
+  log: ServerLog;
+  /** The compiled copy tool (its text runs with `node -e` in the sandbox). */
+  copyTool: string;
+}
+
+/**
+ * staging.yaml's `assets`: production's files copied into each staging environment's asset folder, which its
+ * releases see at `assets.target`. The copy runs in the release sandbox as the release's user (the folder is the
+ * release's, and a link it planted must lead nowhere of stagingd's); an S3 source is first mirrored into stagingd's
+ * own folder. Syncs run one at a time per environment, each with a record and a log.
+ */
+export class AssetSyncService {
+  private readonly running = new Map<string, { environmentId: string; controller: AbortController; done: Promise<void> }>();
+
+  constructor(private readonly deps: AssetSyncDependencies) {}
+
+  /** The environment's asset folder: `files/` (what releases see at target) and the copy's manifest. */
+  folder(environmentId: string): string {
+    return path.join(this.deps.dataDir, 'environment-assets', environmentId);
+  }
+
+  state(config: StagingConfig, env: Pick<EnvironmentRecord, 'kind'>): AssetState {
+    const assets = config.assets;
+    if (!assets) return { enabled: false, available: false, reason: 'staging.yaml has no assets section', source: null, target: null };
+    const source = typeof assets.source === 'string' ? describeSource(assets.source) : `the project secret '${assets.source.secret}'`;
+    const base = { source, target: assets.target };
+    if (env.kind === 'production') return { ...base, enabled: false, available: false, reason: "production's files are the source, never synced into" };
+    if (!this.deps.sandbox)
+      return {
+        ...base,
+        enabled: true,
+        available: false,
+        reason: 'stagingd syncs assets only with the local runner: with the Docker runner it mounts no asset folder into containers yet',
+      };
+    return { ...base, enabled: true, available: true, reason: null };
+  }
+
+  /** Starts a sync of the environment's files; it runs in the background (follow its record, events and log). */
+  async start(config: StagingConfig, env: EnvironmentRecord, trigger: AssetSyncTrigger, requestedBy: string): Promise<AssetSyncRecord> {
+    const state = this.state(config, env);
+    if (!state.enabled || !state.available) throw new AssetSyncConflict(`Environment '${env.name}' gets no assets: ${state.reason}.`);
+    if ([...this.running.values()].some((job) => job.environmentId === env.id))
+      throw new AssetSyncConflict(`An asset sync of '${env.name}' is already under way.`);
+    const controller = new AbortController();
+    const slot = { environmentId: env.id, controller, done: Promise.resolve() };
+    const id = crypto.randomUUID();
+    // Taken before the first await, so two requests at once cannot both start one.
+    this.running.set(id, slot);
+    const record = await this.deps.stores.assetSyncs.insert({ id, environmentId: env.id, trigger, requestedBy, status: 'queued', createdAt: now() });
+    await this.publish(record);
+    slot.done = this.run(record, config, env, controller.signal).finally(() => this.running.delete(id));
+    return record;
+  }
+
+  cancel(id: string, reason: string): boolean {
+    const job = this.running.get(id);
+    if (!job) return false;
+    job.controller.abort(new Error(reason));
+    return true;
+  }
+
+  /** After a restart: a sync the previous stagingd left unfinished failed (its copy keeps what it wrote: files are whole). */
+  async recover(): Promise<void> {
+    for (const sync of await this.deps.stores.assetSyncs.withStatus(['queued', 'running']))
+      await this.publish(
+        await this.deps.stores.assetSyncs.update(sync.id, { status: 'failed', reason: 'stagingd stopped while this sync ran', completedAt: now() }),
+      );
+  }
+
+  /** With its environment: cancels its sync and removes its files. */
+  async remove(env: Pick<EnvironmentRecord, 'id'>): Promise<void> {
+    for (const job of this.running.values()) if (job.environmentId === env.id) job.controller.abort(new Error('the environment was deleted'));
+    await Promise.all([...this.running.values()].filter((job) => job.environmentId === env.id).map((job) => job.done));
+    rmSync(this.folder(env.id), { recursive: true, force: true });
+  }
+
+  async close(): Promise<void> {
+    for (const job of this.running.values()) job.controller.abort(new Error('stagingd stopped'));
+    await Promise.all([...this.running.values()].map((job) => job.done));
+  }
+
+  private async run(queued: AssetSyncRecord, config: StagingConfig, env: EnvironmentRecord, signal: AbortSignal): Promise<void> {
+    const { stores, logs } = this.deps;
+    const log = (line: string): void => void logs.append(queued.id, 'system', line);
+    let sync = await stores.assetSyncs.update(queued.id, { status: 'running', startedAt: now() });
+    await this.publish(sync);
+    try {
+      const assets = config.assets!;
+      const source = await this.resolveSource(assets.source, env);
+      log(`Syncing ${describeAssetSource(source)} into ${assets.target}${assets.cleanup ? ', deleting what the source no longer has' : ''}`);
+      const from = await this.localFolder(source, env, signal, log);
+      const result = await this.copy(env, from, assets, signal);
+      for (const skipped of result.skipped.slice(0, 20)) log(`Skipped ${skipped}: not a regular file`);
+      log(`${result.files} files: ${result.copied} copied (${result.bytes} bytes), ${result.files - result.copied} unchanged, ${result.deleted} deleted`);
+      sync = await stores.assetSyncs.update(sync.id, {
+        status: 'succeeded',
+        files: result.files,
+        copied: result.copied,
+        bytes: result.bytes,
+        deleted: result.deleted,
+        completedAt: now(),
+      });
+    } catch (error) {
+      const cancelled = signal.aborted;
+      const reason = cancelled ? String((signal.reason as Error | undefined)?.message ?? 'cancelled') : error instanceof Error ? error.message : String(error);
+      log(`${cancelled ? 'Cancelled' : 'Failed'}: ${reason}`);
+      sync = await stores.assetSyncs.update(sync.id, { status: cancelled ? 'cancelled' : 'failed', reason, completedAt: now() });
+    } finally {
+      logs.finish(queued.id);
+    }
+    await this.publish(sync);
+  }
+
+  private async resolveSource(value: VariableValue, env: EnvironmentRecord): Promise<AssetSource> {
+    if (typeof value === 'string') return parseAssetSource(value);
+    const secret = await this.deps.stores.variables.secretValue(env.project, value.secret);
+    if (secret === undefined) throw new Error(`assets.source refers to the secret '${value.secret}', which is not set for project '${env.project}'`);
+    return parseAssetSource(secret.trim());
+  }
+
+  /** The source as a folder on this machine: production's asset folder, the directory itself, or the S3 mirror. */
+  private async localFolder(source: AssetSource, env: EnvironmentRecord, signal: AbortSignal, log: (line: string) => void): Promise<string> {
+    if (source.kind === 'production') {
+      const production = (await this.deps.stores.environments.list(env.project)).find((candidate) => candidate.kind === 'production');
+      const folder = production && path.join(this.folder(production.id), 'files');
+      if (!folder || !existsSync(folder)) throw new Error('production has no files yet: its releases keep them at assets.target once it has been deployed');
+      return folder;
+    }
+    if (source.kind === 'directory') {
+      const relative = path.relative(this.deps.dataDir, source.path);
+      // stagingd's own data directory holds its keys and every environment's files: never a source.
+      if (!relative.startsWith('..') && !path.isAbsolute(relative)) throw new Error("assets.source may not be inside stagingd's data directory");
+      if (!existsSync(source.path)) throw new Error(`${source.path} does not exist on stagingd's machine`);
+      return source.path;
+    }
+    const mirrored = await mirrorS3(source, path.join(this.deps.dataDir, 'asset-sources'), signal);
+    log(`Fetched ${mirrored.fetched} changed object${mirrored.fetched === 1 ? '' : 's'} from ${describeAssetSource(source)}`);
+    return mirrored.folder;
+  }
+
+  private async copy(env: EnvironmentRecord, source: string, assets: NonNullable<StagingConfig['assets']>, signal: AbortSignal): Promise<CopyResult> {
+    const sandbox = this.deps.sandbox!;
+    const folder = this.folder(env.id);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    await sandbox.prepare(folder);
+    const job: CopyJob = {
+      source: sandbox.readOnlyPath(source),
+      target: '.',
+      exclude: assets.exclude.map((glob) => picomatch.makeRe(glob, { dot: true }).source),
+      cleanup: assets.cleanup,
+    };
+    const [file, ...prefix] = [...sandbox.command(folder, folder, undefined, { dieWithParent: true, readOnly: source }), process.execPath];
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        file,
+        [...prefix, '-e', this.deps.copyTool],
+        { cwd: folder, env: sandbox.environment({ PATH: process.env['PATH'] }), signal, maxBuffer: 64 * 1024 * 1024 },
+        (error, out, err) => (error ? reject(new Error(String(err).trim().split('\n')[0] || error.message)) : resolve(out)),
+      );
+      child.stdin?.end(JSON.stringify(job));
+    });
+    return JSON.parse(stdout) as CopyResult;
+  }
+
+  private async publish(sync: AssetSyncRecord): Promise<void> {
+    await this.deps.stores.events.publish('assets.sync.updated', presentAssetSync(sync));
+  }
+}
+
+function describeSource(value: string): string {
+  try {
+    return describeAssetSource(parseAssetSource(value));
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

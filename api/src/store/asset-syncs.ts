@@ -1,4 +1,5 @@
-import { type Database, newestFirst, optionalText, type Row, text } from './database';
+import { type Database, optionalText, type Row, text } from './database';
+import { SqliteSyncRecords } from './sync-records';
 
 export type AssetSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type AssetSyncTrigger = 'created' | 'schedule' | 'manual';
@@ -25,8 +26,6 @@ export interface AssetSyncRecord {
   startedAt: string | null;
   completedAt: string | null;
 }
-
-const select = `SELECT a.*, e.project AS project, e.name AS environment FROM asset_syncs a JOIN environments e ON e.id = a.environment_id`;
 
 function fromRow(row: Row): AssetSyncRecord {
   return {
@@ -73,41 +72,8 @@ export interface AssetSyncStore {
   update(id: string, changes: AssetSyncChanges): Promise<AssetSyncRecord>;
 }
 
-export class SqliteAssetSyncStore implements AssetSyncStore {
-  constructor(private readonly database: Database) {}
-
-  async insert(sync: NewAssetSync): Promise<AssetSyncRecord> {
-    await this.database.run(
-      `INSERT INTO asset_syncs (id, environment_id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM asset_syncs), ?, ?, ?, ?)`,
-      [sync.id, sync.environmentId, sync.trigger, sync.requestedBy, sync.status, sync.createdAt],
-    );
-    return (await this.get(sync.id))!;
-  }
-
-  async get(id: string): Promise<AssetSyncRecord | undefined> {
-    const row = await this.database.get(`${select} WHERE a.id = ?`, [id]);
-    return row ? fromRow(row) : undefined;
-  }
-
-  async page(environmentId: string, limit: number, beforeSeq?: number): Promise<AssetSyncRecord[]> {
-    return (await newestFirst(this.database, select, 'a', environmentId, limit, beforeSeq)).map(fromRow);
-  }
-
-  async withStatus(statuses: AssetSyncStatus[]): Promise<AssetSyncRecord[]> {
-    const rows = await this.database.all(`${select} WHERE a.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY a.seq`, statuses);
-    return rows.map(fromRow);
-  }
-
-  async update(id: string, changes: AssetSyncChanges): Promise<AssetSyncRecord> {
-    const keys = Object.keys(changes) as (keyof AssetSyncChanges)[];
-    if (keys.length > 0)
-      await this.database.run(`UPDATE asset_syncs SET ${keys.map((key) => `${columnOf[key]} = ?`).join(', ')} WHERE id = ?`, [
-        ...keys.map((key) => changes[key] ?? null),
-        id,
-      ]);
-    const updated = await this.get(id);
-    if (!updated) throw new Error(`No asset sync ${id}`);
-    return updated;
+export class SqliteAssetSyncStore extends SqliteSyncRecords<AssetSyncRecord, AssetSyncStatus, AssetSyncChanges> implements AssetSyncStore {
+  constructor(database: Database) {
+    super(database, 'asset_syncs', fromRow, columnOf);
   }
 }

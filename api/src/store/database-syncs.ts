@@ -1,4 +1,5 @@
-import { type Database, newestFirst, optionalText, type Row, text } from './database';
+import { type Database, optionalText, type Row, text } from './database';
+import { SqliteSyncRecords } from './sync-records';
 
 export type DatabaseSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type DatabaseSyncTrigger = 'created' | 'schedule' | 'manual';
@@ -42,8 +43,6 @@ export interface DatabaseSyncRecord {
   startedAt: string | null;
   completedAt: string | null;
 }
-
-const select = `SELECT s.*, e.project AS project, e.name AS environment FROM database_syncs s JOIN environments e ON e.id = s.environment_id`;
 
 function fromRow(row: Row): DatabaseSyncRecord {
   return {
@@ -95,40 +94,8 @@ export interface DatabaseSyncStore {
   update(id: string, changes: DatabaseSyncChanges): Promise<DatabaseSyncRecord>;
 }
 
-export class SqliteDatabaseSyncStore implements DatabaseSyncStore {
-  constructor(private readonly database: Database) {}
-
-  async insert(sync: NewDatabaseSync): Promise<DatabaseSyncRecord> {
-    await this.database.run(
-      `INSERT INTO database_syncs (id, environment_id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM database_syncs), ?, ?, ?, ?)`,
-      [sync.id, sync.environmentId, sync.trigger, sync.requestedBy, sync.status, sync.createdAt],
-    );
-    return (await this.get(sync.id))!;
-  }
-
-  async get(id: string): Promise<DatabaseSyncRecord | undefined> {
-    const row = await this.database.get(`${select} WHERE s.id = ?`, [id]);
-    return row ? fromRow(row) : undefined;
-  }
-
-  async page(environmentId: string, limit: number, beforeSeq?: number): Promise<DatabaseSyncRecord[]> {
-    return (await newestFirst(this.database, select, 's', environmentId, limit, beforeSeq)).map(fromRow);
-  }
-
-  async withStatus(statuses: DatabaseSyncStatus[]): Promise<DatabaseSyncRecord[]> {
-    const rows = await this.database.all(`${select} WHERE s.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY s.seq`, statuses);
-    return rows.map(fromRow);
-  }
-
-  async update(id: string, changes: DatabaseSyncChanges): Promise<DatabaseSyncRecord> {
-    const keys = Object.keys(changes) as (keyof DatabaseSyncChanges)[];
-    if (keys.length > 0) {
-      const values = keys.map((key) => (jsonColumns.has(key) ? JSON.stringify(changes[key]) : (changes[key] as string | null)));
-      await this.database.run(`UPDATE database_syncs SET ${keys.map((key) => `${columnOf[key]} = ?`).join(', ')} WHERE id = ?`, [...values, id]);
-    }
-    const updated = await this.get(id);
-    if (!updated) throw new Error(`No database sync ${id}`);
-    return updated;
+export class SqliteDatabaseSyncStore extends SqliteSyncRecords<DatabaseSyncRecord, DatabaseSyncStatus, DatabaseSyncChanges> implements DatabaseSyncStore {
+  constructor(database: Database) {
+    super(database, 'database_syncs', fromRow, columnOf, jsonColumns);
   }
 }

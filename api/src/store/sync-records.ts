@@ -1,0 +1,65 @@
+import { type Database, newestFirst, type Row } from './database';
+
+/** What a new sync record (of a database or of assets) holds: every sync table has these columns. */
+export interface NewSync {
+  id: string;
+  environmentId: string;
+  trigger: string;
+  requestedBy: string;
+  status: string;
+  createdAt: string;
+}
+
+/**
+ * The records of one kind of sync (database_syncs, asset_syncs): numbered per stagingd, each of one environment,
+ * read with the environment's project and name. `columnOf` maps each changeable field to its column; the fields in
+ * `json` are stored as JSON.
+ */
+export class SqliteSyncRecords<Record_, Status extends string, Changes extends object> {
+  private readonly select: string;
+
+  constructor(
+    private readonly database: Database,
+    private readonly table: string,
+    private readonly fromRow: (row: Row) => Record_,
+    private readonly columnOf: Record<keyof Changes, string>,
+    private readonly json: ReadonlySet<keyof Changes> = new Set(),
+  ) {
+    this.select = `SELECT x.*, e.project AS project, e.name AS environment FROM ${table} x JOIN environments e ON e.id = x.environment_id`;
+  }
+
+  async insert(sync: NewSync): Promise<Record_> {
+    await this.database.run(
+      `INSERT INTO ${this.table} (id, environment_id, seq, trigger, requested_by, status, created_at)
+       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${this.table}), ?, ?, ?, ?)`,
+      [sync.id, sync.environmentId, sync.trigger, sync.requestedBy, sync.status, sync.createdAt],
+    );
+    return (await this.get(sync.id))!;
+  }
+
+  async get(id: string): Promise<Record_ | undefined> {
+    const row = await this.database.get(`${this.select} WHERE x.id = ?`, [id]);
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** Newest first; `beforeSeq` continues a page. */
+  async page(environmentId: string, limit: number, beforeSeq?: number): Promise<Record_[]> {
+    return (await newestFirst(this.database, this.select, 'x', environmentId, limit, beforeSeq)).map(this.fromRow);
+  }
+
+  async withStatus(statuses: Status[]): Promise<Record_[]> {
+    const rows = await this.database.all(`${this.select} WHERE x.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY x.seq`, statuses);
+    return rows.map(this.fromRow);
+  }
+
+  async update(id: string, changes: Changes): Promise<Record_> {
+    const keys = Object.keys(changes) as (keyof Changes)[];
+    if (keys.length > 0) {
+      const values = keys.map((key) => (this.json.has(key) ? JSON.stringify(changes[key]) : ((changes[key] ?? null) as string | number | null)));
+      await this.database.run(`UPDATE ${this.table} SET ${keys.map((key) => `${this.columnOf[key]} = ?`).join(', ')} WHERE id = ?`, [...values, id]);
+    }
+    const updated = await this.get(id);
+    if (!updated) throw new Error(`No ${this.table} row ${id}`);
+    return updated;
+  }
+}

@@ -1,6 +1,7 @@
 // Bundles what ships: the extension client (vscode external) and the language server, one file each.
 // Type checking is tsc -b's job; this only bundles.
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { parse } from 'yaml';
 
@@ -15,6 +16,17 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+};
+
+// smtp-server's default TLS options hold a published test key (for STARTTLS without a certificate of one's own); stagingd's
+// SMTP server offers no TLS, so its bundle takes api/src/mail/smtp-tls-options.ts instead, and ships no private key.
+const withoutSmtpTestKey = {
+  name: 'without-smtp-test-key',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/tls-options\.js$/ }, (args) =>
+      /[\\/]smtp-server[\\/]/.test(args.importer) ? { path: resolve('api/src/mail/smtp-tls-options.ts') } : undefined,
+    );
+  },
 };
 
 const builds = [
@@ -34,6 +46,7 @@ const builds = [
     entryPoints: ['api/src/main.ts'],
     outfile: 'dist/stagingd.js',
     external: ['libsql', 'playwright-core', 'bufferutil', 'utf-8-validate'],
+    plugins: [withoutSmtpTestKey],
   },
   // The threads that anonymise a database sync's rows, beside stagingd's bundle (api/src/databases/rewrite-pool.ts).
   { ...common, target: 'node24', entryPoints: ['api/src/databases/rewrite-worker.ts'], outfile: 'dist/rewrite-worker.js' },

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import type { DatabaseSync, Deployment } from './api/staging-api';
+import type { DatabaseSync, Deployment, MailMessage } from './api/staging-api';
 import { syncCopied } from './database/sync-text';
 import type { FollowedEnvironments } from './followed-environments';
 import { activityMessage } from './activity-message';
 import type { ActivityEvent, LiveEvents } from './live-events';
 import type { LogStreams } from './log-streams';
+import { dispositionOf, subjectOf } from './mail/mail-text';
 import type { Session } from './session';
 
 /**
  * Notifications about the environments this workspace follows: deployments that finish or fail (unless this
  * window started them and reports them through their own progress), database syncs that end well or fail,
- * comments that arrive and reviews given on their deployments, each with what to do next.
+ * comments that arrive and reviews given on their deployments, e-mail their releases send, each with what to do next.
  */
 export class EnvironmentNotifier implements vscode.Disposable {
   private readonly startedHere = new Set<string>();
@@ -29,6 +30,9 @@ export class EnvironmentNotifier implements vscode.Disposable {
       events.onDeployment((deployment) => void this.deploymentChanged(deployment)),
       events.onDatabaseSync((sync) => void this.databaseSyncChanged(sync)),
       events.onActivity((activity) => void this.activity(activity)),
+      events.onMail((mail) => {
+        if (mail.type === 'mail.received') void this.mailReceived(mail);
+      }),
     ];
   }
 
@@ -80,6 +84,18 @@ export class EnvironmentNotifier implements vscode.Disposable {
     const choice = await vscode.window.showInformationMessage(message, 'Open Environment');
     if (choice !== 'Open Environment') return;
     await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(activity.project, activity.environment));
+  }
+
+  /** A message a release sent: captured or sent on, or (a warning) one the relay refused, a copy kept. */
+  private async mailReceived(mail: MailMessage): Promise<void> {
+    if (!this.followed.has(mail.project, mail.environment)) return;
+    const refused = mail.disposition === 'relay_failed';
+    const message = refused
+      ? `E-mail from ${mail.environment} was not sent on: ${subjectOf(mail)}. ${dispositionOf(mail).sentence}`
+      : `New e-mail in ${mail.environment}: ${subjectOf(mail)}`;
+    this.notified.fire(message);
+    const choice = refused ? await vscode.window.showWarningMessage(message, 'Open') : await vscode.window.showInformationMessage(message, 'Open');
+    if (choice === 'Open') await vscode.commands.executeCommand('staging.openMail', mail);
   }
 
   /** What this token did itself (a reply from here, a review by this reviewer) needs no telling. */

@@ -12,6 +12,9 @@ import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { cancelDatabaseSync, syncDatabase } from './commands/database-commands';
+import { clearInbox, deleteMail, openMail, saveMailAttachment, saveMailSource } from './commands/mail-commands';
+import { MailPanel } from './panels/mail-panel';
+import type { MailPageState } from '../../webview/src/mail/protocol';
 import { UnclassifiedColumns } from './database/unclassified-columns';
 import { registerCommand, type CommandContext } from './commands/command-context';
 import { deployBranch, deployCurrentBranch } from './commands/deploy';
@@ -41,6 +44,7 @@ interface Panels {
   environments: OpenPanels<EnvironmentKey, EnvironmentPanel>;
   logs: OpenPanels<LogViewerKey, LogViewerPanel>;
   comments: OpenPanels<CommentPageState, CommentPanel>;
+  mail: OpenPanels<MailPageState, MailPanel>;
 }
 
 export interface StagingExtensionApi {
@@ -113,6 +117,10 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     'staging.openCommentSource': openCommentSource,
     'staging.syncDatabase': syncDatabase,
     'staging.cancelDatabaseSync': cancelDatabaseSync,
+    'staging.deleteMail': deleteMail,
+    'staging.clearInbox': clearInbox,
+    'staging.saveMailSource': saveMailSource,
+    'staging.saveMailAttachment': saveMailAttachment,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   const panels: Panels = {
@@ -120,13 +128,15 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     environments: EnvironmentPanel.panels(extension, context),
     logs: LogViewerPanel.panels(extension, context),
     comments: CommentPanel.panels(extension, context),
+    mail: MailPanel.panels(extension, context),
   };
   registerCommand(extension, context, 'staging.openDashboard', () => Promise.resolve(panels.dashboard.show(null, 'Staging Dashboard')));
   registerCommand(extension, context, 'staging.openLogViewer', openLogViewer(panels.logs));
   registerCommand(extension, context, 'staging.openEnvironment', openEnvironment(panels.environments));
   registerCommand(extension, context, 'staging.openComment', openComment(panels.comments));
+  registerCommand(extension, context, 'staging.openMail', openMail(panels.mail));
   // Panels come back after a reload.
-  for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments])
+  for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments, panels.mail])
     extension.subscriptions.push(vscode.window.registerWebviewPanelSerializer(open.viewType, open.serializer()));
   extension.subscriptions.push(offerUpdateOnSave(context));
   const editorComments = new EditorComments(context);

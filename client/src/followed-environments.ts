@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 const key = 'staging.followedEnvironments';
 
 /**
- * The environments this workspace follows: their deployments, comments and reviews notify. Kept in the
+ * The environments this workspace follows: their deployments, comments, reviews and e-mail notify. Kept in the
  * workspace's state; deploying to, sharing or reviewing an environment from here follows it, as
  * taking part in a thread does on a code host.
  */

@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
-import { activityEvents, type ApiEvents } from '../../common/src/api/events';
+import { activityEvents, type ApiEventName, type ApiEvents } from '../../common/src/api/events';
 import { followEventStream, type StreamState } from './api/event-stream';
 import type { DatabaseSync, Deployment, Environment } from './api/staging-api';
 import type { Session } from './session';
 
 const activityTypes = new Set<string>(activityEvents);
+const mailEvents = ['mail.received', 'mail.deleted', 'mail.blocked'] as const satisfies readonly ApiEventName[];
+type MailEventName = (typeof mailEvents)[number];
+const mailTypes = new Set<string>(mailEvents);
+
+/** What happened to an environment's inbox: a message arrived (captured or relayed), left it, or was dropped (block). */
+export type MailEvent = { [Name in MailEventName]: ApiEvents[Name] & { type: Name } }[MailEventName];
 
 /** An event about an environment other than its own state or a deployment's: every one names its environment. */
 export interface ActivityEvent {
@@ -21,6 +27,7 @@ export class LiveEvents implements vscode.Disposable {
   private readonly stateChanged = new vscode.EventEmitter<StreamState>();
   private readonly activityHappened = new vscode.EventEmitter<ActivityEvent>();
   private readonly databaseSyncChanged = new vscode.EventEmitter<DatabaseSync>();
+  private readonly mailChanged = new vscode.EventEmitter<MailEvent>();
   readonly onEnvironment = this.environmentChanged.event;
   readonly onDeployment = this.deploymentChanged.event;
   readonly onState = this.stateChanged.event;
@@ -28,6 +35,8 @@ export class LiveEvents implements vscode.Disposable {
   readonly onActivity = this.activityHappened.event;
   /** Every status change of an environment's database sync (`database.sync.updated`). */
   readonly onDatabaseSync = this.databaseSyncChanged.event;
+  /** `mail.received`, `mail.deleted` and `mail.blocked`: the inboxes of staging environments. */
+  readonly onMail = this.mailChanged.event;
   private abort: AbortController | undefined;
   private streamState: StreamState = 'disconnected';
   private readonly subscription: vscode.Disposable;
@@ -60,6 +69,7 @@ export class LiveEvents implements vscode.Disposable {
         else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as ApiEvents['deployment.updated']);
         else if (frame.event === 'database.sync.updated') this.databaseSyncChanged.fire(data as ApiEvents['database.sync.updated']);
         else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
+        else if (mailTypes.has(frame.event)) this.mailChanged.fire({ ...(data as object), type: frame.event } as MailEvent);
       },
       (state) => {
         if (state !== this.streamState) this.log.info(`events: ${state}`);
@@ -79,5 +89,6 @@ export class LiveEvents implements vscode.Disposable {
     this.stateChanged.dispose();
     this.activityHappened.dispose();
     this.databaseSyncChanged.dispose();
+    this.mailChanged.dispose();
   }
 }

@@ -20,6 +20,7 @@ import type { DatabaseRendered } from '../../webview/src/environment/protocol';
 import { StagingdProcess } from '../api/support/stagingd-process';
 import { withClient } from '../api/support/postgres';
 import { eventually } from './eventually';
+import { signInTo } from './sign-in';
 
 const project = 'hello-db';
 const environmentPath = `/v1/projects/${project}/environments/staging`;
@@ -152,18 +153,8 @@ suite('An environment’s own database', () => {
   async function start(stagingd: StagingdProcess): Promise<Environment> {
     const created = await stagingd.api('POST', '/v1/projects', { repository: folder });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    await vscode.workspace.getConfiguration('staging').update('apiUrl', stagingd.apiUrl, vscode.ConfigurationTarget.Workspace);
-    assert.equal(await vscode.commands.executeCommand('staging.signIn', stagingd.token), true);
     // The notifications and the editor follow the events: the tests start once the extension follows them.
-    const { events } = extension();
-    if (events.state !== 'connected')
-      await new Promise<void>((resolve) => {
-        const subscription = events.onState((state) => {
-          if (state !== 'connected') return;
-          subscription.dispose();
-          resolve();
-        });
-      });
+    await signInTo(stagingd);
     return (await stagingd.api<Environment>('GET', environmentPath)).body;
   }
 

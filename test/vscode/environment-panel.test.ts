@@ -12,29 +12,12 @@ import type { Deployment, Environment, PreviewLinkCreated } from '../../client/s
 import type { StagingExtensionApi } from '../../client/src/extension';
 import type { EnvironmentPanel } from '../../client/src/panels/environment-panel';
 import type { StagingNode } from '../../client/src/tree/nodes';
-import type { Rendered } from '../../webview/src/environment/protocol';
 import { StagingdProcess } from '../api/support/stagingd-process';
+import { renderedWhen } from './panel-rendered';
 import { paintsAfterCloseAtOnce } from './webview-handover';
 
 const environmentPath = '/v1/projects/hello-node/environments/staging';
 const secretValue = 'sk_test_never-on-the-page-5b1f0c';
-
-/** Resolves with what the page rendered once `accept` takes it: now, or on a later render. */
-function renderedWhen(panel: EnvironmentPanel, accept: (rendered: Rendered) => boolean, timeoutMs = 30_000): Promise<Rendered> {
-  return new Promise((resolve, reject) => {
-    if (panel.rendered && accept(panel.rendered)) return resolve(panel.rendered);
-    const timer = setTimeout(() => {
-      subscription.dispose();
-      reject(new Error(`the page never rendered what the test waits for; last: ${JSON.stringify(panel.rendered)}`));
-    }, timeoutMs);
-    const subscription = panel.onDidRender((rendered) => {
-      if (!accept(rendered)) return;
-      clearTimeout(timer);
-      subscription.dispose();
-      resolve(rendered);
-    });
-  });
-}
 
 suite('Environment detail panel with a real stagingd', () => {
   let stagingd: StagingdProcess;

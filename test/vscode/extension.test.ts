@@ -75,19 +75,19 @@ suite('Staging extension in VS Code', () => {
 
   test('reports an invalid value at its exact range, then clears it once fixed', async () => {
     const uri = workspaceFile('invalid', 'staging.yaml');
-    const editor = await writeAndOpen(uri, `${header}isolation:\n  email: captur\n`);
+    const editor = await writeAndOpen(uri, `${header}isolation:\n  email: captur\n  payments: block\n`);
     assert.equal(editor.document.languageId, 'yaml', 'staging.yaml is associated with YAML');
 
     const published = await diagnosticsWhen(uri, (d) => d.length > 0);
-    // Beside the error, on the key: stagingd does not enforce isolation.email yet (information).
+    // Beside the error, on the next line's value: stagingd does not block payment calls yet (information).
     assert.deepEqual(
       published.map((d) => [codeOf(d), rangeText(d.range), d.severity]),
       [
-        ['not-enforced', '6:2-6:7', vscode.DiagnosticSeverity.Information],
         ['invalid-value', '6:9-6:15', vscode.DiagnosticSeverity.Error],
+        ['not-enforced', '7:12-7:17', vscode.DiagnosticSeverity.Information],
       ],
     );
-    const diagnostic = published[1];
+    const diagnostic = published[0];
     assert.ok(diagnostic);
     assert.equal(rangeText(diagnostic.range), '6:9-6:15');
     assert.equal(editor.document.getText(diagnostic.range), 'captur');
@@ -98,7 +98,7 @@ suite('Staging extension in VS Code', () => {
     assert.ok(await editor.edit((edit) => edit.replace(diagnostic.range, 'capture')), 'the edit applies');
     assert.deepEqual(
       (await cleared).map((d) => [codeOf(d), rangeText(d.range)]),
-      [['not-enforced', '6:2-6:7']],
+      [['not-enforced', '7:12-7:17']],
     );
     assert.ok(await editor.document.save(), 'saved, so closing it asks nothing');
   });

@@ -15,6 +15,9 @@ export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
 export type PreviewLinkCreate = components['schemas']['PreviewLinkCreate'];
 export type DatabaseSync = components['schemas']['DatabaseSync'];
 export type EnvironmentDatabase = components['schemas']['EnvironmentDatabase'];
+export type MailInbox = components['schemas']['MailInbox'];
+export type MailMessage = components['schemas']['MailMessage'];
+export type MailMessageDetail = components['schemas']['MailMessageDetail'];
 
 /** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
 export class ApiError extends Error {
@@ -313,6 +316,49 @@ export class StagingApi {
   /** Cancels a queued or running sync (409 once it has ended); the environment keeps its previous data. */
   async cancelDatabaseSync(id: string, signal?: AbortSignal): Promise<DatabaseSync> {
     return this.unwrap(this.client.POST('/v1/database-syncs/{sync}/cancel', { params: { path: { sync: id } }, signal }), 'cancelling the database sync');
+  }
+
+  /** One page of an environment's inbox, newest first, with its isolation.email mode and whether capture works there (else why not). */
+  async mailInbox(project: string, environment: string, page: { limit?: number; cursor?: string } = {}, signal?: AbortSignal): Promise<MailInbox> {
+    return this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/mail', { params: { path: { project, environment }, query: page }, signal }),
+      `reading the inbox of ${environment}`,
+    );
+  }
+
+  /** Deletes every message of an environment's inbox. */
+  async clearMail(project: string, environment: string, signal?: AbortSignal): Promise<void> {
+    await this.unwrap(
+      this.client.DELETE('/v1/projects/{project}/environments/{environment}/mail', { params: { path: { project, environment } }, signal }),
+      `clearing the inbox of ${environment}`,
+    );
+  }
+
+  /** One message, parsed: headers, text, HTML (its cid: images as data: URLs) and the list of its attachments. */
+  async mailMessage(id: string, signal?: AbortSignal): Promise<MailMessageDetail> {
+    return this.unwrap(this.client.GET('/v1/mail/{message}', { params: { path: { message: id } }, signal }), 'reading the e-mail');
+  }
+
+  async deleteMailMessage(id: string, signal?: AbortSignal): Promise<void> {
+    await this.unwrap(this.client.DELETE('/v1/mail/{message}', { params: { path: { message: id } }, signal }), 'deleting the e-mail');
+  }
+
+  /** The message's source as the release sent it: the bytes of an .eml file. */
+  async mailSource(id: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const source = await this.unwrap(
+      this.client.GET('/v1/mail/{message}/raw', { params: { path: { message: id } }, parseAs: 'arrayBuffer', signal }),
+      'reading the e-mail source',
+    );
+    return new Uint8Array(source);
+  }
+
+  /** The bytes of the message's attachment `index` (its place in `attachment_list`). */
+  async mailAttachment(id: string, index: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const content = await this.unwrap(
+      this.client.GET('/v1/mail/{message}/attachments/{index}', { params: { path: { message: id, index } }, parseAs: 'arrayBuffer', signal }),
+      'reading the attachment',
+    );
+    return new Uint8Array(content);
   }
 
   /** The URL and headers of a server-sent event stream (logs, events), for the stream readers. */

@@ -9,7 +9,7 @@ async function setFollowing(context: CommandContext, arg: unknown, follow: boole
   await context.followed.set(env.project, env.name, follow);
   void vscode.window.showInformationMessage(
     follow
-      ? `Following ${env.name}: its deployments, comments and reviews notify you here.`
+      ? `Following ${env.name}: its deployments, comments, reviews and e-mail notify you here.`
       : `No longer following ${env.name}: it notifies you only of what you start here.`,
   );
   return env;

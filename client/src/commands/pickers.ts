@@ -2,13 +2,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
 import { trustedGitRefs } from '../trusted-git';
+import { InboxNode, MailMessageNode } from '../tree/mail-nodes';
 import { CommentsNode, CommentThreadNode, DatabaseNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import type { CommandContext } from './command-context';
 
 /** The environment a command acts on: the tree node it was run from, or one picked from every project's environments. */
 export async function environmentFrom(context: CommandContext, arg: unknown, options: { includeProduction?: boolean } = {}): Promise<Environment | undefined> {
-  // Every tree node below an environment (deployments, preview links) carries it.
+  // Every tree node below an environment (deployments, preview links, the inbox and its messages) carries it.
   if (
     arg instanceof EnvironmentNode ||
     arg instanceof DeploymentNode ||
@@ -16,7 +17,9 @@ export async function environmentFrom(context: CommandContext, arg: unknown, opt
     arg instanceof PreviewLinkNode ||
     arg instanceof CommentsNode ||
     arg instanceof CommentThreadNode ||
-    arg instanceof DatabaseNode
+    arg instanceof DatabaseNode ||
+    arg instanceof InboxNode ||
+    arg instanceof MailMessageNode
   )
     return arg.environment;
   if (arg && typeof arg === 'object' && 'project' in arg && 'name' in arg && 'kind' in arg) return arg as Environment;

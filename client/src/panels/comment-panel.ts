@@ -11,7 +11,7 @@ import {
   type ThreadView,
 } from '../../../webview/src/comment/protocol';
 import { commentStyle } from '../../../webview/src/comment/style';
-import { ApiError, type CommentThread } from '../api/staging-api';
+import type { CommentThread } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
 import { routeFileGlobs, sourceFromSelector, type SourceHint } from '../comment-source';
 import { workspaceProjects } from '../workspace-projects';
@@ -139,16 +139,8 @@ export class CommentPanel extends PanelHost<CommentCommand, CommentUpdate, Comme
   protected override async load(): Promise<CommentState | undefined> {
     if (this.context.session.state !== 'signedIn') return undefined;
     const api = this.context.session.api;
-    let thread: CommentThread;
-    try {
-      thread = await api.comment(this.commentId);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        this.panel.dispose();
-        return undefined;
-      }
-      throw error;
-    }
+    const thread = await this.readOrClose(api.comment(this.commentId));
+    if (!thread) return undefined;
     this.thread = thread;
     this.panel.title = `Comment: ${thread.body.split('\n')[0]!.slice(0, 30)}`;
     if (thread.screenshot === 'ready' && !this.screenshot)

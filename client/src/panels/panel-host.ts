@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { ApiError } from '../api/staging-api';
 import { CoalescedRun } from '../coalesced-run';
 import { reportError, type CommandContext } from '../commands/command-context';
 import { webviewHtml, webviewRoot } from './webview-html';
@@ -10,6 +11,8 @@ export interface PanelPage<Command extends { type: string }> {
   style: string;
   /** false: the page's script renders its own heading. */
   heading?: boolean;
+  /** true: the page allows inline styles, for the e-mail it frames (see webviewHtml). */
+  inlineStyles?: boolean;
   isCommand(message: unknown): message is Command;
 }
 
@@ -40,7 +43,7 @@ export abstract class PanelHost<Command extends { type: string }, Update, Render
     private readonly page: PanelPage<Command>,
   ) {
     panel.webview.options = panelOptions(extension);
-    panel.webview.html = webviewHtml(panel.webview, extension, page.script, page.title, page.style, { heading: page.heading });
+    panel.webview.html = webviewHtml(panel.webview, extension, page.script, page.title, page.style, { heading: page.heading, inlineStyles: page.inlineStyles });
     this.disposables.push(
       this.renderedEmitter,
       panel.onDidDispose(() => this.dispose()),
@@ -67,6 +70,17 @@ export abstract class PanelHost<Command extends { type: string }, Update, Render
   /** A command failed: reported, unless the panel answers the page instead. */
   protected async commandFailed(error: unknown, _command: Command): Promise<void> {
     await reportError(error, this.context);
+  }
+
+  /** Reads what the panel shows; when the API says it is gone (404), the panel closes and this gives undefined. */
+  protected async readOrClose<T>(read: Promise<T>): Promise<T | undefined> {
+    try {
+      return await read;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 404)) throw error;
+      this.dispose();
+      return undefined;
+    }
   }
 
   /** Loads and posts the state; calls while one runs coalesce into one more run after it. */

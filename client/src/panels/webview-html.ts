@@ -10,6 +10,7 @@ export function webviewRoot(extension: vscode.ExtensionContext): vscode.Uri {
 /**
  * A panel's page: strict CSP (`default-src 'none'`, scripts and styles by nonce), theme colours only.
  * `heading: false` leaves the title out of the page, for panels whose script renders their own heading.
+ * `inlineStyles: true` is for a page that shows e-mail: see below.
  */
 export function webviewHtml(
   webview: vscode.Webview,
@@ -17,7 +18,7 @@ export function webviewHtml(
   panel: string,
   title: string,
   style: string,
-  options: { heading?: boolean } = {},
+  options: { heading?: boolean; inlineStyles?: boolean } = {},
 ): string {
   const nonce = randomBytes(16).toString('base64');
   const root = webviewRoot(extension);
@@ -27,7 +28,11 @@ export function webviewHtml(
     `default-src 'none'`,
     `img-src ${webview.cspSource} data:`,
     `font-src ${webview.cspSource}`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    // The mail panel shows a message's HTML in a sandboxed srcdoc frame, and a srcdoc document inherits this policy:
+    // e-mail is styled inline (style attributes, <style> elements), so that page allows inline styles. Not with a nonce
+    // beside it, which would switch 'unsafe-inline' off. Scripts stay nonce-only, and nothing loads from elsewhere
+    // (default-src 'none'; images from the webview's own files and data: URLs, which is how a message's cid: images come).
+    options.inlineStyles ? `style-src ${webview.cspSource} 'unsafe-inline'` : `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!doctype html>

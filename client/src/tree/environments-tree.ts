@@ -4,6 +4,7 @@ import type { FollowedEnvironments } from '../followed-environments';
 import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
+import { InboxNode, inboxShown, MailMessageNode } from './mail-nodes';
 import {
   CommentsNode,
   CommentThreadNode,
@@ -40,6 +41,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       events.onEnvironment(() => this.refresh()),
       events.onDeployment(() => this.refresh()),
       events.onDatabaseSync(() => this.refresh()),
+      events.onMail(() => this.refresh()),
       events.onActivity((activity) => {
         if (activity.type.startsWith('preview.') || activity.type.startsWith('comment.')) this.refresh();
       }),
@@ -82,16 +84,19 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       const env = node.environment;
       // Production has no preview links, so no comments from them either.
       const staging = env.kind !== 'production';
-      const [deployments, links, comments, database] = await Promise.all([
+      const [deployments, links, comments, database, inbox] = await Promise.all([
         api.deployments(env.project, env.name, 20),
         staging ? api.previewLinks(env.project, env.name) : undefined,
         staging ? api.comments(env.project, env.name) : undefined,
         // Production's database is the source, never an environment's own; a stagingd that cannot say shows none.
         staging ? api.database(env.project, env.name).catch(() => undefined) : undefined,
+        // Production's e-mail is its own: no inbox. A stagingd that cannot say shows none either.
+        staging ? api.mailInbox(env.project, env.name, { limit: inboxShown }).catch(() => undefined) : undefined,
       ]);
       return [
         ...(database?.enabled ? [new DatabaseNode(env, database)] : []),
         ...(comments ? [new CommentsNode(env, comments)] : []),
+        ...(inbox ? [new InboxNode(env, inbox)] : []),
         ...(links ? [new PreviewLinksNode(env, links)] : []),
         ...(deployments.length > 0 ? deployments.map((d) => new DeploymentNode(env, d)) : [new MessageNode('No deployments yet')]),
       ];
@@ -100,6 +105,13 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       // Open threads first, newest first within each (the API's order).
       const open = (t: CommentsNode['comments']['items'][number]): number => (t.resolved_at ? 1 : 0);
       return [...node.comments.items].sort((a, b) => open(a) - open(b)).map((thread) => new CommentThreadNode(node.environment, thread));
+    }
+    if (node instanceof InboxNode) {
+      const older = node.inbox.total - node.inbox.items.length;
+      return [
+        ...node.inbox.items.map((message) => new MailMessageNode(node.environment, message)),
+        ...(older > 0 ? [new MessageNode(`${older} older not listed`, 'ellipsis')] : []),
+      ];
     }
     if (node instanceof PreviewLinksNode) {
       // Active links first, then the ones that expired or were revoked (newest first within each).

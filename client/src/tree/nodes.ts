@@ -56,7 +56,7 @@ export class EnvironmentNode extends StagingNode {
         `**${env.name}** (${env.kind}) — ${env.status}`,
         `[${env.url}](${env.url})`,
         env.branch ? `Branch \`${env.branch}\`` : '',
-        this.followed ? 'You follow it: its deployments, comments and reviews notify you.' : '',
+        this.followed ? 'You follow it: its deployments, comments, reviews and e-mail notify you.' : '',
         last
           ? `Last deployment: \`${last.ref}\` (${last.commit?.slice(0, 12) ?? '?'}) ${last.status} by ${last.deployed_by}, ${last.created_at}`
           : 'Never deployed',

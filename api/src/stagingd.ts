@@ -5,8 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
 import { postgresServer } from './databases/postgres-server';
 import { DatabaseSyncService } from './databases/sync-service';
-import { SyncScheduler } from './databases/sync-scheduler';
-import { hasOwnDatabase, previewSettings } from '../../common/src/config/environment-entry';
+import { previewSettings } from '../../common/src/config/environment-entry';
 import { stagingConfig } from './deploy/project-config';
 import { Comments } from './feedback/comments';
 import { findChromium, PageScreenshots } from './feedback/screenshots';
@@ -38,6 +37,7 @@ import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
 import { shippedFile } from './context/shipped-file';
 import { AssetSyncService } from './assets/asset-sync-service';
+import { startSchedules } from './schedules';
 import { MailInboxes } from './mail/inbox';
 import { MailService } from './mail/mail-service';
 import { smtpPassword } from './mail/mail-variables';
@@ -109,7 +109,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   // A release reaches a server listening on every address through loopback.
   const smtpHost = ['0.0.0.0', '::', ''].includes(options.smtp.host) ? '127.0.0.1' : options.smtp.host;
   log(`staging releases' e-mail goes to the SMTP server on ${smtpHost}:${smtp.port}${relay ? '; isolation.email: allow relays through --smtp-relay' : ''}`);
-  const assets = new AssetSyncService({ stores, logs, dataDir: options.dataDir, sandbox, log, copyTool: readFileSync(assetCopyTool(), 'utf8') });
+  const assets = new AssetSyncService({ stores, logs, dataDir: options.dataDir, sandbox, routes, log, copyTool: readFileSync(assetCopyTool(), 'utf8') });
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,
@@ -166,21 +166,6 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   await deployments.recover();
   await databases.recover();
   await assets.recover();
-  const schedules = new SyncScheduler({
-    syncs: databases,
-    records: stores.databaseSyncs,
-    environments: async () => {
-      const scheduled = [];
-      for (const project of await stores.projects.list()) {
-        const config = stagingConfig(project.config);
-        if (!config.database?.schedule) continue;
-        for (const env of await stores.environments.list(project.name)) if (hasOwnDatabase(config, env)) scheduled.push({ config, env });
-      }
-      return scheduled;
-    },
-    log,
-    intervalMs: 30_000,
-  });
   const { app, compileValidators } = await buildApp({
     context,
     deployments,
@@ -202,7 +187,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     // Then, with the releases back, the validators no request has needed yet; one that does not compile stops
     // stagingd here (an unhandled rejection), as it would have before the API listened.
     .then(() => compileValidators());
-  schedules.start();
+  const schedules = startSchedules(stores, databases, assets, log);
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(

@@ -133,3 +133,90 @@ describe('asset sync', () => {
     assert.deepEqual([removed.files, removed.deleted], [1, 1]);
   });
 });
+
+describe('assets in releases and through the preview proxy', () => {
+  let repository: ReturnType<typeof helloNodeRepository>;
+  let stagingd: StagingdProcess;
+  const staging = 'staging--hello-node.localhost';
+
+  const deploy = async (environment: string, ref: string): Promise<void> => {
+    const queued = await stagingd.api<{ id: string }>('POST', `/v1/projects/hello-node/environments/${environment}/deployments`, { ref });
+    assert.equal(queued.status, 202, JSON.stringify(queued.body));
+    const deployment = await stagingd.waitForDeployment(queued.body.id);
+    assert.equal(deployment.status, 'live', (await stagingd.api<string>('GET', `/v1/deployments/${deployment.id}/logs`)).body);
+  };
+  const file = async (host: string, query: string): Promise<{ assetUrl: string | null; content: string | null }> => {
+    const answer = await stagingd.preview(host, `/file?${query}`);
+    if (answer.status !== 200) {
+      const environment = host === 'hello-node.localhost' ? 'production' : 'staging';
+      const [live] = (await stagingd.api<{ items: { id: string }[] }>('GET', `/v1/projects/hello-node/environments/${environment}/deployments`)).body.items;
+      assert.fail(`${answer.status} from ${host}; the release's log:\n${(await stagingd.api<string>('GET', `/v1/deployments/${live!.id}/logs`)).body}`);
+    }
+    return JSON.parse(answer.body) as { assetUrl: string | null; content: string | null };
+  };
+
+  before(async () => {
+    repository = helloNodeRepository();
+    // staging.yaml on main asks for production's own files in every staging environment.
+    const config = join(repository.dir, 'staging.yaml');
+    writeFileSync(config, `${readFileSync(config, 'utf8')}\nassets:\n  source: production\n  target: public/uploads\n`);
+    repository.git('add', '-A');
+    repository.git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'assets');
+    stagingd = await StagingdProcess.start({ dataDir: mkdtempSync('/var/tmp/stagingd-assets-'), extraArgs: ['--sandbox', 'bubblewrap'] });
+    assert.equal((await stagingd.api('POST', '/v1/projects', { repository: repository.dir })).status, 201);
+  });
+
+  after(async () => {
+    await stagingd?.api('DELETE', '/v1/projects/hello-node');
+    await stagingd?.stop();
+    if (stagingd) rmSync(stagingd.dataDir, { recursive: true, force: true });
+    if (repository) rmSync(repository.dir, { recursive: true, force: true });
+  });
+
+  it('syncs a new environment at once: production has no files yet, so none', async () => {
+    const created = await stagingd.waitForEvent<AssetSync>('assets.sync.updated', (s) => s.trigger === 'created' && !['queued', 'running'].includes(s.status));
+    assert.deepEqual([created.environment, created.status, created.files], ['staging', 'succeeded', 0]);
+  });
+
+  it("gives production's releases their own lasting files at target, and staging a copy of them", async () => {
+    await deploy('production', 'uploads');
+    assert.deepEqual(await file('hello-node.localhost', 'name=logo.txt&write=from%20production'), { assetUrl: null, content: 'from production' });
+    // A redeployment keeps production's files.
+    await deploy('production', 'uploads');
+    assert.equal((await file('hello-node.localhost', 'name=logo.txt')).content, 'from production');
+    const started = await stagingd.api<AssetSync>('POST', '/v1/projects/hello-node/environments/staging/assets/syncs');
+    const synced = await stagingd.waitForEvent<AssetSync>(
+      'assets.sync.updated',
+      (s) => s.id === started.body.id && s.status !== 'queued' && s.status !== 'running',
+    );
+    assert.deepEqual([synced.status, synced.copied], ['succeeded', 1]);
+    await deploy('staging', 'uploads');
+    const seen = await file(staging, 'name=logo.txt');
+    assert.equal(seen.content, 'from production');
+    assert.equal(seen.assetUrl, `http://${staging}:${stagingd.proxyPort}/__staging/assets/${synced.id.slice(0, 12)}`);
+  });
+
+  it('serves the synced files through the proxy with an ETag, cached as immutable; another version redirects', async () => {
+    const { assetUrl } = await file(staging, 'name=logo.txt');
+    const path = `${new URL(assetUrl!).pathname}/logo.txt`;
+    const served = await stagingd.preview(staging, path);
+    assert.equal(served.status, 200, served.body);
+    assert.equal(served.body, 'from production');
+    assert.equal(served.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.match(String(served.headers['content-type']), /^text\/plain/);
+    const etag = String(served.headers['etag']);
+    assert.match(etag, /^"[0-9a-f]+-[0-9a-f]+-[0-9a-f]+"$/);
+    assert.equal((await stagingd.preview(staging, path, { 'if-none-match': etag })).status, 304);
+    const old = await stagingd.preview(staging, '/__staging/assets/initial/logo.txt');
+    assert.deepEqual([old.status, old.headers['location']], [307, path]);
+    assert.equal((await stagingd.preview(staging, `${new URL(assetUrl!).pathname}/..%2F..%2Fmanifest.json`)).status, 404);
+  });
+
+  it('never serves what a link the release planted leads to', async () => {
+    await file(staging, `name=passwd&link=${encodeURIComponent('/etc/passwd')}`);
+    await file(staging, `name=manifest&link=${encodeURIComponent('../manifest.json')}`);
+    const base = new URL((await file(staging, 'name=logo.txt')).assetUrl!).pathname;
+    assert.equal((await stagingd.preview(staging, `${base}/passwd`)).status, 404);
+    assert.equal((await stagingd.preview(staging, `${base}/manifest`)).status, 404);
+  });
+});

@@ -14,7 +14,8 @@ import { toStagingConfig } from '../../common/src/config/model';
 import { parseConfig } from '../../common/src/config/parse';
 import { PostgresDatabases } from '../../api/src/databases/postgres-databases';
 import { givenServer } from '../../api/src/databases/postgres-server';
-import { firings, SyncScheduler } from '../../api/src/databases/sync-scheduler';
+import { firings, SyncScheduler } from '../../api/src/context/sync-scheduler';
+import { SyncConflict } from '../../api/src/databases/sync-service';
 import { DatabaseSyncService } from '../../api/src/databases/sync-service';
 import { LogStore } from '../../api/src/logs/log-store';
 import { SecretBox } from '../../api/src/security/secret-box';
@@ -54,9 +55,11 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
 
   const scheduler = (at: number): SyncScheduler =>
     new SyncScheduler({
+      what: 'database sync',
       syncs,
       records: stores.databaseSyncs,
-      environments: () => Promise.resolve([{ config, env }]),
+      environments: () => Promise.resolve([{ config, env, schedule: config.database!.schedule! }]),
+      conflict: SyncConflict,
       log: () => undefined,
       intervalMs: 60_000,
       now: () => new Date(at),

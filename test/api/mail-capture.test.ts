@@ -6,13 +6,12 @@
  * variable, never the value) and fails a deployment that would run with it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { components } from '../../common/src/api/schema';
 import type { Deployment, Environment } from './support/api-types';
+import { ordersRepository } from './support/git-fixture';
 import { SmtpReceiver } from './support/smtp-receiver';
 import { StagingdProcess } from './support/stagingd-process';
 
@@ -20,29 +19,8 @@ type MailInbox = components['schemas']['MailInbox'];
 type MailMessage = components['schemas']['MailMessage'];
 type MailMessageDetail = components['schemas']['MailMessageDetail'];
 
-const root = join(__dirname, '..', '..', '..');
-const example = join(root, 'examples', 'orders');
 const TEST_KEY = 'sk_test_51HordersTestKey000000000000';
 const LIVE_KEY = 'sk_live_51HordersLiveKey000000000000';
-
-/**
- * The example as a git repository (main, and develop for its staging environment), with Nodemailer committed
- * beside it and the build its `npm run build`: releases here reach no registry to run its `npm ci`.
- */
-function ordersRepository(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'orders-'));
-  cpSync(example, dir, { recursive: true });
-  cpSync(join(root, 'node_modules', 'nodemailer'), join(dir, 'node_modules', 'nodemailer'), { recursive: true });
-  const config = readFileSync(join(dir, 'staging.yaml'), 'utf8');
-  writeFileSync(join(dir, 'staging.yaml'), config.replace('command: npm ci --omit=dev --no-audit --no-fund', 'command: npm run build'));
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('add', '-f', 'node_modules');
-  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'orders example');
-  git('branch', 'develop');
-  return dir;
-}
 
 describe('examples/orders: e-mail capture and payment keys', () => {
   let repository: string;
@@ -173,6 +151,8 @@ describe('examples/orders: e-mail capture and payment keys', () => {
     assert.deepEqual(relay.messages[0]!.to, ['e@example.com']);
     assert.match(relay.messages[0]!.raw, /^Subject: Your order #5\r$/m);
     assert.equal(relayed.subject, 'Your order #5');
+    assert.equal((await stagingd.api('DELETE', inbox)).status, 204);
+    assert.deepEqual(await stagingd.api<MailInbox>('GET', inbox).then((r) => [r.body.total, r.body.blocked]), [0, 0]);
     await emailMode('capture');
   });
 

@@ -193,6 +193,8 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
       assert.equal(await s.mailMessages.blocked(env.id), 0);
       await s.mailMessages.countBlocked(env.id);
       assert.equal(await s.mailMessages.countBlocked(env.id), 2);
+      await s.mailMessages.resetBlocked(env.id);
+      assert.equal(await s.mailMessages.blocked(env.id), 0);
       await s.mailMessages.delete(bySeq.slice(0, 2));
       assert.equal(await s.mailMessages.get(bySeq[0]!), undefined);
     });

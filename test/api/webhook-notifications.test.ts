@@ -107,7 +107,7 @@ describe('webhooks for the events other parts of stagingd publish', () => {
       ...stores,
       logs,
       databases: new DatabaseSyncService({ stores, logs, box, dataDir, postgres: undefined, log: () => undefined }),
-      assets: new AssetSyncService({ stores, logs, dataDir, sandbox: undefined, log: () => undefined, copyTool: '' }),
+      assets: new AssetSyncService({ stores, logs, dataDir, sandbox: undefined, routes: new RouteTable(), log: () => undefined, copyTool: '' }),
       // No SMTP server: these tests send no e-mail.
       mail: new MailService(new MailInboxes(stores, dataDir, undefined, () => undefined), box, { host: '127.0.0.1', port: 9 }, 'local'),
       routes: new RouteTable(),

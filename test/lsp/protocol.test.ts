@@ -41,23 +41,23 @@ describe('the language server over stdio, as VS Code drives it', () => {
   });
 
   it('publishes exact diagnostics on open, for that version', async () => {
-    const text = `${header}isolation:\n  email: captur\nvariables:\n  DB:\n    secret: shop-db\n`;
+    const text = `${header}isolation:\n  payments: block\n  email: captur\nvariables:\n  DB:\n    secret: shop-db\n`;
     const published = client.nextDiagnostics(uri, { version: 1 });
     await client.open(uri, text);
     const { diagnostics, version } = await published;
     assert.equal(version, 1);
-    assert.deepEqual(summary(diagnostics), ['not-enforced@6:2-6:7', 'invalid-value@6:9-6:15', 'unknown-secret@9:12-9:19']);
+    assert.deepEqual(summary(diagnostics), ['not-enforced@6:12-6:17', 'invalid-value@7:9-7:15', 'unknown-secret@10:12-10:19']);
     assert.equal(diagnostics[0]?.source, 'staging');
   });
 
   it('publishes again after an edit, and clears what was fixed', async () => {
     const { diagnostics, version } = await client.changeAndWaitForDiagnostics(
       uri,
-      `${header}isolation:\n  email: capture\nvariables:\n  DB:\n    secret: shop-db-url\n`,
+      `${header}isolation:\n  payments: block\n  email: capture\nvariables:\n  DB:\n    secret: shop-db-url\n`,
     );
     assert.equal(version, 2);
-    // Left: that stagingd does not enforce isolation.email yet, as information.
-    assert.deepEqual(summary(diagnostics), ['not-enforced@6:2-6:7']);
+    // Left: that stagingd does not block payment calls yet, as information.
+    assert.deepEqual(summary(diagnostics), ['not-enforced@6:12-6:17']);
     assert.equal(diagnostics[0]?.severity, DiagnosticSeverity.Information);
   });
 
@@ -65,11 +65,11 @@ describe('the language server over stdio, as VS Code drives it', () => {
     secrets = [];
     const next = client.nextDiagnostics(uri);
     await client.sendNotification(ProjectContextChangedNotification.type, {});
-    assert.deepEqual(summary((await next).diagnostics), ['not-enforced@6:2-6:7', 'unknown-secret@9:12-9:23']);
+    assert.deepEqual(summary((await next).diagnostics), ['not-enforced@6:12-6:17', 'unknown-secret@10:12-10:23']);
     secrets = ['shop-db-url'];
     const cleared = client.nextDiagnostics(uri);
     await client.sendNotification(ProjectContextChangedNotification.type, {});
-    assert.deepEqual(summary((await cleared).diagnostics), ['not-enforced@6:2-6:7']);
+    assert.deepEqual(summary((await cleared).diagnostics), ['not-enforced@6:12-6:17']);
   });
 
   it('completes branch names by asking the client', async () => {
@@ -134,14 +134,14 @@ describe('the language server over stdio, as VS Code drives it', () => {
 
   it('pulls settings per document and re-pulls them when they change', async () => {
     const other = 'file:///other/staging.yaml';
-    const text = `${header}isolation:\n  email: captur\n`;
+    const text = `${header}isolation:\n  payments: block\n  email: captur\n`;
     const first = client.nextDiagnostics(other);
     await client.open(other, text);
-    assert.deepEqual(summary((await first).diagnostics), ['not-enforced@6:2-6:7', 'invalid-value@6:9-6:15']);
+    assert.deepEqual(summary((await first).diagnostics), ['not-enforced@6:12-6:17', 'invalid-value@7:9-7:15']);
     settings = { validation: { enabled: true, ignore: ['invalid-value'] } };
     const second = client.nextDiagnostics(other);
     await client.sendNotification('workspace/didChangeConfiguration', { settings: {} });
-    assert.deepEqual(summary((await second).diagnostics), ['not-enforced@6:2-6:7']);
+    assert.deepEqual(summary((await second).diagnostics), ['not-enforced@6:12-6:17']);
     settings = { validation: { enabled: true, ignore: [] } };
   });
 

@@ -101,11 +101,11 @@ describe('validateConfig: schema errors mapped to the source', () => {
     const names = readdirSync(root).filter((n) => !n.startsWith('.'));
     assert.deepEqual(names.sort(), ['blog', 'customers', 'hello-node', 'orders', 'shop']);
     const notEnforced: Record<string, string[]> = {
-      blog: ['assets'],
+      blog: [],
       customers: [],
       'hello-node': ['block'],
       orders: [],
-      shop: ['assets', 'checks'],
+      shop: ['checks'],
     };
     for (const name of names) {
       const text = readFileSync(`${root}/${name}/staging.yaml`, 'utf8');
@@ -186,22 +186,34 @@ describe('validateConfig: rules beyond the schema', () => {
 });
 
 describe('validateConfig: settings stagingd does not act on yet', () => {
-  it('says so on the key of assets and checks, and on payments: block, as information (not of e-mail, payments: test or a sqlite engine)', () => {
+  it('says so on the key of checks, and on payments: block, as information (not of assets, e-mail, payments: test or a sqlite engine)', () => {
     const text =
       `${header}environments:\n  - name: staging\n    branch: develop\n    database: false\n` +
-      `database:\n  engine: sqlite\n  source: prod.db\nassets:\n  source: ./uploads\n  target: public/uploads\n` +
+      `database:\n  engine: sqlite\n  source: prod.db\nassets:\n  source: production\n  target: public/uploads\n` +
       `isolation:\n  email: capture\n  payments: test\n  robots: block\nchecks:\n  visual:\n    pages: [/]\n`;
     const diagnostics = validateConfig(text);
     assert.deepEqual(
       diagnostics.map((d) => `${d.code}@${rangeText(d.range)} ${d.severity}`),
-      ['not-enforced@12:0-12:6 information', 'not-enforced@19:0-19:6 information'],
+      ['not-enforced@19:0-19:6 information'],
     );
     const block = validateConfig(text.replace('payments: test', 'payments: block'));
     assert.deepEqual(
       block.map((d) => `${d.code}@${rangeText(d.range)}`),
-      ['not-enforced@12:0-12:6', 'not-enforced@17:12-17:17', 'not-enforced@19:0-19:6'],
+      ['not-enforced@17:12-17:17', 'not-enforced@19:0-19:6'],
     );
-    assert.match(block[1]!.message, /does not block payment calls yet: with 'block' it refuses live keys as with 'test'/);
+    assert.match(block[0]!.message, /does not block payment calls yet: with 'block' it refuses live keys as with 'test'/);
+  });
+
+  it('takes production, an absolute directory or an S3 URL as assets.source, and a folder inside the app as its target', () => {
+    const assets = (source: string, target = 'public/uploads'): string[] =>
+      validateConfig(`${header}assets:\n  source: ${source}\n  target: ${target}\n`).map((d) => `${d.code}@${rangeText(d.range)}`);
+    assert.deepEqual(assets('production'), []);
+    assert.deepEqual(assets('/srv/uploads'), []);
+    assert.deepEqual(assets('s3://media/uploads?region=eu-west-1'), []);
+    assert.deepEqual(assets('uploads/'), ['assets-source@6:10-6:18']);
+    assert.deepEqual(assets('s3://AKIA:hunter2@media/uploads'), ['assets-source@6:10-6:41']);
+    assert.deepEqual(assets('production', '../../etc'), ['assets-target@7:10-7:19']);
+    assert.deepEqual(assets('production', '/var/www'), ['assets-target@7:10-7:18']);
   });
 
   it('warns that isolation.email: allow sends real e-mail from environments holding production data', () => {

@@ -5,7 +5,9 @@ import picomatch from 'picomatch';
 import type { StagingConfig, VariableValue } from '../../../common/src/config/model';
 import type { LogStore } from '../logs/log-store';
 import type { ServerLog } from '../logs/server-log';
-import type { Sandbox } from '../runtime/sandbox';
+import type { AssetMount, Sandbox } from '../runtime/sandbox';
+import type { RouteTable } from '../runtime/route-table';
+import { ASSETS_PREFIX } from '../proxy/asset-files';
 import type { AssetSyncRecord, AssetSyncTrigger } from '../store/asset-syncs';
 import type { EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
@@ -33,6 +35,8 @@ export interface AssetSyncDependencies {
   dataDir: string;
   /** The local runner's sandbox: undefined with the Docker runner, which mounts no asset folder into containers. */
   sandbox: Sandbox | undefined;
+  /** Where the preview proxy finds each environment's assets. */
+  routes: RouteTable;
   log: ServerLog;
   /** The compiled copy tool (its text runs with `node -e` in the sandbox). */
   copyTool: string;
@@ -70,6 +74,40 @@ export class AssetSyncService {
     return { ...base, enabled: true, available: true, reason: null };
   }
 
+  /**
+   * Where the environment's releases see its files (production's too: they are its own, and the source of every
+   * staging environment's), the folder made now if need be; undefined without assets or with the Docker runner.
+   */
+  async mount(config: StagingConfig, env: EnvironmentRecord): Promise<AssetMount | undefined> {
+    if (!config.assets || !this.deps.sandbox) return undefined;
+    const folder = this.folder(env.id);
+    mkdirSync(path.join(folder, 'files'), { recursive: true, mode: 0o700 });
+    await this.deps.sandbox.prepare(folder);
+    await this.serve(env);
+    return { folder: path.join(folder, 'files'), target: config.assets.target };
+  }
+
+  /**
+   * The variable (assets.urlVariable, ASSET_URL by default) that gives a staging release the base URL its synced
+   * files are served from by the preview proxy; none for production, whose files are its own to serve.
+   */
+  async variables(config: StagingConfig, env: EnvironmentRecord, previewUrl: string): Promise<Record<string, string>> {
+    if (!config.assets || !this.deps.sandbox || env.kind === 'production') return {};
+    return { [config.assets.urlVariable]: `${previewUrl}${ASSETS_PREFIX}${await this.version(env.id)}` };
+  }
+
+  /** Changes with every sync that changed the environment's files: what makes their addresses cacheable for good. */
+  private async version(environmentId: string): Promise<string> {
+    const changed = (await this.deps.stores.assetSyncs.page(environmentId, 100)).find((sync) => sync.status === 'succeeded' && sync.copied + sync.deleted > 0);
+    return changed ? changed.id.slice(0, 12) : 'initial';
+  }
+
+  /** Tells the preview proxy where a staging environment's files are and their version. */
+  private async serve(env: EnvironmentRecord): Promise<void> {
+    if (env.kind === 'production') return;
+    this.deps.routes.setAssets(env.project, env.name, { folder: path.join(this.folder(env.id), 'files'), version: await this.version(env.id) });
+  }
+
   /** Starts a sync of the environment's files; it runs in the background (follow its record, events and log). */
   async start(config: StagingConfig, env: EnvironmentRecord, trigger: AssetSyncTrigger, requestedBy: string): Promise<AssetSyncRecord> {
     const state = this.state(config, env);
@@ -87,6 +125,17 @@ export class AssetSyncService {
     return record;
   }
 
+  /** A new staging environment: its files are copied at once, when it gets any (else its state says why). */
+  async created(config: StagingConfig, env: EnvironmentRecord, requestedBy: string): Promise<void> {
+    const state = this.state(config, env);
+    if (state.enabled && state.available) await this.start(config, env, 'created', requestedBy);
+  }
+
+  /** A line in a sync's log from outside it (the scheduler's word on missed runs). */
+  note(syncId: string, line: string): void {
+    this.deps.logs.append(syncId, 'system', line);
+  }
+
   cancel(id: string, reason: string): boolean {
     const job = this.running.get(id);
     if (!job) return false;
@@ -100,10 +149,12 @@ export class AssetSyncService {
       await this.publish(
         await this.deps.stores.assetSyncs.update(sync.id, { status: 'failed', reason: 'stagingd stopped while this sync ran', completedAt: now() }),
       );
+    for (const env of await this.deps.stores.environments.all()) if (existsSync(this.folder(env.id))) await this.serve(env);
   }
 
   /** With its environment: cancels its sync and removes its files. */
-  async remove(env: Pick<EnvironmentRecord, 'id'>): Promise<void> {
+  async remove(env: EnvironmentRecord): Promise<void> {
+    this.deps.routes.setAssets(env.project, env.kind === 'production' ? null : env.name, undefined);
     for (const job of this.running.values()) if (job.environmentId === env.id) job.controller.abort(new Error('the environment was deleted'));
     await Promise.all([...this.running.values()].filter((job) => job.environmentId === env.id).map((job) => job.done));
     rmSync(this.folder(env.id), { recursive: true, force: true });
@@ -123,7 +174,7 @@ export class AssetSyncService {
       const assets = config.assets!;
       const source = await this.resolveSource(assets.source, env);
       log(`Syncing ${describeAssetSource(source)} into ${assets.target}${assets.cleanup ? ', deleting what the source no longer has' : ''}`);
-      const from = await this.localFolder(source, env, signal, log);
+      const from = await this.localFolder(config, source, env, signal, log);
       const result = await this.copy(env, from, assets, signal);
       for (const skipped of result.skipped.slice(0, 20)) log(`Skipped ${skipped}: not a regular file`);
       log(`${result.files} files: ${result.copied} copied (${result.bytes} bytes), ${result.files - result.copied} unchanged, ${result.deleted} deleted`);
@@ -135,6 +186,7 @@ export class AssetSyncService {
         deleted: result.deleted,
         completedAt: now(),
       });
+      await this.serve(env);
     } catch (error) {
       const cancelled = signal.aborted;
       const reason = cancelled ? String((signal.reason as Error | undefined)?.message ?? 'cancelled') : error instanceof Error ? error.message : String(error);
@@ -154,12 +206,18 @@ export class AssetSyncService {
   }
 
   /** The source as a folder on this machine: production's asset folder, the directory itself, or the S3 mirror. */
-  private async localFolder(source: AssetSource, env: EnvironmentRecord, signal: AbortSignal, log: (line: string) => void): Promise<string> {
+  private async localFolder(
+    config: StagingConfig,
+    source: AssetSource,
+    env: EnvironmentRecord,
+    signal: AbortSignal,
+    log: (line: string) => void,
+  ): Promise<string> {
     if (source.kind === 'production') {
       const production = (await this.deps.stores.environments.list(env.project)).find((candidate) => candidate.kind === 'production');
-      const folder = production && path.join(this.folder(production.id), 'files');
-      if (!folder || !existsSync(folder)) throw new Error('production has no files yet: its releases keep them at assets.target once it has been deployed');
-      return folder;
+      if (!production) throw new Error('the project has no production environment');
+      // Production not deployed since staging.yaml asked for assets: its folder, empty, is what it has.
+      return (await this.mount(config, production))!.folder;
     }
     if (source.kind === 'directory') {
       const relative = path.relative(this.deps.dataDir, source.path);

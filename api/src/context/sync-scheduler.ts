@@ -1,9 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { StagingConfig } from '../../../common/src/config/model';
 import type { ServerLog } from '../logs/server-log';
-import type { DatabaseSyncStore } from '../store/database-syncs';
 import type { EnvironmentRecord } from '../store/records';
-import { SyncConflict, type DatabaseSyncService } from './sync-service';
 
 /** The newest time `schedule` fired at or before `now`, and how many times it fired after `since` (up to now). */
 export function firings(schedule: string, since: Date, now: Date): { latest: Date | undefined; count: number } {
@@ -23,10 +21,19 @@ export function firings(schedule: string, since: Date, now: Date): { latest: Dat
 export interface ScheduledEnvironment {
   config: StagingConfig;
   env: EnvironmentRecord;
+  /** Five-field cron, UTC. */
+  schedule: string;
+}
+
+/** What the scheduler starts: database syncs, asset syncs. */
+export interface ScheduledSyncs {
+  start(config: StagingConfig, env: EnvironmentRecord, trigger: 'schedule', requestedBy: string): Promise<{ id: string }>;
+  /** A line in the sync's log. */
+  note(syncId: string, line: string): void;
 }
 
 /**
- * `database.schedule`: each tick, an environment whose schedule fired since its last scheduled sync (or since it was
+ * `database.schedule` and `assets.schedule`: each tick, an environment whose schedule fired since its last scheduled sync (or since it was
  * created) gets one. The sync records are the scheduler's state, so it survives restarts: runs missed while stagingd
  * was down become one sync at start, whose log says how many were missed. An environment whose sync is still under way
  * is skipped and found due again at the next tick.
@@ -37,10 +44,14 @@ export class SyncScheduler {
 
   constructor(
     private readonly options: {
-      syncs: DatabaseSyncService;
-      records: DatabaseSyncStore;
-      /** The environments with a database of their own and a schedule. */
+      /** What it schedules, for its log: "database sync". */
+      what: string;
+      syncs: ScheduledSyncs;
+      records: { page(environmentId: string, limit: number): Promise<{ trigger: string; createdAt: string }[]> };
+      /** The environments with a schedule. */
       environments: () => Promise<ScheduledEnvironment[]>;
+      /** What `start` throws when a sync cannot start now (under way, unavailable): not an error of the scheduler's. */
+      conflict: abstract new (...args: never[]) => Error;
       log: ServerLog;
       intervalMs: number;
       now?: () => Date;
@@ -55,7 +66,7 @@ export class SyncScheduler {
 
   /** Checks every schedule once (the tick the timer runs). */
   tickNow(): Promise<void> {
-    this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.options.log(`database sync schedule: ${String(error)}`, 'error'));
+    this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.options.log(`${this.options.what} schedule: ${String(error)}`, 'error'));
     return this.ticking;
   }
 
@@ -66,9 +77,7 @@ export class SyncScheduler {
 
   private async tick(): Promise<void> {
     const now = this.options.now?.() ?? new Date();
-    for (const { config, env } of await this.options.environments()) {
-      const schedule = config.database?.schedule;
-      if (!schedule) continue;
+    for (const { config, env, schedule } of await this.options.environments()) {
       const history = await this.options.records.page(env.id, 50);
       const lastScheduled = history.find((sync) => sync.trigger === 'schedule');
       const since = new Date(lastScheduled?.createdAt ?? env.createdAt);
@@ -83,7 +92,7 @@ export class SyncScheduler {
           );
       } catch (error) {
         // Under way already: due again at the next tick. Unavailable: the environment's state says why.
-        if (!(error instanceof SyncConflict)) throw error;
+        if (!(error instanceof this.options.conflict)) throw error;
       }
     }
   }

@@ -308,6 +308,7 @@ export class DeploymentService {
       env: { ...(await releaseVariables(this.context, config, env)), STAGING_COMMIT: deployment.commit ?? '' },
       timeoutMs: config.release.timeoutMs,
       dataDir: await this.context.databases.dataDirectory(config, env),
+      assets: await this.context.assets.mount(config, env),
       image: imageOf(project, deployment),
       logs: this.context.logs,
       signal,

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { fillNewEnvironment } from './new-environment';
 import type { IncomingHttpHeaders } from 'node:http';
 import picomatch from 'picomatch';
 import type { DeploymentRecord, ProjectRecord } from '../store/records';
@@ -125,7 +126,7 @@ export async function applyPush(
         expiresAt,
       });
       await context.environments.insert(env);
-      await context.databases.created(config, env, push.pusher);
+      await fillNewEnvironment(context, config, env, push.pusher);
     } else {
       env = await context.environments.update(env.id, { lastPushAt: now(), expiresAt });
     }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fillNewEnvironment } from './new-environment';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { StagingConfig } from '../../../common/src/config/model';
@@ -78,7 +79,7 @@ export async function createProject(
     for (const env of configuredEnvironments(config)) {
       const record = newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources });
       await context.environments.insert(record);
-      await context.databases.created(config, record, 'registration');
+      await fillNewEnvironment(context, config, record, 'registration');
     }
     return { project, webhookSecret };
   } finally {

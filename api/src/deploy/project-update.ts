@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { fillNewEnvironment } from './new-environment';
 import * as path from 'node:path';
 import type { ProjectRecord } from '../store/records';
 import { newEnvironment } from '../store/records';
@@ -31,7 +32,7 @@ export async function updateProjectConfig(context: ServerContext, project: Proje
     if (!current) {
       const record = newEnvironment({ project: project.name, name: env.name, kind: env.kind, branch: env.branch, resources: env.resources });
       await context.environments.insert(record);
-      await context.databases.created(config, record, source);
+      await fillNewEnvironment(context, config, record, source);
     } else if (current.kind === env.kind) {
       await context.environments.update(current.id, { branch: env.branch, resources: env.resources });
     }

@@ -51,6 +51,7 @@ export class RunningReleases {
       limits: env.resources,
       logs: this.context.logs,
       dataDir: await this.context.databases.dataDirectory(config, env),
+      assets: await this.context.assets.mount(config, env),
       image: imageOf(project, deployment),
       port: config.run.port === '$PORT' ? undefined : config.run.port,
     });

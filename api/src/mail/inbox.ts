@@ -123,10 +123,11 @@ export class MailInboxes {
     await this.stores.events.publish('mail.deleted', { project: environment.project, environment: environment.name, ids: [...ids] });
   }
 
-  /** An environment's messages, all of them; returns how many went. */
+  /** An environment's messages, all of them, and the count of blocked ones; returns how many messages went. */
   async clear(environment: InboxOwner): Promise<number> {
     const ids = await this.stores.mailMessages.ids(environment.id);
     await this.remove(environment, ids);
+    await this.stores.mailMessages.resetBlocked(environment.id);
     return ids.length;
   }
 

@@ -38,6 +38,7 @@ import type { GatedRoute, PreviewSession } from './gate-types';
 
 export type { GatedRoute, PreviewSession } from './gate-types';
 import type { PreviewAddress } from './hosts';
+import { isAssetRequest } from './asset-files';
 import { BAD_REQUEST_PAGE, type CannedResponse, NOT_FOUND_PAGE, ROUTING_FAILED_PAGE, sendCanned } from './pages';
 import { SESSION_COOKIE, type PreviewSessions, takeCookie } from './preview-sessions';
 
@@ -187,7 +188,8 @@ export class PreviewGate {
   /** True: forward the request to the app. False: the gate answers it (now, or once its lookup is done). */
   check(req: IncomingMessage, res: ServerResponse, route: GatedRoute, address: PreviewAddress): boolean {
     const url = req.url!;
-    if (url.startsWith(RESERVED_PREFIX)) return this.takeOver(res, this.reserved(req, res, route, address, url));
+    // Synced assets are the proxy's too, but behind the gate like the environment's pages.
+    if (url.startsWith(RESERVED_PREFIX) && !isAssetRequest(url)) return this.takeOver(res, this.reserved(req, res, route, address, url));
     if (url.includes(TOKEN_NEEDLE)) {
       const token = tokenParameter(url);
       if (token !== undefined) return this.takeOver(res, this.visit(req, res, route, address, token, safeNext(withoutToken(url))));

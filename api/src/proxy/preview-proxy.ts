@@ -12,6 +12,7 @@ import type * as tls from 'node:tls';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
+import { type AssetRoute, isAssetRequest, serveAsset } from './asset-files';
 import { FEEDBACK_SCRIPT_TAG } from './feedback-endpoints';
 import { CLIENT_CLAIMS, HttpForwarder } from './forward-http';
 import { PreviewHostParser, type PreviewAddress } from './hosts';
@@ -28,6 +29,8 @@ export interface ProxyRoute {
   robots: 'block' | 'allow';
   /** A staging environment's preview links (production has none: it is never gated). */
   preview?: GatedRoute;
+  /** A staging environment's synced assets, served under ASSETS_PREFIX (staging.yaml assets). */
+  assets?: AssetRoute;
 }
 
 export interface PreviewProxyOptions {
@@ -178,8 +181,18 @@ export class PreviewProxy {
     if (blockRobots && isRobotsTxt(req)) return sendCanned(res, ROBOTS_TXT_DISALLOW_ALL);
     const gated = route.preview;
     const gate = this.options.gate;
+    if (gated !== undefined && gate !== undefined && !gate.check(req, res, gated, address)) return;
+    if (isAssetRequest(req.url!) && (route.assets !== undefined || gated !== undefined)) {
+      // A staging environment's reserved path: its synced files, or nothing (its app never sees the path).
+      const assets = route.assets;
+      if (assets === undefined) return sendCanned(res, NOT_FOUND_PAGE);
+      return void serveAsset(req, res, assets).catch((error: unknown) => {
+        this.options.onError?.(error instanceof Error ? error : new Error(String(error)), address);
+        if (!res.headersSent) sendCanned(res, BAD_GATEWAY_PAGE);
+        else res.destroy();
+      });
+    }
     if (gated !== undefined && gate !== undefined) {
-      if (!gate.check(req, res, gated, address)) return;
       if (gated.feedback === true && gate.servesFeedback && previewSession(req) !== undefined)
         return this.forwardToVisitor(req, res, route.target, blockRobots);
     }

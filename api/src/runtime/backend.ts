@@ -1,5 +1,6 @@
 import type { LogStore } from '../logs/log-store';
 import type { LaunchSpec, Launcher } from './instance';
+import type { AssetMount } from './sandbox';
 
 export interface BuildRequest {
   deploymentId: string;
@@ -29,6 +30,8 @@ export interface ReleaseStepRequest {
   timeoutMs: number;
   /** The environment's data folder (its SQLite database), when it has one. */
   dataDir?: string;
+  /** The environment's asset folder, seen at its target (staging.yaml assets). */
+  assets?: AssetMount;
   /** The deployment's image (container backend). */
   image: string;
   logs: LogStore;

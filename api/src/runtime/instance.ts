@@ -1,5 +1,6 @@
 import type { LogStore } from '../logs/log-store';
 import type { Limits } from './cgroups';
+import type { AssetMount } from './sandbox';
 
 /** One run of a release: a process group or a container, serving on a loopback port. */
 export interface Instance {
@@ -31,4 +32,6 @@ export interface LaunchSpec {
   logs: LogStore;
   /** The environment's data folder (its SQLite database), when it has one: writable by the release. */
   dataDir?: string;
+  /** The environment's asset folder, seen by the release at its target (staging.yaml assets). */
+  assets?: AssetMount;
 }

@@ -36,6 +36,7 @@ export class LocalBackend implements ReleaseBackend {
 
   async runReleaseStep(request: ReleaseStepRequest): Promise<string | undefined> {
     await this.sandbox.prepare(request.releaseDir);
+    if (request.assets) await this.sandbox.showAssets(request.releaseDir, request.assets);
     return runStep(request.logs, request.deploymentId, {
       step: 'release step',
       directory: request.releaseDir,
@@ -44,7 +45,7 @@ export class LocalBackend implements ReleaseBackend {
       timeoutMs: request.timeoutMs,
       ledger: this.ledger,
       signal: request.signal,
-      prefix: this.sandbox.command(request.releaseDir, request.releaseDir, request.dataDir),
+      prefix: this.sandbox.command(request.releaseDir, request.releaseDir, request.dataDir, request.assets ? { assets: request.assets } : {}),
     });
   }
 
@@ -54,6 +55,7 @@ export class LocalBackend implements ReleaseBackend {
 
   async launcher(spec: LaunchSpec & { port: number | undefined }): Promise<Launcher> {
     await this.sandbox.prepare(spec.directory);
+    if (spec.assets) await this.sandbox.showAssets(spec.directory, spec.assets);
     return ProcessLauncher.create(spec, spec.port, this.sandbox, this.ledger);
   }
 

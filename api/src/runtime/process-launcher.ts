@@ -37,7 +37,7 @@ export class ProcessLauncher implements Launcher {
     const child = startCommand(spec.command, {
       cwd: spec.directory,
       env: this.sandbox.environment({ ...spec.env, PORT: String(this.port) }),
-      prefix: this.sandbox.command(spec.directory, spec.directory, spec.dataDir),
+      prefix: this.sandbox.command(spec.directory, spec.directory, spec.dataDir, spec.assets ? { assets: spec.assets } : {}),
       ...(this.cgroup ? { cgroupProcs: this.cgroup.procsFiles } : {}),
     });
     this.ledger.track(child);

@@ -9,12 +9,19 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
 export type SandboxMode = 'auto' | 'bubblewrap' | 'none';
+
+/** An environment's asset folder, and where in the release (relative to its folder) the app sees it. */
+export interface AssetMount {
+  folder: string;
+  target: string;
+}
 
 /** The user a sandboxed release runs as when stagingd is root (nobody on Debian). */
 const RELEASE_UID = 65534;
@@ -27,7 +34,9 @@ export interface Sandbox {
    * The command prefix that runs a command in the sandbox, `directory` its only writable place, in `cwd` (default
    * `directory`), with the environment's data folder `data` (if any) writable too, at dataPath(data).
    */
-  command(directory: string, cwd?: string, data?: string, options?: { dieWithParent?: boolean; readOnly?: string }): string[];
+  command(directory: string, cwd?: string, data?: string, options?: { dieWithParent?: boolean; readOnly?: string; assets?: AssetMount }): string[];
+  /** Makes the asset folder appear at its target in a release about to run (the sandbox mounts it; without one, a link). */
+  showAssets(directory: string, assets: AssetMount): Promise<void>;
   /** Where a command run by `command` finds the data folder `data`. */
   dataPath(data: string): string;
   /** Where a command run by `command` with `readOnly` finds that folder. */
@@ -54,6 +63,13 @@ const unsandboxed = (description: string): Sandbox => ({
   command: () => [],
   dataPath: (data) => data,
   readOnlyPath: (folder) => folder,
+  // Without a sandbox the release can reach anything stagingd's user can: a link is all it takes.
+  showAssets: async (directory, assets) => {
+    const at = path.join(directory, assets.target);
+    await rm(at, { recursive: true, force: true });
+    await mkdir(path.dirname(at), { recursive: true });
+    await symlink(assets.folder, at);
+  },
   environment: (env) => env,
   prepare: () => Promise.resolve(),
   copy: copyTree,
@@ -131,11 +147,23 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
       command(
         directory,
         cwd,
-        [...(data ? ['--bind', data, DATA_MOUNT] : []), ...(options?.readOnly ? ['--ro-bind', options.readOnly, SOURCE_MOUNT] : [])],
+        [
+          ...(data ? ['--bind', data, DATA_MOUNT] : []),
+          ...(options?.readOnly ? ['--ro-bind', options.readOnly, SOURCE_MOUNT] : []),
+          // bubblewrap makes the mount point inside the sandbox's view, where a link the release planted leads only to
+          // the release's own files.
+          ...(options?.assets ? ['--bind', options.assets.folder, path.posix.join(RELEASE_MOUNT, options.assets.target)] : []),
+        ],
         options?.dieWithParent,
       ),
     dataPath: () => DATA_MOUNT,
     readOnlyPath: () => SOURCE_MOUNT,
+    // The mount point is made first, by the release user in the sandbox: made by bubblewrap it would be root's, and
+    // the folders above it closed to the release.
+    showAssets: async (directory, assets) => {
+      const [file, ...args] = command(directory, directory);
+      await run(file!, [...args, 'mkdir', '-p', '--', assets.target]);
+    },
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
     prepare,
     // The source is a release's own folder, and that release may still be running: a file it swaps for a link to

@@ -63,6 +63,7 @@ export interface MailMessageStore {
   /** Messages isolation.email: block dropped. */
   blocked(environmentId: string): Promise<number>;
   countBlocked(environmentId: string): Promise<number>;
+  resetBlocked(environmentId: string): Promise<void>;
 }
 
 export class SqliteMailMessageStore implements MailMessageStore {
@@ -129,5 +130,9 @@ export class SqliteMailMessageStore implements MailMessageStore {
       environmentId,
     ]);
     return this.blocked(environmentId);
+  }
+
+  async resetBlocked(environmentId: string): Promise<void> {
+    await this.database.run(`DELETE FROM mail_blocked WHERE environment_id = ?`, [environmentId]);
   }
 }

@@ -834,7 +834,7 @@ export interface paths {
     get: operations['listMail'];
     put?: never;
     post?: never;
-    /** Empty the environment's inbox. */
+    /** Empty the environment's inbox, and its count of blocked messages. */
     delete: operations['clearMail'];
     options?: never;
     head?: never;
@@ -1207,7 +1207,7 @@ export interface components {
       reason: string | null;
       /** @description Messages in the inbox (the newest 500 are kept). */
       total: number;
-      /** @description Messages dropped under isolation.email: block. */
+      /** @description Messages dropped under isolation.email: block since the inbox was last cleared. */
       blocked: number;
       items: components['schemas']['MailMessage'][];
       next_cursor: string | null;

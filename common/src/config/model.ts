@@ -35,6 +35,8 @@ export interface AssetsConfig {
   exclude: string[];
   /** Five-field cron, UTC. */
   schedule?: string;
+  /** The variable a staging release gets the base URL of its synced files in (served by the preview proxy). */
+  urlVariable: string;
 }
 
 /** staging.yaml's `database` section, with the schema's defaults applied. */
@@ -208,6 +210,7 @@ function assets(raw: Loose): AssetsConfig {
     target: String(raw['target']),
     cleanup: raw['cleanup'] === true,
     exclude: strings(raw['exclude']),
+    urlVariable: typeof raw['urlVariable'] === 'string' ? raw['urlVariable'] : 'ASSET_URL',
   };
   if (typeof raw['schedule'] === 'string') config.schedule = raw['schedule'];
   return config;

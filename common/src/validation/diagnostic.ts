@@ -24,6 +24,8 @@ export const diagnosticCodes = [
   'page-path',
   'not-enforced',
   'email-allowed',
+  'assets-source',
+  'assets-target',
 ] as const;
 
 export type DiagnosticCode = (typeof diagnosticCodes)[number];

@@ -34,6 +34,7 @@ export function semanticDiagnostics(parsed: ParsedConfig, context: ValidationCon
   checkPaths(root, report);
   checkNotEnforced(root, report);
   checkEmail(root, report);
+  checkAssets(root, report);
   if (context.secrets) checkSecrets(root, new Set(context.secrets), report);
   return diagnostics;
 }
@@ -260,13 +261,33 @@ function checkVariables(root: Record<string, unknown>, report: Report): void {
  * Settings the format defines that stagingd does not act on yet: said where they are written (information), so the
  * file never seems to promise what the server does not do. Each goes once stagingd does it.
  */
-const notEnforced: [Path, string][] = [
-  [
-    ['assets'],
-    "stagingd copies 'assets' into each staging environment's asset folder on request (POST …/assets/syncs), but releases do not see them at 'target' yet, and 'schedule' does not run them.",
-  ],
-  [['checks'], "stagingd does not run 'checks' yet: no screenshots are compared and no Lighthouse audit runs."],
-];
+const notEnforced: [Path, string][] = [[['checks'], "stagingd does not run 'checks' yet: no screenshots are compared and no Lighthouse audit runs."]];
+
+/**
+ * assets.source: `production`, an absolute directory or an s3:// URL (stagingd has no folder a relative path could
+ * mean), and an S3 URL's credentials belong in a secret; assets.target: a folder inside the app.
+ */
+function checkAssets(root: Record<string, unknown>, report: Report): void {
+  const assets = asRecord(root['assets']);
+  const source = assets?.['source'];
+  if (typeof source === 'string') {
+    if (source !== 'production' && !source.startsWith('/') && !source.startsWith('s3://'))
+      report(
+        'assets-source',
+        ['assets', 'source'],
+        "assets.source is production (production's own files), an absolute directory on stagingd's machine, or an s3://bucket/prefix URL.",
+      );
+    else if (/^s3:\/\/[^/@]*:[^/@]*@/.test(source))
+      report(
+        'assets-source',
+        ['assets', 'source'],
+        'assets.source holds S3 credentials. They belong in a project secret: source: { secret: name }, set through the API.',
+      );
+  }
+  const target = assets?.['target'];
+  if (typeof target === 'string' && (target.startsWith('/') || target.split(/[\\/]/).includes('..')))
+    report('assets-target', ['assets', 'target'], "assets.target is a folder inside the app, relative to it and without '..', e.g. public/uploads.");
+}
 
 /** isolation.email: allow beside a database sync: the environments' e-mail goes out, to addresses copied from production. */
 function checkEmail(root: Record<string, unknown>, report: Report): void {

@@ -15,7 +15,8 @@ export function helloNodeConfig(options: { healthTimeout?: string; extra?: strin
  * A real git repository of the hello-node example with branches that exercise every path:
  * develop (good), feature/login (good, another commit), broken-health (health check answers 404),
  * crashes (exits at start), crash-later and memory-hog (fail on demand after going live), echo-headers, build-fails,
- * healthy-once (never healthy again after its first start), slow-build (its build takes a minute).
+ * healthy-once (never healthy again after its first start), slow-build (its build takes a minute), uploads (reads and
+ * writes files in public/uploads).
  */
 export function helloNodeRepository(): { dir: string; git: (...args: string[]) => string; commit: (ref: string) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'hello-node-'));
@@ -64,7 +65,39 @@ export function helloNodeRepository(): { dir: string; git: (...args: string[]) =
       `const fs = require('node:fs');\nif (fs.existsSync('.started-once')) { console.log('started before: not listening'); setInterval(() => {}, 1000); return; }\nfs.writeFileSync('.started-once', '');\n${original}`,
     ),
   );
+  // GET /file?name=N answers ASSET_URL and public/uploads/N's content; &write=T writes T there first, &link=P makes it a
+  // link to P (what an untrusted release may do in its asset folder).
+  variant('uploads', () =>
+    writeFileSync(
+      server,
+      onDemand(
+        '/file',
+        "const fs = require('node:fs'); const u = new URL(req.url, 'http://app'); const f = require('node:path').join('public/uploads', u.searchParams.get('name')); if (u.searchParams.has('write')) fs.writeFileSync(f, u.searchParams.get('write')); if (u.searchParams.has('link')) fs.symlinkSync(u.searchParams.get('link'), f); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ assetUrl: process.env.ASSET_URL || null, content: fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : null }));",
+      ),
+    ),
+  );
   variant('slow-build', () => writeFileSync(join(dir, 'build.js'), `console.log('building slowly');\nsetTimeout(() => {}, 60000);\n`));
   git('checkout', '-q', 'main');
   return { dir, git, commit: (ref: string) => git('rev-parse', ref) };
+}
+
+/**
+ * examples/orders as a git repository (main, and develop for its staging environment), with Nodemailer committed
+ * beside it and its build `npm run build`: releases here reach no registry to run its `npm ci`. `change` edits the
+ * copy before it is committed.
+ */
+export function ordersRepository(change?: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'orders-'));
+  cpSync(join(example, '..', 'orders'), dir, { recursive: true });
+  cpSync(join(example, '..', '..', 'node_modules', 'nodemailer'), join(dir, 'node_modules', 'nodemailer'), { recursive: true });
+  const config = readFileSync(join(dir, 'staging.yaml'), 'utf8');
+  writeFileSync(join(dir, 'staging.yaml'), config.replace('command: npm ci --omit=dev --no-audit --no-fund', 'command: npm run build'));
+  change?.(dir);
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('add', '-f', 'node_modules');
+  git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', 'orders example');
+  git('branch', 'develop');
+  return dir;
 }

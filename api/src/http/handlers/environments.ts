@@ -1,4 +1,5 @@
 import { ClientError } from '../../context/client-error';
+import { fillNewEnvironment } from '../../deploy/new-environment';
 import { presentEnvironment } from '../../context/presenters';
 import { checkPreviewName } from '../../deploy/preview-names';
 import { newEnvironment } from '../../store/records';
@@ -23,7 +24,7 @@ export function environmentHandlers(services: Services) {
         throw new ClientError(409, `Project '${project.name}' already has an environment named '${body.name}'.`, { field: '/body/name' });
       const env = newEnvironment({ project: project.name, name: body.name, kind: 'fixed', branch: body.branch ?? null, resources: body.resources ?? {} });
       await context.environments.insert(env);
-      await context.databases.created(stagingConfig(project.config), env, principalOf(request).name);
+      await fillNewEnvironment(context, stagingConfig(project.config), env, principalOf(request).name);
       const presented = await presentEnvironment(context, env);
       await context.events.publish('environment.updated', presented);
       return reply.code(201).send(presented);

@@ -87,7 +87,6 @@ function gone(message: MailMessageRecord): (error: NodeJS.ErrnoException) => nev
 }
 
 function presentDetail(message: MailMessageRecord, parsed: ParsedMail): components['schemas']['MailMessageDetail'] {
-  const inline = new Set(typeof parsed.html === 'string' ? [...parsed.html.matchAll(/cid:([^"'\s)>]+)/gi)].map((match) => match[1]) : []);
   return {
     ...presentMailMessage(message),
     headers: parsed.headerLines.map((line) => ({
@@ -104,7 +103,8 @@ function presentDetail(message: MailMessageRecord, parsed: ParsedMail): componen
       filename: attachment.filename ?? null,
       content_type: attachment.contentType,
       size: attachment.size,
-      inline: attachment.related === true || (attachment.contentId !== undefined && inline.has(attachment.contentId.replace(/^<|>$/g, ''))),
+      // mailparser marks an image the HTML refers to (cid:) as related, and has put it in the HTML as a data: URL.
+      inline: attachment.related === true || (attachment.contentDisposition === 'inline' && attachment.contentId !== undefined),
     })),
   };
 }

@@ -19,7 +19,7 @@ const allowed = {
 const apiLayers = [
   ['.'],
   ['http', 'feedback-widget'],
-  ['feedback', 'notifications'],
+  ['feedback', 'notifications', 'storage'],
   ['deploy'],
   ['previews'],
   ['context'],

@@ -30,6 +30,8 @@ export interface StagingdOptions {
   smtp: { host: string; port: number };
   /** Where isolation.email: allow sends messages on: an smtp:// or smtps:// URL (it may hold a password: never echoed). */
   smtpRelay?: string;
+  /** What stagingd keeps on disk unless a project's staging.yaml `retention` says otherwise, and how often it cleans up. */
+  retention: { releases: number; logsMs: number; screenshotsMs: number; intervalMs: number };
   /** stagingd's own log on stderr: text for a person or JSON lines, from this level up, with or without each request. */
   log: { format: LogFormat; level: ServerLogLevel; requests: boolean };
 }
@@ -62,10 +64,17 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
                          releases get it in SMTP_URL, SMTP_HOST, MAIL_HOST and the like)
   --smtp-relay URL       smtp://user:password@host:port (or smtps://) that isolation.email: allow relays through
                          (default: STAGINGD_SMTP_RELAY; without one, allow refuses each message)
+  --keep-releases N      release folders (and Docker images) each environment keeps besides the live one and
+                         the one a rollback needs (default 5; staging.yaml retention.releases)
+  --keep-logs DURATION   logs of finished deployments whose release is gone, and of syncs (default 30d)
+  --keep-screenshots DURATION  comment screenshots (default 90d)
+  --cleanup-interval DURATION  how often that cleanup runs (default 1h; also POST /v1/storage/cleanups)
   --chromium PATH        headless Chromium for comment screenshots (default: CHROME_PATH, else /usr/bin/chromium
                          when it exists; none: no screenshots)
 Environment: STAGINGD_TOKEN sets the admin token (otherwise one is generated into the data directory);
   STAGINGD_POSTGRES_URL stands for --postgres-url, STAGINGD_SMTP_RELAY for --smtp-relay.`;
+
+const DAY = 24 * 60 * 60_000;
 
 function duration(value: string, flag: string): number {
   const ms = parseDuration(value);
@@ -96,6 +105,10 @@ const flags = {
   chromium: { type: 'string' },
   'postgres-url': { type: 'string' },
   'smtp-listen': { type: 'string' },
+  'keep-releases': { type: 'string' },
+  'keep-logs': { type: 'string' },
+  'keep-screenshots': { type: 'string' },
+  'cleanup-interval': { type: 'string' },
   'smtp-relay': { type: 'string' },
   'log-format': { type: 'string' },
   'log-level': { type: 'string' },
@@ -126,6 +139,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     runner: 'local',
     sandbox: 'auto',
     webhooks: { attempts: 5, backoffMs: 1000, timeoutMs: 10_000 },
+    retention: {
+      releases: 5,
+      logsMs: values['keep-logs'] === undefined ? 30 * DAY : duration(values['keep-logs'], '--keep-logs'),
+      screenshotsMs: values['keep-screenshots'] === undefined ? 90 * DAY : duration(values['keep-screenshots'], '--keep-screenshots'),
+      intervalMs: values['cleanup-interval'] === undefined ? 60 * 60_000 : Math.max(1000, duration(values['cleanup-interval'], '--cleanup-interval')),
+    },
     smtp: values['smtp-listen'] === undefined ? { host: '127.0.0.1', port: 0 } : address(values['smtp-listen'], '--smtp-listen'),
     log: { format: 'text', level: 'info', requests: values['log-requests'] === true },
   };
@@ -164,6 +183,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     // Never echo it: it holds a password.
     if (postgresUrl !== 'none' && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error('--postgres-url expects a postgres:// URL, or none');
     options.postgresUrl = postgresUrl;
+  }
+  const keep = values['keep-releases'];
+  if (keep !== undefined) {
+    if (!/^\d{1,3}$/.test(keep) || Number(keep) < 1 || Number(keep) > 100)
+      throw new Error(`--keep-releases expects a number from 1 to 100, not ${JSON.stringify(keep)}`);
+    options.retention.releases = Number(keep);
   }
   const smtpRelay = values['smtp-relay'] ?? process.env['STAGINGD_SMTP_RELAY'];
   if (smtpRelay) {

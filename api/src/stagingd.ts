@@ -38,6 +38,7 @@ import type { ServerLog } from './logs/server-log';
 import { shippedFile } from './context/shipped-file';
 import { AssetSyncService } from './assets/asset-sync-service';
 import { startSchedules } from './schedules';
+import { StorageService } from './storage/storage-service';
 import { MailInboxes } from './mail/inbox';
 import { MailService } from './mail/mail-service';
 import { smtpPassword } from './mail/mail-variables';
@@ -166,9 +167,12 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   await deployments.recover();
   await databases.recover();
   await assets.recover();
+  const storage = new StorageService({ context, deployments, retention: options.retention, log });
+  await storage.recover();
   const { app, compileValidators } = await buildApp({
     context,
     deployments,
+    storage,
     previews,
     comments,
     webhooks,
@@ -188,6 +192,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     // stagingd here (an unhandled rejection), as it would have before the API listened.
     .then(() => compileValidators());
   const schedules = startSchedules(stores, databases, assets, log);
+  storage.startSchedule();
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const sweeper = setInterval(
@@ -209,6 +214,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await comments.settle();
         await screenshots?.close();
         await schedules.close();
+        await storage.close();
         await databases.close();
         await assets.close();
         await postgres?.close();

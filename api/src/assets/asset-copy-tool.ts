@@ -63,7 +63,14 @@ async function mirror(job: CopyJob): Promise<CopyResult> {
   await mkdir(files, { recursive: true });
   const manifest = await readManifest(manifestFile);
   const skipped: string[] = [];
-  const sources = await walk(job.source, '', isExcluded, skipped);
+  const sources = await walk(job.source, '', isExcluded, skipped).catch((error: NodeJS.ErrnoException) => {
+    // The copy runs as the release's user: a source only root may read is out of its reach.
+    if (error.code === 'EACCES')
+      throw new Error(
+        `the release's user may not read ${error.path === job.source ? 'the source' : 'a folder of the source'}: make it readable by others (o+rX)`,
+      );
+    throw error;
+  });
   const next: Record<string, ManifestEntry> = {};
   const result: CopyResult = { files: sources.length, copied: 0, bytes: 0, deleted: 0, skipped };
   let index = 0;

@@ -109,6 +109,11 @@ export class DatabaseSyncService {
    * The environment's data folder, for its builds and releases to mount: with engine sqlite, production's (its file is
    * the source) and each environment's with a database of its own; none otherwise.
    */
+  /** Where the environment's data folder (its SQLite file) is, whether it exists or not; undefined without one possible. */
+  dataFolder(environmentId: string): string | undefined {
+    return this.sqlite?.folder(environmentId);
+  }
+
   async dataDirectory(config: StagingConfig, env: EnvironmentRecord): Promise<string | undefined> {
     if (config.database?.engine !== 'sqlite' || !this.sqlite || this.deleting.has(env.id)) return undefined;
     if (!isSqliteProduction(config, env) && !hasOwnDatabase(config, env)) return undefined;

@@ -15,6 +15,8 @@ import { abortReason } from '../runtime/abort-reason';
 import { isUnderWay, underWayStatuses } from '../../../common/src/api/deployment-status';
 import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
+import { type PrunedReleases, pruneReleases, removeUnneededImages } from './release-retention';
+import { commentScreenshotFile } from '../context/screenshot-files';
 
 /** How many live releases a restarted stagingd brings back at once. */
 const RESTARTS_AT_ONCE = 4;
@@ -453,20 +455,40 @@ export class DeploymentService {
     await this.work.after(env.id, () =>
       this.work.switching(env.id, async () => {
         this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
-        const history = await this.context.deployments.page(env.id, 1000);
+        const history = await this.context.deployments.page(env.id, 10_000);
+        const repository = await this.repository(project);
         for (const deployment of history) {
           await this.running.stop(deployment.id);
-          if (deployment.releaseDir) rmSync(deployment.releaseDir, { recursive: true, force: true });
+          if (deployment.releaseDir) await repository.removeWorktree(deployment.releaseDir);
         }
         await this.context.databases.remove(env);
+        // Read before the records go (they cascade): the syncs' logs and the comments' screenshots.
+        const syncs = [...(await this.context.databaseSyncs.page(env.id, 10_000)), ...(await this.context.assetSyncs.page(env.id, 10_000))];
+        const screenshots = await this.context.comments.withScreenshots({ environmentId: env.id });
         await this.context.environments.delete(env.id);
         await this.context.mail.inboxes.removeEnvironment(env.id);
         await this.context.assets.remove(env);
-        // With the records gone (they cascade), their logs go too.
-        for (const deployment of history) await this.context.logs.remove(deployment.id);
+        for (const { id } of [...history, ...syncs]) await this.context.logs.remove(id);
+        for (const { id } of screenshots) rmSync(commentScreenshotFile(this.context.dataDir, id), { force: true });
+        await removeUnneededImages(this.context, project, history);
         await this.context.events.publish('environment.deleted', { project: project.name, name: env.name });
       }),
     );
+  }
+
+  /** The environment's releases past the newest `keep` (release-retention.ts), while nothing switches it. */
+  pruneReleases(project: ProjectRecord, env: EnvironmentRecord, keep: number): Promise<PrunedReleases> {
+    return this.work.switching(env.id, async () => {
+      const current = await this.context.environments.byId(env.id);
+      if (!current) return { releases: 0, images: 0, bytes: 0 };
+      const deps = {
+        context: this.context,
+        repository: await this.repository(project),
+        isRunning: (id: string) => this.running.get(id) !== undefined,
+        rollbackTarget: (await this.previousLive(current))?.id,
+      };
+      return pruneReleases(deps, project, current, keep);
+    });
   }
 
   private restarts: { environmentId: string; deploymentId: string }[] = [];

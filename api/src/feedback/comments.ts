@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { commentScreenshotFile } from '../context/screenshot-files';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { components } from '../../../common/src/api/schema';
@@ -46,7 +47,7 @@ export class Comments {
 
   /** A screenshot's file (once it is ready): `<data dir>/comments/<id>.png`. */
   screenshotFile(id: string): string {
-    return path.join(this.context.dataDir, 'comments', `${id}.png`);
+    return commentScreenshotFile(this.context.dataDir, id);
   }
 
   present(c: CommentRecord): ApiComment {

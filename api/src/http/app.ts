@@ -6,6 +6,7 @@ import { databaseHandlers } from './handlers/databases';
 import { deploymentHandlers } from './handlers/deployments';
 import { environmentHandlers } from './handlers/environments';
 import { hookHandlers } from './handlers/hooks';
+import { storageHandlers } from './handlers/storage';
 import { mailHandlers } from './handlers/mail';
 import { previewHandlers } from './handlers/previews';
 import { projectHandlers } from './handlers/projects';
@@ -93,6 +94,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     ...databaseHandlers(services),
     ...mailHandlers(services),
     ...assetHandlers(services),
+    ...storageHandlers(services),
   });
   await app.ready();
   return { app, compileValidators: () => routes.compileValidators() };

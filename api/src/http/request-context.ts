@@ -5,6 +5,7 @@ import type { DeploymentService } from '../deploy/deployment-service';
 import type { Comments } from '../feedback/comments';
 import type { PreviewLinks } from '../previews/preview-links';
 import type { WebhookService } from '../notifications/webhook-service';
+import type { StorageService } from '../storage/storage-service';
 import type { Principal } from '../security/tokens';
 import type { TokenStore } from '../store/tokens';
 import type { EnvironmentRecord, ProjectRecord } from '../store/records';
@@ -23,6 +24,8 @@ export interface Services {
   previews: PreviewLinks;
   comments: Comments;
   webhooks: WebhookService;
+  /** What stagingd keeps on disk, and its cleanups. */
+  storage: StorageService;
   tokens: TokenStore;
   version: string;
   log: ServerLog;

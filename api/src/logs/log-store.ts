@@ -118,9 +118,14 @@ export class LogStore {
       log.notify();
       await log.close();
     }
+    for (const file of this.files(deploymentId)) rmSync(file, { force: true });
+  }
+
+  /** The files a log may have on disk: its file, the one rotation set aside, its id reservation and finished mark. */
+  files(deploymentId: string): string[] {
+    assertSafeDeploymentId(deploymentId);
     const path = join(this.directory, `${deploymentId}.log`);
-    for (const file of [path, previousLogFile(path), join(this.directory, `${deploymentId}.ids`), join(this.directory, `${deploymentId}.finished`)])
-      rmSync(file, { force: true });
+    return [path, previousLogFile(path), join(this.directory, `${deploymentId}.ids`), join(this.directory, `${deploymentId}.finished`)];
   }
 
   /** Ends followers, writes pending lines and closes the files. */

@@ -136,7 +136,7 @@ export class MailInboxes {
     await rm(this.folder(environmentId), { recursive: true, force: true });
   }
 
-  private folder(environmentId: string): string {
+  folder(environmentId: string): string {
     return path.join(this.root, environmentId);
   }
 

@@ -49,6 +49,8 @@ export interface ReleaseBackend {
   launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher>;
   /** Copies a release's files for a promotion (the build runs again nowhere). */
   copyRelease(source: string, target: string): Promise<void>;
+  /** Removes a deployment's image (container backend) once nothing kept needs it; false when there was none. */
+  removeImage(image: string): Promise<boolean>;
   /**
    * At start, before anything runs: stops every build and release a previous stagingd left running (it was
    * killed), found by what the backend recorded, never by guessing; `ours` says whether a deployment id is this

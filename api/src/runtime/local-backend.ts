@@ -53,6 +53,11 @@ export class LocalBackend implements ReleaseBackend {
     return this.sandbox.copy(source, target);
   }
 
+  /** Local releases have no images. */
+  removeImage(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+
   async launcher(spec: LaunchSpec & { port: number | undefined }): Promise<Launcher> {
     await this.sandbox.prepare(spec.directory);
     if (spec.assets) await this.sandbox.showAssets(spec.directory, spec.assets);

@@ -99,6 +99,8 @@ export interface CommentStore {
   setScreenshot(id: string, state: ScreenshotState): Promise<void>;
   /** Screenshots left pending by a previous run (stopped while taking them). */
   pendingScreenshots(): Promise<string[]>;
+  /** The comments with a screenshot taken: of one environment, or made before a time (ISO 8601), or all. */
+  withScreenshots(filter: { environmentId?: string; createdBefore?: string }): Promise<{ id: string; environmentId: string }[]>;
 }
 
 /** Comments on staging environments: threads (a first comment and its replies, oldest reply first). */
@@ -194,5 +196,13 @@ export class SqliteCommentStore implements CommentStore {
   /** Screenshots left pending by a previous run (stopped while taking them). */
   async pendingScreenshots(): Promise<string[]> {
     return (await this.database.all(`SELECT id FROM comments WHERE screenshot = 'pending'`)).map((row) => text(row, 'id'));
+  }
+
+  async withScreenshots(filter: { environmentId?: string; createdBefore?: string }): Promise<{ id: string; environmentId: string }[]> {
+    const rows = await this.database.all(
+      `SELECT id, environment_id FROM comments WHERE screenshot = 'ready' AND (? IS NULL OR environment_id = ?) AND (? IS NULL OR created_at < ?)`,
+      [filter.environmentId ?? null, filter.environmentId ?? null, filter.createdBefore ?? null, filter.createdBefore ?? null],
+    );
+    return rows.map((row) => ({ id: text(row, 'id'), environmentId: text(row, 'environment_id') }));
   }
 }

@@ -275,4 +275,22 @@ export const migrations: { version: number; name: string; statements: string[] }
       `CREATE INDEX asset_syncs_by_environment ON asset_syncs (environment_id, seq DESC)`,
     ],
   },
+  {
+    version: 10,
+    name: 'storage cleanups',
+    statements: [
+      // A run of the retention policy: what it removed (removed: JSON counts and bytes), or why it failed.
+      `CREATE TABLE storage_cleanups (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        removed TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        completed_at TEXT
+      )`,
+    ],
+  },
 ];

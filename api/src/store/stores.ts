@@ -4,6 +4,7 @@ import { type CommentStore, SqliteCommentStore } from './comments';
 import type { Database } from './database';
 import { type DatabaseSyncStore, SqliteDatabaseSyncStore } from './database-syncs';
 import { type AssetSyncStore, SqliteAssetSyncStore } from './asset-syncs';
+import { SqliteStorageCleanupStore, type StorageCleanupStore } from './storage-cleanups';
 import { type MailMessageStore, SqliteMailMessageStore } from './mail-messages';
 import { type DeploymentStore, SqliteDeploymentStore } from './deployments';
 import { type EnvironmentStore, SqliteEnvironmentStore } from './environments';
@@ -27,6 +28,8 @@ export interface Stores {
   databaseSyncs: DatabaseSyncStore;
   /** Copies of production's files (staging.yaml assets) into environments. */
   assetSyncs: AssetSyncStore;
+  /** Runs of the retention policy. */
+  storageCleanups: StorageCleanupStore;
   /** Environments' inboxes: the e-mail their releases sent. */
   mailMessages: MailMessageStore;
   events: EventBus;
@@ -44,6 +47,7 @@ export function openStores(database: Database, box: SecretBox): Stores {
     databaseSyncs: new SqliteDatabaseSyncStore(database),
     assetSyncs: new SqliteAssetSyncStore(database),
     mailMessages: new SqliteMailMessageStore(database),
+    storageCleanups: new SqliteStorageCleanupStore(database),
     events: new EventBus(database),
   };
 }

@@ -51,6 +51,8 @@ export interface ApiEvents {
   'database.synced': Schemas['DatabaseSync'];
   /** A sync failed (not a cancel): the environment kept its previous data. */
   'database.sync_failed': Schemas['DatabaseSync'];
+  /** A storage cleanup started or ended. */
+  'storage.cleanup.updated': Schemas['StorageCleanup'];
   /** Every change of an asset sync's status. */
   'assets.sync.updated': Schemas['AssetSync'];
   /** A staging release sent a message: captured into its environment's inbox, or relayed (isolation.email). */

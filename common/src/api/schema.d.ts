@@ -901,6 +901,65 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/storage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What stagingd holds on disk: the data directory, and each project and environment by kind, with the last cleanup. */
+    get: operations['getStorage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/storage/cleanups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run the retention policy now (it also runs on stagingd's --cleanup-interval). Returns at once; follow its record.
+     * @description For each environment: its release folders past the newest `retention.releases` (stagingd's `--keep-releases`
+     *     unless staging.yaml says), never the live one, the one a rollback needs, one still running or one under way,
+     *     with the Docker images no kept deployment runs; the logs of finished deployments whose release is gone and of
+     *     finished syncs, older than `retention.logs`; comment screenshots older than `retention.screenshots`.
+     */
+    post: operations['startStorageCleanup'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/storage/cleanups/{cleanup}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        cleanup: components['schemas']['DeploymentId'];
+      };
+      cookie?: never;
+    };
+    /** A storage cleanup, with what it removed. */
+    get: operations['getStorageCleanup'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/events': {
     parameters: {
       query?: never;
@@ -1170,6 +1229,57 @@ export interface components {
       /** @description Where the release sees them, relative to the app. */
       target: string | null;
       last_sync: components['schemas']['AssetSync'] | null;
+    };
+    StorageCleanup: {
+      id: components['schemas']['DeploymentId'];
+      /** @enum {string} */
+      trigger: 'schedule' | 'manual';
+      requested_by: string;
+      /** @enum {string} */
+      status: 'running' | 'succeeded' | 'failed';
+      reason: string | null;
+      removed: {
+        releases: number;
+        images: number;
+        logs: number;
+        screenshots: number;
+        /** @description On disk, as du counts (images not included). */
+        bytes: number;
+      };
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      completed_at: string | null;
+    };
+    EnvironmentStorage: {
+      name: components['schemas']['EnvironmentName'];
+      /** @description The sum of the others (bytes on disk). */
+      bytes: number;
+      /** @description Its release folders. */
+      releases: number;
+      /** @description How many deployments still have a release to run or roll back to. */
+      kept_releases: number;
+      /** @description Its deployments' and syncs' logs. */
+      logs: number;
+      /** @description Its asset folder (staging.yaml assets). */
+      assets: number;
+      /** @description Its inbox. */
+      mail: number;
+      /** @description Its data folder (a SQLite database). */
+      data: number;
+      /** @description The screenshots of its comments. */
+      screenshots: number;
+    };
+    StorageUsage: {
+      /** @description The whole data directory, stagingd's own store included. PostgreSQL databases and Docker images are not in it. */
+      data_dir_bytes: number;
+      projects: {
+        name: components['schemas']['ProjectName'];
+        bytes: number;
+        /** @description Its git mirror. */
+        repository: number;
+        environments: components['schemas']['EnvironmentStorage'][];
+      }[];
+      last_cleanup: components['schemas']['StorageCleanup'] | null;
     };
     MailMessage: {
       id: components['schemas']['DeploymentId'];
@@ -3290,6 +3400,79 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       /** @description No message of that id, or it has no attachment at that index. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getStorage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The usage. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageUsage'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      default: components['responses']['Problem'];
+    };
+  };
+  startStorageCleanup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cleanup, running. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageCleanup'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description A cleanup is already under way. */
+      409: components['responses']['Conflict'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getStorageCleanup: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        cleanup: components['schemas']['DeploymentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The cleanup. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['StorageCleanup'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
       404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };

@@ -23,6 +23,8 @@ export interface StagingConfig {
   database: DatabaseConfig | undefined;
   /** `assets:`: production's files copied into each staging environment. */
   assets: AssetsConfig | undefined;
+  /** `retention:`: what stagingd keeps on disk; unset values are stagingd's own. */
+  retention: { releases?: number; logsMs?: number; screenshotsMs?: number };
 }
 
 /** staging.yaml's `assets` section, with the schema's defaults applied. */
@@ -200,7 +202,16 @@ export function toStagingConfig(value: unknown): StagingConfig {
     webhooks: webhooks(record(root['notifications'])['webhooks']),
     database: root['database'] === undefined ? undefined : database(record(root['database'])),
     assets: root['assets'] === undefined ? undefined : assets(record(root['assets'])),
+    retention: retention(record(root['retention'])),
   };
+}
+
+function retention(raw: Loose): StagingConfig['retention'] {
+  const result: StagingConfig['retention'] = {};
+  if (typeof raw['releases'] === 'number') result.releases = raw['releases'];
+  if (typeof raw['logs'] === 'string') result.logsMs = duration(raw['logs'], '30d');
+  if (typeof raw['screenshots'] === 'string') result.screenshotsMs = duration(raw['screenshots'], '90d');
+  return result;
 }
 
 function assets(raw: Loose): AssetsConfig {

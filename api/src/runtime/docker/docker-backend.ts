@@ -36,6 +36,11 @@ export class DockerBackend implements ReleaseBackend {
     return copyTree(source, target);
   }
 
+  /** An image a container still uses (a release being stopped) stays: the next cleanup takes it. */
+  removeImage(image: string): Promise<boolean> {
+    return this.engine.removeImage(image).catch(() => false);
+  }
+
   launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher> {
     return ContainerLauncher.create(this.engine, spec);
   }

@@ -52,7 +52,7 @@ const builds = [
   { ...common, target: 'node24', entryPoints: ['api/src/databases/rewrite-worker.ts'], outfile: 'dist/rewrite-worker.js' },
   { ...common, target: 'node24', entryPoints: ['api/src/databases/sqlite-copy-worker.ts'], outfile: 'dist/sqlite-copy-worker.js' },
   // Run with `node -e` in the release sandbox: one file of its own, nothing but Node's modules.
-  { ...common, target: 'node24', entryPoints: ['api/src/assets/asset-copy-tool.ts'], outfile: 'dist/asset-copy-tool.js', minify: false },
+  { ...common, target: 'node24', entryPoints: ['api/src/assets/asset-copy-tool.ts'], outfile: 'dist/asset-copy-tool.js', minify: false, sourcemap: false },
   // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.
   {
     ...common,

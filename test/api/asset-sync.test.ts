@@ -5,7 +5,7 @@
  * no longer has, a file the environment changed put back.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -92,6 +92,10 @@ describe('asset sync', () => {
     assert.deepEqual(readdirSync(files()).sort(), ['a.txt', 'sub']);
     const second = await sync();
     assert.deepEqual([second.files, second.copied, second.bytes], [2, 0, 0]);
+    // Touched, not changed: compared by content, not written again.
+    utimesSync(join(source, 'a.txt'), new Date(), new Date(Date.now() + 60_000));
+    const touched = await sync();
+    assert.deepEqual([touched.copied, touched.bytes], [0, 0]);
   });
 
   it('copies what changed, puts back what the environment changed, and with cleanup deletes what the source lost', async () => {

@@ -4,13 +4,13 @@
  * release planted in either leads nowhere of stagingd's. It imports nothing but Node's own modules.
  *
  * stdin: a CopyJob as JSON. stdout: a CopyResult as JSON. It mirrors `source` into `<target>/files`, incrementally:
- * a file whose size and modification time match the manifest (`<target>/manifest.json`) is not read again; one whose
- * content hash (SHA-256) matches what the target holds is not written again; a target file changed since the last
- * sync is put back. Links and special files in the source are skipped; `cleanup` deletes target files the source
+ * a file whose size and modification time, and its copy's, match the manifest (`<target>/manifest.json`) is not read
+ * again; one of the same size as the copy is compared by content hash (SHA-256) and not written again when equal; a
+ * target file changed since the last sync is put back. Links and special files in the source are skipped; `cleanup` deletes target files the source
  * no longer has (not excluded ones).
  */
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 export interface CopyJob {
@@ -32,7 +32,8 @@ export interface CopyResult {
 interface ManifestEntry {
   size: number;
   mtimeMs: number;
-  hash: string;
+  /** SHA-256 of the content, once a comparison needed it. */
+  hash: string | null;
   targetSize: number;
   targetMtimeMs: number;
 }
@@ -45,8 +46,6 @@ interface SourceFile {
 
 /** Files read and written at once: enough to keep the disk busy, few enough for small memory. */
 const PARALLEL = 8;
-/** Files up to this size are read in one piece; larger ones stream. */
-const WHOLE_FILE = 8 * 1024 * 1024;
 
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];
@@ -122,23 +121,29 @@ async function syncFile(
   file: SourceFile,
   previous: ManifestEntry | undefined,
 ): Promise<{ record: ManifestEntry; copied: boolean }> {
+  const source = path.join(sourceRoot, file.rel);
   const target = path.join(targetRoot, file.rel);
   const current = await lstat(target).catch(() => undefined);
   const sourceSame = previous !== undefined && previous.size === file.size && previous.mtimeMs === file.mtimeMs;
   const targetSame = current?.isFile() === true && previous !== undefined && current.size === previous.targetSize && current.mtimeMs === previous.targetMtimeMs;
   if (sourceSame && targetSame) return { record: previous, copied: false };
-  const content = file.size <= WHOLE_FILE ? await readFile(path.join(sourceRoot, file.rel)) : undefined;
-  const hash = sourceSame ? previous.hash : content ? createHash('sha256').update(content).digest('hex') : await hashFile(path.join(sourceRoot, file.rel));
-  // The target holds this content already (its own stat unchanged since a sync wrote it): only the record changes.
-  if (targetSame && previous.hash === hash) return { record: { ...previous, size: file.size, mtimeMs: file.mtimeMs, hash }, copied: false };
+  // A file of the same size already there: compared by content (a touched file, an object fetched again), each side's
+  // hash read from the manifest while its stat says it is the one hashed, else computed.
+  if (current?.isFile() && current.size === file.size) {
+    const sourceHash = sourceSame && previous.hash ? previous.hash : await hashFile(source);
+    const targetHash = targetSame && previous.hash ? previous.hash : await hashFile(target);
+    if (sourceHash === targetHash)
+      return { record: { size: file.size, mtimeMs: file.mtimeMs, hash: sourceHash, targetSize: current.size, targetMtimeMs: current.mtimeMs }, copied: false };
+  }
   if (current && !current.isFile()) await rm(target, { recursive: true, force: true });
   await mkdir(path.dirname(target), { recursive: true });
   const temporary = `${target}.staging-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  if (content) await writeFile(temporary, content);
-  else await copyStream(path.join(sourceRoot, file.rel), temporary);
+  // The kernel copies (copy_file_range): the content never passes through this process. Its hash is taken the first
+  // time a comparison needs it.
+  await copyFile(source, temporary);
   await rename(temporary, target);
   const written = await lstat(target);
-  return { record: { size: file.size, mtimeMs: file.mtimeMs, hash, targetSize: written.size, targetMtimeMs: written.mtimeMs }, copied: true };
+  return { record: { size: file.size, mtimeMs: file.mtimeMs, hash: null, targetSize: written.size, targetMtimeMs: written.mtimeMs }, copied: true };
 }
 
 async function hashFile(file: string): Promise<string> {
@@ -150,17 +155,6 @@ async function hashFile(file: string): Promise<string> {
     await handle.close();
   }
   return hash.digest('hex');
-}
-
-async function copyStream(from: string, to: string): Promise<void> {
-  const input = await open(from);
-  const output = await open(to, 'wx');
-  try {
-    for await (const chunk of input.createReadStream({ autoClose: false })) await output.write(chunk as Buffer);
-  } finally {
-    await input.close();
-    await output.close();
-  }
 }
 
 /** Deletes files under the target the source no longer has (excluded ones stay), then folders left empty. */

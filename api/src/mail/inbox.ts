@@ -82,7 +82,8 @@ export class MailInboxes {
     disposition: MailMessageRecord['disposition'],
     relayError: string | null,
   ): Promise<void> {
-    const parsed = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, maxHtmlLengthToParse: 1_000_000 });
+    // What the list shows only: no HTML turned into text or text into HTML, no images inlined (reading one does that).
+    const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
     const id = crypto.randomUUID();
     await mkdir(this.folder(environment.id), { recursive: true, mode: 0o700 });
     await writeFile(this.file(environment.id, id), raw, { mode: 0o600 });
@@ -146,6 +147,8 @@ export class MailInboxes {
 }
 
 function previewOf(parsed: ParsedMail): string {
-  const text = (parsed.text ?? '').replace(/\s+/g, ' ').trim();
+  // An HTML-only message: its text between the tags is enough for a preview.
+  const source = parsed.text ?? (typeof parsed.html === 'string' ? parsed.html.replace(/<(style|script)[^]*?<\/\1>|<[^>]*>/gi, ' ') : '');
+  const text = source.replace(/\s+/g, ' ').trim();
   return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
 }

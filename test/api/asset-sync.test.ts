@@ -5,7 +5,7 @@
  * no longer has, a file the environment changed put back.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -149,14 +149,14 @@ describe('assets in releases and through the preview proxy', () => {
     const deployment = await stagingd.waitForDeployment(queued.body.id);
     assert.equal(deployment.status, 'live', (await stagingd.api<string>('GET', `/v1/deployments/${deployment.id}/logs`)).body);
   };
-  const file = async (host: string, query: string): Promise<{ assetUrl: string | null; content: string | null }> => {
+  const file = async (host: string, query: string): Promise<{ assetUrl: string | null; content: string | null; seen: boolean | null }> => {
     const answer = await stagingd.preview(host, `/file?${query}`);
     if (answer.status !== 200) {
       const environment = host === 'hello-node.localhost' ? 'production' : 'staging';
       const [live] = (await stagingd.api<{ items: { id: string }[] }>('GET', `/v1/projects/hello-node/environments/${environment}/deployments`)).body.items;
       assert.fail(`${answer.status} from ${host}; the release's log:\n${(await stagingd.api<string>('GET', `/v1/deployments/${live!.id}/logs`)).body}`);
     }
-    return JSON.parse(answer.body) as { assetUrl: string | null; content: string | null };
+    return JSON.parse(answer.body) as { assetUrl: string | null; content: string | null; seen: boolean | null };
   };
 
   before(async () => {
@@ -184,7 +184,7 @@ describe('assets in releases and through the preview proxy', () => {
 
   it("gives production's releases their own lasting files at target, and staging a copy of them", async () => {
     await deploy('production', 'uploads');
-    assert.deepEqual(await file('hello-node.localhost', 'name=logo.txt&write=from%20production'), { assetUrl: null, content: 'from production' });
+    assert.deepEqual(await file('hello-node.localhost', 'name=logo.txt&write=from%20production'), { assetUrl: null, content: 'from production', seen: null });
     // A redeployment keeps production's files.
     await deploy('production', 'uploads');
     assert.equal((await file('hello-node.localhost', 'name=logo.txt')).content, 'from production');
@@ -214,6 +214,19 @@ describe('assets in releases and through the preview proxy', () => {
     const old = await stagingd.preview(staging, '/__staging/assets/initial/logo.txt');
     assert.deepEqual([old.status, old.headers['location']], [307, path]);
     assert.equal((await stagingd.preview(staging, `${new URL(assetUrl!).pathname}/..%2F..%2Fmanifest.json`)).status, 404);
+  });
+
+  it('never mounts the files where a link the branch committed at the target leads (out of the release, as root)', async () => {
+    await deploy('staging', 'uploads-link');
+    const written = await file(staging, `name=planted-by-the-branch&write=x&exists=${encodeURIComponent('/usr/local/sbin/planted-by-the-branch')}`);
+    assert.equal(written.content, 'x');
+    // Not even in the release's own view of the machine: the folder was not mounted over /usr/local/sbin.
+    assert.equal(written.seen, false);
+    assert.equal(existsSync('/usr/local/sbin/planted-by-the-branch'), false);
+    const folders = join(stagingd.dataDir, 'environment-assets');
+    const inAssetFolder = readdirSync(folders).some((id) => existsSync(join(folders, id, 'files', 'planted-by-the-branch')));
+    assert.ok(inAssetFolder, "written to the environment's asset folder");
+    await deploy('staging', 'uploads');
   });
 
   it('never serves what a link the release planted leads to', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { refuseLiveKeys } from '../../api/src/deploy/payment-isolation';
 import { livePaymentKey, livePaymentKeyMessage } from '../../common/src/config/payment-keys';
 
 const provider = (name: string, value: string): string | undefined => livePaymentKey(name, value)?.provider;
@@ -48,5 +49,17 @@ describe('live payment keys', () => {
       "'STRIPE_SECRET_KEY' is a live Stripe secret key (sk_live_…): staging environments take Stripe test keys and sandbox settings only (isolation.payments).",
     );
     assert.ok(!message.includes(value));
+  });
+
+  it("checks a staging release's every variable but what stagingd's own environment passed on unchanged", () => {
+    const live = 'sk_live_51Habcdefghijklmnop';
+    const staging = { kind: 'fixed' as const };
+    assert.doesNotThrow(() => refuseLiveKeys(staging, { PATH: '/usr/bin', GREETING: 'hi' }, { PATH: '/usr/bin' }));
+    // NODE_OPTIONS set by staging.yaml or the API is the app's, not stagingd's: checked.
+    assert.throws(
+      () => refuseLiveKeys(staging, { NODE_OPTIONS: live }, { NODE_OPTIONS: '--max-old-space-size=512' }),
+      /'NODE_OPTIONS' is a live Stripe secret key/,
+    );
+    assert.doesNotThrow(() => refuseLiveKeys({ kind: 'production' }, { STRIPE_SECRET_KEY: live }, {}));
   });
 });

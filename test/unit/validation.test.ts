@@ -214,6 +214,10 @@ describe('validateConfig: settings stagingd does not act on yet', () => {
     assert.deepEqual(assets('s3://AKIA:hunter2@media/uploads'), ['assets-source@6:10-6:41']);
     assert.deepEqual(assets('production', '../../etc'), ['assets-target@7:10-7:19']);
     assert.deepEqual(assets('production', '/var/www'), ['assets-target@7:10-7:18']);
+    assert.deepEqual(assets('production', '.'), ['assets-target@7:10-7:11']);
+    assert.deepEqual(assets('production', 'public//uploads'), ['assets-target@7:10-7:25']);
+    // A secret key may hold a slash: the credentials are still seen.
+    assert.deepEqual(assets('s3://AKIA:/wJalr/KEY@media/uploads'), ['assets-source@6:10-6:44']);
   });
 
   it('warns that isolation.email: allow sends real e-mail from environments holding production data', () => {

@@ -13,32 +13,51 @@ export type AssetSource =
  */
 export function parseAssetSource(value: string): AssetSource {
   if (value === 'production') return { kind: 'production' };
-  if (value.startsWith('s3://')) {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new Error('assets.source is not a valid s3:// URL');
-    }
-    if (!url.hostname) throw new Error('assets.source names no bucket (s3://bucket/prefix)');
-    const endpoint = url.searchParams.get('endpoint') ?? undefined;
-    const source: AssetSource = {
-      kind: 's3',
-      bucket: url.hostname,
-      prefix: decodeURIComponent(url.pathname.replace(/^\//, '')),
-      region: url.searchParams.get('region') ?? process.env['AWS_REGION'] ?? 'us-east-1',
-      ...(endpoint ? { endpoint } : {}),
-    };
-    if (url.username) source.credentials = { accessKeyId: decodeURIComponent(url.username), secretAccessKey: decodeURIComponent(url.password) };
-    return source;
-  }
+  if (value.startsWith('s3://')) return parseS3(value.slice('s3://'.length));
   if (path.isAbsolute(value)) return { kind: 'directory', path: path.normalize(value) };
   throw new Error("assets.source is 'production', an absolute directory or an s3:// URL");
+}
+
+/** S3's rule for bucket names (lower case, digits, dots, hyphens, 3 to 63). */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * `[key:secret@]bucket/prefix[?query]`, read by hand: a secret key may hold `/` (which URL parsing would take for the
+ * path) and the user part ends at the last `@`. Nothing of it is ever repeated in an error.
+ */
+function parseS3(rest: string): AssetSource {
+  const query = rest.indexOf('?');
+  const location = query < 0 ? rest : rest.slice(0, query);
+  const parameters = new URLSearchParams(query < 0 ? '' : rest.slice(query + 1));
+  const at = location.lastIndexOf('@');
+  const [bucket = '', ...prefix] = location.slice(at + 1).split('/');
+  if (!BUCKET.test(bucket)) throw new Error('assets.source: the s3:// URL names no valid bucket (s3://bucket/prefix)');
+  const source: AssetSource = {
+    kind: 's3',
+    bucket,
+    prefix: prefix.join('/'),
+    region: parameters.get('region') ?? process.env['AWS_REGION'] ?? 'us-east-1',
+  };
+  const endpoint = parameters.get('endpoint');
+  if (endpoint) source.endpoint = endpoint;
+  if (at >= 0) {
+    const user = location.slice(0, at);
+    const colon = user.indexOf(':');
+    try {
+      source.credentials = {
+        accessKeyId: decodeURIComponent(user.slice(0, colon < 0 ? undefined : colon)),
+        secretAccessKey: colon < 0 ? '' : decodeURIComponent(user.slice(colon + 1)),
+      };
+    } catch {
+      throw new Error('assets.source: the credentials in the s3:// URL are not valid percent-encoding');
+    }
+  }
+  return source;
 }
 
 /** The source for a person: no credentials. */
 export function describeAssetSource(source: AssetSource): string {
   if (source.kind === 'production') return "production's own files";
   if (source.kind === 'directory') return source.path;
-  return `s3://${source.bucket}/${source.prefix}${source.endpoint ? ` at ${new URL(source.endpoint).host}` : ''}`;
+  return `s3://${source.bucket}/${source.prefix}${source.endpoint ? ` at ${URL.parse(source.endpoint)?.host ?? 'an endpoint that is not a URL'}` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { StagingConfig, VariableValue } from '../../../common/src/config/model';
@@ -220,11 +220,15 @@ export class AssetSyncService {
       return (await this.mount(config, production))!.folder;
     }
     if (source.kind === 'directory') {
-      const relative = path.relative(this.deps.dataDir, source.path);
-      // stagingd's own data directory holds its keys and every environment's files: never a source.
-      if (!relative.startsWith('..') && !path.isAbsolute(relative)) throw new Error("assets.source may not be inside stagingd's data directory");
       if (!existsSync(source.path)) throw new Error(`${source.path} does not exist on stagingd's machine`);
-      return source.path;
+      // Where it really is (a link, /proc/1/root/…): stagingd's own data directory holds its keys and every
+      // environment's files, so neither it nor anything in it, nor a folder holding it, is ever a source.
+      const real = realpathSync(source.path);
+      const relative = path.relative(realpathSync(this.deps.dataDir), real);
+      const outside =
+        relative !== '' && (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) && !isInside(this.deps.dataDir, real);
+      if (!outside) throw new Error("assets.source may not be stagingd's data directory, inside it, or a folder that holds it");
+      return real;
     }
     const mirrored = await mirrorS3(source, path.join(this.deps.dataDir, 'asset-sources'), signal);
     log(`Fetched ${mirrored.fetched} changed object${mirrored.fetched === 1 ? '' : 's'} from ${describeAssetSource(source)}`);
@@ -258,6 +262,12 @@ export class AssetSyncService {
   private async publish(sync: AssetSyncRecord): Promise<void> {
     await this.deps.stores.events.publish('assets.sync.updated', presentAssetSync(sync));
   }
+}
+
+/** Whether `dataDir` (resolved) lies inside `folder`. */
+function isInside(dataDir: string, folder: string): boolean {
+  const relative = path.relative(folder, realpathSync(dataDir));
+  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
 }
 
 function describeSource(value: string): string {

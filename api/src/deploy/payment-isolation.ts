@@ -9,11 +9,18 @@ import type { EnvironmentRecord } from '../store/records';
  * the value.
  */
 
-/** The first live key among a staging environment's resolved variables, as a 422 naming it; production passes. */
-export function refuseLiveKeys(env: Pick<EnvironmentRecord, 'kind'>, values: Record<string, string>, inherited: ReadonlySet<string>): void {
+/**
+ * The first live key among a staging environment's resolved variables, as a 422 naming it; production passes. Only
+ * what stagingd's own environment passed on unchanged (`inherited`, PATH and the like) is not checked.
+ */
+export function refuseLiveKeys(
+  env: Pick<EnvironmentRecord, 'kind'>,
+  values: Record<string, string>,
+  inherited: Readonly<Record<string, string | undefined>>,
+): void {
   if (env.kind === 'production') return;
   for (const [name, value] of Object.entries(values)) {
-    if (inherited.has(name)) continue;
+    if (inherited[name] === value) continue;
     const found = livePaymentKey(name, value);
     if (found) throw new ClientError(422, `${livePaymentKeyMessage(name, found)} Set a test key for this environment.`);
   }

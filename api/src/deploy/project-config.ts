@@ -78,7 +78,7 @@ export async function releaseVariables(context: ServerContext, config: StagingCo
     throw error;
   }
   for (const variable of await context.variables.resolved(env.id)) values[variable.name] = variable.value;
-  refuseLiveKeys(env, values, INHERITED);
+  refuseLiveKeys(env, values, process.env);
   Object.assign(values, await context.assets.variables(config, env, context.previewUrl(env.project, env.kind === 'production' ? null : env.name)));
   // Staging e-mail goes to stagingd's SMTP server whatever else says otherwise (isolation.email).
   Object.assign(values, context.mail.variables(env));

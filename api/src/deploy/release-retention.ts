@@ -24,7 +24,9 @@ export async function pruneReleases(
 ): Promise<PrunedReleases> {
   const { context } = deps;
   const withRelease = (await context.deployments.page(env.id, 10_000)).filter((deployment) => deployment.releaseDir !== null);
-  const protectedIds = new Set([env.liveDeploymentId, deps.rollbackTarget].filter((id): id is string => id !== null && id !== undefined));
+  // A promotion under way (in another environment's queue) copies its source's release and runs its image.
+  const promoting = (await underWay(context, project)).map((deployment) => deployment.sourceDeploymentId);
+  const protectedIds = new Set([env.liveDeploymentId, deps.rollbackTarget, ...promoting].filter((id): id is string => id !== null && id !== undefined));
   const candidates = withRelease.filter((deployment) => !protectedIds.has(deployment.id) && !deps.isRunning(deployment.id) && !isUnderWay(deployment.status));
   const pruned = candidates.slice(keep);
   let bytes = 0;
@@ -36,6 +38,14 @@ export async function pruneReleases(
   return { releases: pruned.length, images: await removeUnneededImages(context, project, pruned), bytes };
 }
 
+/** The project's deployments queued, building or starting, in every environment. */
+async function underWay(context: ServerContext, project: ProjectRecord): Promise<DeploymentRecord[]> {
+  const found: DeploymentRecord[] = [];
+  for (const env of await context.environments.list(project.name))
+    found.push(...(await context.deployments.page(env.id, 10_000)).filter((deployment) => isUnderWay(deployment.status)));
+  return found;
+}
+
 /**
  * The images of these deployments that no deployment of the project with a release still runs (a promotion runs
  * the image of the deployment it promoted): removed. How many went.
@@ -44,7 +54,8 @@ export async function removeUnneededImages(context: ServerContext, project: Proj
   if (gone.length === 0) return 0;
   const needed = new Set<string>();
   for (const env of await context.environments.list(project.name))
-    for (const deployment of await context.deployments.page(env.id, 10_000)) if (deployment.releaseDir !== null) needed.add(imageOf(project, deployment));
+    for (const deployment of await context.deployments.page(env.id, 10_000))
+      if (deployment.releaseDir !== null || isUnderWay(deployment.status)) needed.add(imageOf(project, deployment));
   let removed = 0;
   for (const image of new Set(gone.map((deployment) => imageOf(project, deployment))))
     if (!needed.has(image) && (await context.backend.removeImage(image))) removed += 1;

@@ -10,8 +10,11 @@ import type { Envelope, SmtpRelay } from './smtp-relay';
 
 /** The largest message the SMTP server takes (its SIZE): larger ones are refused with 552 before they are read. */
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
-/** The messages an inbox keeps: a new one past this removes the oldest. */
+/** The SMTP connections open at once, every environment's together. */
+export const MAX_CONNECTIONS = 20;
+/** What an inbox keeps: a new message past either removes the oldest. */
 export const INBOX_LIMIT = 500;
+export const INBOX_BYTES = 256 * 1024 * 1024;
 /** The start of a message's text the list shows. */
 const PREVIEW_CHARS = 200;
 
@@ -102,7 +105,19 @@ export class MailInboxes {
       receivedAt: now(),
     });
     await this.stores.events.publish('mail.received', presentMailMessage(record));
-    const old = await this.stores.mailMessages.beyond(environment.id, INBOX_LIMIT);
+    await this.trim(environment);
+  }
+
+  /** Keeps the newest messages within INBOX_LIMIT and INBOX_BYTES (the newest one always). */
+  private async trim(environment: InboxOwner): Promise<void> {
+    let keep = 0;
+    let bytes = 0;
+    for (const message of await this.stores.mailMessages.page(environment.id, INBOX_LIMIT)) {
+      bytes += message.size;
+      if (keep > 0 && bytes > INBOX_BYTES) break;
+      keep += 1;
+    }
+    const old = await this.stores.mailMessages.beyond(environment.id, keep);
     if (old.length > 0) await this.remove(environment, old);
   }
 

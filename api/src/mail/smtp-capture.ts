@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { MAX_MESSAGE_BYTES, MailRefusal, type MailInboxes, type MailPolicy } from './inbox';
+import { MAX_CONNECTIONS, MAX_MESSAGE_BYTES, MailRefusal, type MailInboxes, type MailPolicy } from './inbox';
 import type { Envelope } from './smtp-relay';
 
 export interface SmtpCaptureOptions {
@@ -34,6 +34,8 @@ export class SmtpCapture {
       disabledCommands: ['STARTTLS'],
       authMethods: ['PLAIN', 'LOGIN'],
       size: MAX_MESSAGE_BYTES,
+      // What one message may hold in memory times this bounds what senders can make stagingd hold at once.
+      maxClients: MAX_CONNECTIONS,
       logger: false,
       onAuth(auth, _session, callback) {
         void authenticate(options, auth.username ?? '', auth.password ?? '').then(
@@ -75,7 +77,8 @@ async function authenticate(options: SmtpCaptureOptions, username: string, passw
 
 async function receive(options: SmtpCaptureOptions, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<void> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  // Past the size limit smtp-server still passes the data on: read to the end, keep none of it.
+  for await (const chunk of stream) if (!stream.sizeExceeded) chunks.push(chunk as Buffer);
   if (stream.sizeExceeded) throw new MailRefusal(552, `the message is larger than the ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB stagingd takes`);
   const policy = await options.policyOf(String(session.user));
   if (!policy?.accept) throw new MailRefusal(550, policy ? policy.reason : 'the environment no longer exists');

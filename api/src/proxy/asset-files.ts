@@ -6,7 +6,7 @@
  * served only if it really lies inside the folder.
  */
 import { constants } from 'node:fs';
-import { open, readlink, realpath } from 'node:fs/promises';
+import { type FileHandle, open, readlink, realpath } from 'node:fs/promises';
 import type * as http from 'node:http';
 import { lookup } from 'mime-types';
 
@@ -20,6 +20,8 @@ export interface AssetRoute {
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** Linux's O_PATH, which Node does not name. */
+const O_PATH = 0o10000000;
 
 export function isAssetRequest(url: string): boolean {
   return url.startsWith(ASSETS_PREFIX);
@@ -47,13 +49,16 @@ export async function serveAsset(req: http.IncomingMessage, res: http.ServerResp
     return plain(res, 404, 'No such asset.');
   const root = await realpath(route.folder).catch(() => undefined);
   if (!root) return plain(res, 404, 'No such asset.');
-  const handle = await open(`${root}/${parts.join('/')}`, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
-  if (!handle) return plain(res, 404, 'No such asset.');
+  // Found without opening it (O_PATH: a device or a FIFO a link led to is not opened, so nothing of theirs happens), then
+  // checked (inside the asset folder, wherever a link in a parent folder led; a regular file), and only then opened.
+  const found = await open(`${root}/${parts.join('/')}`, O_PATH | constants.O_NOFOLLOW).catch(() => undefined);
+  if (!found) return plain(res, 404, 'No such asset.');
+  let handle: FileHandle | undefined;
   try {
+    const opened = await readlink(`/proc/self/fd/${found.fd}`);
+    if (!opened.startsWith(`${root}/`) || !(await found.stat()).isFile()) return plain(res, 404, 'No such asset.');
+    handle = await open(`/proc/self/fd/${found.fd}`, constants.O_RDONLY);
     const stat = await handle.stat();
-    // What was opened, wherever a link in a parent folder led: inside the asset folder, or not served.
-    const opened = await readlink(`/proc/self/fd/${handle.fd}`);
-    if (!stat.isFile() || !opened.startsWith(`${root}/`)) return plain(res, 404, 'No such asset.');
     const etag = `"${stat.size.toString(16)}-${Math.trunc(stat.mtimeMs).toString(16)}-${stat.ino.toString(16)}"`;
     const headers: http.OutgoingHttpHeaders = {
       etag,
@@ -76,7 +81,8 @@ export async function serveAsset(req: http.IncomingMessage, res: http.ServerResp
       stream.pipe(res);
     });
   } finally {
-    await handle.close();
+    await handle?.close();
+    await found.close();
   }
 }
 

@@ -81,6 +81,9 @@ const RELEASE_MOUNT = '/srv/release';
 /** Where a promotion's source (or an asset sync's) appears, read-only, while it is copied in the sandbox. */
 const SOURCE_MOUNT = '/srv/source';
 
+/** Where an environment's asset folder is mounted; the release's `assets.target` is a link to it. */
+const ASSETS_MOUNT = '/srv/assets';
+
 /** Where an environment's data folder (its SQLite database) appears, whatever its path on the machine. */
 const DATA_MOUNT = '/srv/data';
 
@@ -150,19 +153,20 @@ function bubblewrap(dataDir: string, asRoot: boolean): Sandbox {
         [
           ...(data ? ['--bind', data, DATA_MOUNT] : []),
           ...(options?.readOnly ? ['--ro-bind', options.readOnly, SOURCE_MOUNT] : []),
-          // bubblewrap makes the mount point inside the sandbox's view, where a link the release planted leads only to
-          // the release's own files.
-          ...(options?.assets ? ['--bind', options.assets.folder, path.posix.join(RELEASE_MOUNT, options.assets.target)] : []),
+          // At a place of stagingd's choosing, never at a path inside the release: bubblewrap mounts as root, and a link
+          // the release planted at its target would lead the mount anywhere (over /usr/local/sbin, say).
+          ...(options?.assets ? ['--bind', options.assets.folder, ASSETS_MOUNT] : []),
         ],
         options?.dieWithParent,
       ),
     dataPath: () => DATA_MOUNT,
     readOnlyPath: () => SOURCE_MOUNT,
-    // The mount point is made first, by the release user in the sandbox: made by bubblewrap it would be root's, and
-    // the folders above it closed to the release.
+    // The target becomes a link to the mount, made by the release user in the sandbox (where whatever the release put
+    // there leads only to its own files); stagingd never follows it.
     showAssets: async (directory, assets) => {
       const [file, ...args] = command(directory, directory);
-      await run(file!, [...args, 'mkdir', '-p', '--', assets.target]);
+      const link = 'mkdir -p -- "$(dirname -- "$1")" && rm -rf -- "$1" && ln -s -- "$2" "$1"';
+      await run(file!, [...args, '/bin/sh', '-c', link, 'sh', assets.target, ASSETS_MOUNT]);
     },
     environment: (env) => ({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
     prepare,

@@ -277,7 +277,8 @@ function checkAssets(root: Record<string, unknown>, report: Report): void {
         ['assets', 'source'],
         "assets.source is production (production's own files), an absolute directory on stagingd's machine, or an s3://bucket/prefix URL.",
       );
-    else if (/^s3:\/\/[^/@]*:[^/@]*@/.test(source))
+    // Credentials end at the last @ before the query (a secret key may hold / or :).
+    else if (source.startsWith('s3://') && source.split('?')[0]!.includes('@'))
       report(
         'assets-source',
         ['assets', 'source'],
@@ -285,8 +286,12 @@ function checkAssets(root: Record<string, unknown>, report: Report): void {
       );
   }
   const target = assets?.['target'];
-  if (typeof target === 'string' && (target.startsWith('/') || target.split(/[\\/]/).includes('..')))
-    report('assets-target', ['assets', 'target'], "assets.target is a folder inside the app, relative to it and without '..', e.g. public/uploads.");
+  if (typeof target === 'string' && (target.startsWith('/') || target.split(/[\\/]/).some((part) => part === '..' || part === '.' || part === '')))
+    report(
+      'assets-target',
+      ['assets', 'target'],
+      "assets.target is a folder inside the app, relative to it, without '.', '..' or empty parts, e.g. public/uploads.",
+    );
 }
 
 /** isolation.email: allow beside a database sync: the environments' e-mail goes out, to addresses copied from production. */

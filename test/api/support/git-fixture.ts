@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,16 +66,21 @@ export function helloNodeRepository(): { dir: string; git: (...args: string[]) =
     ),
   );
   // GET /file?name=N answers ASSET_URL and public/uploads/N's content; &write=T writes T there first, &link=P makes it a
-  // link to P (what an untrusted release may do in its asset folder).
+  // link to P (what an untrusted release may do in its asset folder); &exists=P says whether P exists in its view.
   variant('uploads', () =>
     writeFileSync(
       server,
       onDemand(
         '/file',
-        "const fs = require('node:fs'); const u = new URL(req.url, 'http://app'); const f = require('node:path').join('public/uploads', u.searchParams.get('name')); if (u.searchParams.has('write')) fs.writeFileSync(f, u.searchParams.get('write')); if (u.searchParams.has('link')) fs.symlinkSync(u.searchParams.get('link'), f); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ assetUrl: process.env.ASSET_URL || null, content: fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : null }));",
+        "const fs = require('node:fs'); const u = new URL(req.url, 'http://app'); const f = require('node:path').join('public/uploads', u.searchParams.get('name')); if (u.searchParams.has('write')) fs.writeFileSync(f, u.searchParams.get('write')); if (u.searchParams.has('link')) fs.symlinkSync(u.searchParams.get('link'), f); res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ assetUrl: process.env.ASSET_URL || null, content: fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : null, seen: u.searchParams.has('exists') ? fs.existsSync(u.searchParams.get('exists')) : null }));",
       ),
     ),
   );
+  // uploads, with public/uploads committed as a link out of the release (to where bubblewrap finds setpriv).
+  git('checkout', '-q', '-b', 'uploads-link', 'uploads');
+  mkdirSync(join(dir, 'public'), { recursive: true });
+  symlinkSync('../../../usr/local/sbin', join(dir, 'public', 'uploads'));
+  commitAll('uploads-link');
   variant('slow-build', () => writeFileSync(join(dir, 'build.js'), `console.log('building slowly');\nsetTimeout(() => {}, 60000);\n`));
   git('checkout', '-q', 'main');
   return { dir, git, commit: (ref: string) => git('rev-parse', ref) };

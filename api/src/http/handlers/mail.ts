@@ -56,7 +56,10 @@ export function mailHandlers(services: Services) {
       const message = await messageOf(context, request);
       const attachment = (await inboxes.parse(message).catch(gone(message))).attachments[request.params.index];
       if (!attachment) throw new ClientError(404, `Message ${message.id} has no attachment ${request.params.index}.`, { field: '/params/index' });
-      const filename = (attachment.filename ?? `attachment-${request.params.index}`).replace(/["\\\r\n]/g, '_');
+      // Well-formed first: a lone surrogate (a name decoded from broken UTF-16) cannot be percent-encoded.
+      const filename = (attachment.filename ?? `attachment-${request.params.index}`)
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+        .replace(/["\\\r\n]/g, '_');
       // Always a download of opaque bytes: an attachment is the sender's content, never a page of this origin.
       return reply
         .type('application/octet-stream')

@@ -10,7 +10,8 @@
  * no longer has (not excluded ones).
  */
 import { createHash } from 'node:crypto';
-import { copyFile, lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstatSync, readdirSync } from 'node:fs';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 
 export interface CopyJob {
@@ -62,14 +63,18 @@ async function mirror(job: CopyJob): Promise<CopyResult> {
   await mkdir(files, { recursive: true });
   const manifest = await readManifest(manifestFile);
   const skipped: string[] = [];
-  const sources = await walk(job.source, '', isExcluded, skipped).catch((error: NodeJS.ErrnoException) => {
+  let sources: SourceFile[];
+  try {
+    sources = walk(job.source, '', isExcluded, skipped);
+  } catch (error) {
+    const failed = error as NodeJS.ErrnoException;
     // The copy runs as the release's user: a source only root may read is out of its reach.
-    if (error.code === 'EACCES')
+    if (failed.code === 'EACCES')
       throw new Error(
-        `the release's user may not read ${error.path === job.source ? 'the source' : 'a folder of the source'}: make it readable by others (o+rX)`,
+        `the release's user may not read ${failed.path === job.source ? 'the source' : 'a folder of the source'}: make it readable by others (o+rX)`,
       );
     throw error;
-  });
+  }
   const next: Record<string, ManifestEntry> = {};
   const result: CopyResult = { files: sources.length, copied: 0, bytes: 0, deleted: 0, skipped };
   let index = 0;
@@ -100,20 +105,25 @@ async function readManifest(file: string): Promise<Record<string, ManifestEntry>
   }
 }
 
-/** Every regular file under `dir`, by its path relative to the source (POSIX separators), excluded ones left out. */
-async function walk(root: string, rel: string, isExcluded: (rel: string) => boolean, skipped: string[]): Promise<SourceFile[]> {
-  const found: SourceFile[] = [];
-  for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
+/**
+ * Every regular file under `dir`, by its path relative to the source (POSIX separators), excluded ones left out.
+ * Synchronous: tens of thousands of stats are much quicker without a trip through the thread pool each.
+ */
+function walk(root: string, rel: string, isExcluded: (rel: string) => boolean, skipped: string[], found: SourceFile[] = []): SourceFile[] {
+  for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (isExcluded(child)) continue;
-    if (entry.isDirectory()) found.push(...(await walk(root, child, isExcluded, skipped)));
+    if (entry.isDirectory()) walk(root, child, isExcluded, skipped, found);
     else if (entry.isFile()) {
-      const stat = await lstat(path.join(root, child));
+      const stat = lstatSync(path.join(root, child));
       found.push({ rel: child, size: stat.size, mtimeMs: stat.mtimeMs });
     } else skipped.push(child);
   }
   return found;
 }
+
+/** Folders made in the target during this run (so each is made once). */
+const made = new Set<string>();
 
 async function syncFile(
   sourceRoot: string,
@@ -123,7 +133,7 @@ async function syncFile(
 ): Promise<{ record: ManifestEntry; copied: boolean }> {
   const source = path.join(sourceRoot, file.rel);
   const target = path.join(targetRoot, file.rel);
-  const current = await lstat(target).catch(() => undefined);
+  const current = lstatSync(target, { throwIfNoEntry: false });
   const sourceSame = previous !== undefined && previous.size === file.size && previous.mtimeMs === file.mtimeMs;
   const targetSame = current?.isFile() === true && previous !== undefined && current.size === previous.targetSize && current.mtimeMs === previous.targetMtimeMs;
   if (sourceSame && targetSame) return { record: previous, copied: false };
@@ -136,13 +146,16 @@ async function syncFile(
       return { record: { size: file.size, mtimeMs: file.mtimeMs, hash: sourceHash, targetSize: current.size, targetMtimeMs: current.mtimeMs }, copied: false };
   }
   if (current && !current.isFile()) await rm(target, { recursive: true, force: true });
-  await mkdir(path.dirname(target), { recursive: true });
+  if (!made.has(path.dirname(target))) {
+    await mkdir(path.dirname(target), { recursive: true });
+    made.add(path.dirname(target));
+  }
   const temporary = `${target}.staging-${process.pid}-${Math.random().toString(36).slice(2)}`;
   // The kernel copies (copy_file_range): the content never passes through this process. Its hash is taken the first
   // time a comparison needs it.
   await copyFile(source, temporary);
   await rename(temporary, target);
-  const written = await lstat(target);
+  const written = lstatSync(target);
   return { record: { size: file.size, mtimeMs: file.mtimeMs, hash: null, targetSize: written.size, targetMtimeMs: written.mtimeMs }, copied: true };
 }
 

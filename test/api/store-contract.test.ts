@@ -186,7 +186,10 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
         (await s.mailMessages.page(env.id, 5, (await s.mailMessages.get(bySeq[1]!))!.seq)).map((m) => m.id),
         [bySeq[2]],
       );
-      assert.deepEqual(await s.mailMessages.beyond(env.id, 1), [bySeq[2], bySeq[1]]);
+      assert.deepEqual(await s.mailMessages.overLimits(env.id, 1, 1_000_000), [bySeq[2], bySeq[1]]);
+      assert.deepEqual(await s.mailMessages.overLimits(env.id, 10, 2000), [bySeq[2], bySeq[1]], 'past 2,000 bytes from the newest');
+      assert.deepEqual(await s.mailMessages.overLimits(env.id, 10, 1000), [bySeq[2], bySeq[1]], 'the newest stays, however large');
+      assert.deepEqual(await s.mailMessages.overLimits(env.id, 3, 3600), []);
       await s.mailMessages.delete([bySeq[2]!]);
       assert.equal(await s.mailMessages.count(env.id), 2);
       assert.deepEqual((await s.mailMessages.ids(env.id)).sort(), bySeq.slice(0, 2).sort());

@@ -110,14 +110,7 @@ export class MailInboxes {
 
   /** Keeps the newest messages within INBOX_LIMIT and INBOX_BYTES (the newest one always). */
   private async trim(environment: InboxOwner): Promise<void> {
-    let keep = 0;
-    let bytes = 0;
-    for (const message of await this.stores.mailMessages.page(environment.id, INBOX_LIMIT)) {
-      bytes += message.size;
-      if (keep > 0 && bytes > INBOX_BYTES) break;
-      keep += 1;
-    }
-    const old = await this.stores.mailMessages.beyond(environment.id, keep);
+    const old = await this.stores.mailMessages.overLimits(environment.id, INBOX_LIMIT, INBOX_BYTES);
     if (old.length > 0) await this.remove(environment, old);
   }
 

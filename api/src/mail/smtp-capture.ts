@@ -37,6 +37,8 @@ export class SmtpCapture {
       // What one message may hold in memory times this bounds what senders can make stagingd hold at once.
       maxClients: MAX_CONNECTIONS,
       logger: false,
+      // The sender is a release on this machine: no reverse DNS lookup of 127.0.0.1 before the greeting.
+      disableReverseLookup: true,
       onAuth(auth, _session, callback) {
         void authenticate(options, auth.username ?? '', auth.password ?? '').then(
           (user) => (user ? callback(null, { user }) : callback(new Error('Invalid username or password'))),

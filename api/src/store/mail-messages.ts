@@ -55,8 +55,11 @@ export interface MailMessageStore {
   /** Newest first; `beforeSeq` continues a page. */
   page(environmentId: string, limit: number, beforeSeq?: number): Promise<MailMessageRecord[]>;
   count(environmentId: string): Promise<number>;
-  /** The ids of an environment's messages past the newest `keep`, oldest first. */
-  beyond(environmentId: string, keep: number): Promise<string[]>;
+  /**
+   * The ids of an environment's messages past the newest `count` or past `bytes` (summed newest first; the newest
+   * always stays), oldest first: none while it is within both, found without reading its messages.
+   */
+  overLimits(environmentId: string, count: number, bytes: number): Promise<string[]>;
   delete(ids: readonly string[]): Promise<void>;
   /** Every message id of an environment (to remove their files). */
   ids(environmentId: string): Promise<string[]>;
@@ -106,9 +109,19 @@ export class SqliteMailMessageStore implements MailMessageStore {
     return Number(row?.['n'] ?? 0);
   }
 
-  async beyond(environmentId: string, keep: number): Promise<string[]> {
-    const rows = await this.database.all(`SELECT id FROM mail_messages WHERE environment_id = ? ORDER BY seq DESC LIMIT -1 OFFSET ?`, [environmentId, keep]);
-    return rows.map((row) => text(row, 'id')).reverse();
+  async overLimits(environmentId: string, count: number, bytes: number): Promise<string[]> {
+    const totals = await this.database.get(`SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM mail_messages WHERE environment_id = ?`, [
+      environmentId,
+    ]);
+    if (Number(totals?.['n'] ?? 0) <= count && Number(totals?.['bytes'] ?? 0) <= bytes) return [];
+    const rows = await this.database.all(
+      `SELECT id FROM (
+         SELECT id, seq, ROW_NUMBER() OVER newest AS n, SUM(size) OVER newest AS running
+         FROM mail_messages WHERE environment_id = ? WINDOW newest AS (ORDER BY seq DESC)
+       ) WHERE n > ? OR (n > 1 AND running > ?) ORDER BY seq`,
+      [environmentId, count, bytes],
+    );
+    return rows.map((row) => text(row, 'id'));
   }
 
   async delete(ids: readonly string[]): Promise<void> {

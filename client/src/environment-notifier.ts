@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { DatabaseSync, Deployment, MailMessage } from './api/staging-api';
+import { assetsCopied } from './assets/asset-text';
+import type { AssetSync, DatabaseSync, Deployment, MailMessage } from './api/staging-api';
 import { syncCopied } from './database/sync-text';
 import type { FollowedEnvironments } from './followed-environments';
 import { activityMessage } from './activity-message';
@@ -10,11 +11,14 @@ import type { Session } from './session';
 
 /**
  * Notifications about the environments this workspace follows: deployments that finish or fail (unless this
- * window started them and reports them through their own progress), database syncs that end well or fail,
- * comments that arrive and reviews given on their deployments, e-mail their releases send, each with what to do next.
+ * window started them and reports them through their own progress), database syncs that end well or fail, asset
+ * syncs that fail or that someone asked for elsewhere, comments that arrive and reviews given on their deployments,
+ * e-mail their releases send, each with what to do next.
  */
 export class EnvironmentNotifier implements vscode.Disposable {
   private readonly startedHere = new Set<string>();
+  /** The asset syncs whose end was told: each once, whoever saw it end first. */
+  private readonly toldAssetSyncs = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly notified = new vscode.EventEmitter<string>();
   /** Every notification shown, by its text: for tests and diagnostics. */
@@ -29,6 +33,7 @@ export class EnvironmentNotifier implements vscode.Disposable {
     this.subscriptions = [
       events.onDeployment((deployment) => void this.deploymentChanged(deployment)),
       events.onDatabaseSync((sync) => void this.databaseSyncChanged(sync)),
+      events.onAssetSync((sync) => void this.assetSyncChanged(sync)),
       events.onActivity((activity) => void this.activity(activity)),
       events.onMail((mail) => {
         if (mail.type === 'mail.received') void this.mailReceived(mail);
@@ -36,7 +41,7 @@ export class EnvironmentNotifier implements vscode.Disposable {
     ];
   }
 
-  /** A deployment this window started and follows itself. */
+  /** A deployment or an asset sync this window started and follows itself. */
   followedHere(id: string): void {
     this.startedHere.add(id);
   }
@@ -67,13 +72,44 @@ export class EnvironmentNotifier implements vscode.Disposable {
     const message = succeeded
       ? `The database of ${sync.environment} is synced from production: ${syncCopied(sync)}.`
       : `Syncing the database of ${sync.environment} failed: ${sync.reason ?? 'see the log'}`;
+    await this.syncEnded(message, succeeded, sync, () => this.logs.showDatabaseSync(sync));
+  }
+
+  /**
+   * An asset sync of a followed environment ended: told when it failed, or when somebody asked for it elsewhere and it
+   * went well (those at creation and on schedule that go well are routine). One started in this window is told by its
+   * command (assetSyncEnded), followed or not.
+   */
+  private async assetSyncChanged(sync: AssetSync): Promise<void> {
+    if (this.startedHere.has(sync.id) || !this.followed.has(sync.project, sync.environment)) return;
+    if (sync.status === 'failed' || (sync.status === 'succeeded' && sync.trigger === 'manual')) await this.assetSyncEnded(sync);
+  }
+
+  /** How an asset sync ended: what it copied, or why it failed or stopped (with its log); each sync once. */
+  async assetSyncEnded(sync: AssetSync): Promise<void> {
+    if (this.toldAssetSyncs.has(sync.id)) return;
+    this.toldAssetSyncs.add(sync.id);
+    const env = sync.environment;
+    const succeeded = sync.status === 'succeeded';
+    const message = succeeded
+      ? this.startedHere.has(sync.id)
+        ? `The assets of ${env} are synced: ${assetsCopied(sync)}.`
+        : `${sync.requested_by} synced the assets of ${env}: ${assetsCopied(sync)}.`
+      : sync.status === 'failed'
+        ? `Syncing the assets of ${env} failed: ${sync.reason ?? 'see the log'}`
+        : `The asset sync of ${env} was cancelled: ${sync.reason ?? 'see the log'}`;
+    await this.syncEnded(message, succeeded, sync, () => this.logs.showAssetSync(sync));
+  }
+
+  /** A sync's end: information with Open Environment when it went well, else a warning that offers its log too. */
+  private async syncEnded(message: string, succeeded: boolean, about: { project: string; environment: string }, showLog: () => void): Promise<void> {
     this.notified.fire(message);
     const choice = succeeded
       ? await vscode.window.showInformationMessage(message, 'Open Environment')
       : await vscode.window.showWarningMessage(message, 'Log', 'Open Environment');
-    if (choice === 'Log') this.logs.showDatabaseSync(sync);
+    if (choice === 'Log') showLog();
     if (choice === 'Open Environment')
-      await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(sync.project, sync.environment));
+      await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(about.project, about.environment));
   }
 
   private async activity(activity: ActivityEvent): Promise<void> {

@@ -12,6 +12,7 @@ import { revokePreview, sharePreview } from './commands/preview-commands';
 import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { cancelDatabaseSync, syncDatabase } from './commands/database-commands';
+import { syncAssets } from './commands/asset-commands';
 import { clearInbox, deleteMail, openMail, saveMailAttachment, saveMailSource } from './commands/mail-commands';
 import { MailPanel } from './panels/mail-panel';
 import type { MailPageState } from '../../webview/src/mail/protocol';
@@ -117,6 +118,7 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     'staging.openCommentSource': openCommentSource,
     'staging.syncDatabase': syncDatabase,
     'staging.cancelDatabaseSync': cancelDatabaseSync,
+    'staging.syncAssets': syncAssets,
     'staging.deleteMail': deleteMail,
     'staging.clearInbox': clearInbox,
     'staging.saveMailSource': saveMailSource,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { activityEvents, type ApiEventName, type ApiEvents } from '../../common/src/api/events';
 import { followEventStream, type StreamState } from './api/event-stream';
-import type { DatabaseSync, Deployment, Environment } from './api/staging-api';
+import type { AssetSync, DatabaseSync, Deployment, Environment } from './api/staging-api';
 import type { Session } from './session';
 
 const activityTypes = new Set<string>(activityEvents);
@@ -27,6 +27,7 @@ export class LiveEvents implements vscode.Disposable {
   private readonly stateChanged = new vscode.EventEmitter<StreamState>();
   private readonly activityHappened = new vscode.EventEmitter<ActivityEvent>();
   private readonly databaseSyncChanged = new vscode.EventEmitter<DatabaseSync>();
+  private readonly assetSyncChanged = new vscode.EventEmitter<AssetSync>();
   private readonly mailChanged = new vscode.EventEmitter<MailEvent>();
   readonly onEnvironment = this.environmentChanged.event;
   readonly onDeployment = this.deploymentChanged.event;
@@ -35,6 +36,8 @@ export class LiveEvents implements vscode.Disposable {
   readonly onActivity = this.activityHappened.event;
   /** Every status change of an environment's database sync (`database.sync.updated`). */
   readonly onDatabaseSync = this.databaseSyncChanged.event;
+  /** Every status change of an environment's asset sync (`assets.sync.updated`). */
+  readonly onAssetSync = this.assetSyncChanged.event;
   /** `mail.received`, `mail.deleted` and `mail.blocked`: the inboxes of staging environments. */
   readonly onMail = this.mailChanged.event;
   private abort: AbortController | undefined;
@@ -68,6 +71,7 @@ export class LiveEvents implements vscode.Disposable {
         else if (frame.event === 'environment.deleted') this.environmentChanged.fire({ ...(data as ApiEvents['environment.deleted']), deleted: true });
         else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as ApiEvents['deployment.updated']);
         else if (frame.event === 'database.sync.updated') this.databaseSyncChanged.fire(data as ApiEvents['database.sync.updated']);
+        else if (frame.event === 'assets.sync.updated') this.assetSyncChanged.fire(data as ApiEvents['assets.sync.updated']);
         else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
         else if (mailTypes.has(frame.event)) this.mailChanged.fire({ ...(data as object), type: frame.event } as MailEvent);
       },
@@ -89,6 +93,7 @@ export class LiveEvents implements vscode.Disposable {
     this.stateChanged.dispose();
     this.activityHappened.dispose();
     this.databaseSyncChanged.dispose();
+    this.assetSyncChanged.dispose();
     this.mailChanged.dispose();
   }
 }

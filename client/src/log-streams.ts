@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { followEventStream } from './api/event-stream';
-import type { DatabaseSync, Deployment } from './api/staging-api';
+import type { AssetSync, DatabaseSync, Deployment } from './api/staging-api';
 import type { Session } from './session';
 
 /**
- * One log output channel and one stream per deployment or database sync; disposing the channel's entry stops the
- * stream. Build, runtime and system lines are told apart by their prefix.
+ * One log output channel and one stream per deployment, database sync or asset sync; disposing the channel's entry
+ * stops the stream. Build, runtime and system lines are told apart by their prefix.
  */
 export class LogStreams implements vscode.Disposable {
   private readonly streams = new Map<string, { channel: vscode.LogOutputChannel; abort: AbortController }>();
@@ -20,6 +20,12 @@ export class LogStreams implements vscode.Disposable {
   showDatabaseSync(sync: DatabaseSync): void {
     const when = new Date(sync.created_at).toLocaleString();
     this.open(sync.id, `Staging: database sync of ${sync.environment}, ${when}`, `/v1/database-syncs/${encodeURIComponent(sync.id)}/logs`);
+  }
+
+  /** An asset sync's log: where it copied from, what it skipped, the counts, or why it stopped. */
+  showAssetSync(sync: AssetSync): void {
+    const when = new Date(sync.created_at).toLocaleString();
+    this.open(sync.id, `Staging: asset sync of ${sync.environment}, ${when}`, `/v1/asset-syncs/${encodeURIComponent(sync.id)}/logs`);
   }
 
   private open(id: string, title: string, path: string): void {

@@ -6,9 +6,7 @@
 // no server (--postgres-url none), and the panel says so; with it (STAGING_TEST_POSTGRES_URL, from scripts/start-postgres.sh) the syncs run.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import * as vscode from 'vscode';
@@ -21,6 +19,7 @@ import { StagingdProcess } from '../api/support/stagingd-process';
 import { withClient } from '../api/support/postgres';
 import { eventually } from './eventually';
 import { signInTo } from './sign-in';
+import { helloNodeProject, workspaceFolder } from './workspace-folder';
 
 const project = 'hello-db';
 const environmentPath = `/v1/projects/${project}/environments/staging`;
@@ -114,39 +113,15 @@ suite('An environment’s own database', () => {
   let folder: string;
   let configUri: vscode.Uri;
 
-  /** Adds (or removes) the project's folder to the workspace, after the two the harness opens. */
-  async function workspaceFolder(add: boolean): Promise<void> {
-    const changed = new Promise((resolve) => {
-      const subscription = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        subscription.dispose();
-        resolve(undefined);
-      });
-    });
-    const count = vscode.workspace.workspaceFolders?.length ?? 0;
-    assert.ok(
-      add ? vscode.workspace.updateWorkspaceFolders(count, 0, { uri: vscode.Uri.file(folder) }) : vscode.workspace.updateWorkspaceFolders(count - 1, 1),
-    );
-    await changed;
-  }
-
   suiteSetup(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'staging-database-'));
-    const example = join(__dirname, '..', '..', '..', 'examples', 'hello-node');
-    cpSync(example, folder, { recursive: true });
-    writeFileSync(join(folder, 'staging.yaml'), config);
-    const git = (...args: string[]): string =>
-      execFileSync('git', ['-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', ...args], { cwd: folder, encoding: 'utf8' });
-    git('init', '-q', '-b', 'main');
-    git('add', '-A');
-    git('commit', '-q', '-m', project);
-    git('branch', 'develop');
+    folder = helloNodeProject('staging-database-', config);
     configUri = vscode.Uri.file(join(folder, 'staging.yaml'));
-    await workspaceFolder(true);
+    await workspaceFolder(folder, true);
   });
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    if (vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === folder)) await workspaceFolder(false);
+    if (vscode.workspace.workspaceFolders?.some((f) => f.uri.fsPath === folder)) await workspaceFolder(folder, false);
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 

@@ -72,7 +72,7 @@ suite('Environment detail panel with a real stagingd', () => {
     const env = (await stagingd.api<Environment>('GET', environmentPath)).body;
     panel = await vscode.commands.executeCommand<EnvironmentPanel | undefined>('staging.openEnvironment', env);
     assert.ok(panel, 'the command returns the panel');
-    const { database, ...rendered } = await renderedWhen(panel, () => true);
+    const { database, assets, ...rendered } = await renderedWhen(panel, () => true);
     assert.deepEqual(rendered, { deployments: 1, variables: 2, maskedSecrets: 1, activePreviewLinks: 0, status: 'active' });
     // hello-node's staging.yaml has no database section: no database, and Sync Now is off, saying why.
     assert.deepEqual(
@@ -83,6 +83,12 @@ suite('Environment detail panel with a real stagingd', () => {
       database?.text ?? '',
       /Not configured: staging\.yaml has no database section\..*Sync Now is off: staging\.yaml gives this environment no database of its own/,
     );
+    // Nor an assets section: no asset sync, and Sync Now is off, saying why.
+    assert.deepEqual(
+      { ...assets, text: undefined },
+      { availability: 'not configured', lastStatus: null, files: null, copied: null, syncNow: false, text: undefined },
+    );
+    assert.match(assets?.text ?? '', /^Not configured: staging\.yaml has no assets section\. .*Sync Now is off: staging\.yaml has no assets section\.$/);
 
     const posted = panel.posted;
     assert.ok(posted, 'the host posted a state');
@@ -186,7 +192,7 @@ suite('Environment detail panel with a real stagingd', () => {
     assert.ok(panel, 'the environment has its panel again');
     // Its page renders; not awaited where VS Code makes a page opened right after a close wait (1.99).
     if (paintsAfterCloseAtOnce()) {
-      const { database: _, ...rendered } = await renderedWhen(panel, (r) => r.deployments === 2);
+      const { database: _, assets: __, ...rendered } = await renderedWhen(panel, (r) => r.deployments === 2);
       assert.deepEqual(rendered, { deployments: 2, variables: 2, maskedSecrets: 1, activePreviewLinks: 0, status: 'active' });
     }
   });

@@ -18,6 +18,7 @@ import { StagingdProcess } from '../api/support/stagingd-process';
 import { eventually } from './eventually';
 import { renderedWhen } from './panel-rendered';
 import { signInTo } from './sign-in';
+import { workspaceFolder } from './workspace-folder';
 
 const environmentPath = '/v1/projects/orders/environments/staging';
 const previewHost = 'staging--orders.localhost';
@@ -36,19 +37,6 @@ function hostileOrdersRepository(): string {
     assert.ok(server.includes('<h1>Thank you!</h1>'), 'the example still sends its heading');
     writeFileSync(join(dir, 'server.js'), server.replace('<h1>Thank you!</h1>', hostile));
   });
-}
-
-/** Adds (or removes) a folder to the workspace, after the ones the harness opens: the tree shows the workspace's projects. */
-async function workspaceFolder(folder: string, add: boolean): Promise<void> {
-  const changed = new Promise((resolve) => {
-    const subscription = vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      subscription.dispose();
-      resolve(undefined);
-    });
-  });
-  const count = vscode.workspace.workspaceFolders?.length ?? 0;
-  assert.ok(add ? vscode.workspace.updateWorkspaceFolders(count, 0, { uri: vscode.Uri.file(folder) }) : vscode.workspace.updateWorkspaceFolders(count - 1, 1));
-  await changed;
 }
 
 const children = async (node?: StagingNode): Promise<StagingNode[]> => (await extension().tree.getChildren(node)) ?? [];

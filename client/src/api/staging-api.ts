@@ -15,6 +15,8 @@ export type PreviewLinkCreated = components['schemas']['PreviewLinkCreated'];
 export type PreviewLinkCreate = components['schemas']['PreviewLinkCreate'];
 export type DatabaseSync = components['schemas']['DatabaseSync'];
 export type EnvironmentDatabase = components['schemas']['EnvironmentDatabase'];
+export type AssetSync = components['schemas']['AssetSync'];
+export type EnvironmentAssets = components['schemas']['EnvironmentAssets'];
 export type MailInbox = components['schemas']['MailInbox'];
 export type MailMessage = components['schemas']['MailMessage'];
 export type MailMessageDetail = components['schemas']['MailMessageDetail'];
@@ -316,6 +318,38 @@ export class StagingApi {
   /** Cancels a queued or running sync (409 once it has ended); the environment keeps its previous data. */
   async cancelDatabaseSync(id: string, signal?: AbortSignal): Promise<DatabaseSync> {
     return this.unwrap(this.client.POST('/v1/database-syncs/{sync}/cancel', { params: { path: { sync: id } }, signal }), 'cancelling the database sync');
+  }
+
+  /** The environment's assets: whether it gets any, whether stagingd can sync them (else why not), from where to where, the last sync. */
+  async assets(project: string, environment: string, signal?: AbortSignal): Promise<EnvironmentAssets> {
+    const path = { project, environment };
+    return this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/assets', { params: { path }, signal }),
+      `reading the assets of ${environment}`,
+    );
+  }
+
+  /** The environment's asset syncs, newest first. */
+  async assetSyncs(project: string, environment: string, limit = 20, signal?: AbortSignal): Promise<AssetSync[]> {
+    const params = { path: { project, environment }, query: { limit } };
+    const list = await this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/assets/syncs', { params, signal }),
+      'listing asset syncs',
+    );
+    return list.items;
+  }
+
+  /** Starts a sync of the environment's files (a 409 says why it cannot: no assets, production, the runner, or one under way). */
+  async startAssetSync(project: string, environment: string, signal?: AbortSignal): Promise<AssetSync> {
+    const path = { project, environment };
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/assets/syncs', { params: { path }, signal }),
+      `syncing the assets of ${environment}`,
+    );
+  }
+
+  async assetSync(id: string, signal?: AbortSignal): Promise<AssetSync> {
+    return this.unwrap(this.client.GET('/v1/asset-syncs/{sync}', { params: { path: { sync: id } }, signal }), 'reading the asset sync');
   }
 
   /** One page of an environment's inbox, newest first, with its isolation.email mode and whether capture works there (else why not). */

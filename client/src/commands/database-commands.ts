@@ -3,8 +3,7 @@ import type { DatabaseSync } from '../api/staging-api';
 import { syncUnderWay } from '../database/sync-text';
 import type { CommandContext } from './command-context';
 import { environmentFrom } from './pickers';
-
-const steps: Partial<Record<DatabaseSync['status'], string>> = { queued: 'queued', running: 'copying…' };
+import { progressUntilEnd } from './sync-progress';
 
 /**
  * staging.syncDatabase: copies production's database into the environment's (from the tree, the panel, or an
@@ -16,37 +15,7 @@ export async function syncDatabase(context: CommandContext, arg?: unknown): Prom
   if (!env) return undefined;
   const sync = await context.session.api.startDatabaseSync(env.project, env.name);
   await context.followed.set(env.project, env.name, true);
-  void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Syncing the database of ${env.name}` }, (progress) => {
-    progress.report({ message: steps[sync.status] });
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        for (const subscription of subscriptions) subscription.dispose();
-        resolve();
-      };
-      // An end announced before the request that started it answered, or while the events were down: read it.
-      const read = (): void => {
-        context.session.api.databaseSync(sync.id).then(
-          (now) => (syncUnderWay(now) ? undefined : done()),
-          () => undefined,
-        );
-      };
-      const subscriptions = [
-        context.events.onDatabaseSync((changed) => {
-          if (changed.id !== sync.id) return;
-          progress.report({ message: steps[changed.status] });
-          if (!syncUnderWay(changed)) done();
-        }),
-        context.events.onState((state) => {
-          if (state === 'connected') read();
-        }),
-        // Never a spinner left behind when the events stop (signed out, the API gone).
-        context.session.onDidChange(() => {
-          if (context.session.state !== 'signedIn') done();
-        }),
-      ];
-      read();
-    });
-  });
+  void progressUntilEnd(context, sync, `Syncing the database of ${env.name}`, context.events.onDatabaseSync, (id) => context.session.api.databaseSync(id));
   return sync;
 }
 

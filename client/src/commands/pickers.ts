@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
 import { trustedGitRefs } from '../trusted-git';
+import { AssetsNode } from '../tree/assets-node';
 import { InboxNode, MailMessageNode } from '../tree/mail-nodes';
 import { CommentsNode, CommentThreadNode, DatabaseNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
@@ -18,6 +19,7 @@ export async function environmentFrom(context: CommandContext, arg: unknown, opt
     arg instanceof CommentsNode ||
     arg instanceof CommentThreadNode ||
     arg instanceof DatabaseNode ||
+    arg instanceof AssetsNode ||
     arg instanceof InboxNode ||
     arg instanceof MailMessageNode
   )

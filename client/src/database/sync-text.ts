@@ -1,12 +1,9 @@
+import { plural } from '../../../webview/src/shared/units';
 import type { DatabaseSync } from '../api/staging-api';
 
 /** A sync that has not ended: it can be cancelled, and no other can start. */
 export function syncUnderWay(sync: Pick<DatabaseSync, 'status'> | null | undefined): boolean {
   return sync?.status === 'queued' || sync?.status === 'running';
-}
-
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? one : many}`;
 }
 
 /** What a sync copied, e.g. "2 tables, 1,204 rows". */

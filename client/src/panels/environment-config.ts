@@ -2,7 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { hasOwnDatabase, previewSettings, type EnvironmentIdentity } from '../../../common/src/config/environment-entry';
 import { record, toStagingConfig, type Loose, type StagingConfig } from '../../../common/src/config/model';
 import { parseConfig } from '../../../common/src/config/parse';
-import type { DatabaseConfig, PreviewSettings } from '../../../webview/src/environment/protocol';
+import type { AssetsConfig, DatabaseConfig, PreviewSettings } from '../../../webview/src/environment/protocol';
 
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
@@ -41,6 +41,14 @@ function databaseConfig(root: Loose, config: StagingConfig, env: EnvironmentIden
   };
 }
 
+/** The `assets` section, with its defaults: what every staging environment gets (production's files are its own). */
+function assetsConfig(config: StagingConfig): AssetsConfig {
+  const assets = config.assets;
+  if (!assets) return { configured: false, why: 'staging.yaml has no assets section' };
+  const schedule = assets.schedule ?? null;
+  return { configured: true, target: assets.target, exclude: assets.exclude, cleanup: assets.cleanup, schedule, nextRun: schedule ? nextRun(schedule) : null };
+}
+
 /** The project's `previews` as written (for display), with the environment's own `access` and `feedback` over them. */
 function previewDisplay(root: Loose, config: StagingConfig, env: EnvironmentIdentity): PreviewSettings {
   const previews = root['previews'];
@@ -53,10 +61,10 @@ function previewDisplay(root: Loose, config: StagingConfig, env: EnvironmentIden
   };
 }
 
-/** What a project's staging.yaml says about the environment's database and about shared preview links. */
-export function environmentSettings(text: string, env: EnvironmentIdentity): { database: DatabaseConfig; previews: PreviewSettings } {
+/** What a project's staging.yaml says about the environment's database, its assets and shared preview links. */
+export function environmentSettings(text: string, env: EnvironmentIdentity): { database: DatabaseConfig; assets: AssetsConfig; previews: PreviewSettings } {
   const value = parseConfig(text).value;
   const root = record(value);
   const config = toStagingConfig(value);
-  return { database: databaseConfig(root, config, env), previews: previewDisplay(root, config, env) };
+  return { database: databaseConfig(root, config, env), assets: assetsConfig(config), previews: previewDisplay(root, config, env) };
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import {
   isEnvironmentCommand,
   isEnvironmentKey,
-  type DatabaseControl,
+  type AssetsSection,
   type DatabaseSection,
   type DeploymentRow,
   type EnvironmentCommand,
@@ -10,18 +10,19 @@ import {
   type EnvironmentState,
   type EnvironmentUpdate,
   type Rendered,
+  type SectionControl,
   type VariableUpdate,
 } from '../../../webview/src/environment/protocol';
 import { environmentStyle } from '../../../webview/src/environment/style';
-import { ApiError, type Deployment, type Environment, type EnvironmentDatabase } from '../api/staging-api';
+import { ApiError, type Deployment, type Environment } from '../api/staging-api';
 import type { CommandContext } from '../commands/command-context';
-import { syncUnderWay } from '../database/sync-text';
 import { deployRef } from '../commands/deploy';
 import { trustedGitRefs } from '../trusted-git';
 import { DeploymentNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
 import { environmentSettings } from './environment-config';
 import { OpenPanels, PanelHost } from './panel-host';
+import { assetsSection, databaseSection } from './sync-sections';
 
 /** How many deployments the history shows. */
 const historyLength = 50;
@@ -32,14 +33,14 @@ function keyOf(key: EnvironmentKey): string {
 
 /**
  * One environment in detail: status and URL, deploy controls, deployment history, variables (secrets
- * masked and write-only), database sync and preview links. One panel per environment; it follows the live events
+ * masked and write-only), database sync, asset sync and preview links. One panel per environment; it follows the live events
  * of that environment, and is restored after a reload from the state the page keeps (project and environment name).
  */
 export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentUpdate, Rendered> {
   static readonly viewType = 'staging.environment';
   /** The state last posted to the page: everything the page was given. */
   posted: EnvironmentState | undefined;
-  private readonly pressed = new vscode.EventEmitter<{ control: DatabaseControl; acted: boolean }>();
+  private readonly pressed = new vscode.EventEmitter<{ control: SectionControl; acted: boolean }>();
 
   static panels(extension: vscode.ExtensionContext, context: CommandContext): OpenPanels<EnvironmentKey, EnvironmentPanel> {
     return new OpenPanels(extension, EnvironmentPanel.viewType, keyOf, isEnvironmentKey, (panel, key) => new EnvironmentPanel(panel, extension, context, key));
@@ -71,6 +72,9 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
         if (mine(activity.project, activity.environment)) void this.refresh();
       }),
       context.events.onDatabaseSync((sync) => {
+        if (mine(sync.project, sync.environment)) void this.refresh();
+      }),
+      context.events.onAssetSync((sync) => {
         if (mine(sync.project, sync.environment)) void this.refresh();
       }),
       this.pressed,
@@ -130,6 +134,14 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       case 'syncLog':
         this.context.logs.showDatabaseSync(await this.context.session.api.databaseSync(message.id));
         break;
+      case 'syncAssets':
+        // As for the database: the command reports a refusal, and the events bring the progress.
+        await vscode.commands.executeCommand('staging.syncAssets', await this.environment());
+        await this.refresh();
+        break;
+      case 'assetSyncLog':
+        this.context.logs.showAssetSync(await this.context.session.api.assetSync(message.id));
+        break;
       case 'pressed':
         this.pressed.fire({ control: message.control, acted: message.acted });
         break;
@@ -137,10 +149,10 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
   }
 
   /**
-   * Presses a control of the database section in the page, as a person would (for tests): resolves with whether it
-   * was there and enabled, so it acted.
+   * Presses a control of the database or assets section in the page, as a person would (for tests): resolves with
+   * whether it was there and enabled, so it acted.
    */
-  press(control: DatabaseControl): Promise<boolean> {
+  press(control: SectionControl): Promise<boolean> {
     return new Promise((resolve) => {
       const subscription = this.pressed.event((answer) => {
         if (answer.control !== control) return;
@@ -194,15 +206,14 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       throw error;
     });
     if (!env) return { type: 'deleted', key: this.key };
-    const [deployments, variables, local, links, database] = await Promise.all([
+    const [deployments, variables, local, links, database, assets] = await Promise.all([
       api.deployments(project, environment, historyLength),
       api.variables(project, environment),
       this.local(env),
       env.kind === 'production' ? Promise.resolve([]) : api.previewLinks(project, environment),
-      api.database(project, environment).catch((error: unknown) => {
-        if (error instanceof ApiError && error.unauthorized) throw error;
-        return error instanceof Error ? error : new Error(String(error));
-      }),
+      // What stagingd could not say, each section shows in its place.
+      orError(api.database(project, environment)),
+      orError(api.assets(project, environment)),
     ]);
     local.previews.links = links.map((l) => ({
       id: l.id,
@@ -229,25 +240,32 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
       deployments: deployments.map((d) => row(env, d)),
       // Secret values are write-only: never posted, whatever the API sent.
       variables: variables.map((v) => ({ name: v.name, secret: v.secret, value: v.secret ? null : v.value })),
-      ...local,
+      refs: local.refs,
+      previews: local.previews,
       database: databaseSection(env, local.database, database),
+      assets: assetsSection(env, local.assets, assets),
       connected: this.context.events.state !== 'disconnected',
     };
   }
 
   /**
-   * What this workspace knows: staging.yaml's database and preview settings (the registered staging.yaml's when the
-   * project is not in this workspace), and the git refs to deploy.
+   * What this workspace knows: staging.yaml's database, assets and preview settings (the registered staging.yaml's
+   * when the project is not in this workspace), and the git refs to deploy.
    */
-  private async local(env: Environment): Promise<Pick<EnvironmentState, 'previews' | 'refs'> & { database: Pick<DatabaseSection, 'config' | 'configSource'> }> {
+  private async local(env: Environment): Promise<
+    Pick<EnvironmentState, 'previews' | 'refs'> & {
+      database: Pick<DatabaseSection, 'config' | 'configSource'>;
+      assets: Pick<AssetsSection, 'config' | 'configSource'>;
+    }
+  > {
     const folder = (await workspaceProjects()).find((p) => p.name === env.project);
     if (!folder) {
       const registered = await this.context.session.api.project(env.project).catch(() => undefined);
       const settings = registered ? environmentSettings(registered.config, env) : undefined;
+      const unknown = { configured: false as const, why: `the staging.yaml of ${env.project} is not in this workspace` };
       return {
-        database: settings
-          ? { config: settings.database, configSource: 'registered' }
-          : { config: { configured: false, why: `the staging.yaml of ${env.project} is not in this workspace` }, configSource: null },
+        database: settings ? { config: settings.database, configSource: 'registered' } : { config: unknown, configSource: null },
+        assets: settings ? { config: settings.assets, configSource: 'registered' } : { config: unknown, configSource: null },
         previews: { links: [], settings: null },
         refs: { branches: [], tags: [], current: null },
       };
@@ -257,6 +275,7 @@ export class EnvironmentPanel extends PanelHost<EnvironmentCommand, EnvironmentU
     const refs = await trustedGitRefs(folder.config.fsPath).catch(() => ({ branches: [], tags: [] }));
     return {
       database: { config: settings.database, configSource: 'workspace' },
+      assets: { config: settings.assets, configSource: 'workspace' },
       previews: { links: [], settings: settings.previews },
       refs: { ...refs, current: refs.branches[0] ?? null },
     };
@@ -272,21 +291,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The database section: staging.yaml's settings, stagingd's state (or why it could not say) and whether Sync Now can run. */
-function databaseSection(env: Environment, local: Pick<DatabaseSection, 'config' | 'configSource'>, answer: EnvironmentDatabase | Error): DatabaseSection {
-  if (answer instanceof Error)
-    return { ...local, state: null, error: answer.message, lastRun: null, cannotSync: `stagingd did not say what it has for this database: ${answer.message}` };
-  const { last_sync: lastRun, ...state } = answer;
-  let cannotSync: string | null = null;
-  if (env.kind === 'production') cannotSync = 'production’s database is the source of syncs, never synced into';
-  else if (!state.enabled)
-    cannotSync =
-      local.config.configured && local.config.target && local.configSource === 'workspace'
-        ? 'the staging.yaml registered with stagingd gives this environment no database of its own: update the project from this staging.yaml first'
-        : 'staging.yaml gives this environment no database of its own';
-  else if (!state.available) cannotSync = state.reason ?? 'stagingd cannot provide this database';
-  else if (syncUnderWay(lastRun)) cannotSync = 'a sync is under way';
-  return { ...local, state, error: null, lastRun, cannotSync };
+/** An answer, or the error that stands for it (a refused token still fails the load: the page asks to sign in). */
+function orError<T>(answer: Promise<T>): Promise<T | Error> {
+  return answer.catch((error: unknown) => {
+    if (error instanceof ApiError && error.unauthorized) throw error;
+    return error instanceof Error ? error : new Error(String(error));
+  });
 }
 
 function row(env: Environment, d: Deployment): DeploymentRow {

@@ -4,6 +4,7 @@ import type { FollowedEnvironments } from '../followed-environments';
 import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
+import { AssetsNode } from './assets-node';
 import { InboxNode, inboxShown, MailMessageNode } from './mail-nodes';
 import {
   CommentsNode,
@@ -41,6 +42,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       events.onEnvironment(() => this.refresh()),
       events.onDeployment(() => this.refresh()),
       events.onDatabaseSync(() => this.refresh()),
+      events.onAssetSync(() => this.refresh()),
       events.onMail(() => this.refresh()),
       events.onActivity((activity) => {
         if (activity.type.startsWith('preview.') || activity.type.startsWith('comment.')) this.refresh();
@@ -84,17 +86,20 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       const env = node.environment;
       // Production has no preview links, so no comments from them either.
       const staging = env.kind !== 'production';
-      const [deployments, links, comments, database, inbox] = await Promise.all([
+      const [deployments, links, comments, database, assets, inbox] = await Promise.all([
         api.deployments(env.project, env.name, 20),
         staging ? api.previewLinks(env.project, env.name) : undefined,
         staging ? api.comments(env.project, env.name) : undefined,
         // Production's database is the source, never an environment's own; a stagingd that cannot say shows none.
         staging ? api.database(env.project, env.name).catch(() => undefined) : undefined,
+        // Production's files are the source; a staging environment whose staging.yaml has no assets has none.
+        staging ? api.assets(env.project, env.name).catch(() => undefined) : undefined,
         // Production's e-mail is its own: no inbox. A stagingd that cannot say shows none either.
         staging ? api.mailInbox(env.project, env.name, { limit: inboxShown }).catch(() => undefined) : undefined,
       ]);
       return [
         ...(database?.enabled ? [new DatabaseNode(env, database)] : []),
+        ...(assets?.enabled ? [new AssetsNode(env, assets)] : []),
         ...(comments ? [new CommentsNode(env, comments)] : []),
         ...(inbox ? [new InboxNode(env, inbox)] : []),
         ...(links ? [new PreviewLinksNode(env, links)] : []),

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { isUnderWay } from '../../../common/src/api/deployment-status';
 import type { CommentList, CommentThread, Deployment, Environment, EnvironmentDatabase, PreviewLink } from '../api/staging-api';
-import { ago, syncCopied, syncTrigger, syncUnderWay } from '../database/sync-text';
+import { syncCopied } from '../database/sync-text';
+import { lastSyncLine, syncContext, syncIcon, syncState } from './sync-state';
 
 /** A node of the Staging tree renders itself; ids come from API resource ids so VS Code keeps state across refreshes. */
 export abstract class StagingNode {
@@ -200,15 +201,7 @@ export class DatabaseNode extends StagingNode {
 
   /** The state in a few words, as the tree shows it. */
   get state(): string {
-    const db = this.database;
-    const last = db.last_sync;
-    if (!db.available) return 'unavailable';
-    if (!last) return 'never synced';
-    if (last.status === 'queued') return 'sync queued…';
-    if (last.status === 'running') return 'syncing…';
-    if (last.status === 'failed') return 'sync failed';
-    if (last.status === 'cancelled') return 'sync cancelled';
-    return `synced ${ago(last.completed_at ?? last.created_at)}`;
+    return syncState(this.database.available, this.database.last_sync);
   }
 
   treeItem(): vscode.TreeItem {
@@ -221,22 +214,15 @@ export class DatabaseNode extends StagingNode {
       db.available ? `**${db.database ?? 'Database'}** (${db.engine ?? 'database'})` : `No database: ${db.reason ?? 'stagingd cannot provide it'}.`,
     ];
     if (last) {
-      const when = new Date(last.completed_at ?? last.started_at ?? last.created_at).toLocaleString();
-      lines.push(`Last sync ${last.status} ${when}, ${syncTrigger(last)}.`);
+      lines.push(lastSyncLine(last));
       if (last.status === 'succeeded')
         lines.push(`Copied ${syncCopied(last)}${last.snapshot_at ? ` from production as of ${new Date(last.snapshot_at).toLocaleString()}` : ''}.`);
       if (last.reason) lines.push(last.reason);
     }
     item.tooltip = new vscode.MarkdownString(lines.join('\n\n'));
-    item.iconPath = !db.available
-      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-      : syncUnderWay(last)
-        ? new vscode.ThemeIcon('sync~spin')
-        : last?.status === 'failed'
-          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'))
-          : new vscode.ThemeIcon('database');
+    item.iconPath = syncIcon(db.available, last, 'database');
     // Sync Database is offered where it can run.
-    item.contextValue = !db.available ? 'database.unavailable' : syncUnderWay(last) ? 'database.syncing' : 'database';
+    item.contextValue = syncContext('database', db.available, last);
     item.command = { command: 'staging.openEnvironment', title: 'Open Environment Details', arguments: [this] };
     return item;
   }

@@ -1,4 +1,4 @@
-// The environment detail panel: header, deploy controls, deployment history, variables, database and
+// The environment detail panel: header, deploy controls, deployment history, variables, database, assets and
 // preview links of one environment. The page is built once; each state from the host updates the sections
 // in place, so the chosen ref, open sections and unsaved variable edits survive live updates.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -7,7 +7,9 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import { element } from '../shared/dom';
 import { isEnvironmentUpdate, type EnvironmentCommand, type EnvironmentPageState, type EnvironmentState, type Rendered, type Refs } from './protocol';
-import { databaseSection, pressDatabaseControl } from './database';
+import { assetsSection } from './assets';
+import { databaseSection } from './database';
+import { pressControl, sectionDescription } from './sync-section';
 import { header, history, previews } from './sections';
 import { VariablesEditor } from './variables';
 
@@ -54,6 +56,7 @@ const controls = element('section', { class: 'controls', 'aria-label': 'Deploy' 
 const historySection = section('Deployment history');
 const variablesSection = section('Variables');
 const database = section('Database');
+const assets = section('Assets');
 const previewSection = section('Preview links');
 const variables = new VariablesEditor(
   (items) => send({ type: 'saveVariables', items }),
@@ -88,7 +91,16 @@ function render(state: EnvironmentState): void {
   const env = state.environment;
   if (pageState?.project !== env.project || pageState.environment !== env.name) keepState({ project: env.project, environment: env.name });
   if (!root.contains(controls))
-    root.replaceChildren(top, banner, controls, historySection.collapsible, variablesSection.collapsible, database.collapsible, previewSection.collapsible);
+    root.replaceChildren(
+      top,
+      banner,
+      controls,
+      historySection.collapsible,
+      variablesSection.collapsible,
+      database.collapsible,
+      assets.collapsible,
+      previewSection.collapsible,
+    );
   top.replaceChildren(header(env, send));
   banner.replaceChildren(
     ...(state.connected ? [] : [element('p', { class: 'banner' }, 'Disconnected from the staging API: showing the last known state while reconnecting.')]),
@@ -105,8 +117,10 @@ function render(state: EnvironmentState): void {
   variablesSection.collapsible.setAttribute('description', String(state.variables.length));
   const shown = databaseSection(state.database, send);
   database.body.replaceChildren(shown.body);
-  const run = state.database.lastRun;
-  database.collapsible.setAttribute('description', run ? run.status : state.database.state?.available ? 'never synced' : '');
+  database.collapsible.setAttribute('description', sectionDescription(state.database));
+  const shownAssets = assetsSection(state.assets, send);
+  assets.body.replaceChildren(shownAssets.body);
+  assets.collapsible.setAttribute('description', sectionDescription(state.assets));
   previewSection.body.replaceChildren(previews(state.previews, send));
   previewSection.collapsible.setAttribute('description', String(state.previews.links.filter((l) => l.status === 'active').length));
   report({
@@ -115,6 +129,7 @@ function render(state: EnvironmentState): void {
     activePreviewLinks: state.previews.links.filter((l) => l.status === 'active').length,
     status: env.status,
     database: shown.rendered,
+    assets: shownAssets.rendered,
   });
 }
 
@@ -128,7 +143,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'deleted':
       keepState(update.key);
       root.replaceChildren(element('p', { class: 'banner' }, `${update.key.environment} no longer exists in ${update.key.project}.`));
-      report({ deployments: 0, variables: 0, maskedSecrets: 0, activePreviewLinks: 0, status: 'deleted', database: null });
+      report({ deployments: 0, variables: 0, maskedSecrets: 0, activePreviewLinks: 0, status: 'deleted', database: null, assets: null });
       break;
     case 'failed':
       if (!root.contains(controls)) root.replaceChildren(banner);
@@ -141,7 +156,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       variables.refused(update.message, update.index);
       break;
     case 'press':
-      send({ type: 'pressed', control: update.control, acted: pressDatabaseControl(update.control) });
+      send({ type: 'pressed', control: update.control, acted: pressControl(update.control) });
       break;
   }
 });

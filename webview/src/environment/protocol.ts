@@ -90,23 +90,61 @@ export type DatabaseConfig =
     };
 
 /**
- * The environment's database: what staging.yaml asks for (the workspace's copy, else the registered one), what
- * stagingd says (its name, or why it cannot provide it) and its last sync.
+ * What the panel shows of something stagingd syncs into the environment (its database, its assets): what
+ * staging.yaml asks for (the workspace's copy, else the registered one), what stagingd says (what it has, or why it
+ * cannot provide it) and the last sync.
  */
-export interface DatabaseSection {
-  config: DatabaseConfig;
+export interface SyncSection<Config, State, Run> {
+  config: Config;
   /** Which staging.yaml `config` is from; null when neither could be read. */
   configSource: 'workspace' | 'registered' | null;
   /** stagingd's word; null when it could not be asked (`error` says why). */
-  state: { enabled: boolean; engine: 'postgres' | 'sqlite' | null; available: boolean; reason: string | null; database: string | null } | null;
+  state: State | null;
   error: string | null;
-  lastRun: DatabaseSyncRun | null;
+  lastRun: Run | null;
   /** Why Sync Now is disabled; null when a sync can start. */
   cannotSync: string | null;
 }
 
+/** The environment's database: stagingd's word is its name, or why it cannot provide it. */
+export type DatabaseSection = SyncSection<
+  DatabaseConfig,
+  { enabled: boolean; engine: 'postgres' | 'sqlite' | null; available: boolean; reason: string | null; database: string | null },
+  DatabaseSyncRun
+>;
+
+export type AssetSyncRun = components['schemas']['AssetSync'];
+
+/** The `assets` section of staging.yaml. */
+export type AssetsConfig =
+  | { configured: false; why: string }
+  | {
+      configured: true;
+      /** Where releases see the files, relative to the app. */
+      target: string;
+      /** Globs left out of every sync. */
+      exclude: string[];
+      /** Whether a sync deletes the files the source no longer has. */
+      cleanup: boolean;
+      /** Five-field cron, UTC. */
+      schedule: string | null;
+      /** When the schedule fires next (ISO, UTC); null without a schedule. */
+      nextRun: string | null;
+    };
+
+/** The environment's assets: stagingd's word is where the files come from (never credentials) and where releases see them. */
+export type AssetsSection = SyncSection<
+  AssetsConfig,
+  { enabled: boolean; available: boolean; reason: string | null; source: string | null; target: string | null },
+  AssetSyncRun
+>;
+
 /** The database section's controls, which the host can press as a person would (for tests). */
 export type DatabaseControl = 'syncDatabase' | 'cancelSync' | 'syncLog';
+/** The assets section's controls (no Cancel: stagingd has none for asset syncs). */
+export type AssetsControl = 'syncAssets' | 'assetSyncLog';
+/** Every control the host can press. */
+export type SectionControl = DatabaseControl | AssetsControl;
 
 /** A shared preview link as the API lists it: never its URL, whose token only its creator ever saw. */
 export interface PreviewLink {
@@ -149,6 +187,7 @@ export interface EnvironmentState {
   deployments: DeploymentRow[];
   variables: VariableRow[];
   database: DatabaseSection;
+  assets: AssetsSection;
   previews: Previews;
   refs: Refs;
   connected: boolean;
@@ -163,11 +202,14 @@ export type EnvironmentUpdate =
   /** `index`: the item of the request the API faulted, when it said which. */
   | { type: 'variablesRefused'; message: string; index: number | null }
   /** Press a control of the page as a person would: the page answers `pressed`. */
-  | { type: 'press'; control: DatabaseControl };
+  | { type: 'press'; control: SectionControl };
+
+/** Whether staging.yaml asks for it here, and whether stagingd can provide it ('unknown': stagingd did not say). */
+export type Availability = 'not configured' | 'unavailable' | 'available' | 'unknown';
 
 /** What the database section shows, as the page rendered it. */
 export interface DatabaseRendered {
-  availability: 'not configured' | 'unavailable' | 'available' | 'unknown';
+  availability: Availability;
   /** The last sync's status as shown; null when there is none. */
   lastStatus: DatabaseSyncStatus | null;
   /** The rows the last sync copied, over its tables; null when it copied none. */
@@ -176,6 +218,20 @@ export interface DatabaseRendered {
   syncNow: boolean;
   /** Whether a Cancel button is shown (a sync is queued or running). */
   cancel: boolean;
+  /** The section's text, as a person reads it. */
+  text: string;
+}
+
+/** What the assets section shows, as the page rendered it. */
+export interface AssetsRendered {
+  availability: Availability;
+  /** The last sync's status as shown; null when there is none. */
+  lastStatus: DatabaseSyncStatus | null;
+  /** What the last sync found at the source and wrote; null unless it succeeded. */
+  files: number | null;
+  copied: number | null;
+  /** Whether Sync Now is enabled. */
+  syncNow: boolean;
   /** The section's text, as a person reads it. */
   text: string;
 }
@@ -190,6 +246,7 @@ export interface Rendered {
   activePreviewLinks: number;
   status: EnvironmentStatus | 'deleted';
   database: DatabaseRendered | null;
+  assets: AssetsRendered | null;
 }
 
 /** Panel -> host. */
@@ -210,8 +267,10 @@ export type EnvironmentCommand =
   | { type: 'syncDatabase' }
   | { type: 'cancelSync'; id: string }
   | { type: 'syncLog'; id: string }
+  | { type: 'syncAssets' }
+  | { type: 'assetSyncLog'; id: string }
   /** The answer to `press`: whether the control was there and enabled, so it acted. */
-  | { type: 'pressed'; control: DatabaseControl; acted: boolean };
+  | { type: 'pressed'; control: SectionControl; acted: boolean };
 
 export const isEnvironmentCommand = messageGuard<EnvironmentCommand>([
   'ready',
@@ -228,6 +287,8 @@ export const isEnvironmentCommand = messageGuard<EnvironmentCommand>([
   'syncDatabase',
   'cancelSync',
   'syncLog',
+  'syncAssets',
+  'assetSyncLog',
   'pressed',
 ]);
 export const isEnvironmentUpdate = messageGuard<EnvironmentUpdate>(['state', 'deleted', 'failed', 'variablesSaved', 'variablesRefused', 'press']);

@@ -16,7 +16,7 @@ export const environmentStyle = `
     .controls vscode-single-select { min-width: 16em; }
     .actions vscode-button, .form-actions vscode-button { margin: 0 4px 4px 0; }
     .error { color: var(--vscode-errorForeground); }
-    .database .controls { margin: 8px 0; }
+    .database .controls, .assets .controls { margin: 8px 0; }
     .last-sync h3 { margin: 12px 0 4px; font-size: 1em; }
     .last-sync ul { margin: 4px 0; padding-left: 20px; }
     .banner { padding: 6px 8px; border-left: 3px solid var(--vscode-editorWarning-foreground); background: var(--vscode-textBlockQuote-background); }

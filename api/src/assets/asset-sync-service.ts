@@ -63,7 +63,13 @@ export class AssetSyncService {
     if (!assets) return { enabled: false, available: false, reason: 'staging.yaml has no assets section', source: null, target: null };
     const source = typeof assets.source === 'string' ? describeSource(assets.source) : `the project secret '${assets.source.secret}'`;
     const base = { source, target: assets.target };
-    if (env.kind === 'production') return { ...base, enabled: false, available: false, reason: "production's files are the source, never synced into" };
+    if (env.kind === 'production') {
+      const reason =
+        assets.source === 'production'
+          ? "production's files are the source of every staging environment's"
+          : 'production keeps its own files at target: only staging environments get copies of the source';
+      return { ...base, enabled: false, available: false, reason };
+    }
     if (!this.deps.sandbox)
       return {
         ...base,

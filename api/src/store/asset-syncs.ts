@@ -1,20 +1,11 @@
-import { type Database, optionalText, type Row, text } from './database';
-import { SqliteSyncRecords } from './sync-records';
+import type { Database, Row } from './database';
+import { SqliteSyncRecords, type SyncFields, syncFields } from './sync-records';
 
 export type AssetSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type AssetSyncTrigger = 'created' | 'schedule' | 'manual';
 
 /** One copy of staging.yaml's assets.source into an environment's asset folder. Its log is the log with the same id. */
-export interface AssetSyncRecord {
-  id: string;
-  environmentId: string;
-  project: string;
-  environment: string;
-  seq: number;
-  trigger: AssetSyncTrigger;
-  requestedBy: string;
-  status: AssetSyncStatus;
-  reason: string | null;
+export interface AssetSyncRecord extends SyncFields<AssetSyncTrigger, AssetSyncStatus> {
   /** How many files the source has (excluded ones left out). */
   files: number;
   /** What this sync wrote: files and their bytes (a file already there with the same content is not written). */
@@ -22,29 +13,15 @@ export interface AssetSyncRecord {
   bytes: number;
   /** Files `cleanup` deleted from the environment (the source no longer has them). */
   deleted: number;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
 }
 
 function fromRow(row: Row): AssetSyncRecord {
   return {
-    id: text(row, 'id'),
-    environmentId: text(row, 'environment_id'),
-    project: text(row, 'project'),
-    environment: text(row, 'environment'),
-    seq: Number(row['seq']),
-    trigger: text(row, 'trigger') as AssetSyncTrigger,
-    requestedBy: text(row, 'requested_by'),
-    status: text(row, 'status') as AssetSyncStatus,
-    reason: optionalText(row, 'reason'),
+    ...syncFields<AssetSyncTrigger, AssetSyncStatus>(row),
     files: Number(row['files']),
     copied: Number(row['copied']),
     bytes: Number(row['bytes']),
     deleted: Number(row['deleted']),
-    createdAt: text(row, 'created_at'),
-    startedAt: optionalText(row, 'started_at'),
-    completedAt: optionalText(row, 'completed_at'),
   };
 }
 

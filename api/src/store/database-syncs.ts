@@ -1,5 +1,5 @@
 import { type Database, optionalText, type Row, text } from './database';
-import { SqliteSyncRecords } from './sync-records';
+import { SqliteSyncRecords, type SyncFields, syncFields } from './sync-records';
 
 export type DatabaseSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type DatabaseSyncTrigger = 'created' | 'schedule' | 'manual';
@@ -21,16 +21,7 @@ export interface UnclassifiedColumnRecord {
 }
 
 /** One copy of production's database into an environment's. Its log is the log with the same id. */
-export interface DatabaseSyncRecord {
-  id: string;
-  environmentId: string;
-  project: string;
-  environment: string;
-  seq: number;
-  trigger: DatabaseSyncTrigger;
-  requestedBy: string;
-  status: DatabaseSyncStatus;
-  reason: string | null;
+export interface DatabaseSyncRecord extends SyncFields<DatabaseSyncTrigger, DatabaseSyncStatus> {
   /** When the source's snapshot was taken: the copy is production as it was then. */
   snapshotAt: string | null;
   tables: SyncedTable[];
@@ -39,30 +30,16 @@ export interface DatabaseSyncRecord {
   unclassified: UnclassifiedColumnRecord[];
   /** The database the copy is made in until it takes over: dropped when a sync ends any other way. */
   workDatabase: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  completedAt: string | null;
 }
 
 function fromRow(row: Row): DatabaseSyncRecord {
   return {
-    id: text(row, 'id'),
-    environmentId: text(row, 'environment_id'),
-    project: text(row, 'project'),
-    environment: text(row, 'environment'),
-    seq: Number(row['seq']),
-    trigger: text(row, 'trigger') as DatabaseSyncTrigger,
-    requestedBy: text(row, 'requested_by'),
-    status: text(row, 'status') as DatabaseSyncStatus,
-    reason: optionalText(row, 'reason'),
+    ...syncFields<DatabaseSyncTrigger, DatabaseSyncStatus>(row),
     snapshotAt: optionalText(row, 'snapshot_at'),
     tables: JSON.parse(text(row, 'tables')) as SyncedTable[],
     notes: JSON.parse(text(row, 'notes')) as string[],
     unclassified: JSON.parse(text(row, 'unclassified')) as UnclassifiedColumnRecord[],
     workDatabase: optionalText(row, 'work_database'),
-    createdAt: text(row, 'created_at'),
-    startedAt: optionalText(row, 'started_at'),
-    completedAt: optionalText(row, 'completed_at'),
   };
 }
 

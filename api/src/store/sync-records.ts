@@ -1,4 +1,4 @@
-import { type Database, newestFirst, type Row } from './database';
+import { type Database, newestFirst, optionalText, type Row, text } from './database';
 
 /** What a new sync record (of a database or of assets) holds: every sync table has these columns. */
 export interface NewSync {
@@ -8,6 +8,56 @@ export interface NewSync {
   requestedBy: string;
   status: string;
   createdAt: string;
+}
+
+/** What every sync record (of a database, of assets) holds, whatever it copies. */
+export interface SyncFields<Trigger extends string, Status extends string> {
+  id: string;
+  environmentId: string;
+  project: string;
+  environment: string;
+  seq: number;
+  trigger: Trigger;
+  requestedBy: string;
+  status: Status;
+  reason: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+/** The fields every sync table has, from its row (read with the environment's project and name). */
+export function syncFields<Trigger extends string, Status extends string>(row: Row): SyncFields<Trigger, Status> {
+  return {
+    id: text(row, 'id'),
+    environmentId: text(row, 'environment_id'),
+    project: text(row, 'project'),
+    environment: text(row, 'environment'),
+    seq: Number(row['seq']),
+    trigger: text(row, 'trigger') as Trigger,
+    requestedBy: text(row, 'requested_by'),
+    status: text(row, 'status') as Status,
+    reason: optionalText(row, 'reason'),
+    createdAt: text(row, 'created_at'),
+    startedAt: optionalText(row, 'started_at'),
+    completedAt: optionalText(row, 'completed_at'),
+  };
+}
+
+/** Those fields as the API shows them (snake_case), for the presenters of both kinds. */
+export function presentSyncFields<Trigger extends string, Status extends string>(sync: SyncFields<Trigger, Status>) {
+  return {
+    id: sync.id,
+    project: sync.project,
+    environment: sync.environment,
+    trigger: sync.trigger,
+    requested_by: sync.requestedBy,
+    status: sync.status,
+    reason: sync.reason,
+    created_at: sync.createdAt,
+    started_at: sync.startedAt,
+    completed_at: sync.completedAt,
+  };
 }
 
 /**

@@ -86,11 +86,17 @@ export class AssetSyncService {
    */
   async mount(config: StagingConfig, env: EnvironmentRecord): Promise<AssetMount | undefined> {
     if (!config.assets || !this.deps.sandbox) return undefined;
-    const folder = this.folder(env.id);
-    mkdirSync(path.join(folder, 'files'), { recursive: true, mode: 0o700 });
-    await this.deps.sandbox.prepare(folder);
+    const folder = await this.ensure(this.deps.sandbox, env.id);
     await this.serve(env);
     return { folder: path.join(folder, 'files'), target: config.assets.target };
+  }
+
+  /** The environment's asset folder, made now if it is not there, the release user's. */
+  private async ensure(sandbox: Sandbox, environmentId: string): Promise<string> {
+    const folder = this.folder(environmentId);
+    mkdirSync(path.join(folder, 'files'), { recursive: true, mode: 0o700 });
+    await sandbox.prepare(folder);
+    return folder;
   }
 
   /**
@@ -230,10 +236,9 @@ export class AssetSyncService {
       // Where it really is (a link, /proc/1/root/…): stagingd's own data directory holds its keys and every
       // environment's files, so neither it nor anything in it, nor a folder holding it, is ever a source.
       const real = realpathSync(source.path);
-      const relative = path.relative(realpathSync(this.deps.dataDir), real);
-      const outside =
-        relative !== '' && (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) && !isInside(this.deps.dataDir, real);
-      if (!outside) throw new Error("assets.source may not be stagingd's data directory, inside it, or a folder that holds it");
+      const dataDir = realpathSync(this.deps.dataDir);
+      if (contains(dataDir, real) || contains(real, dataDir))
+        throw new Error("assets.source may not be stagingd's data directory, inside it, or a folder that holds it");
       return real;
     }
     const mirrored = await mirrorS3(source, path.join(this.deps.dataDir, 'asset-sources'), signal);
@@ -243,9 +248,7 @@ export class AssetSyncService {
 
   private async copy(env: EnvironmentRecord, source: string, assets: NonNullable<StagingConfig['assets']>, signal: AbortSignal): Promise<CopyResult> {
     const sandbox = this.deps.sandbox!;
-    const folder = this.folder(env.id);
-    mkdirSync(folder, { recursive: true, mode: 0o700 });
-    await sandbox.prepare(folder);
+    const folder = await this.ensure(sandbox, env.id);
     const job: CopyJob = {
       source: sandbox.readOnlyPath(source),
       target: '.',
@@ -270,10 +273,10 @@ export class AssetSyncService {
   }
 }
 
-/** Whether `dataDir` (resolved) lies inside `folder`. */
-function isInside(dataDir: string, folder: string): boolean {
-  const relative = path.relative(folder, realpathSync(dataDir));
-  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+/** Whether `inner` is `folder` or lies inside it (both resolved paths). */
+function contains(folder: string, inner: string): boolean {
+  const relative = path.relative(folder, inner);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 function describeSource(value: string): string {

@@ -17,6 +17,7 @@ import { releaseVariables, stagingConfig } from './project-config';
 import { imageOf, RunningReleases } from './running-releases';
 import { type PrunedReleases, pruneReleases, removeUnneededImages } from './release-retention';
 import { commentScreenshotFile } from '../context/screenshot-files';
+import { environmentSyncs } from '../context/environment-syncs';
 
 /** How many live releases a restarted stagingd brings back at once. */
 const RESTARTS_AT_ONCE = 4;
@@ -463,7 +464,7 @@ export class DeploymentService {
         }
         await this.context.databases.remove(env);
         // Read before the records go (they cascade): the syncs' logs and the comments' screenshots.
-        const syncs = [...(await this.context.databaseSyncs.page(env.id, 10_000)), ...(await this.context.assetSyncs.page(env.id, 10_000))];
+        const syncs = await environmentSyncs(this.context, env.id);
         const screenshots = await this.context.comments.withScreenshots({ environmentId: env.id });
         await this.context.environments.delete(env.id);
         await this.context.mail.inboxes.removeEnvironment(env.id);

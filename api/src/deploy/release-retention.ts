@@ -23,9 +23,10 @@ export async function pruneReleases(
   keep: number,
 ): Promise<PrunedReleases> {
   const { context } = deps;
-  const withRelease = (await context.deployments.page(env.id, 10_000)).filter((deployment) => deployment.releaseDir !== null);
+  const deployments = await projectDeployments(context, project);
+  const withRelease = deployments.filter((deployment) => deployment.environmentId === env.id && deployment.releaseDir !== null);
   // A promotion under way (in another environment's queue) copies its source's release and runs its image.
-  const promoting = (await underWay(context, project)).map((deployment) => deployment.sourceDeploymentId);
+  const promoting = deployments.filter((deployment) => isUnderWay(deployment.status)).map((deployment) => deployment.sourceDeploymentId);
   const protectedIds = new Set([env.liveDeploymentId, deps.rollbackTarget, ...promoting].filter((id): id is string => id !== null && id !== undefined));
   const candidates = withRelease.filter((deployment) => !protectedIds.has(deployment.id) && !deps.isRunning(deployment.id) && !isUnderWay(deployment.status));
   const pruned = candidates.slice(keep);
@@ -35,27 +36,34 @@ export async function pruneReleases(
     await deps.repository.removeWorktree(deployment.releaseDir!);
     await context.deployments.update(deployment.id, { releaseDir: null });
   }
-  return { releases: pruned.length, images: await removeUnneededImages(context, project, pruned), bytes };
+  return { releases: pruned.length, images: await removeUnneededImages(context, project, pruned, deployments), bytes };
 }
 
-/** The project's deployments queued, building or starting, in every environment. */
-async function underWay(context: ServerContext, project: ProjectRecord): Promise<DeploymentRecord[]> {
+/** Every deployment of the project, each environment's newest first. */
+async function projectDeployments(context: ServerContext, project: ProjectRecord): Promise<DeploymentRecord[]> {
   const found: DeploymentRecord[] = [];
-  for (const env of await context.environments.list(project.name))
-    found.push(...(await context.deployments.page(env.id, 10_000)).filter((deployment) => isUnderWay(deployment.status)));
+  for (const env of await context.environments.list(project.name)) found.push(...(await context.deployments.page(env.id, 10_000)));
   return found;
 }
 
 /**
- * The images of these deployments that no deployment of the project with a release still runs (a promotion runs
- * the image of the deployment it promoted): removed. How many went.
+ * The images of these deployments that no other deployment of the project with a release, or under way, still runs
+ * (a promotion runs the image of the deployment it promoted): removed. How many went. `deployments`: the project's,
+ * when the caller has read them already.
  */
-export async function removeUnneededImages(context: ServerContext, project: ProjectRecord, gone: readonly DeploymentRecord[]): Promise<number> {
+export async function removeUnneededImages(
+  context: ServerContext,
+  project: ProjectRecord,
+  gone: readonly DeploymentRecord[],
+  deployments?: readonly DeploymentRecord[],
+): Promise<number> {
   if (gone.length === 0) return 0;
-  const needed = new Set<string>();
-  for (const env of await context.environments.list(project.name))
-    for (const deployment of await context.deployments.page(env.id, 10_000))
-      if (deployment.releaseDir !== null || isUnderWay(deployment.status)) needed.add(imageOf(project, deployment));
+  const goneIds = new Set(gone.map((deployment) => deployment.id));
+  const needed = new Set(
+    (deployments ?? (await projectDeployments(context, project)))
+      .filter((deployment) => !goneIds.has(deployment.id) && (deployment.releaseDir !== null || isUnderWay(deployment.status)))
+      .map((deployment) => imageOf(project, deployment)),
+  );
   let removed = 0;
   for (const image of new Set(gone.map((deployment) => imageOf(project, deployment))))
     if (!needed.has(image) && (await context.backend.removeImage(image))) removed += 1;

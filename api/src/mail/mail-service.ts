@@ -44,8 +44,4 @@ export class MailService {
     if (env.kind === 'production') return {};
     return mailVariables(this.endpoint, env.id, smtpPassword(this.box, env.id));
   }
-
-  passwordOf(environmentId: string): string {
-    return smtpPassword(this.box, environmentId);
-  }
 }

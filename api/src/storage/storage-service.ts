@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { components } from '../../../common/src/api/schema';
 import type { ServerContext } from '../context/server-context';
 import { commentScreenshotFile } from '../context/screenshot-files';
+import { environmentSyncs } from '../context/environment-syncs';
 import type { DeploymentService } from '../deploy/deployment-service';
 import { stagingConfig } from '../deploy/project-config';
 import type { ServerLog } from '../logs/server-log';
@@ -33,7 +34,8 @@ export class CleanupConflict extends Error {}
  */
 export class StorageService {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private busy = false;
+  private done: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: { context: ServerContext; deployments: DeploymentService; retention: RetentionDefaults; log: ServerLog }) {}
 
@@ -53,27 +55,24 @@ export class StorageService {
 
   /** Starts a cleanup; it runs in the background (follow its record and event). One at a time. */
   async start(trigger: StorageCleanupRecord['trigger'], requestedBy: string): Promise<StorageCleanupRecord> {
-    if (this.running) throw new CleanupConflict('A storage cleanup is already under way.');
-    let release: () => void = () => undefined;
-    this.running = new Promise((resolve) => (release = resolve));
+    if (this.busy) throw new CleanupConflict('A storage cleanup is already under way.');
+    // Taken before the first await, so two requests at once cannot both start one.
+    this.busy = true;
+    let record: StorageCleanupRecord;
     try {
-      const record = await this.deps.context.storageCleanups.insert({ id: crypto.randomUUID(), trigger, requestedBy, createdAt: now() });
+      record = await this.deps.context.storageCleanups.insert({ id: crypto.randomUUID(), trigger, requestedBy, createdAt: now() });
       await this.publish(record);
-      void this.run(record).finally(() => {
-        this.running = undefined;
-        release();
-      });
-      return record;
     } catch (error) {
-      this.running = undefined;
-      release();
+      this.busy = false;
       throw error;
     }
+    this.done = this.run(record).finally(() => (this.busy = false));
+    return record;
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await this.done;
   }
 
   private async run(record: StorageCleanupRecord): Promise<void> {
@@ -100,8 +99,7 @@ export class StorageService {
     const ended = (completedAt: string | null): boolean => completedAt !== null && completedAt < logsBefore;
     const logs = [
       ...(await context.deployments.page(env.id, 10_000)).filter((d) => d.releaseDir === null && d.id !== env.liveDeploymentId && ended(d.completedAt)),
-      ...(await context.databaseSyncs.page(env.id, 10_000)).filter((sync) => ended(sync.completedAt)),
-      ...(await context.assetSyncs.page(env.id, 10_000)).filter((sync) => ended(sync.completedAt)),
+      ...(await environmentSyncs(context, env.id)).filter((sync) => ended(sync.completedAt)),
     ];
     for (const { id } of logs) {
       const files = context.logs.files(id).filter((file) => existsSync(file));
@@ -138,7 +136,7 @@ export class StorageService {
   private async environmentUsage(env: EnvironmentRecord): Promise<EnvironmentUsage> {
     const { context } = this.deps;
     const history = await context.deployments.page(env.id, 10_000);
-    const syncs = [...(await context.databaseSyncs.page(env.id, 10_000)), ...(await context.assetSyncs.page(env.id, 10_000))];
+    const syncs = await environmentSyncs(context, env.id);
     const sum = async (files: string[]): Promise<number> => (await Promise.all(files.map((file) => diskUsage(file)))).reduce((a, b) => a + b, 0);
     const usage = {
       releases: await sum(history.flatMap((deployment) => (deployment.releaseDir ? [deployment.releaseDir] : []))),

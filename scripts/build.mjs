@@ -51,6 +51,15 @@ const builds = [
   // The threads that anonymise a database sync's rows, beside stagingd's bundle (api/src/databases/rewrite-pool.ts).
   { ...common, target: 'node24', entryPoints: ['api/src/databases/rewrite-worker.ts'], outfile: 'dist/rewrite-worker.js' },
   { ...common, target: 'node24', entryPoints: ['api/src/databases/sqlite-copy-worker.ts'], outfile: 'dist/sqlite-copy-worker.js' },
+  // Lighthouse's runner, a process of its own (api/src/checks/lighthouse-audits.ts); Lighthouse and chrome-launcher stay in
+  // node_modules (ES modules with data files of their own).
+  {
+    ...common,
+    target: 'node24',
+    entryPoints: ['api/src/checks/lighthouse-runner.ts'],
+    outfile: 'dist/lighthouse-runner.js',
+    external: ['lighthouse', 'chrome-launcher'],
+  },
   // Run with `node -e` in the release sandbox: one file of its own, nothing but Node's modules.
   { ...common, target: 'node24', entryPoints: ['api/src/assets/asset-copy-tool.ts'], outfile: 'dist/asset-copy-tool.js', minify: false, sourcemap: false },
   // The feedback widget the preview proxy serves to preview link visitors (/__staging/feedback.js): any app's page, any browser.

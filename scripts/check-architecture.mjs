@@ -23,7 +23,7 @@ const apiLayers = [
   ['deploy'],
   ['previews'],
   ['context'],
-  ['databases', 'mail', 'assets'],
+  ['databases', 'mail', 'assets', 'checks'],
   ['runtime'],
   ['proxy'],
   ['logs'],

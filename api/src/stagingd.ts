@@ -8,7 +8,14 @@ import { DatabaseSyncService } from './databases/sync-service';
 import { previewSettings } from '../../common/src/config/environment-entry';
 import { stagingConfig } from './deploy/project-config';
 import { Comments } from './feedback/comments';
-import { findChromium, PageScreenshots } from './feedback/screenshots';
+import { PageScreenshots } from './feedback/screenshots';
+import { findChromium } from './checks/chromium';
+import { CheckBrowser } from './checks/check-browser';
+import { CheckGateway } from './checks/check-gateway';
+import { CheckService } from './checks/check-service';
+import { LighthouseAudits } from './checks/lighthouse-audits';
+import type { StagingConfig } from '../../common/src/config/model';
+import type { EnvironmentRecord } from './store/records';
 import { VisitorFeedback } from './feedback/widget-api';
 import type { ServerContext } from './context/server-context';
 import { buildApp } from './http/app';
@@ -69,6 +76,11 @@ async function releaseBackend(options: StagingdOptions, log: ServerLog): Promise
   return { backend: new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion })) };
 }
 
+/** Lighthouse's runner: beside the bundle (dist/), or compiled beside its source (out/). */
+function lighthouseRunner(): string {
+  return shippedFile('lighthouse-runner.js', path.join('dist', 'lighthouse-runner.js')) ?? path.join(__dirname, 'checks', 'lighthouse-runner.js');
+}
+
 /** The built feedback widget: beside the bundle (dist/), or in dist/ above the compiled sources (out/). */
 function feedbackWidgetFile(): string {
   return shippedFile('feedback-widget.js', path.join('dist', 'feedback-widget.js')) ?? path.join(__dirname, 'feedback-widget.js');
@@ -111,6 +123,33 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const smtpHost = ['0.0.0.0', '::', ''].includes(options.smtp.host) ? '127.0.0.1' : options.smtp.host;
   log(`staging releases' e-mail goes to the SMTP server on ${smtpHost}:${smtp.port}${relay ? '; isolation.email: allow relays through --smtp-relay' : ''}`);
   const assets = new AssetSyncService({ stores, logs, dataDir: options.dataDir, sandbox, routes, log, copyTool: readFileSync(assetCopyTool(), 'utf8') });
+  const chromium = findChromium(options.chromium);
+  const authority = options.tls ? await LocalCertificateAuthority.open(path.join(options.dataDir, 'tls')) : undefined;
+  const secureContext = authority ? (servername: string) => authority.secureContext(servername) : undefined;
+  const previewUrl = (project: string, environment: string | null): string =>
+    `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`;
+  // A private environment lets a check's browser or a comment's screenshot in with its bypass secret.
+  const bypassSecret = async (config: StagingConfig, env: EnvironmentRecord): Promise<string | undefined> =>
+    env.kind === 'production' || previewSettings(config, env).access !== 'links' ? undefined : (await previews.bypassSecret(env, false)).secret;
+  const gateway = chromium
+    ? await CheckGateway.start({
+        proxy: { host: options.proxy.host, port: () => proxyPort, secure: options.tls },
+        ...(secureContext ? { secureContext } : {}),
+        bypassHeader: BYPASS_HEADER,
+      })
+    : undefined;
+  const browserNetwork = { baseDomain: options.baseDomain, proxyHost: options.proxy.host };
+  const checks = new CheckService({
+    stores,
+    logs,
+    dataDir: options.dataDir,
+    log,
+    browser: chromium ? new CheckBrowser({ executablePath: chromium, ...browserNetwork }) : undefined,
+    lighthouse: chromium ? new LighthouseAudits({ runner: lighthouseRunner(), executablePath: chromium, ...browserNetwork }) : undefined,
+    gateway,
+    previewUrl,
+    bypassSecret,
+  });
   const context: ServerContext = {
     dataDir: options.dataDir,
     ...stores,
@@ -119,30 +158,28 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     backend,
     databases,
     assets,
+    checks,
     mail: new MailService(inboxes, box, { host: smtpHost, port: smtp.port }, options.runner),
     keepWarmMs: options.keepWarmMs,
-    previewUrl: (project, environment) => `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`,
+    previewUrl,
   };
   const deployments = new DeploymentService(context);
-  const chromium = findChromium(options.chromium);
   const screenshots = chromium
     ? new PageScreenshots({
         executablePath: chromium,
         baseDomain: options.baseDomain,
         proxyHost: options.proxy.host,
-        // A private environment lets the screenshot in with its bypass secret.
         headersFor: async (env): Promise<Record<string, string>> => {
           const project = await context.projects.get(env.project);
-          if (env.kind === 'production' || !project || previewSettings(stagingConfig(project.config), env).access !== 'links') return {};
-          return { [BYPASS_HEADER]: (await previews.bypassSecret(env, false)).secret };
+          const secret = project ? await bypassSecret(stagingConfig(project.config), env) : undefined;
+          return secret === undefined ? {} : { [BYPASS_HEADER]: secret };
         },
       })
     : undefined;
   const comments = new Comments(context, screenshots, log);
   await comments.failInterrupted();
-  const authority = options.tls ? await LocalCertificateAuthority.open(path.join(options.dataDir, 'tls')) : undefined;
   const proxy = await PreviewProxy.start({
-    ...(authority ? { tls: { secureContext: (servername: string) => authority.secureContext(servername) } } : {}),
+    ...(secureContext ? { tls: { secureContext } } : {}),
     host: options.proxy.host,
     port: options.proxy.port,
     baseDomain: options.baseDomain,
@@ -167,6 +204,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   await deployments.recover();
   await databases.recover();
   await assets.recover();
+  await checks.recover();
   const storage = new StorageService({ context, deployments, retention: options.retention, log });
   await storage.recover();
   const { app, compileValidators } = await buildApp({
@@ -217,6 +255,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await storage.close();
         await databases.close();
         await assets.close();
+        await checks.close();
+        await gateway?.close();
         await postgres?.close();
         await deployments.shutdown();
         await smtp.close();

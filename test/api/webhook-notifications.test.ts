@@ -18,6 +18,7 @@ import { SecretBox } from '../../api/src/security/secret-box';
 import { Database } from '../../api/src/store/database';
 import { newEnvironment, now } from '../../api/src/store/records';
 import { openStores } from '../../api/src/store/stores';
+import { CheckService } from '../../api/src/checks/check-service';
 import { AssetSyncService } from '../../api/src/assets/asset-sync-service';
 import { MailInboxes } from '../../api/src/mail/inbox';
 import { MailService } from '../../api/src/mail/mail-service';
@@ -108,6 +109,18 @@ describe('webhooks for the events other parts of stagingd publish', () => {
       logs,
       databases: new DatabaseSyncService({ stores, logs, box, dataDir, postgres: undefined, log: () => undefined }),
       assets: new AssetSyncService({ stores, logs, dataDir, sandbox: undefined, routes: new RouteTable(), log: () => undefined, copyTool: '' }),
+      // No Chromium: these tests check no page.
+      checks: new CheckService({
+        stores,
+        logs,
+        dataDir,
+        log: () => undefined,
+        browser: undefined,
+        lighthouse: undefined,
+        gateway: undefined,
+        previewUrl: () => 'http://127.0.0.1:9',
+        bypassSecret: () => Promise.resolve(undefined),
+      }),
       // No SMTP server: these tests send no e-mail.
       mail: new MailService(new MailInboxes(stores, dataDir, undefined, () => undefined), box, { host: '127.0.0.1', port: 9 }, 'local'),
       routes: new RouteTable(),

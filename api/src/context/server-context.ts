@@ -1,4 +1,5 @@
 import type { AssetSyncService } from '../assets/asset-sync-service';
+import type { CheckService } from '../checks/check-service';
 import type { DatabaseSyncService } from '../databases/sync-service';
 import type { LogStore } from '../logs/log-store';
 import type { MailService } from '../mail/mail-service';
@@ -19,6 +20,8 @@ export interface ServerContext extends Stores {
   databases: DatabaseSyncService;
   /** Production's files copied into staging environments (staging.yaml assets). */
   assets: AssetSyncService;
+  /** staging.yaml's visual and Lighthouse checks of staging environments' live deployments. */
+  checks: CheckService;
   /** Staging releases' e-mail: the variables that send it to stagingd's SMTP server, and each environment's inbox. */
   mail: MailService;
   /** Builds the preview URL of an environment (null = production). */

@@ -86,6 +86,12 @@ export class DeploymentService {
       throw new ClientError(409, 'That deployment is already a production deployment.', { field: '/body/deployment_id' });
     // The registered staging.yaml sets the bar, never the deployed commit's own: a branch cannot lower it.
     assertApproved(source, approvalState(stagingConfig(project.config).approvals, await this.context.reviews.list(source.id)));
+    const unchecked = await this.context.checks.promotionBlocker(stagingConfig(project.config), source);
+    if (unchecked)
+      throw new ClientError(409, `Deployment ${source.id} (${source.commit?.slice(0, 12) ?? source.ref}) cannot be promoted yet: ${unchecked.reason}.`, {
+        field: '/body/deployment_id',
+        check_run_id: unchecked.run?.id ?? null,
+      });
     const deployment = await this.queue(production.id, source.ref, source.commit, deployedBy, source.id, source.issueKeys);
     this.context.logs.append(
       deployment.id,
@@ -280,11 +286,14 @@ export class DeploymentService {
       const release = await this.running.start(project, env, deployment, prepared.releaseDir, signal);
       if ('failure' in release) return await ended(release.failure);
       const live = env;
-      await this.work.switching(env.id, async () => {
-        if (!signal.aborted) return void (await this.goLive(project, live, deployment, release, 'superseded'));
+      const wentLive = await this.work.switching(env.id, async () => {
+        if (!signal.aborted) return await this.goLive(project, live, deployment, release, 'superseded');
         await this.running.stop(deployment.id);
         await ended('');
+        return undefined;
       });
+      // staging.yaml's checks of the new live deployment, in the background (production is their baseline).
+      if (wentLive && env.kind !== 'production') void this.context.checks.deployed(stagingConfig(project.config), env, wentLive);
     } catch (error) {
       const reason = error instanceof ClientError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
       await ended(reason);
@@ -466,6 +475,7 @@ export class DeploymentService {
         // Read before the records go (they cascade): the syncs' logs and the comments' screenshots.
         const syncs = await environmentSyncs(this.context, env.id);
         const screenshots = await this.context.comments.withScreenshots({ environmentId: env.id });
+        await this.context.checks.remove(env);
         await this.context.environments.delete(env.id);
         await this.context.mail.inboxes.removeEnvironment(env.id);
         await this.context.assets.remove(env);

@@ -14,24 +14,14 @@
  * One screenshot at a time, at most 20 waiting (more fail at once); the browser starts on the first and
  * closes after a minute without any.
  */
-import { existsSync } from 'node:fs';
 import type * as Playwright from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostResolverRules } from '../checks/chromium';
 import type { EnvironmentRecord } from '../store/records';
 import type { ScreenshotTaker } from './comments';
 
 const IDLE_CLOSE_MS = 60_000;
 const NAVIGATION_TIMEOUT_MS = 20_000;
 const MAX_PENDING = 20;
-/** Flags for a headless Chromium with nothing that phones home. */
-const CHROMIUM_ARGS = [
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /**
  * Runs in the page: scrolls the element into the middle of the viewport and draws a marker at the point
@@ -78,13 +68,6 @@ function hostOf(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The Chromium to use: the one asked for, else CHROME_PATH, else Debian's; undefined when there is none. */
-export function findChromium(asked: string | undefined): string | undefined {
-  if (asked === 'none') return undefined;
-  const candidate = asked ?? process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
-  return existsSync(candidate) ? candidate : undefined;
 }
 
 export class PageScreenshots implements ScreenshotTaker {
@@ -198,13 +181,11 @@ export class PageScreenshots implements ScreenshotTaker {
   private launch(): Promise<Playwright.Browser> {
     this.browser ??= (async () => {
       const { chromium } = this.load();
-      const proxyHost = ['0.0.0.0', '::', ''].includes(this.options.proxyHost) ? '127.0.0.1' : this.options.proxyHost;
       const browser = await chromium.launch({
         executablePath: this.options.executablePath,
         headless: true,
-        // Chromium's sandbox needs an unprivileged user; as root it refuses to start with it.
-        chromiumSandbox: process.getuid?.() !== 0,
-        args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP *.${this.options.baseDomain} ${proxyHost}`],
+        chromiumSandbox: chromiumSandboxAllowed(),
+        args: [...CHROMIUM_ARGS, `--host-resolver-rules=${hostResolverRules(this.options.baseDomain, this.options.proxyHost)}`],
       });
       browser.once('disconnected', () => (this.browser = undefined));
       return browser;

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { allows } from '../security/tokens';
 import { assetHandlers } from './handlers/assets';
+import { checkHandlers } from './handlers/checks';
 import { commentHandlers } from './handlers/comments';
 import { databaseHandlers } from './handlers/databases';
 import { deploymentHandlers } from './handlers/deployments';
@@ -94,6 +95,7 @@ export async function buildApp(services: Services): Promise<{ app: FastifyInstan
     ...databaseHandlers(services),
     ...mailHandlers(services),
     ...assetHandlers(services),
+    ...checkHandlers(services),
     ...storageHandlers(services),
   });
   await app.ready();

@@ -109,11 +109,16 @@ export class StorageService {
       removed.logs += 1;
     }
     const screenshotsBefore = new Date(Date.now() - (policy.screenshotsMs ?? retention.screenshotsMs)).toISOString();
-    for (const { id } of await context.comments.withScreenshots({ environmentId: env.id, createdBefore: screenshotsBefore })) {
-      const file = commentScreenshotFile(context.dataDir, id);
+    const files = [
+      ...(await context.comments.withScreenshots({ environmentId: env.id, createdBefore: screenshotsBefore })).map(({ id }) =>
+        commentScreenshotFile(context.dataDir, id),
+      ),
+      ...(await context.checks.expiredImages(env, screenshotsBefore)),
+    ];
+    for (const file of files) {
       const bytes = await diskUsage(file);
       if (bytes === 0) continue;
-      rmSync(file, { force: true });
+      rmSync(file, { recursive: true, force: true });
       removed.screenshots += 1;
       removed.bytes += bytes;
     }
@@ -145,7 +150,10 @@ export class StorageService {
       assets: await diskUsage(context.assets.folder(env.id)),
       mail: await diskUsage(context.mail.inboxes.folder(env.id)),
       data: await sum([context.databases.dataFolder(env.id) ?? []].flat()),
-      screenshots: await sum((await context.comments.withScreenshots({ environmentId: env.id })).map(({ id }) => commentScreenshotFile(context.dataDir, id))),
+      screenshots: await sum([
+        ...(await context.comments.withScreenshots({ environmentId: env.id })).map(({ id }) => commentScreenshotFile(context.dataDir, id)),
+        ...syncs.map(({ id }) => context.checks.folder(id)),
+      ]),
     };
     return { name: env.name, bytes: usage.releases + usage.logs + usage.assets + usage.mail + usage.data + usage.screenshots, ...usage };
   }

@@ -293,4 +293,37 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 11,
+    name: 'check runs',
+    statements: [
+      // staging.yaml checks on one deployment of an environment: baseline, visual, performance and failures are JSON
+      // (what the API shows); the images are files under checks/<id>/, the log under the same id.
+      `CREATE TABLE check_runs (
+        id TEXT PRIMARY KEY,
+        environment_id TEXT NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+        deployment_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        trigger TEXT NOT NULL,
+        requested_by TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT,
+        baseline TEXT,
+        visual TEXT NOT NULL DEFAULT '[]',
+        performance TEXT NOT NULL DEFAULT '[]',
+        failures TEXT NOT NULL DEFAULT '[]',
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        completed_at TEXT
+      )`,
+      `CREATE INDEX check_runs_by_environment ON check_runs (environment_id, seq DESC)`,
+      // The run a person accepted as the environment's baseline (Accept as Baseline), until reset.
+      `CREATE TABLE check_baselines (
+        environment_id TEXT PRIMARY KEY REFERENCES environments(id) ON DELETE CASCADE,
+        run_id TEXT NOT NULL,
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -4,6 +4,7 @@ import { type CommentStore, SqliteCommentStore } from './comments';
 import type { Database } from './database';
 import { type DatabaseSyncStore, SqliteDatabaseSyncStore } from './database-syncs';
 import { type AssetSyncStore, SqliteAssetSyncStore } from './asset-syncs';
+import { type CheckRunStore, SqliteCheckRunStore } from './check-runs';
 import { SqliteStorageCleanupStore, type StorageCleanupStore } from './storage-cleanups';
 import { type MailMessageStore, SqliteMailMessageStore } from './mail-messages';
 import { type DeploymentStore, SqliteDeploymentStore } from './deployments';
@@ -30,6 +31,8 @@ export interface Stores {
   assetSyncs: AssetSyncStore;
   /** Runs of the retention policy. */
   storageCleanups: StorageCleanupStore;
+  /** Runs of staging.yaml's checks, and the baselines people accepted. */
+  checkRuns: CheckRunStore;
   /** Environments' inboxes: the e-mail their releases sent. */
   mailMessages: MailMessageStore;
   events: EventBus;
@@ -48,6 +51,7 @@ export function openStores(database: Database, box: SecretBox): Stores {
     assetSyncs: new SqliteAssetSyncStore(database),
     mailMessages: new SqliteMailMessageStore(database),
     storageCleanups: new SqliteStorageCleanupStore(database),
+    checkRuns: new SqliteCheckRunStore(database),
     events: new EventBus(database),
   };
 }

@@ -7,7 +7,7 @@ import type { components } from './schema';
 type Schemas = components['schemas'];
 
 /** Every activity event names its project and environment. */
-interface AboutEnvironment {
+export interface AboutEnvironment {
   project: string;
   environment: string;
 }
@@ -61,6 +61,12 @@ export interface ApiEvents {
   'mail.deleted': AboutEnvironment & { ids: string[] };
   /** A message isolation.email: block dropped; `blocked` counts them all. */
   'mail.blocked': AboutEnvironment & { blocked: number };
+  /** Every change of a check run's status, and each result as it comes in. */
+  'checks.run.updated': Schemas['CheckRun'];
+  /** A run ended with a failed check (`failures` names each: the page, the viewport or preset, the metric and the numbers). */
+  'check.failed': Schemas['CheckRun'];
+  /** An environment's accepted baseline changed (accepted, or reset). */
+  'checks.baseline.updated': AboutEnvironment & { run_id: string | null };
 }
 
 export type ApiEventName = keyof ApiEvents;

@@ -282,7 +282,7 @@ export interface paths {
     put?: never;
     /**
      * Deploy the exact build of a staging deployment to production, without rebuilding.
-     * @description Refused with 409, naming what is missing, until the deployment has the approvals staging.yaml's `approvals` requires.
+     * @description Refused with 409, naming what is missing, until the deployment has the approvals staging.yaml's `approvals` requires, and (with `checks.blockPromotion`) until its latest check run passed.
      */
     post: operations['promoteDeployment'];
     delete?: never;
@@ -813,6 +813,150 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/projects/{project}/environments/{environment}/checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's checks: what staging.yaml asks for, its baseline, and its last run. */
+    get: operations['getEnvironmentChecks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/checks/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    /** The environment's check runs, newest first (the scores of the last deployments, for a chart). */
+    get: operations['listCheckRuns'];
+    put?: never;
+    /**
+     * Check the environment's live deployment now (Run Checks). Returns at once; follow the run and its log.
+     * @description Every deployment that goes live in a staging environment with a `checks` section is checked on its own; this runs
+     *     the checks again. Each page is shot full-page at each viewport, on staging and on the baseline, and compared
+     *     pixel by pixel; Lighthouse measures each performance page with each preset, the median of `runs`.
+     */
+    post: operations['startCheckRun'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/projects/{project}/environments/{environment}/checks/baseline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Forget the run accepted as the environment's baseline; runs compare with staging.yaml's `checks.baseline` again. */
+    delete: operations['resetCheckBaseline'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/check-runs/{run}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+      };
+      cookie?: never;
+    };
+    /** A check run, with each page's result per viewport and preset. */
+    get: operations['getCheckRun'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/check-runs/{run}/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+      };
+      cookie?: never;
+    };
+    /** The run's log, as text or as a server-sent event stream that follows it. */
+    get: operations['getCheckRunLogs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/check-runs/{run}/baseline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept the run as the environment's baseline (Accept as Baseline): its staging screenshots and scores are what later runs compare with. */
+    post: operations['acceptCheckBaseline'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/check-runs/{run}/images/{image}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+        /** @description An image a result names (`images.staging`, `images.baseline`, `images.diff`). */
+        image: string;
+      };
+      cookie?: never;
+    };
+    /** One of the run's screenshots or diff images (PNG). */
+    get: operations['getCheckImage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/projects/{project}/environments/{environment}/mail': {
     parameters: {
       query?: never;
@@ -1190,6 +1334,147 @@ export interface components {
       started_at: string | null;
       /** Format: date-time */
       completed_at: string | null;
+    };
+    /**
+     * @description `failed`: a check failed (see `failures`); `error`: the run could not check (see `reason`).
+     * @enum {string}
+     */
+    CheckRunStatus: 'queued' | 'running' | 'passed' | 'failed' | 'error' | 'cancelled';
+    /**
+     * @description `new`: nothing to compare with yet (no baseline): this result becomes one when its run passes or is accepted.
+     * @enum {string}
+     */
+    CheckResultStatus: 'passed' | 'failed' | 'new' | 'error';
+    CheckImages: {
+      /** @description The image name (GET /v1/check-runs/{run}/images/{image}). */
+      staging: string | null;
+      baseline: string | null;
+      /** @description Changed pixels in red over the baseline, faded. */
+      diff: string | null;
+    };
+    PixelRegion: {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    VisualResult: {
+      page: string;
+      viewport: string;
+      /** @description The viewport width (CSS pixels). */
+      width: number;
+      /** @description The viewport height; the screenshots are full-page, so taller. */
+      height: number;
+      status: components['schemas']['CheckResultStatus'];
+      changed_pixels: number;
+      /** @description Pixels compared: the larger of the two images (a page that grew counts its new part as changed). */
+      total_pixels: number;
+      changed_ratio: number;
+      threshold: number;
+      /** @description The box around every changed pixel (image pixels). */
+      changed_region: components['schemas']['PixelRegion'] | null;
+      error: string | null;
+      images: components['schemas']['CheckImages'];
+    };
+    /** @description Category scores, 0-100 (null when Lighthouse could not score it). */
+    LighthouseScores: {
+      performance: number | null;
+      accessibility: number | null;
+      best_practices: number | null;
+      seo: number | null;
+    };
+    LighthouseMetrics: {
+      largest_contentful_paint_ms: number | null;
+      cumulative_layout_shift: number | null;
+      total_blocking_time_ms: number | null;
+      first_contentful_paint_ms: number | null;
+      speed_index_ms: number | null;
+      /** @description Until the load event (observed). */
+      load_time_ms: number | null;
+    };
+    PerformanceResult: {
+      page: string;
+      /** @enum {string} */
+      preset: 'mobile' | 'desktop';
+      status: components['schemas']['CheckResultStatus'];
+      /** @description Lighthouse runs on staging; the median by performance score counts. */
+      runs: number;
+      scores: components['schemas']['LighthouseScores'] | null;
+      metrics: components['schemas']['LighthouseMetrics'] | null;
+      baseline_scores: components['schemas']['LighthouseScores'] | null;
+      baseline_metrics: components['schemas']['LighthouseMetrics'] | null;
+      error: string | null;
+    };
+    CheckFailure: {
+      /** @enum {string} */
+      check: 'visual' | 'performance';
+      page: string;
+      viewport: string | null;
+      /** @enum {string|null} */
+      preset: 'mobile' | 'desktop' | null;
+      /** @description `changed_ratio`, or a score (`performance`, `accessibility`, `best_practices`, `seo`). */
+      metric: string;
+      value: number;
+      /** @description The threshold, the budget, or the baseline's score less alertOnDrop. */
+      limit: number;
+      message: string;
+    };
+    CheckBaseline: {
+      /**
+       * @description `none`: nothing to compare with yet (the first run).
+       * @enum {string}
+       */
+      kind: 'production' | 'previous' | 'accepted' | 'none';
+      /** @description Production's URL, when it was shot live. */
+      url: string | null;
+      /** @description The run whose captures were the baseline (previous or accepted). */
+      run_id: string | null;
+      deployment_id: string | null;
+    };
+    CheckRun: {
+      id: components['schemas']['DeploymentId'];
+      project: components['schemas']['ProjectName'];
+      environment: components['schemas']['EnvironmentName'];
+      deployment_id: components['schemas']['DeploymentId'];
+      /** @enum {string} */
+      trigger: 'deployment' | 'manual';
+      requested_by: string;
+      status: components['schemas']['CheckRunStatus'];
+      reason: string | null;
+      /** @description Null until the run has chosen it. */
+      baseline: components['schemas']['CheckBaseline'] | null;
+      visual: components['schemas']['VisualResult'][];
+      performance: components['schemas']['PerformanceResult'][];
+      failures: components['schemas']['CheckFailure'][];
+      created_at: components['schemas']['Timestamp'];
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      completed_at: string | null;
+    };
+    CheckRunList: {
+      items: components['schemas']['CheckRun'][];
+    };
+    EnvironmentChecks: {
+      /** @description staging.yaml has a checks section and the environment is not production (the baseline). */
+      enabled: boolean;
+      /** @description stagingd can run them: false with `reason` when it has no Chromium. */
+      available: boolean;
+      reason: string | null;
+      /**
+       * @description staging.yaml's checks.baseline.
+       * @enum {string|null}
+       */
+      baseline: 'production' | 'previous' | null;
+      block_promotion: boolean;
+      /** @description The run accepted as the baseline, if any. */
+      accepted: {
+        run_id: components['schemas']['DeploymentId'];
+        deployment_id: components['schemas']['DeploymentId'];
+        accepted_by: string;
+        accepted_at: components['schemas']['Timestamp'];
+      } | null;
+      last_run: components['schemas']['CheckRun'] | null;
     };
     AssetSync: {
       id: components['schemas']['DeploymentId'];
@@ -1709,6 +1994,7 @@ export interface components {
     deployment: components['schemas']['DeploymentId'];
     comment: components['schemas']['CommentId'];
     sync: components['schemas']['DeploymentId'];
+    run: components['schemas']['DeploymentId'];
     message: components['schemas']['DeploymentId'];
   };
   requestBodies: never;
@@ -2386,7 +2672,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       /** @description No project of that name, or `deployment_id` is not a deployment of it. */
       404: components['responses']['NotFound'];
-      /** @description The deployment does not have the approvals staging.yaml's `approvals` requires (or changes were requested), never went live, is already a production deployment, or the project has no production environment; `detail` says which, naming what is missing; for missing approvals the problem also carries `approvals`, an ApprovalState. */
+      /** @description The deployment does not have the approvals staging.yaml's `approvals` requires (or changes were requested), never went live, is already a production deployment, or the project has no production environment, or (checks.blockPromotion) its latest check run did not pass; `detail` says which, naming what is missing; for missing approvals the problem also carries `approvals`, an ApprovalState, for checks `check_run_id`. */
       409: components['responses']['Conflict'];
       default: components['responses']['Problem'];
     };
@@ -3235,6 +3521,237 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getEnvironmentChecks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The environment's checks. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentChecks'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  listCheckRuns: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The newest runs. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckRunList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  startCheckRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run, queued. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckRun'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      /** @description staging.yaml has no checks section, the environment is production (the baseline), it has no live deployment, stagingd has no Chromium (`reason`), or a run of it is already under way. */
+      409: components['responses']['Conflict'];
+      default: components['responses']['Problem'];
+    };
+  };
+  resetCheckBaseline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        project: components['parameters']['project'];
+        environment: components['parameters']['environment'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The environment's checks. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentChecks'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      /** @description No project or environment of that name. */
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getCheckRun: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckRun'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getCheckRunLogs: {
+    parameters: {
+      query?: {
+        lastEventId?: number;
+      };
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+          'text/event-stream': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+      default: components['responses']['Problem'];
+    };
+  };
+  acceptCheckBaseline: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The environment's checks, with the accepted run. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnvironmentChecks'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The run has not finished, or took no screenshot or score to compare with. */
+      409: components['responses']['Conflict'];
+      default: components['responses']['Problem'];
+    };
+  };
+  getCheckImage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run: components['parameters']['run'];
+        /** @description An image a result names (`images.staging`, `images.baseline`, `images.diff`). */
+        image: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The image. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'image/png': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      /** @description No such run or image (or it was removed by `retention.screenshots`). */
       404: components['responses']['NotFound'];
       default: components['responses']['Problem'];
     };

@@ -25,6 +25,34 @@ export interface StagingConfig {
   assets: AssetsConfig | undefined;
   /** `retention:`: what stagingd keeps on disk; unset values are stagingd's own. */
   retention: { releases?: number; logsMs?: number; screenshotsMs?: number };
+  /** `checks:`: visual and Lighthouse comparisons run after each staging deployment goes live. */
+  checks: ChecksConfig | undefined;
+}
+
+/** A screen size a visual check shoots pages at. */
+export interface Viewport {
+  name: string;
+  width: number;
+  height: number;
+}
+
+/** The presets' sizes (the schema's enum descriptions say the same). */
+export const VIEWPORT_PRESETS: Readonly<Record<string, Viewport>> = {
+  mobile: { name: 'mobile', width: 390, height: 844 },
+  tablet: { name: 'tablet', width: 820, height: 1180 },
+  desktop: { name: 'desktop', width: 1440, height: 900 },
+};
+
+/** Lighthouse's scored categories, by their staging.yaml names. */
+export type ScoreCategory = 'performance' | 'accessibility' | 'bestPractices' | 'seo';
+
+/** staging.yaml's `checks` section, with the schema's defaults applied. */
+export interface ChecksConfig {
+  baseline: 'production' | 'previous';
+  blockPromotion: boolean;
+  visual: { pages: string[]; viewports: Viewport[]; threshold: number; masks: string[] } | undefined;
+  performance:
+    { pages: string[]; presets: ('mobile' | 'desktop')[]; runs: number; budgets: Partial<Record<ScoreCategory, number>>; alertOnDrop?: number } | undefined;
 }
 
 /** staging.yaml's `assets` section, with the schema's defaults applied. */
@@ -203,7 +231,43 @@ export function toStagingConfig(value: unknown): StagingConfig {
     database: root['database'] === undefined ? undefined : database(record(root['database'])),
     assets: root['assets'] === undefined ? undefined : assets(record(root['assets'])),
     retention: retention(record(root['retention'])),
+    checks: root['checks'] === undefined ? undefined : checks(record(root['checks'])),
   };
+}
+
+function checks(raw: Loose): ChecksConfig {
+  const visual = raw['visual'] === undefined ? undefined : record(raw['visual']);
+  const performance = raw['performance'] === undefined ? undefined : record(raw['performance']);
+  const viewports = Array.isArray(visual?.['viewports']) ? visual['viewports'] : ['mobile', 'desktop'];
+  const budgets = record(performance?.['budgets']);
+  const config: ChecksConfig = {
+    baseline: raw['baseline'] === 'previous' ? 'previous' : 'production',
+    blockPromotion: raw['blockPromotion'] === true,
+    visual: visual && {
+      pages: strings(visual['pages']),
+      viewports: viewports.map((entry): Viewport => {
+        if (typeof entry === 'string') return VIEWPORT_PRESETS[entry] ?? VIEWPORT_PRESETS['desktop']!;
+        const custom = record(entry);
+        return { name: String(custom['name']), width: Number(custom['width']), height: Number(custom['height']) };
+      }),
+      threshold: typeof visual['threshold'] === 'number' ? visual['threshold'] : 0.01,
+      masks: strings(visual['masks']),
+    },
+    performance: performance && {
+      pages: strings(performance['pages']),
+      presets: Array.isArray(performance['presets'])
+        ? strings(performance['presets']).map((preset) => (preset === 'desktop' ? 'desktop' : 'mobile'))
+        : ['mobile', 'desktop'],
+      runs: typeof performance['runs'] === 'number' ? performance['runs'] : 3,
+      budgets: Object.fromEntries(
+        (['performance', 'accessibility', 'bestPractices', 'seo'] as const).flatMap((category) =>
+          typeof budgets[category] === 'number' ? [[category, budgets[category]]] : [],
+        ),
+      ),
+    },
+  };
+  if (config.performance && typeof performance?.['alertOnDrop'] === 'number') config.performance.alertOnDrop = performance['alertOnDrop'];
+  return config;
 }
 
 function retention(raw: Loose): StagingConfig['retention'] {

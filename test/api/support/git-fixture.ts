@@ -106,3 +106,33 @@ export function ordersRepository(change?: (dir: string) => void): string {
   git('branch', 'develop');
   return dir;
 }
+
+/**
+ * examples/storefront as a git repository: main and develop alike; `restyle` turns the sale banner red (nothing else
+ * changes); `slow` holds the main thread for 1.5 s before the page is first drawn (nothing changes to see). `config` replaces
+ * its staging.yaml.
+ */
+export function storefrontRepository(config?: string): { dir: string; commit: (ref: string) => string } {
+  const dir = mkdtempSync(join(tmpdir(), 'storefront-'));
+  cpSync(join(example, '..', 'storefront'), dir, { recursive: true });
+  if (config !== undefined) writeFileSync(join(dir, 'staging.yaml'), config);
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: dir, encoding: 'utf8' }).trim();
+  const commitAll = (message: string): void => {
+    git('add', '-A');
+    git('-c', 'user.email=dev@example.com', '-c', 'user.name=Dev', 'commit', '-q', '-m', message);
+  };
+  git('init', '-q', '-b', 'main');
+  commitAll('storefront');
+  git('branch', 'develop');
+  const server = join(dir, 'server.js');
+  const original = readFileSync(server, 'utf8');
+  const variant = (branch: string, text: string): void => {
+    git('checkout', '-q', '-b', branch, 'main');
+    writeFileSync(server, text);
+    commitAll(branch);
+  };
+  variant('restyle', original.replace('background: #1a5fb4;', 'background: #c01c28;'));
+  variant('slow', original.replace('</body>', '<script>const until = Date.now() + 1500; while (Date.now() < until);</script>\n</body>'));
+  git('checkout', '-q', 'main');
+  return { dir, commit: (ref: string) => git('rev-parse', ref) };
+}

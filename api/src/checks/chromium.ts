@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+
+/** Flags for a headless Chromium with nothing that phones home. */
+export const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** The Chromium to use: the one asked for, else CHROME_PATH, else Debian's; undefined when there is none. */
+export function findChromium(asked: string | undefined): string | undefined {
+  if (asked === 'none') return undefined;
+  const candidate = asked ?? process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/** Chromium's sandbox needs an unprivileged user; as root it refuses to start with it. */
+export function chromiumSandboxAllowed(): boolean {
+  return process.getuid?.() !== 0;
+}
+
+/**
+ * Where a browser stagingd starts finds preview hosts: every `*.<baseDomain>` at the preview proxy, and hosts a check
+ * gateway serves (a private environment's, let in with its bypass secret) at the gateway's port.
+ */
+export function hostResolverRules(baseDomain: string, proxyHost: string, gateways: { host: string; port: number }[] = []): string {
+  const proxy = ['0.0.0.0', '::', ''].includes(proxyHost) ? '127.0.0.1' : proxyHost;
+  return [...gateways.map((gateway) => `MAP ${gateway.host} 127.0.0.1:${gateway.port}`), `MAP *.${baseDomain} ${proxy}`].join(', ');
+}

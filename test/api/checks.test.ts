@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import type { components } from '../../common/src/api/schema';
 import type { Deployment } from './support/api-types';
-import { storefrontRepository } from './support/git-fixture';
+import { storefrontConfig, storefrontRepository } from './support/git-fixture';
 import { browserSkip } from './support/headless-chromium';
 import { StagingdProcess } from './support/stagingd-process';
 import { WebhookReceiver } from './support/webhook-receiver';
@@ -24,20 +24,7 @@ type EnvironmentChecks = components['schemas']['EnvironmentChecks'];
 const BANNER = { x: 40, y: 120, width: 240, height: 60 };
 
 function config(webhookUrl: string): string {
-  return `version: 1
-project: storefront
-production:
-  url: http://127.0.0.1:9/
-  branch: main
-run:
-  command: npm start
-  health:
-    path: /healthz
-    timeout: 10s
-environments:
-  - name: staging
-    branch: develop
-previews:
+  return storefrontConfig(`previews:
   access: links
 checks:
   blockPromotion: true
@@ -56,7 +43,7 @@ notifications:
   webhooks:
     - url: ${webhookUrl}
       events: [check.failed]
-`;
+`);
 }
 
 describe('checks: visual regression and Lighthouse', { skip: browserSkip() }, () => {

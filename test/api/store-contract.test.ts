@@ -158,6 +158,55 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
       );
     });
 
+    it('numbers check runs with their results, finds the newest that passed and the newest of a deployment, and keeps one accepted baseline', async () => {
+      const env = (await s.environments.get('shop', 'staging'))!;
+      const run = (id: string, deploymentId: string): Parameters<typeof s.checkRuns.insert>[0] => ({
+        id,
+        environmentId: env.id,
+        deploymentId,
+        trigger: 'deployment',
+        requestedBy: 'ann',
+        status: 'queued',
+        createdAt: '2026-12-07T03:00:00.000Z',
+      });
+      const [a, b] = [randomUUID(), randomUUID()];
+      const first = await s.checkRuns.insert(run(randomUUID(), a));
+      const second = await s.checkRuns.insert(run(randomUUID(), b));
+      assert.ok(second.seq > first.seq);
+      assert.deepEqual([first.deploymentId, first.baseline, first.visual, first.failures], [a, null, [], []]);
+      const failure = {
+        check: 'visual',
+        page: '/',
+        viewport: 'desktop',
+        preset: null,
+        metric: 'changed_ratio',
+        value: 0.2,
+        limit: 0.01,
+        message: 'changed',
+      } as const;
+      const passed = await s.checkRuns.update(first.id, {
+        status: 'passed',
+        baseline: { kind: 'none', url: null, run_id: null, deployment_id: null },
+        completedAt: '2026-12-07T03:00:05.000Z',
+      });
+      assert.deepEqual([passed.status, passed.baseline?.kind], ['passed', 'none']);
+      await s.checkRuns.update(second.id, { status: 'failed', failures: [failure] });
+      assert.equal((await s.checkRuns.newest(env.id, 'passed'))?.id, first.id);
+      assert.deepEqual((await s.checkRuns.newestOf(b))?.failures, [failure]);
+      assert.equal(await s.checkRuns.newestOf(randomUUID()), undefined);
+      assert.equal(await s.checkRuns.accepted(env.id), undefined);
+      await s.checkRuns.accept({ environmentId: env.id, runId: first.id, acceptedBy: 'ann', acceptedAt: '2026-12-07T03:01:00.000Z' });
+      await s.checkRuns.accept({ environmentId: env.id, runId: second.id, acceptedBy: 'bob', acceptedAt: '2026-12-07T03:02:00.000Z' });
+      assert.deepEqual(await s.checkRuns.accepted(env.id), {
+        environmentId: env.id,
+        runId: second.id,
+        acceptedBy: 'bob',
+        acceptedAt: '2026-12-07T03:02:00.000Z',
+      });
+      await s.checkRuns.resetBaseline(env.id);
+      assert.equal(await s.checkRuns.accepted(env.id), undefined);
+    });
+
     it('keeps an inbox: numbered messages newest first, the ones past a limit, deletes, and the count of blocked ones', async () => {
       const env = (await s.environments.get('shop', 'staging'))!;
       const message = (id: string, subject: string): Parameters<typeof s.mailMessages.insert>[0] => ({

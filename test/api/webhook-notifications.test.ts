@@ -81,6 +81,22 @@ describe('webhook helpers', () => {
     assert.ok(!text.includes('<!channel>'));
     assert.ok(text.includes('<https://staging.example.com/cart|Open the page>'));
   });
+
+  it("lists a failed check's failures in a Slack message, five at most", () => {
+    const failures = Array.from({ length: 7 }, (_, i) => ({ message: `/page${i} (mobile): performance scored 40, under the budget of 80 <b>` }));
+    const message = slackPayload({
+      event: 'check.failed',
+      occurredAt: now(),
+      project: 'shop',
+      environment: 'staging',
+      deployment: null,
+      details: { check: { id: 'x', failures } },
+    });
+    const text = JSON.stringify(message.blocks);
+    assert.ok(text.includes('• /page0 (mobile): performance scored 40, under the budget of 80 &lt;b&gt;'), text);
+    assert.ok(text.includes('/page4 (mobile)') && !text.includes('/page5 (mobile)'), text);
+    assert.ok(text.includes('and 2 more'), text);
+  });
 });
 
 /**

@@ -56,8 +56,14 @@ function summary(lhr: Lighthouse.Result): AuditRun {
 }
 
 export async function audit(job: AuditJob): Promise<AuditOutput> {
-  const { launch } = await import('chrome-launcher');
-  const { default: lighthouse, desktopConfig } = await import('lighthouse');
+  // Not in the VSIX's stagingd (the packages and their data are tens of MB): npm's stagingd has them.
+  const missing = (error: unknown): never => {
+    throw new Error(
+      `Lighthouse cannot be loaded beside this stagingd (${(error as Error).message.split('\n')[0]}): run stagingd from npm (npx stagingd) for performance checks`,
+    );
+  };
+  const { launch } = await import('chrome-launcher').catch(missing);
+  const { default: lighthouse, desktopConfig } = await import('lighthouse').catch(missing);
   const chrome = await launch({ chromePath: job.chromePath, chromeFlags: job.chromeFlags, logLevel: 'silent' });
   try {
     const runs: AuditRun[] = [];

@@ -68,6 +68,12 @@ function detailLines(n: Notification): string[] {
   const approval = (n.details['approval'] ?? {}) as Loose;
   if (str(approval['reviewer']))
     lines.push(`By ${escape(clip(str(approval['reviewer'])!, 200))}${str(approval['comment']) ? `: ${escape(clip(str(approval['comment'])!, 1500))}` : ''}`);
+  const failures = ((n.details['check'] ?? {}) as Loose)['failures'];
+  if (Array.isArray(failures)) {
+    for (const failure of failures.slice(0, 5))
+      if (str((failure as Loose)['message'])) lines.push(`• ${escape(clip(str((failure as Loose)['message'])!, 500))}`);
+    if (failures.length > 5) lines.push(`and ${failures.length - 5} more`);
+  }
   return lines;
 }
 

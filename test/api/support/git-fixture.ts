@@ -107,6 +107,24 @@ export function ordersRepository(change?: (dir: string) => void): string {
   return dir;
 }
 
+/** staging.yaml for examples/storefront with production out of reach (nothing listens on port 9) and a staging environment on develop, then `rest`. */
+export function storefrontConfig(rest: string): string {
+  return `version: 1
+project: storefront
+production:
+  url: http://127.0.0.1:9/
+  branch: main
+run:
+  command: npm start
+  health:
+    path: /healthz
+    timeout: 10s
+environments:
+  - name: staging
+    branch: develop
+${rest}`;
+}
+
 /**
  * examples/storefront as a git repository: main and develop alike; `restyle` turns the sale banner red (nothing else
  * changes); `slow` holds the main thread for 1.5 s before the page is first drawn (nothing changes to see). `config` replaces

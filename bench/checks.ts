@@ -155,8 +155,9 @@ async function main(): Promise<void> {
       }
       ours.push(elapsed(run) / run.visual.length);
     }
-    const stagingUrl = `http://staging--storefront.localhost:${stagingd.proxyPort}`;
-    const productionUrl = `http://production--storefront.localhost:${stagingd.proxyPort}`;
+    const urlOf = async (environment: string): Promise<string> =>
+      (await stagingd.api<{ url: string }>('GET', `/v1/projects/storefront/environments/${environment}`)).body.url.replace(/\/$/, '');
+    const [stagingUrl, productionUrl] = [await urlOf('staging'), await urlOf('production')];
     // Its browser warmed up by a first round, as ours is by the runs before.
     const plain = (await plainScreenshots(stagingUrl, productionUrl, Math.max(2, Math.ceil(runs / 4)))).slice(pages.length * viewports.length);
     const flaky = changed.filter((pixels) => pixels !== 0).length;

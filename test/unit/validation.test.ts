@@ -179,6 +179,16 @@ describe('validateConfig: rules beyond the schema', () => {
     assert.deepEqual(d.fix, { kind: 'prefix', text: '/' });
   });
 
+  it('refuses a viewport listed twice: results and images are named by viewport', () => {
+    const d = only(
+      `${header}checks:\n  visual:\n    pages: [/]\n    viewports:\n      - desktop\n      - { name: Desktop, width: 1920, height: 1080 }\n`,
+      'duplicate-viewport',
+    );
+    assert.equal(d.severity, 'error');
+    assert.equal(rangeText(d.range), '10:8-10:52');
+    assert.match(d.message, /The viewport 'Desktop' is listed twice/);
+  });
+
   it('warns when the health interval is not shorter than the timeout', () => {
     const d = only(`${header}run:\n  command: node server.js\n  health:\n    timeout: 10s\n    interval: 1m\n`, 'invalid-duration');
     assert.equal(d.severity, 'warning');

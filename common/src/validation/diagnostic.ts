@@ -22,6 +22,7 @@ export const diagnosticCodes = [
   'sqlite-source',
   'health-path',
   'page-path',
+  'duplicate-viewport',
   'not-enforced',
   'email-allowed',
   'assets-source',

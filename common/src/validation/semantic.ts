@@ -335,6 +335,15 @@ function checkPaths(root: Record<string, unknown>, report: Report): void {
         });
     });
   }
+  // Results and their images are named by viewport: two of one name would overwrite each other.
+  const seen = new Set<string>();
+  asArray(asRecord(checks?.['visual'])?.['viewports']).forEach((viewport, index) => {
+    const name = typeof viewport === 'string' ? viewport : asRecord(viewport)?.['name'];
+    if (typeof name !== 'string') return;
+    if (seen.has(name.toLowerCase()))
+      report('duplicate-viewport', ['checks', 'visual', 'viewports', index], `The viewport '${name}' is listed twice: each viewport needs a name of its own.`);
+    seen.add(name.toLowerCase());
+  });
 }
 
 function secretReferences(root: Record<string, unknown>): [Path, unknown][] {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { assetsCopied } from './assets/asset-text';
-import type { AssetSync, DatabaseSync, Deployment, MailMessage } from './api/staging-api';
+import type { AssetSync, CheckRun, DatabaseSync, Deployment, MailMessage } from './api/staging-api';
+import { firstFailure, runChecked } from './checks/check-text';
 import { syncCopied } from './database/sync-text';
 import type { FollowedEnvironments } from './followed-environments';
 import { activityMessage } from './activity-message';
@@ -13,12 +14,14 @@ import type { Session } from './session';
  * Notifications about the environments this workspace follows: deployments that finish or fail (unless this
  * window started them and reports them through their own progress), database syncs that end well or fail, asset
  * syncs that fail or that someone asked for elsewhere, comments that arrive and reviews given on their deployments,
- * e-mail their releases send, each with what to do next.
+ * e-mail their releases send, check runs that fail, each with what to do next.
  */
 export class EnvironmentNotifier implements vscode.Disposable {
   private readonly startedHere = new Set<string>();
   /** The asset syncs whose end was told: each once, whoever saw it end first. */
   private readonly toldAssetSyncs = new Set<string>();
+  /** The check runs whose end was told, each once. */
+  private readonly toldCheckRuns = new Set<string>();
   private readonly subscriptions: vscode.Disposable[];
   private readonly notified = new vscode.EventEmitter<string>();
   /** Every notification shown, by its text: for tests and diagnostics. */
@@ -35,13 +38,14 @@ export class EnvironmentNotifier implements vscode.Disposable {
       events.onDatabaseSync((sync) => void this.databaseSyncChanged(sync)),
       events.onAssetSync((sync) => void this.assetSyncChanged(sync)),
       events.onActivity((activity) => void this.activity(activity)),
+      events.onCheckFailed((run) => void this.checkFailed(run)),
       events.onMail((mail) => {
         if (mail.type === 'mail.received') void this.mailReceived(mail);
       }),
     ];
   }
 
-  /** A deployment or an asset sync this window started and follows itself. */
+  /** A deployment, an asset sync or a check run this window started and follows itself. */
   followedHere(id: string): void {
     this.startedHere.add(id);
   }
@@ -110,6 +114,33 @@ export class EnvironmentNotifier implements vscode.Disposable {
     if (choice === 'Log') showLog();
     if (choice === 'Open Environment')
       await vscode.commands.executeCommand('staging.openEnvironment', await this.session.api.environment(about.project, about.environment));
+  }
+
+  /** A run of a followed environment failed a check (`check.failed`); one started in this window is told by Run Checks. */
+  private async checkFailed(run: CheckRun): Promise<void> {
+    if (this.startedHere.has(run.id) || !this.followed.has(run.project, run.environment)) return;
+    await this.checkRunEnded(run);
+  }
+
+  /** How a check run ended: what it checked, or the first failure (or why it could not check), each run once. */
+  async checkRunEnded(run: CheckRun): Promise<void> {
+    if (this.toldCheckRuns.has(run.id)) return;
+    this.toldCheckRuns.add(run.id);
+    const env = run.environment;
+    const passed = run.status === 'passed';
+    const message = passed
+      ? `The checks of ${env} passed: ${runChecked(run)}.`
+      : run.status === 'failed'
+        ? `Checks failed on ${env}: ${firstFailure(run)}`
+        : run.status === 'error'
+          ? `The checks of ${env} could not run: ${run.reason ?? 'see the log'}`
+          : `The check run of ${env} was cancelled${run.reason ? `: ${run.reason}` : '.'}`;
+    this.notified.fire(message);
+    const choice = passed
+      ? await vscode.window.showInformationMessage(message, 'Open Checks')
+      : await vscode.window.showWarningMessage(message, 'Open Checks', 'Log');
+    if (choice === 'Log') this.logs.showCheckRun(run);
+    if (choice === 'Open Checks') await vscode.commands.executeCommand('staging.openChecks', run);
   }
 
   private async activity(activity: ActivityEvent): Promise<void> {

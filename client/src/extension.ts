@@ -13,6 +13,9 @@ import { startLocalServer } from './commands/start-local-server';
 import { createEnvironment, deleteEnvironment } from './commands/environment-commands';
 import { cancelDatabaseSync, syncDatabase } from './commands/database-commands';
 import { syncAssets } from './commands/asset-commands';
+import { acceptCheckBaseline, openChecks, resetCheckBaseline, runChecks, showCheckLog } from './commands/check-commands';
+import { ChecksPanel } from './panels/checks-panel';
+import type { ChecksKey } from '../../webview/src/checks/protocol';
 import { clearInbox, deleteMail, openMail, saveMailAttachment, saveMailSource } from './commands/mail-commands';
 import { MailPanel } from './panels/mail-panel';
 import type { MailPageState } from '../../webview/src/mail/protocol';
@@ -46,6 +49,7 @@ interface Panels {
   logs: OpenPanels<LogViewerKey, LogViewerPanel>;
   comments: OpenPanels<CommentPageState, CommentPanel>;
   mail: OpenPanels<MailPageState, MailPanel>;
+  checks: OpenPanels<ChecksKey, ChecksPanel>;
 }
 
 export interface StagingExtensionApi {
@@ -123,6 +127,10 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     'staging.clearInbox': clearInbox,
     'staging.saveMailSource': saveMailSource,
     'staging.saveMailAttachment': saveMailAttachment,
+    'staging.runChecks': runChecks,
+    'staging.acceptCheckBaseline': acceptCheckBaseline,
+    'staging.resetCheckBaseline': resetCheckBaseline,
+    'staging.showCheckLog': showCheckLog,
   };
   for (const [id, run] of Object.entries(commands)) registerCommand(extension, context, id, run);
   const panels: Panels = {
@@ -131,14 +139,16 @@ export function activate(extension: vscode.ExtensionContext): StagingExtensionAp
     logs: LogViewerPanel.panels(extension, context),
     comments: CommentPanel.panels(extension, context),
     mail: MailPanel.panels(extension, context),
+    checks: ChecksPanel.panels(extension, context),
   };
   registerCommand(extension, context, 'staging.openDashboard', () => Promise.resolve(panels.dashboard.show(null, 'Staging Dashboard')));
   registerCommand(extension, context, 'staging.openLogViewer', openLogViewer(panels.logs));
   registerCommand(extension, context, 'staging.openEnvironment', openEnvironment(panels.environments));
   registerCommand(extension, context, 'staging.openComment', openComment(panels.comments));
   registerCommand(extension, context, 'staging.openMail', openMail(panels.mail));
+  registerCommand(extension, context, 'staging.openChecks', openChecks(panels.checks));
   // Panels come back after a reload.
-  for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments, panels.mail])
+  for (const open of [panels.dashboard, panels.environments, panels.logs, panels.comments, panels.mail, panels.checks])
     extension.subscriptions.push(vscode.window.registerWebviewPanelSerializer(open.viewType, open.serializer()));
   extension.subscriptions.push(offerUpdateOnSave(context));
   const editorComments = new EditorComments(context);

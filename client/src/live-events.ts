@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { activityEvents, type ApiEventName, type ApiEvents } from '../../common/src/api/events';
 import { followEventStream, type StreamState } from './api/event-stream';
-import type { AssetSync, DatabaseSync, Deployment, Environment } from './api/staging-api';
+import type { AssetSync, CheckRun, DatabaseSync, Deployment, Environment } from './api/staging-api';
 import type { Session } from './session';
 
 const activityTypes = new Set<string>(activityEvents);
@@ -29,6 +29,9 @@ export class LiveEvents implements vscode.Disposable {
   private readonly databaseSyncChanged = new vscode.EventEmitter<DatabaseSync>();
   private readonly assetSyncChanged = new vscode.EventEmitter<AssetSync>();
   private readonly mailChanged = new vscode.EventEmitter<MailEvent>();
+  private readonly checkRunChanged = new vscode.EventEmitter<CheckRun>();
+  private readonly checkRunFailed = new vscode.EventEmitter<CheckRun>();
+  private readonly checkBaselineChanged = new vscode.EventEmitter<ApiEvents['checks.baseline.updated']>();
   readonly onEnvironment = this.environmentChanged.event;
   readonly onDeployment = this.deploymentChanged.event;
   readonly onState = this.stateChanged.event;
@@ -40,6 +43,12 @@ export class LiveEvents implements vscode.Disposable {
   readonly onAssetSync = this.assetSyncChanged.event;
   /** `mail.received`, `mail.deleted` and `mail.blocked`: the inboxes of staging environments. */
   readonly onMail = this.mailChanged.event;
+  /** Every status change of a check run, and each result as it comes in (`checks.run.updated`). */
+  readonly onCheckRun = this.checkRunChanged.event;
+  /** A run ended with a failed check (`check.failed`): its `failures` say which. */
+  readonly onCheckFailed = this.checkRunFailed.event;
+  /** An environment's accepted baseline changed: accepted (`run_id`) or reset (null). */
+  readonly onCheckBaseline = this.checkBaselineChanged.event;
   private abort: AbortController | undefined;
   private streamState: StreamState = 'disconnected';
   private readonly subscription: vscode.Disposable;
@@ -72,6 +81,9 @@ export class LiveEvents implements vscode.Disposable {
         else if (frame.event === 'deployment.updated') this.deploymentChanged.fire(data as ApiEvents['deployment.updated']);
         else if (frame.event === 'database.sync.updated') this.databaseSyncChanged.fire(data as ApiEvents['database.sync.updated']);
         else if (frame.event === 'assets.sync.updated') this.assetSyncChanged.fire(data as ApiEvents['assets.sync.updated']);
+        else if (frame.event === 'checks.run.updated') this.checkRunChanged.fire(data as ApiEvents['checks.run.updated']);
+        else if (frame.event === 'check.failed') this.checkRunFailed.fire(data as ApiEvents['check.failed']);
+        else if (frame.event === 'checks.baseline.updated') this.checkBaselineChanged.fire(data as ApiEvents['checks.baseline.updated']);
         else if (activityTypes.has(frame.event)) this.activityHappened.fire({ ...(data as ActivityEvent), type: frame.event });
         else if (mailTypes.has(frame.event)) this.mailChanged.fire({ ...(data as object), type: frame.event } as MailEvent);
       },
@@ -95,5 +107,8 @@ export class LiveEvents implements vscode.Disposable {
     this.databaseSyncChanged.dispose();
     this.assetSyncChanged.dispose();
     this.mailChanged.dispose();
+    this.checkRunChanged.dispose();
+    this.checkRunFailed.dispose();
+    this.checkBaselineChanged.dispose();
   }
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { followEventStream } from './api/event-stream';
-import type { AssetSync, DatabaseSync, Deployment } from './api/staging-api';
+import type { AssetSync, CheckRun, DatabaseSync, Deployment } from './api/staging-api';
 import type { Session } from './session';
 
 /**
- * One log output channel and one stream per deployment, database sync or asset sync; disposing the channel's entry
- * stops the stream. Build, runtime and system lines are told apart by their prefix.
+ * One log output channel and one stream per deployment, database sync, asset sync or check run; disposing the
+ * channel's entry stops the stream. Build, runtime and system lines are told apart by their prefix.
  */
 export class LogStreams implements vscode.Disposable {
   private readonly streams = new Map<string, { channel: vscode.LogOutputChannel; abort: AbortController }>();
@@ -26,6 +26,12 @@ export class LogStreams implements vscode.Disposable {
   showAssetSync(sync: AssetSync): void {
     const when = new Date(sync.created_at).toLocaleString();
     this.open(sync.id, `Staging: asset sync of ${sync.environment}, ${when}`, `/v1/asset-syncs/${encodeURIComponent(sync.id)}/logs`);
+  }
+
+  /** A check run's log: the baseline it chose, each page shot and compared, each Lighthouse run, or why it stopped. */
+  showCheckRun(run: CheckRun): void {
+    const when = new Date(run.created_at).toLocaleString();
+    this.open(run.id, `Staging: checks of ${run.environment}, ${when}`, `/v1/check-runs/${encodeURIComponent(run.id)}/logs`);
   }
 
   private open(id: string, title: string, path: string): void {

@@ -1,12 +1,12 @@
 // The UI tour: the extension from dist/staging.vsix in a real VS Code workbench (VS Code 1.139.1's server, as
 // code-server bundles it; see vscode-server.mjs) driven in headless Chromium the way a person uses it, against its own stagingd, asserting
 // what a person sees: the Staging view's environments, the status bar, the command palette, a deployment
-// from a quick pick to its "is live" notification, and a problem in staging.yaml appearing and going away.
-// Screenshots of every step go to .vscode-test/screenshots/; on success the overview, the environment panel
-// and the log viewer are copied to docs/. Ends with "N passed, N failed" and exits non-zero on any failure.
+// from a quick pick to its "is live" notification, a problem in staging.yaml appearing and going away, and the checks
+// of a redeployment in the compare panel. Screenshots of every step go to .vscode-test/screenshots/; on success the
+// overview, the environment panel, the log viewer, the comment and the checks panel (both halves) are copied to docs/. Ends with "N passed, N failed" and exits non-zero on any failure.
 //
 // Usage: node scripts/vscode/ui-tour.mjs [--timeout SECONDS] [--keep] [--verbose] [--no-docs]
-//   --timeout S  give up after S seconds (default 300, or STAGING_UI_TIMEOUT)
+//   --timeout S  give up after S seconds (default 420: two check runs with Lighthouse take a while; or STAGING_UI_TIMEOUT)
 //   --keep       keep the run's temporary folder (repository, stagingd data, VS Code profile) and print it
 //   --verbose    print the workbench's browser console
 //   --no-docs    do not update the screenshots in docs/
@@ -27,7 +27,7 @@ import { launchChromium, movePointerAway, openCommandPalette, painted, problemCo
 const root = resolve(import.meta.dirname, '..', '..');
 const { values: options } = parseArgs({
   options: {
-    timeout: { type: 'string', default: process.env.STAGING_UI_TIMEOUT ?? '300' },
+    timeout: { type: 'string', default: process.env.STAGING_UI_TIMEOUT ?? '420' },
     keep: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'no-docs': { type: 'boolean', default: false },
@@ -45,8 +45,25 @@ const docsImages = {
   '11-environment.png': 'environment-panel.png',
   '12-log-viewer.png': 'log-viewer.png',
   '13-comment.png': 'comment.png',
+  '14-checks.png': 'checks-panel.png',
+  '15-checks-lighthouse.png': 'checks-lighthouse.png',
 };
-const waits = { default: 30_000, workbench: 60_000, deploy: 120_000 };
+const waits = { default: 30_000, workbench: 60_000, deploy: 120_000, checks: 180_000 };
+/** staging.yaml's checks for the tour: each page at two small viewports, Lighthouse once; compared with the run before. */
+const checksSection = `
+checks:
+  baseline: previous
+  visual:
+    pages: [/]
+    viewports:
+      - { name: phone, width: 390, height: 320 }
+      - { name: tablet, width: 768, height: 320 }
+    threshold: 0.001
+  performance:
+    pages: [/]
+    presets: [desktop]
+    runs: 1
+`;
 
 const checks = new Checks({ onFailure: (name) => failureEvidence(`failed-${slug(name)}`) });
 let page;
@@ -370,6 +387,60 @@ async function tour() {
     await page.locator('.tabs-container .tab', { hasText: 'Comment: The heading should say' }).click();
     await wb.webview.locator('.messages li', { hasText: 'a little larger on mobile' }).waitFor();
   });
+
+  await checks.step('with checks in staging.yaml, a redeployment is compared with the run before: the Checks node opens the compare panel', async () => {
+    // The registered staging.yaml gets the section (the workspace's file stays as the screenshots above show it).
+    const config = `${readFileSync(join(repository, 'staging.yaml'), 'utf8')}${checksSection}`;
+    const updated = await stagingd.api('PATCH', '/v1/projects/hello-node', { config });
+    expect(updated.status === 200, `PATCH /v1/projects/hello-node: ${updated.status} ${JSON.stringify(updated.body)}`);
+    const started = await stagingd.api('POST', '/v1/projects/hello-node/environments/staging/checks/runs');
+    expect(started.status === 202, `POST checks/runs: ${started.status} ${JSON.stringify(started.body)}`);
+    await checkRunEnded(stagingd, (run) => run.id === started.body.id);
+    // A new release says another release id on its page: what the next run finds changed.
+    const redeployed = await stagingd.deploy('hello-node', 'staging', 'develop');
+    const compared = await checkRunEnded(stagingd, (run) => run.deployment_id === redeployed.id);
+    expect(compared.visual.length === 2 && compared.performance.length === 1, `the run's results: ${JSON.stringify(compared)}`);
+    // The notifications of the redeployment and its checks go, as a person clears them, so the panel is in full view.
+    await openCommandPalette(wb, 'Notifications: Clear All Notifications');
+    await wb.quickInputRow('Notifications: Clear All Notifications').click();
+    // The reload before closed the environment's row: opened again, as a person does.
+    const stagingRow = stagingRows.filter({ has: wb.label('staging') });
+    if ((await stagingRow.getAttribute('aria-expanded')) !== 'true') await stagingRow.locator('.monaco-tl-twistie').click();
+    const checksRow = stagingRows.filter({ has: wb.label('Checks') });
+    await checksRow.filter({ hasText: compared.status }).waitFor();
+    await checksRow.click();
+    await page.locator('.tabs-container .tab', { hasText: 'Checks: staging' }).waitFor();
+    const panel = wb.webview;
+    await panel.locator('vscode-tab-header', { hasText: 'phone 390×320' }).waitFor();
+    await panel.locator('img.staging[src^="data:image/png"]').first().waitFor();
+    await panel.locator('img.diff[src^="data:image/png"]').first().waitFor({ state: 'attached' });
+    await expectCount(panel.locator('.lighthouse .score .value'), 4, 'Lighthouse scores');
+    await panel.locator('vscode-checkbox', { hasText: 'Show diff' }).first().click();
+    await panel.locator('img.diff').first().waitFor({ state: 'visible' });
+    await movePointerAway(wb);
+    await painted(wb);
+    await screenshot('14-checks');
+    // Below: Lighthouse's scores against the baseline's, the metrics, and the chart of both runs.
+    await panel.locator('section.lighthouse h2').evaluate((heading) => heading.scrollIntoView({ block: 'start' }));
+    await expectCount(panel.locator('section.lighthouse svg.chart circle.series-performance'), 2, 'runs in the performance chart');
+    await painted(wb);
+    await screenshot('15-checks-lighthouse');
+  });
+}
+
+/** Polls the staging environment's check runs until one that `match` takes has ended; returns it. */
+async function checkRunEnded(stagingd, match) {
+  const deadline = Date.now() + waits.checks;
+  for (;;) {
+    const { body } = await stagingd.api('GET', '/v1/projects/hello-node/environments/staging/checks/runs?limit=5');
+    const run = body.items.find((r) => match(r) && !['queued', 'running'].includes(r.status));
+    if (run) {
+      expect(run.status === 'passed' || run.status === 'failed', `the check run ${run.status}: ${run.reason}`);
+      return run;
+    }
+    expect(Date.now() < deadline, `no check run ended within ${waits.checks / 1000}s: ${JSON.stringify(body.items.map((r) => r.status))}`);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // REST status polling (no event to await in a script)
+  }
 }
 
 /** Waits until `locator` matches exactly `count` elements (a person counting rows). */

@@ -20,6 +20,7 @@ import { eventually } from './eventually';
 import { renderedWhen } from './panel-rendered';
 import { signInTo } from './sign-in';
 import { helloNodeProject, workspaceFolder } from './workspace-folder';
+import { notifications } from './notifications';
 
 const project = 'hello-assets';
 const environmentPath = (name: string): string => `/v1/projects/${project}/environments/${name}`;
@@ -65,33 +66,6 @@ async function renderedAssetsOf(env: Environment): Promise<AssetsRendered> {
   } finally {
     panel.dispose();
   }
-}
-
-/** Every notification shown from now on, and a way to wait for the nth that matches. */
-function notifications(): { messages: string[]; matching: (pattern: RegExp, count?: number) => Promise<string[]>; dispose: () => void } {
-  const messages: string[] = [];
-  const waiters = new Set<() => void>();
-  const subscription = extension().notifier.onDidNotify((message) => {
-    messages.push(message);
-    for (const wake of waiters) wake();
-  });
-  const matching = (pattern: RegExp, count = 1): Promise<string[]> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = messages.filter((m) => pattern.test(m));
-        if (found.length < count) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`fewer than ${count} notifications matched ${String(pattern)}: ${JSON.stringify(messages)}`));
-      }, 30_000);
-      waiters.add(check);
-      check();
-    });
-  return { messages, matching, dispose: () => void subscription.dispose() };
 }
 
 suite('Asset sync in VS Code', () => {

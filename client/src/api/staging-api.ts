@@ -20,6 +20,11 @@ export type EnvironmentAssets = components['schemas']['EnvironmentAssets'];
 export type MailInbox = components['schemas']['MailInbox'];
 export type MailMessage = components['schemas']['MailMessage'];
 export type MailMessageDetail = components['schemas']['MailMessageDetail'];
+export type EnvironmentChecks = components['schemas']['EnvironmentChecks'];
+export type CheckRun = components['schemas']['CheckRun'];
+export type VisualResult = components['schemas']['VisualResult'];
+export type PerformanceResult = components['schemas']['PerformanceResult'];
+export type CheckFailure = components['schemas']['CheckFailure'];
 
 /** An answer from the API that is not a success, with its problem details; `status` 0 when it did not answer. */
 export class ApiError extends Error {
@@ -350,6 +355,58 @@ export class StagingApi {
 
   async assetSync(id: string, signal?: AbortSignal): Promise<AssetSync> {
     return this.unwrap(this.client.GET('/v1/asset-syncs/{sync}', { params: { path: { sync: id } }, signal }), 'reading the asset sync');
+  }
+
+  /** The environment's checks: whether staging.yaml asks for them here, whether stagingd can run them (else why not), the baseline, the last run. */
+  async checks(project: string, environment: string, signal?: AbortSignal): Promise<EnvironmentChecks> {
+    const path = { project, environment };
+    return this.unwrap(
+      this.client.GET('/v1/projects/{project}/environments/{environment}/checks', { params: { path }, signal }),
+      `reading the checks of ${environment}`,
+    );
+  }
+
+  /** The environment's check runs, newest first. */
+  async checkRuns(project: string, environment: string, limit = 20, signal?: AbortSignal): Promise<CheckRun[]> {
+    const params = { path: { project, environment }, query: { limit } };
+    const list = await this.unwrap(this.client.GET('/v1/projects/{project}/environments/{environment}/checks/runs', { params, signal }), 'listing check runs');
+    return list.items;
+  }
+
+  /** Checks the live deployment again (a 409 says why it cannot: no checks section, production, nothing live, no Chromium, one under way). */
+  async startCheckRun(project: string, environment: string, signal?: AbortSignal): Promise<CheckRun> {
+    const path = { project, environment };
+    return this.unwrap(
+      this.client.POST('/v1/projects/{project}/environments/{environment}/checks/runs', { params: { path }, signal }),
+      `checking ${environment}`,
+    );
+  }
+
+  async checkRun(id: string, signal?: AbortSignal): Promise<CheckRun> {
+    return this.unwrap(this.client.GET('/v1/check-runs/{run}', { params: { path: { run: id } }, signal }), 'reading the check run');
+  }
+
+  /** Makes the run the environment's baseline: later runs compare with its screenshots and scores (409 while it runs). */
+  async acceptCheckBaseline(id: string, signal?: AbortSignal): Promise<EnvironmentChecks> {
+    return this.unwrap(this.client.POST('/v1/check-runs/{run}/baseline', { params: { path: { run: id } }, signal }), 'accepting the baseline');
+  }
+
+  /** Forgets the accepted run: runs compare with staging.yaml's `checks.baseline` again. */
+  async resetCheckBaseline(project: string, environment: string, signal?: AbortSignal): Promise<EnvironmentChecks> {
+    const path = { project, environment };
+    return this.unwrap(
+      this.client.DELETE('/v1/projects/{project}/environments/{environment}/checks/baseline', { params: { path }, signal }),
+      `resetting the baseline of ${environment}`,
+    );
+  }
+
+  /** The PNG of a run's screenshot or diff, for a data: URL in the compare panel (its CSP loads nothing from the API). */
+  async checkImage(run: string, image: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const content = await this.unwrap(
+      this.client.GET('/v1/check-runs/{run}/images/{image}', { params: { path: { run, image } }, parseAs: 'arrayBuffer', signal }),
+      'reading a check image',
+    );
+    return new Uint8Array(content);
   }
 
   /** One page of an environment's inbox, newest first, with its isolation.email mode and whether capture works there (else why not). */

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Deployment, Environment } from '../api/staging-api';
 import { trustedGitRefs } from '../trusted-git';
 import { AssetsNode } from '../tree/assets-node';
+import { ChecksNode, PerformanceResultNode, VisualResultNode } from '../tree/checks-nodes';
 import { InboxNode, MailMessageNode } from '../tree/mail-nodes';
 import { CommentsNode, CommentThreadNode, DatabaseNode, DeploymentNode, EnvironmentNode, PreviewLinkNode, PreviewLinksNode } from '../tree/nodes';
 import { workspaceProjects } from '../workspace-projects';
@@ -20,6 +21,9 @@ export async function environmentFrom(context: CommandContext, arg: unknown, opt
     arg instanceof CommentThreadNode ||
     arg instanceof DatabaseNode ||
     arg instanceof AssetsNode ||
+    arg instanceof ChecksNode ||
+    arg instanceof VisualResultNode ||
+    arg instanceof PerformanceResultNode ||
     arg instanceof InboxNode ||
     arg instanceof MailMessageNode
   )

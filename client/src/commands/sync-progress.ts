@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
-import type { DatabaseSync } from '../api/staging-api';
 import { syncUnderWay } from '../database/sync-text';
 import type { CommandContext } from './command-context';
 
-/** What following a sync needs of its record, a database's or assets'. */
-type SyncRun = Pick<DatabaseSync, 'id' | 'status'>;
-
-const steps: Partial<Record<DatabaseSync['status'], string>> = { queued: 'queued', running: 'copying…' };
+/** What following a sync needs of its record, a database's or assets' (or a check run's: queued and running too). */
+interface SyncRun {
+  id: string;
+  status: string;
+}
 
 /**
  * Shows a sync in the window's progress until it ends, from its events (`changes`); `read` asks for it when the events
  * come back, and at once, for an end announced before the request that started it answered. Resolves with the sync as
- * it ended, or undefined when the session ended first (never a spinner left behind when the events stop).
+ * it ended, or undefined when the session ended first (never a spinner left behind when the events stop). `running`
+ * is what the progress says while it runs.
  */
 export function progressUntilEnd<Sync extends SyncRun>(
   context: CommandContext,
@@ -19,7 +20,9 @@ export function progressUntilEnd<Sync extends SyncRun>(
   title: string,
   changes: vscode.Event<Sync>,
   read: (id: string) => Promise<Sync>,
+  running = 'copying…',
 ): Thenable<Sync | undefined> {
+  const steps: Partial<Record<string, string>> = { queued: 'queued', running };
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title }, (progress) => {
     progress.report({ message: steps[sync.status] });
     return new Promise<Sync | undefined>((resolve) => {

@@ -1,8 +1,8 @@
 import { plural } from '../../../webview/src/shared/units';
 import type { DatabaseSync } from '../api/staging-api';
 
-/** A sync that has not ended: it can be cancelled, and no other can start. */
-export function syncUnderWay(sync: Pick<DatabaseSync, 'status'> | null | undefined): boolean {
+/** A sync (or a check run) that has not ended: it can be cancelled, and no other can start. */
+export function syncUnderWay(sync: { status: string } | null | undefined): boolean {
   return sync?.status === 'queued' || sync?.status === 'running';
 }
 

@@ -5,6 +5,7 @@ import type { LiveEvents } from '../live-events';
 import type { Session } from '../session';
 import { workspaceProjects } from '../workspace-projects';
 import { AssetsNode } from './assets-node';
+import { ChecksNode, PerformanceResultNode, VisualResultNode } from './checks-nodes';
 import { InboxNode, inboxShown, MailMessageNode } from './mail-nodes';
 import {
   CommentsNode,
@@ -44,6 +45,8 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       events.onDatabaseSync(() => this.refresh()),
       events.onAssetSync(() => this.refresh()),
       events.onMail(() => this.refresh()),
+      events.onCheckRun(() => this.refresh()),
+      events.onCheckBaseline(() => this.refresh()),
       events.onActivity((activity) => {
         if (activity.type.startsWith('preview.') || activity.type.startsWith('comment.')) this.refresh();
       }),
@@ -86,7 +89,7 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       const env = node.environment;
       // Production has no preview links, so no comments from them either.
       const staging = env.kind !== 'production';
-      const [deployments, links, comments, database, assets, inbox] = await Promise.all([
+      const [deployments, links, comments, database, assets, checks, inbox] = await Promise.all([
         api.deployments(env.project, env.name, 20),
         staging ? api.previewLinks(env.project, env.name) : undefined,
         staging ? api.comments(env.project, env.name) : undefined,
@@ -94,12 +97,15 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
         staging ? api.database(env.project, env.name).catch(() => undefined) : undefined,
         // Production's files are the source; a staging environment whose staging.yaml has no assets has none.
         staging ? api.assets(env.project, env.name).catch(() => undefined) : undefined,
+        // Production is what the checks compare with; a staging environment whose staging.yaml has no checks has none.
+        staging ? api.checks(env.project, env.name).catch(() => undefined) : undefined,
         // Production's e-mail is its own: no inbox. A stagingd that cannot say shows none either.
         staging ? api.mailInbox(env.project, env.name, { limit: inboxShown }).catch(() => undefined) : undefined,
       ]);
       return [
         ...(database?.enabled ? [new DatabaseNode(env, database)] : []),
         ...(assets?.enabled ? [new AssetsNode(env, assets)] : []),
+        ...(checks?.enabled ? [new ChecksNode(env, checks)] : []),
         ...(comments ? [new CommentsNode(env, comments)] : []),
         ...(inbox ? [new InboxNode(env, inbox)] : []),
         ...(links ? [new PreviewLinksNode(env, links)] : []),
@@ -110,6 +116,14 @@ export class EnvironmentsTree implements vscode.TreeDataProvider<StagingNode>, v
       // Open threads first, newest first within each (the API's order).
       const open = (t: CommentsNode['comments']['items'][number]): number => (t.resolved_at ? 1 : 0);
       return [...node.comments.items].sort((a, b) => open(a) - open(b)).map((thread) => new CommentThreadNode(node.environment, thread));
+    }
+    if (node instanceof ChecksNode) {
+      const run = node.run;
+      if (!run) return [];
+      return [
+        ...run.visual.map((result) => new VisualResultNode(node.environment, run, result)),
+        ...run.performance.map((result) => new PerformanceResultNode(node.environment, run, result)),
+      ];
     }
     if (node instanceof InboxNode) {
       const older = node.inbox.total - node.inbox.items.length;

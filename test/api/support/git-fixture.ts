@@ -127,7 +127,7 @@ ${rest}`;
 
 /**
  * examples/storefront as a git repository: main and develop alike; `restyle` turns the sale banner red (nothing else
- * changes); `slow` holds the main thread for 1.5 s before the page is first drawn (nothing changes to see). `config` replaces
+ * changes); `slow` holds the main thread for 1.5 s as the page loads (nothing changes to see). `config` replaces
  * its staging.yaml.
  */
 export function storefrontRepository(config?: string): { dir: string; commit: (ref: string) => string } {

@@ -1,9 +1,9 @@
 /**
- * The checks' headless Chromium (playwright-core): one browser, a few pages at once, started on first use and
- * closed after a minute without work, and started again after it has rendered a number of pages, so its memory
- * stays bounded whatever a run's pages hold.
+ * The checks' headless Chromium (playwright-core): one browser, a few pages rendered at once, started on first use
+ * and closed after a minute without work, and started again after a number of runs, so its memory stays bounded
+ * whatever a run's pages hold. A run keeps a page per site and viewport and takes its pages one after the other in it.
  *
- * A shot is stable before it counts: the page has loaded with the network idle and its fonts ready, animations and
+ * A shot is stable before it counts: the page has loaded with the network quiet and its fonts ready, animations and
  * the caret are off, the regions of `masks` are painted over, and shots are retaken until two in a row are the same.
  * The page stays on the host it was sent to: a navigation elsewhere (an open redirect towards an address only this
  * machine reaches) is stopped and the shot fails, so a deployed branch cannot make stagingd show what is behind it.
@@ -15,8 +15,12 @@ const IDLE_CLOSE_MS = 60_000;
 const NAVIGATION_TIMEOUT_MS = 30_000;
 /** Pages rendered at once: each is a renderer process of a few hundred MB at most. */
 const CONCURRENT_PAGES = 2;
-/** A fresh browser after this many pages: what leaks in a long-lived one stays bounded. */
-const PAGES_PER_BROWSER = 200;
+/** A fresh browser after this many runs: what leaks in a long-lived one stays bounded. */
+const SESSIONS_PER_BROWSER = 50;
+/** How long the network must be quiet before a page counts as loaded. */
+const QUIET_MS = 150;
+/** The longest wait for it. */
+const QUIET_WAIT_MS = 5_000;
 const MAX_SHOTS = 5;
 /** What masked regions are painted with: a colour no page is made of, the same in both shots. */
 const MASK_COLOR = '#ff00ff';
@@ -26,14 +30,155 @@ export interface ShotRequest {
   width: number;
   height: number;
   masks: string[];
-  /** Browser hosts served by a check gateway (private environments): `MAP host 127.0.0.1:port`. */
-  gateways: { host: string; port: number }[];
+  /** Which site the page is of (staging, baseline): each has pages of its own, never sharing cookies or storage. */
+  side: string;
 }
 
 export interface Shot {
   png: Buffer;
   /** How many shots it took to get two alike. */
   attempts: number;
+}
+
+/** A page of one site at one viewport, kept for the next page of the run (a fresh context costs about half a second). */
+interface ShotPage {
+  key: string;
+  context: Playwright.BrowserContext;
+  page: Playwright.Page;
+  host: string;
+  /** Where the page went that it must not (another host); reset for each shot. */
+  strayed: string | undefined;
+  /** Requests under way: the page has settled once there are none for QUIET_MS. */
+  inFlight: Set<Playwright.Request>;
+}
+
+/**
+ * The shots of one run: the browser (its host rules) held for the run, and a page per site and viewport reused from
+ * one page of staging.yaml to the next. Close it when the run ends.
+ */
+export class ShotSession {
+  private lease: Promise<{ browser: Playwright.Browser; done: () => void }> | undefined;
+  private readonly pages = new Map<string, Promise<ShotPage>>();
+
+  constructor(
+    private readonly owner: CheckBrowser,
+    private readonly gateways: { host: string; port: number }[],
+  ) {}
+
+  shoot(request: ShotRequest): Promise<Shot> {
+    return this.owner.inSlot(async () => {
+      const target = await this.page(request);
+      try {
+        return await this.capture(target, request);
+      } catch (error) {
+        // A page that strayed (closed) or failed starts afresh for the next shot.
+        this.pages.delete(target.key);
+        await target.context.close().catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    for (const page of this.pages.values()) await (await page.catch(() => undefined))?.context.close().catch(() => undefined);
+    this.pages.clear();
+    (await lease?.catch(() => undefined))?.done();
+  }
+
+  private page(request: ShotRequest): Promise<ShotPage> {
+    const host = new URL(request.url).host;
+    const key = `${request.side} ${host} ${request.width}x${request.height}`;
+    let page = this.pages.get(key);
+    if (!page) {
+      page = this.open(key, host, request);
+      page.catch(() => this.pages.delete(key));
+      this.pages.set(key, page);
+    }
+    return page;
+  }
+
+  private async open(key: string, host: string, request: ShotRequest): Promise<ShotPage> {
+    this.lease ??= this.owner.lease(this.gateways);
+    const { browser } = await this.lease;
+    const context = await browser.newContext({
+      viewport: { width: request.width, height: request.height },
+      deviceScaleFactor: 1,
+      ignoreHTTPSErrors: true,
+      serviceWorkers: 'block',
+      reducedMotion: 'reduce',
+    });
+    const page = await context.newPage();
+    const shotPage: ShotPage = { key, context, page, host, strayed: undefined, inFlight: new Set() };
+    await page.route(
+      (url) => url.host !== host,
+      (route) => {
+        if (!navigatesPage(route.request())) return route.continue();
+        shotPage.strayed ??= route.request().url();
+        return route.abort('blockedbyclient');
+      },
+    );
+    page.on('request', (sent) => {
+      shotPage.inFlight.add(sent);
+      if (sent.redirectedFrom() === null || !navigatesPage(sent) || hostOf(sent.url()) === host) return;
+      shotPage.strayed ??= sent.url();
+      void page.close().catch(() => undefined);
+    });
+    const settled = (done: Playwright.Request): boolean => shotPage.inFlight.delete(done);
+    page.on('requestfinished', settled);
+    page.on('requestfailed', settled);
+    return shotPage;
+  }
+
+  private async capture(target: ShotPage, request: ShotRequest): Promise<Shot> {
+    const { page } = target;
+    target.strayed = undefined;
+    target.inFlight.clear();
+    const leftHost = (): Error => new Error(`the page went to another host (${hostOf(target.strayed!) ?? target.strayed!}) than ${target.host}`);
+    try {
+      const response = await page.goto(request.url, { waitUntil: 'load', timeout: NAVIGATION_TIMEOUT_MS });
+      if (target.strayed !== undefined) throw leftHost();
+      if (response && response.status() >= 400) throw new Error(`${request.url} answered ${response.status()}`);
+      await quietNetwork(target, QUIET_WAIT_MS);
+      await page.evaluate('document.fonts.ready.then(() => undefined)');
+      const mask = request.masks.map((selector) => page.locator(selector));
+      let previous: Buffer | undefined;
+      for (let attempt = 1; ; attempt++) {
+        const png = await page.screenshot({
+          type: 'png',
+          fullPage: true,
+          animations: 'disabled',
+          caret: 'hide',
+          scale: 'css',
+          mask,
+          maskColor: MASK_COLOR,
+          timeout: NAVIGATION_TIMEOUT_MS,
+        });
+        if (target.strayed !== undefined) throw leftHost();
+        if (previous?.equals(png) || attempt === MAX_SHOTS) return { png, attempts: attempt };
+        previous = png;
+      }
+    } catch (error) {
+      throw target.strayed !== undefined ? leftHost() : error;
+    }
+  }
+}
+
+/**
+ * Waits until the page has had no request under way for QUIET_MS (Playwright's networkidle waits a fixed 500 ms), or
+ * `timeoutMs` at most: a page that keeps a request open (an event stream, long polling) is shot anyway, and two shots
+ * alike still say it is still.
+ */
+async function quietNetwork(target: ShotPage, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = target.inFlight.size === 0 ? Date.now() : Infinity;
+  while (Date.now() - quietSince < QUIET_MS) {
+    if (Date.now() > deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    if (target.inFlight.size > 0) quietSince = Infinity;
+    else if (quietSince === Infinity) quietSince = Date.now();
+  }
 }
 
 export interface CheckBrowserOptions {
@@ -61,7 +206,7 @@ function navigatesPage(request: Playwright.Request): boolean {
 }
 
 export class CheckBrowser {
-  private browser: { key: string; launched: Promise<Playwright.Browser>; pages: number; open: number } | undefined;
+  private browser: { key: string; launched: Promise<Playwright.Browser>; leases: number; open: number } | undefined;
   private playwright: typeof Playwright | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private active = 0;
@@ -70,14 +215,9 @@ export class CheckBrowser {
 
   constructor(private readonly options: CheckBrowserOptions) {}
 
-  /** A full-page shot of the page, stable (see above). */
-  async shoot(request: ShotRequest): Promise<Shot> {
-    await this.slot();
-    try {
-      return await this.capture(request);
-    } finally {
-      this.release();
-    }
+  /** The shots of one run; `gateways` are hosts served by a check gateway (private environments). */
+  session(gateways: { host: string; port: number }[]): ShotSession {
+    return new ShotSession(this, gateways);
   }
 
   async close(): Promise<void> {
@@ -88,14 +228,17 @@ export class CheckBrowser {
     if (browser) await (await browser.launched.catch(() => undefined))?.close();
   }
 
-  private async slot(): Promise<void> {
+  /** Runs `work` when one of the pages rendered at once is free. */
+  async inSlot<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('stagingd is shutting down');
     clearTimeout(this.idleTimer);
-    if (this.active < CONCURRENT_PAGES) {
-      this.active++;
-      return;
+    if (this.active < CONCURRENT_PAGES) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      this.release();
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   private release(): void {
@@ -107,82 +250,29 @@ export class CheckBrowser {
     this.idleTimer.unref();
   }
 
-  private async capture(request: ShotRequest): Promise<Shot> {
-    const { browser, done } = await this.launch(request.gateways);
-    const host = new URL(request.url).host;
-    const context = await browser.newContext({
-      viewport: { width: request.width, height: request.height },
-      deviceScaleFactor: 1,
-      ignoreHTTPSErrors: true,
-      serviceWorkers: 'block',
-      reducedMotion: 'reduce',
-    });
-    try {
-      const page = await context.newPage();
-      let strayed: string | undefined;
-      await page.route(
-        (url) => url.host !== host,
-        (route) => {
-          if (!navigatesPage(route.request())) return route.continue();
-          strayed ??= route.request().url();
-          return route.abort('blockedbyclient');
-        },
-      );
-      page.on('request', (sent) => {
-        if (sent.redirectedFrom() === null || !navigatesPage(sent) || hostOf(sent.url()) === host) return;
-        strayed ??= sent.url();
-        void page.close().catch(() => undefined);
-      });
-      const leftHost = (): Error => new Error(`the page went to another host (${hostOf(strayed!) ?? strayed!}) than ${host}`);
-      try {
-        const response = await page.goto(request.url, { waitUntil: 'networkidle', timeout: NAVIGATION_TIMEOUT_MS });
-        if (strayed !== undefined) throw leftHost();
-        if (response && response.status() >= 400) throw new Error(`${request.url} answered ${response.status()}`);
-        await page.evaluate('document.fonts.ready.then(() => undefined)');
-        const mask = request.masks.map((selector) => page.locator(selector));
-        let previous: Buffer | undefined;
-        for (let attempt = 1; ; attempt++) {
-          const png = await page.screenshot({
-            type: 'png',
-            fullPage: true,
-            animations: 'disabled',
-            caret: 'hide',
-            scale: 'css',
-            mask,
-            maskColor: MASK_COLOR,
-            timeout: NAVIGATION_TIMEOUT_MS,
-          });
-          if (strayed !== undefined) throw leftHost();
-          if (previous?.equals(png) || attempt === MAX_SHOTS) return { png, attempts: attempt };
-          previous = png;
-        }
-      } catch (error) {
-        throw strayed !== undefined ? leftHost() : error;
-      }
-    } finally {
-      await context.close().catch(() => undefined);
-      done();
-    }
-  }
-
-  /** The browser for these gateways (its host rules are fixed at launch), a fresh one when they change or it has done enough. */
-  private async launch(gateways: ShotRequest['gateways']): Promise<{ browser: Playwright.Browser; done: () => void }> {
+  /**
+   * The browser for these gateways (its host rules are fixed at launch) for one session, a fresh one when they change
+   * or it has served enough sessions; `done` gives it back.
+   */
+  async lease(gateways: { host: string; port: number }[]): Promise<{ browser: Playwright.Browser; done: () => void }> {
     const rules = hostResolverRules(this.options.baseDomain, this.options.proxyHost, gateways);
     const current = this.browser;
-    if (current && (current.key !== rules || current.pages >= PAGES_PER_BROWSER)) {
+    if (current && (current.key !== rules || current.leases >= SESSIONS_PER_BROWSER)) {
       this.browser = undefined;
-      // Closed once the pages it is rendering are done.
+      // Closed once the sessions using it are done.
       if (current.open === 0) void current.launched.then((browser) => browser.close()).catch(() => undefined);
-      else current.key = 'retired';
     }
-    const entry = (this.browser ??= { key: rules, launched: this.start(rules), pages: 0, open: 0 });
-    entry.pages++;
+    const entry = (this.browser ??= { key: rules, launched: this.start(rules), leases: 0, open: 0 });
+    entry.leases++;
     entry.open++;
     try {
       const browser = await entry.launched;
+      let given = false;
       return {
         browser,
         done: () => {
+          if (given) return;
+          given = true;
           entry.open--;
           if (entry.open === 0 && this.browser !== entry) void browser.close().catch(() => undefined);
         },
@@ -211,7 +301,7 @@ export class CheckBrowser {
   }
 
   private async closeIdle(): Promise<void> {
-    if (this.active > 0) return;
+    if (this.active > 0 || (this.browser?.open ?? 0) > 0) return;
     const browser = this.browser;
     this.browser = undefined;
     if (browser) await (await browser.launched.catch(() => undefined))?.close();

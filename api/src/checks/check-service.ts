@@ -8,7 +8,7 @@ import type { CheckBaseline, CheckFailure, CheckRunRecord, CheckRunTrigger, Perf
 import type { DeploymentRecord, EnvironmentRecord } from '../store/records';
 import { now } from '../store/records';
 import type { Stores } from '../store/stores';
-import type { CheckBrowser } from './check-browser';
+import type { CheckBrowser, ShotSession } from './check-browser';
 import type { CheckGateway } from './check-gateway';
 import { presentCheckRun } from './check-presenter';
 import { performanceFailures, visualFailure } from './check-verdicts';
@@ -226,6 +226,7 @@ export class CheckService {
     let run = await stores.checkRuns.update(queued.id, { status: 'running', startedAt: now() });
     await this.publish(run);
     const closeGateway: (() => void)[] = [];
+    let shots: ShotSession | undefined;
     try {
       const stagingUrl = this.deps.previewUrl(env.project, env.name);
       const gateways = await this.gateways(config, env, stagingUrl, closeGateway);
@@ -235,10 +236,11 @@ export class CheckService {
       mkdirSync(this.folder(run.id), { recursive: true, mode: 0o700 });
       const visual: VisualResult[] = [];
       const failures: CheckFailure[] = [];
+      shots = this.deps.browser!.session(gateways);
       for (const [index, page] of (checks.visual?.pages ?? []).entries()) {
         for (const viewport of checks.visual!.viewports) {
           signal.throwIfAborted();
-          const result = await this.visualResult(run.id, index, page, viewport, checks.visual!, stagingUrl, baseline, gateways, log);
+          const result = await this.visualResult(run.id, index, page, viewport, checks.visual!, stagingUrl, baseline, shots, log);
           visual.push(result);
           const failure = visualFailure(result);
           if (failure) failures.push(failure);
@@ -246,6 +248,8 @@ export class CheckService {
           await this.publish(run);
         }
       }
+      // Its pages go before Lighthouse's Chrome comes.
+      await shots.close();
       const performance: PerformanceResult[] = [];
       for (const page of checks.performance?.pages ?? []) {
         for (const preset of checks.performance!.presets) {
@@ -274,6 +278,7 @@ export class CheckService {
       log(`${cancelled ? 'Cancelled' : 'Error'}: ${reason}`);
       run = await stores.checkRuns.update(run.id, { status: cancelled ? 'cancelled' : 'error', reason, completedAt: now() });
     } finally {
+      await shots?.close();
       for (const close of closeGateway) close();
       logs.finish(queued.id);
     }
@@ -355,10 +360,9 @@ export class CheckService {
     visual: NonNullable<ChecksConfig['visual']>,
     stagingUrl: string,
     baseline: Baseline,
-    gateways: { host: string; port: number }[],
+    shots: ShotSession,
     log: (line: string) => void,
   ): Promise<VisualResult> {
-    const browser = this.deps.browser!;
     const name = (side: string): string => `visual-${index}-${slug(viewport.name)}-${side}.png`;
     const result: VisualResult = {
       page,
@@ -374,10 +378,13 @@ export class CheckService {
       error: null,
       images: { staging: null, baseline: null, diff: null },
     };
-    const shot = (url: string): Promise<Buffer> =>
-      browser.shoot({ url, width: viewport.width, height: viewport.height, masks: visual.masks, gateways }).then((taken) => taken.png);
+    const shot = (side: string, url: string): Promise<Buffer> =>
+      shots.shoot({ url, width: viewport.width, height: viewport.height, masks: visual.masks, side }).then((taken) => taken.png);
     try {
-      const [staging, before] = await Promise.all([shot(pageUrl(stagingUrl, page)), this.baselineShot(baseline, page, viewport, shot)]);
+      const [staging, before] = await Promise.all([
+        shot('staging', pageUrl(stagingUrl, page)),
+        this.baselineShot(baseline, page, viewport, (url) => shot('baseline', url)),
+      ]);
       writeFileSync(path.join(this.folder(runId), name('staging')), staging);
       result.images.staging = name('staging');
       if (!before) {

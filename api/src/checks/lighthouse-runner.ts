@@ -70,7 +70,9 @@ export async function audit(job: AuditJob): Promise<AuditOutput> {
     for (let run = 0; run < job.runs; run++) {
       const result = await lighthouse(
         job.url,
-        { port: chrome.port, output: 'json', logLevel: 'silent', onlyCategories: [...CATEGORIES] },
+        // is-crawlable left out: staging sends X-Robots-Tag: noindex on purpose (isolation.robots), and counting it would
+        // take SEO points off every staging page against production.
+        { port: chrome.port, output: 'json', logLevel: 'silent', onlyCategories: [...CATEGORIES], skipAudits: ['is-crawlable'] },
         job.preset === 'desktop' ? desktopConfig : undefined,
       );
       const lhr = result?.lhr;

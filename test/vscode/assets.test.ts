@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { AssetSync, Environment } from '../../client/src/api/staging-api';
-import type { StagingExtensionApi } from '../../client/src/extension';
 import type { EnvironmentPanel } from '../../client/src/panels/environment-panel';
-import type { StagingNode } from '../../client/src/tree/nodes';
 import type { AssetsRendered } from '../../webview/src/environment/protocol';
 import { StagingdProcess } from '../api/support/stagingd-process';
 import { eventually } from './eventually';
@@ -21,27 +19,13 @@ import { renderedWhen } from './panel-rendered';
 import { signInTo } from './sign-in';
 import { helloNodeProject, workspaceFolder } from './workspace-folder';
 import { notifications } from './notifications';
+import { underEnvironment } from './environment-nodes';
 
 const project = 'hello-assets';
 const environmentPath = (name: string): string => `/v1/projects/${project}/environments/${name}`;
 
-function extension(): StagingExtensionApi {
-  return vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
-}
-
-const children = async (node?: StagingNode): Promise<StagingNode[]> => (await extension().tree.getChildren(node)) ?? [];
-
-/** The nodes under an environment of the project, as the tree shows them now (matched by id: the extension runs from its bundle). */
-async function underEnvironment(name: string): Promise<vscode.TreeItem[]> {
-  const projectNode = (await children()).find((n) => n.treeItem().id === `project:${project}`);
-  assert.ok(projectNode, 'the project is in the tree');
-  const env = (await children(projectNode)).find((n) => n.treeItem().id === `environment:${project}/${name}`);
-  assert.ok(env, `${name} is in the tree`);
-  return (await children(env)).map((n) => n.treeItem());
-}
-
 async function assetsNode(): Promise<vscode.TreeItem | undefined> {
-  return (await underEnvironment('staging')).find((item) => item.id === `assets:${project}/staging`);
+  return (await underEnvironment(project, 'staging')).find((n) => n.treeItem().id === `assets:${project}/staging`)?.treeItem();
 }
 
 /** The Assets node once its description is `description`. */
@@ -134,7 +118,7 @@ suite('Asset sync in VS Code', () => {
       assert.ok(tooltip.startsWith(`Files from ${source}, seen by releases at public/uploads.\n\n`), tooltip);
       assert.match(tooltip, /\n\nLast sync succeeded .*, when the environment was created\.\n\n2 files, 2 copied \(58 B\)\.$/);
       assert.deepEqual(node.command?.command, 'staging.openEnvironment');
-      const production = (await underEnvironment('production')).map((item) => item.id);
+      const production = (await underEnvironment(project, 'production')).map((n) => n.treeItem().id);
       assert.ok(production.length > 0, 'production lists its deployments');
       assert.ok(!production.some((id) => id?.startsWith('assets:')), `production has no Assets node: ${JSON.stringify(production)}`);
     });

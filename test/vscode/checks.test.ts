@@ -10,9 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { CheckRun, Deployment, Environment, EnvironmentChecks } from '../../client/src/api/staging-api';
-import type { StagingExtensionApi } from '../../client/src/extension';
 import type { ChecksPanel } from '../../client/src/panels/checks-panel';
-import type { StagingNode } from '../../client/src/tree/nodes';
 import { storefrontConfig, storefrontRepository } from '../api/support/git-fixture';
 import { browserSkip } from '../api/support/headless-chromium';
 import { StagingdProcess } from '../api/support/stagingd-process';
@@ -21,6 +19,7 @@ import { notifications } from './notifications';
 import { renderedWhen } from './panel-rendered';
 import { signInTo } from './sign-in';
 import { workspaceFolder } from './workspace-folder';
+import { children, underEnvironment } from './environment-nodes';
 
 const environmentPath = '/v1/projects/storefront/environments/staging';
 const config = storefrontConfig(`checks:
@@ -41,27 +40,12 @@ const banner = '240×60 at 40,120';
 const dataUrl = 'data:image/png;base64';
 const scores = /^Perf \d+ · A11y \d+ · BP \d+ · SEO \d+$/;
 
-function extension(): StagingExtensionApi {
-  return vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
-}
-
-const children = async (node?: StagingNode): Promise<StagingNode[]> => (await extension().tree.getChildren(node)) ?? [];
-
-/** The nodes under an environment of storefront, as the tree shows them now (matched by id: the extension runs from its bundle). */
-async function underEnvironment(name: string): Promise<StagingNode[]> {
-  const project = (await children()).find((n) => n.treeItem().id === 'project:storefront');
-  assert.ok(project, 'the project is in the tree');
-  const env = (await children(project)).find((n) => n.treeItem().id === `environment:storefront/${name}`);
-  assert.ok(env, `${name} is in the tree`);
-  return children(env);
-}
-
 /** The Checks node once `accept` takes it, with its children. */
 function checksNodeWhen(what: string, accept: (item: vscode.TreeItem) => boolean): Promise<{ item: vscode.TreeItem; results: vscode.TreeItem[] }> {
   return eventually(
     `the Checks node to show ${what}`,
     async () => {
-      const node = (await underEnvironment('staging')).find((n) => n.treeItem().id === 'checks:storefront/staging');
+      const node = (await underEnvironment('storefront', 'staging')).find((n) => n.treeItem().id === 'checks:storefront/staging');
       if (!node || !accept(node.treeItem())) return undefined;
       return { item: node.treeItem(), results: (await children(node)).map((n) => n.treeItem()) };
     },
@@ -161,7 +145,7 @@ suite('Checks in VS Code', () => {
     );
     assert.equal(results[0]!.description, 'new: no baseline yet');
     assert.match(String(results[1]!.description), scores);
-    const production = (await underEnvironment('production')).map((n) => n.treeItem().id);
+    const production = (await underEnvironment('storefront', 'production')).map((n) => n.treeItem().id);
     assert.ok(!production.some((id) => id?.startsWith('checks:')), `production has no Checks node: ${JSON.stringify(production)}`);
   });
 

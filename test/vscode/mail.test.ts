@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Deployment, Environment, MailInbox, MailMessage } from '../../client/src/api/staging-api';
-import type { StagingExtensionApi } from '../../client/src/extension';
 import type { MailPanel } from '../../client/src/panels/mail-panel';
 import type { StagingNode } from '../../client/src/tree/nodes';
 import { ordersRepository } from '../api/support/git-fixture';
@@ -19,13 +18,10 @@ import { eventually } from './eventually';
 import { renderedWhen } from './panel-rendered';
 import { signInTo } from './sign-in';
 import { workspaceFolder } from './workspace-folder';
+import { children, extension, underEnvironment } from './environment-nodes';
 
 const environmentPath = '/v1/projects/orders/environments/staging';
 const previewHost = 'staging--orders.localhost';
-
-function extension(): StagingExtensionApi {
-  return vscode.extensions.getExtension<StagingExtensionApi>('staging-dev.staging')!.exports;
-}
 
 /** examples/orders as a git repository (see ordersRepository), its confirmation given what a hostile e-mail holds. */
 function hostileOrdersRepository(): string {
@@ -39,19 +35,8 @@ function hostileOrdersRepository(): string {
   });
 }
 
-const children = async (node?: StagingNode): Promise<StagingNode[]> => (await extension().tree.getChildren(node)) ?? [];
-
-/** The nodes under an environment of orders, as the tree shows them now (matched by id: the extension runs from its bundle). */
-async function underEnvironment(name: string): Promise<StagingNode[]> {
-  const project = (await children()).find((n) => n.treeItem().id === 'project:orders');
-  assert.ok(project, 'the project is in the tree');
-  const env = (await children(project)).find((n) => n.treeItem().id === `environment:orders/${name}`);
-  assert.ok(env, `${name} is in the tree`);
-  return children(env);
-}
-
 async function inboxNode(): Promise<StagingNode | undefined> {
-  return (await underEnvironment('staging')).find((n) => n.treeItem().id === 'inbox:orders/staging');
+  return (await underEnvironment('orders', 'staging')).find((n) => n.treeItem().id === 'inbox:orders/staging');
 }
 
 suite('E-mail from a staging release, in VS Code', () => {
@@ -97,7 +82,7 @@ suite('E-mail from a staging release, in VS Code', () => {
     assert.deepEqual([inbox.label, inbox.description, inbox.contextValue], ['Inbox (0)', '', 'inbox.empty']);
     assert.equal(inbox.collapsibleState, vscode.TreeItemCollapsibleState.None);
     assert.match((inbox.tooltip as vscode.MarkdownString).value, /isolation\.email: capture/);
-    const production = (await underEnvironment('production')).map((n) => n.treeItem().id);
+    const production = (await underEnvironment('orders', 'production')).map((n) => n.treeItem().id);
     assert.ok(production.length > 0, 'production lists its deployments');
     assert.ok(!production.some((id) => id?.startsWith('inbox:')), `production has no inbox: ${JSON.stringify(production)}`);
   });

@@ -9,7 +9,7 @@
  * machine reaches) is stopped and the shot fails, so a deployed branch cannot make stagingd show what is behind it.
  */
 import type * as Playwright from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostResolverRules } from './chromium';
+import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostOf, hostResolverRules, navigatesPage } from './chromium';
 
 const IDLE_CLOSE_MS = 60_000;
 const NAVIGATION_TIMEOUT_MS = 30_000;
@@ -185,24 +185,6 @@ export interface CheckBrowserOptions {
   executablePath: string;
   baseDomain: string;
   proxyHost: string;
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a request navigates the page itself (not a frame in it). */
-function navigatesPage(request: Playwright.Request): boolean {
-  if (!request.isNavigationRequest()) return false;
-  try {
-    return request.frame().parentFrame() === null;
-  } catch {
-    return true;
-  }
 }
 
 export class CheckBrowser {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type * as Playwright from 'playwright-core';
 
 /** Flags for a headless Chromium with nothing that phones home. */
 export const CHROMIUM_ARGS = [
@@ -30,4 +31,22 @@ export function chromiumSandboxAllowed(): boolean {
 export function hostResolverRules(baseDomain: string, proxyHost: string, gateways: { host: string; port: number }[] = []): string {
   const proxy = ['0.0.0.0', '::', ''].includes(proxyHost) ? '127.0.0.1' : proxyHost;
   return [...gateways.map((gateway) => `MAP ${gateway.host} 127.0.0.1:${gateway.port}`), `MAP *.${baseDomain} ${proxy}`].join(', ');
+}
+
+/** Whether a request navigates the page itself (not a frame in it): what keeps a shot's page on its host. */
+export function navigatesPage(request: Playwright.Request): boolean {
+  if (!request.isNavigationRequest()) return false;
+  try {
+    return request.frame().parentFrame() === null;
+  } catch {
+    return true; // no frame yet (a popup's first request): stopped like the page's own
+  }
+}
+
+export function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }

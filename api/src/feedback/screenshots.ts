@@ -15,7 +15,7 @@
  * closes after a minute without any.
  */
 import type * as Playwright from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostResolverRules } from '../checks/chromium';
+import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostOf, hostResolverRules, navigatesPage } from '../checks/chromium';
 import type { EnvironmentRecord } from '../store/records';
 import type { ScreenshotTaker } from './comments';
 
@@ -50,24 +50,6 @@ export interface PageScreenshotsOptions {
   headersFor(env: EnvironmentRecord): Promise<Record<string, string>>;
   /** Screenshots waiting or being taken at most; past it, one fails at once. Default 20. */
   maxPending?: number;
-}
-
-/** Whether a request navigates the page itself (not a frame in it). */
-function navigatesPage(request: Playwright.Request): boolean {
-  if (!request.isNavigationRequest()) return false;
-  try {
-    return request.frame().parentFrame() === null;
-  } catch {
-    return true; // no frame yet (a popup's first request): stopped like the page's own
-  }
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
 }
 
 export class PageScreenshots implements ScreenshotTaker {

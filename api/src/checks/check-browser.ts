@@ -9,7 +9,7 @@
  * machine reaches) is stopped and the shot fails, so a deployed branch cannot make stagingd show what is behind it.
  */
 import type * as Playwright from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostOf, hostResolverRules, navigatesPage } from './chromium';
+import { browserEnvironment, CHROMIUM_ARGS, chromiumSandboxAllowed, hostOf, hostResolverRules, navigatesPage } from './chromium';
 
 const IDLE_CLOSE_MS = 60_000;
 const NAVIGATION_TIMEOUT_MS = 30_000;
@@ -274,6 +274,7 @@ export class CheckBrowser {
       executablePath: this.options.executablePath,
       headless: true,
       chromiumSandbox: chromiumSandboxAllowed(),
+      env: browserEnvironment(),
       args: [...CHROMIUM_ARGS, '--font-render-hinting=none', '--hide-scrollbars', `--host-resolver-rules=${rules}`],
     });
     browser.once('disconnected', () => {

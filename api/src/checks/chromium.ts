@@ -19,6 +19,15 @@ export function findChromium(asked: string | undefined): string | undefined {
   return existsSync(candidate) ? candidate : undefined;
 }
 
+/**
+ * The environment a browser that renders deployed pages starts with: only what it needs to run, never stagingd's own
+ * (STAGINGD_TOKEN, credentials of its runner), which a page that broke out of its renderer could read.
+ */
+export function browserEnvironment(extra: Record<string, string> = {}): Record<string, string> {
+  const kept = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LC_ALL', 'TZ', 'FONTCONFIG_PATH'];
+  return { ...Object.fromEntries(kept.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]]))), ...extra };
+}
+
 /** Chromium's sandbox needs an unprivileged user; as root it refuses to start with it. */
 export function chromiumSandboxAllowed(): boolean {
   return process.getuid?.() !== 0;

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import type { components } from '../../../common/src/api/schema';
-import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostResolverRules } from './chromium';
+import { browserEnvironment, CHROMIUM_ARGS, chromiumSandboxAllowed, hostResolverRules } from './chromium';
 import type { AuditJob, AuditOutput, AuditRun } from './lighthouse-runner';
 
 type Schemas = components['schemas'];
@@ -59,7 +59,7 @@ export class LighthouseAudits {
       const child = execFile(
         process.execPath,
         [this.options.runner],
-        { signal, timeout: AUDIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, CHROME_PATH: this.options.executablePath } },
+        { signal, timeout: AUDIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024, env: browserEnvironment({ CHROME_PATH: this.options.executablePath }) },
         (error, stdout, stderr) => {
           if (error) return reject(new Error(String(stderr).trim().split('\n').pop() || error.message));
           try {

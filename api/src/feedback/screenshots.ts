@@ -15,7 +15,7 @@
  * closes after a minute without any.
  */
 import type * as Playwright from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumSandboxAllowed, hostOf, hostResolverRules, navigatesPage } from '../checks/chromium';
+import { browserEnvironment, CHROMIUM_ARGS, chromiumSandboxAllowed, hostOf, hostResolverRules, navigatesPage } from '../checks/chromium';
 import type { EnvironmentRecord } from '../store/records';
 import type { ScreenshotTaker } from './comments';
 
@@ -167,6 +167,7 @@ export class PageScreenshots implements ScreenshotTaker {
         executablePath: this.options.executablePath,
         headless: true,
         chromiumSandbox: chromiumSandboxAllowed(),
+        env: browserEnvironment(),
         args: [...CHROMIUM_ARGS, `--host-resolver-rules=${hostResolverRules(this.options.baseDomain, this.options.proxyHost)}`],
       });
       browser.once('disconnected', () => (this.browser = undefined));

@@ -39,7 +39,7 @@ import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './store/tokens';
 import { Database } from './store/database';
-import { SqlitePreviewStore } from './store/previews';
+import { SqlPreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
 import { shippedFile } from './context/shipped-file';
@@ -101,7 +101,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const { backend, sandbox } = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
-  const previews = await PreviewLinks.open(new SqlitePreviewStore(database, box), stores.events, log);
+  const previews = await PreviewLinks.open(new SqlPreviewStore(database, box), stores.events, log);
   // The embedded cluster counts as used once it exists on disk: its databases are dropped with their environments.
   const clusterMade = (): boolean => existsSync(path.join(options.dataDir, 'postgres', 'PG_VERSION'));
   const postgres =

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../api/src/security/secret-box';
 import { Database, text } from '../../api/src/store/database';
 import { migrations } from '../../api/src/store/migrations';
-import { type PreviewStore, SqlitePreviewStore } from '../../api/src/store/previews';
+import { type PreviewStore, SqlPreviewStore } from '../../api/src/store/previews';
 import { newEnvironment, type DeploymentRecord, type ProjectRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
 
@@ -355,7 +355,7 @@ storeContract('SQLite (the embedded default)', async () => {
   let database = await Database.open(dir);
   const under: StoreUnderTest = {
     stores: openStores(database, box),
-    previews: new SqlitePreviewStore(database, box),
+    previews: new SqlPreviewStore(database, box),
     everything: async () => {
       const tables = await database.all(`SELECT name FROM sqlite_master WHERE type = 'table'`);
       const rows = await Promise.all(tables.map((table) => database.all(`SELECT * FROM "${text(table, 'name')}"`)));
@@ -366,7 +366,7 @@ storeContract('SQLite (the embedded default)', async () => {
       database.close();
       database = await Database.open(dir);
       under.stores = openStores(database, box);
-      under.previews = new SqlitePreviewStore(database, box);
+      under.previews = new SqlPreviewStore(database, box);
     },
     close: () => {
       database.close();

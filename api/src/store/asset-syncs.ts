@@ -1,5 +1,5 @@
 import type { Database, Row } from './database';
-import { SqliteSyncRecords, type SyncFields, syncFields } from './sync-records';
+import { SqlSyncRecords, type SyncFields, syncFields } from './sync-records';
 
 export type AssetSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type AssetSyncTrigger = 'created' | 'schedule' | 'manual';
@@ -49,7 +49,7 @@ export interface AssetSyncStore {
   update(id: string, changes: AssetSyncChanges): Promise<AssetSyncRecord>;
 }
 
-export class SqliteAssetSyncStore extends SqliteSyncRecords<AssetSyncRecord, AssetSyncStatus, AssetSyncChanges> implements AssetSyncStore {
+export class SqlAssetSyncStore extends SqlSyncRecords<AssetSyncRecord, AssetSyncStatus, AssetSyncChanges> implements AssetSyncStore {
   constructor(database: Database) {
     super(database, 'asset_syncs', fromRow, columnOf);
   }

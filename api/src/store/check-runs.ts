@@ -1,7 +1,7 @@
 import type { components } from '../../../common/src/api/schema';
 import type { Database, Row } from './database';
 import { text } from './database';
-import { SqliteSyncRecords, type SyncFields, syncFields } from './sync-records';
+import { SqlSyncRecords, type SyncFields, syncFields } from './sync-records';
 
 type Schemas = components['schemas'];
 export type CheckRunStatus = Schemas['CheckRunStatus'];
@@ -78,7 +78,7 @@ export interface CheckRunStore {
   resetBaseline(environmentId: string): Promise<void>;
 }
 
-export class SqliteCheckRunStore extends SqliteSyncRecords<CheckRunRecord, CheckRunStatus, CheckRunChanges> implements CheckRunStore {
+export class SqlCheckRunStore extends SqlSyncRecords<CheckRunRecord, CheckRunStatus, CheckRunChanges> implements CheckRunStore {
   constructor(private readonly db: Database) {
     super(db, 'check_runs', fromRow, columnOf, new Set<keyof CheckRunChanges>(['baseline', 'visual', 'performance', 'failures']));
   }

@@ -104,7 +104,7 @@ export interface CommentStore {
 }
 
 /** Comments on staging environments: threads (a first comment and its replies, oldest reply first). */
-export class SqliteCommentStore implements CommentStore {
+export class SqlCommentStore implements CommentStore {
   constructor(private readonly database: Database) {}
 
   async insert(comment: NewComment): Promise<CommentRecord> {

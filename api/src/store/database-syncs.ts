@@ -1,5 +1,5 @@
 import { type Database, optionalText, type Row, text } from './database';
-import { SqliteSyncRecords, type SyncFields, syncFields } from './sync-records';
+import { SqlSyncRecords, type SyncFields, syncFields } from './sync-records';
 
 export type DatabaseSyncStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type DatabaseSyncTrigger = 'created' | 'schedule' | 'manual';
@@ -71,7 +71,7 @@ export interface DatabaseSyncStore {
   update(id: string, changes: DatabaseSyncChanges): Promise<DatabaseSyncRecord>;
 }
 
-export class SqliteDatabaseSyncStore extends SqliteSyncRecords<DatabaseSyncRecord, DatabaseSyncStatus, DatabaseSyncChanges> implements DatabaseSyncStore {
+export class SqlDatabaseSyncStore extends SqlSyncRecords<DatabaseSyncRecord, DatabaseSyncStatus, DatabaseSyncChanges> implements DatabaseSyncStore {
   constructor(database: Database) {
     super(database, 'database_syncs', fromRow, columnOf, jsonColumns);
   }

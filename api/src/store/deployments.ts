@@ -50,7 +50,7 @@ export interface DeploymentStore {
   update(id: string, changes: Changes): Promise<DeploymentRecord>;
 }
 
-export class SqliteDeploymentStore implements DeploymentStore {
+export class SqlDeploymentStore implements DeploymentStore {
   constructor(private readonly database: Database) {}
 
   async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'>): Promise<DeploymentRecord> {

@@ -34,7 +34,7 @@ export interface EnvironmentStore {
   delete(id: string): Promise<void>;
 }
 
-export class SqliteEnvironmentStore implements EnvironmentStore {
+export class SqlEnvironmentStore implements EnvironmentStore {
   constructor(private readonly database: Database) {}
 
   async insert(env: EnvironmentRecord): Promise<void> {

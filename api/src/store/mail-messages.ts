@@ -69,7 +69,7 @@ export interface MailMessageStore {
   resetBlocked(environmentId: string): Promise<void>;
 }
 
-export class SqliteMailMessageStore implements MailMessageStore {
+export class SqlMailMessageStore implements MailMessageStore {
   constructor(private readonly database: Database) {}
 
   async insert(message: NewMailMessage): Promise<MailMessageRecord> {

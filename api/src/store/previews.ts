@@ -70,7 +70,7 @@ export interface PreviewStore {
 }
 
 /** Preview links, and each environment's automation bypass secret (sealed at rest). */
-export class SqlitePreviewStore implements PreviewStore {
+export class SqlPreviewStore implements PreviewStore {
   constructor(
     private readonly database: Database,
     private readonly box: SecretBox,

@@ -23,7 +23,7 @@ export interface ProjectStore {
   list(): Promise<ProjectRecord[]>;
 }
 
-export class SqliteProjectStore implements ProjectStore {
+export class SqlProjectStore implements ProjectStore {
   constructor(private readonly database: Database) {}
 
   async insert(project: ProjectRecord): Promise<void> {

@@ -32,7 +32,7 @@ export interface ReviewStore {
 }
 
 /** Reviews of deployments: approvals and requests for changes, oldest first. */
-export class SqliteReviewStore implements ReviewStore {
+export class SqlReviewStore implements ReviewStore {
   constructor(private readonly database: Database) {}
 
   async insert(review: ReviewRecord): Promise<void> {

@@ -52,7 +52,7 @@ export interface StorageCleanupStore {
   failRunning(reason: string, completedAt: string): Promise<void>;
 }
 
-export class SqliteStorageCleanupStore implements StorageCleanupStore {
+export class SqlStorageCleanupStore implements StorageCleanupStore {
   constructor(private readonly database: Database) {}
 
   async insert(cleanup: Pick<StorageCleanupRecord, 'id' | 'trigger' | 'requestedBy' | 'createdAt'>): Promise<StorageCleanupRecord> {

@@ -1,18 +1,18 @@
 import { EventBus } from './event-bus';
 import type { SecretBox } from '../security/secret-box';
-import { type CommentStore, SqliteCommentStore } from './comments';
+import { type CommentStore, SqlCommentStore } from './comments';
 import type { Database } from './database';
-import { type DatabaseSyncStore, SqliteDatabaseSyncStore } from './database-syncs';
-import { type AssetSyncStore, SqliteAssetSyncStore } from './asset-syncs';
-import { type CheckRunStore, SqliteCheckRunStore } from './check-runs';
-import { SqliteStorageCleanupStore, type StorageCleanupStore } from './storage-cleanups';
-import { type MailMessageStore, SqliteMailMessageStore } from './mail-messages';
-import { type DeploymentStore, SqliteDeploymentStore } from './deployments';
-import { type EnvironmentStore, SqliteEnvironmentStore } from './environments';
-import { type ProjectStore, SqliteProjectStore } from './projects';
-import { type ReviewStore, SqliteReviewStore } from './reviews';
-import { type VariableStore, SqliteVariableStore } from './variables';
-import { type WebhookDeliveryStore, SqliteWebhookDeliveryStore } from './webhook-deliveries';
+import { type DatabaseSyncStore, SqlDatabaseSyncStore } from './database-syncs';
+import { type AssetSyncStore, SqlAssetSyncStore } from './asset-syncs';
+import { type CheckRunStore, SqlCheckRunStore } from './check-runs';
+import { SqlStorageCleanupStore, type StorageCleanupStore } from './storage-cleanups';
+import { type MailMessageStore, SqlMailMessageStore } from './mail-messages';
+import { type DeploymentStore, SqlDeploymentStore } from './deployments';
+import { type EnvironmentStore, SqlEnvironmentStore } from './environments';
+import { type ProjectStore, SqlProjectStore } from './projects';
+import { type ReviewStore, SqlReviewStore } from './reviews';
+import { type VariableStore, SqlVariableStore } from './variables';
+import { type WebhookDeliveryStore, SqlWebhookDeliveryStore } from './webhook-deliveries';
 
 /** Every store of one stagingd database (each an interface: SQLite's implementation here), and its event log. */
 export interface Stores {
@@ -40,18 +40,18 @@ export interface Stores {
 
 export function openStores(database: Database, box: SecretBox): Stores {
   return {
-    projects: new SqliteProjectStore(database),
-    environments: new SqliteEnvironmentStore(database),
-    deployments: new SqliteDeploymentStore(database),
-    variables: new SqliteVariableStore(database, box),
-    reviews: new SqliteReviewStore(database),
-    comments: new SqliteCommentStore(database),
-    webhookDeliveries: new SqliteWebhookDeliveryStore(database, box),
-    databaseSyncs: new SqliteDatabaseSyncStore(database),
-    assetSyncs: new SqliteAssetSyncStore(database),
-    mailMessages: new SqliteMailMessageStore(database),
-    storageCleanups: new SqliteStorageCleanupStore(database),
-    checkRuns: new SqliteCheckRunStore(database),
+    projects: new SqlProjectStore(database),
+    environments: new SqlEnvironmentStore(database),
+    deployments: new SqlDeploymentStore(database),
+    variables: new SqlVariableStore(database, box),
+    reviews: new SqlReviewStore(database),
+    comments: new SqlCommentStore(database),
+    webhookDeliveries: new SqlWebhookDeliveryStore(database, box),
+    databaseSyncs: new SqlDatabaseSyncStore(database),
+    assetSyncs: new SqlAssetSyncStore(database),
+    mailMessages: new SqlMailMessageStore(database),
+    storageCleanups: new SqlStorageCleanupStore(database),
+    checkRuns: new SqlCheckRunStore(database),
     events: new EventBus(database),
   };
 }

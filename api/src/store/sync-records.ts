@@ -65,7 +65,7 @@ export function presentSyncFields<Trigger extends string, Status extends string>
  * read with the environment's project and name. `columnOf` maps each changeable field to its column; the fields in
  * `json` are stored as JSON.
  */
-export class SqliteSyncRecords<Record_, Status extends string, Changes extends object> {
+export class SqlSyncRecords<Record_, Status extends string, Changes extends object> {
   private readonly select: string;
 
   constructor(

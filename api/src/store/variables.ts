@@ -33,7 +33,7 @@ export interface VariableStore {
 }
 
 /** Environment variables and project secrets; secret values are sealed at rest and never listed. */
-export class SqliteVariableStore implements VariableStore {
+export class SqlVariableStore implements VariableStore {
   constructor(
     private readonly database: Database,
     private readonly box: SecretBox,

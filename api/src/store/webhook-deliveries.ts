@@ -59,7 +59,7 @@ export interface WebhookDeliveryStore {
 }
 
 /** The webhook delivery log, which is also the queue of deliveries still to make. */
-export class SqliteWebhookDeliveryStore implements WebhookDeliveryStore {
+export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
   constructor(
     private readonly database: Database,
     private readonly box: SecretBox,

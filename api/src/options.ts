@@ -26,6 +26,8 @@ export interface StagingdOptions {
   chromium?: string;
   /** The PostgreSQL server environments' own databases are made on (a role with CREATEDB and CREATEROLE). */
   postgresUrl?: string;
+  /** stagingd's own state on PostgreSQL (several replicas may share it), instead of SQLite in the data directory. */
+  storeUrl?: string;
   /** stagingd's SMTP server, where staging releases' e-mail goes (isolation.email). */
   smtp: { host: string; port: number };
   /** Where isolation.email: allow sends messages on: an smtp:// or smtps:// URL (it may hold a password: never echoed). */
@@ -57,6 +59,9 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
   --log-format text|json  stagingd's log on stderr: a timestamp and a level on each line, as text (default) or JSON
   --log-level LEVEL      debug, info (default), warn or error
   --log-requests         log every API request too (off by default)
+  --store URL            stagingd's state on PostgreSQL (postgres://…; or STAGINGD_STORE_URL), where several
+                         stagingd replicas can share it; they need the same STAGINGD_TOKEN and STAGINGD_SECRET_KEY
+                         (32 bytes, base64). Default: SQLite in the data directory
   --postgres-url URL     a PostgreSQL server for environments' own databases (staging.yaml database:), as a role
                          with CREATEDB and CREATEROLE (default: STAGINGD_POSTGRES_URL, else a cluster of stagingd's own
                          under the data directory, made when first needed, where PostgreSQL is installed; none: no databases)
@@ -104,6 +109,7 @@ const flags = {
   'webhook-timeout': { type: 'string' },
   chromium: { type: 'string' },
   'postgres-url': { type: 'string' },
+  store: { type: 'string' },
   'smtp-listen': { type: 'string' },
   'keep-releases': { type: 'string' },
   'keep-logs': { type: 'string' },
@@ -183,6 +189,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     // Never echo it: it holds a password.
     if (postgresUrl !== 'none' && !/^postgres(ql)?:\/\//.test(postgresUrl)) throw new Error('--postgres-url expects a postgres:// URL, or none');
     options.postgresUrl = postgresUrl;
+  }
+  const storeUrl = values.store ?? process.env['STAGINGD_STORE_URL'];
+  if (storeUrl) {
+    // Never echo it: it holds a password.
+    if (!/^postgres(ql)?:\/\//.test(storeUrl)) throw new Error('--store expects a postgres:// URL (SQLite in the data directory is the default)');
+    options.storeUrl = storeUrl;
   }
   const keep = values['keep-releases'];
   if (keep !== undefined) {

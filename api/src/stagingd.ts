@@ -38,7 +38,7 @@ import { openSandbox, type Sandbox } from './runtime/sandbox';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './store/tokens';
-import { Database } from './store/database';
+import { openDatabase } from './store/database';
 import { SqlPreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
@@ -91,16 +91,25 @@ function assetCopyTool(): string {
   return shippedFile('asset-copy-tool.js', path.join('dist', 'asset-copy-tool.js')) ?? path.join(__dirname, 'assets', 'asset-copy-tool.js');
 }
 
+/** The key sealing secrets in the store: every replica sharing a PostgreSQL store needs the same one. */
+function secretBox(options: StagingdOptions): SecretBox {
+  const key = process.env['STAGINGD_SECRET_KEY'];
+  if (key) return SecretBox.fromKey(key);
+  if (options.storeUrl) throw new Error('--store: give every replica the same STAGINGD_SECRET_KEY (32 bytes, base64: openssl rand -base64 32)');
+  return SecretBox.open(options.dataDir);
+}
+
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */
 export async function startStagingd(options: StagingdOptions, log: ServerLog, requestLogger?: FastifyBaseLogger): Promise<RunningStagingd> {
-  const database = await Database.open(options.dataDir);
-  const box = SecretBox.open(options.dataDir);
+  const box = secretBox(options);
+  const database = await openDatabase(options.dataDir, options.storeUrl);
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
   const logs = new LogStore(path.join(options.dataDir, 'logs'));
   const routes = new RouteTable();
   const { backend, sandbox } = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box);
+  await stores.events.start();
   const previews = await PreviewLinks.open(new SqlPreviewStore(database, box), stores.events, log);
   // The embedded cluster counts as used once it exists on disk: its databases are dropped with their environments.
   const clusterMade = (): boolean => existsSync(path.join(options.dataDir, 'postgres', 'PG_VERSION'));
@@ -264,7 +273,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
         await restarting;
         await webhooks.close();
         await logs.close();
-        database.close();
+        await stores.events.stop();
+        await database.close();
       })();
       return closing;
     },

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApiDocument } from './http/openapi-routes';
 import type { Scope } from './security/tokens';
-import { Database } from './store/database';
+import { type Database, openDatabase } from './store/database';
 import { TokenStore } from './store/tokens';
 
 export const tokenUsage = `Usage: stagingd token create --name NAME --scope read|deploy|admin [--scope ...] [--data-dir DIR]
@@ -38,10 +38,12 @@ export async function runTokenCommand(argv: readonly string[], cwd: string, prin
   const [action, id, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected ${JSON.stringify(extra[0])}`);
   const dataDir = path.resolve(cwd, values['data-dir'] ?? '.staging');
+  // Replicas sharing a PostgreSQL store keep their tokens there (STAGINGD_STORE_URL, as stagingd's --store).
+  const storeUrl = process.env['STAGINGD_STORE_URL'] || undefined;
   // A token is written into the data directory of an existing stagingd, never into a new, empty one by mistake.
-  if (!existsSync(path.join(dataDir, 'stagingd.db'))) throw new UsageError(`${dataDir} holds no stagingd data (stagingd.db): give --data-dir`);
+  if (!storeUrl && !existsSync(path.join(dataDir, 'stagingd.db'))) throw new UsageError(`${dataDir} holds no stagingd data (stagingd.db): give --data-dir`);
   const open = async (): Promise<{ store: TokenStore; database: Database }> => {
-    const database = await Database.open(dataDir);
+    const database = await openDatabase(dataDir, storeUrl);
     return { store: TokenStore.apiTokens(database), database };
   };
   switch (action) {
@@ -54,7 +56,7 @@ export async function runTokenCommand(argv: readonly string[], cwd: string, prin
         throw new UsageError(`--scope is read, deploy or admin${unknown ? `, not ${JSON.stringify(unknown)}` : ''}`);
       const { store, database } = await open();
       const created = await store.create(name, [...new Set(wanted)] as Scope[]);
-      database.close();
+      await database.close();
       print(`token ${created.id} ${name} (${[...new Set(wanted)].join(', ')}): ${created.token}`);
       print('It is shown this once: keep it in your secret store (VS Code: Staging: Sign In; CI: a masked secret).');
       return 0;
@@ -63,7 +65,7 @@ export async function runTokenCommand(argv: readonly string[], cwd: string, prin
       if (id !== undefined) throw new UsageError(`list takes no argument, not ${JSON.stringify(id)}`);
       const { store, database } = await open();
       const tokens = await store.list();
-      database.close();
+      await database.close();
       if (tokens.length === 0) print('no tokens (the admin token is in the data directory, or STAGINGD_TOKEN)');
       for (const token of tokens) print(`${token.id}  ${token.name}  ${token.scopes.join(',')}  ${token.createdAt}`);
       return 0;
@@ -72,7 +74,7 @@ export async function runTokenCommand(argv: readonly string[], cwd: string, prin
       if (id === undefined) throw new UsageError('revoke needs the token id (stagingd token list shows it)');
       const { store, database } = await open();
       const revoked = await store.revoke(id);
-      database.close();
+      await database.close();
       print(revoked ? `revoked ${id}` : `no token ${id}`);
       return revoked ? 0 : 1;
     }

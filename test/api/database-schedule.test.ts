@@ -19,7 +19,7 @@ import { SyncConflict } from '../../api/src/databases/sync-service';
 import { DatabaseSyncService } from '../../api/src/databases/sync-service';
 import { LogStore } from '../../api/src/logs/log-store';
 import { SecretBox } from '../../api/src/security/secret-box';
-import { Database } from '../../api/src/store/database';
+import { type Database, openDatabase } from '../../api/src/store/database';
 import type { DatabaseSyncRecord } from '../../api/src/store/database-syncs';
 import { newEnvironment, now, type EnvironmentRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
@@ -87,7 +87,7 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
       client.query("CREATE TABLE items (id serial PRIMARY KEY, title text); INSERT INTO items (title) VALUES ('one'), ('two')"),
     );
     dataDir = mkdtempSync(join(tmpdir(), 'schedule-'));
-    database = await Database.open(dataDir);
+    database = await openDatabase(dataDir);
     const box = SecretBox.open(dataDir);
     stores = openStores(database, box);
     logs = new LogStore(join(dataDir, 'logs'));
@@ -114,7 +114,7 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
     await syncs.close();
     await postgres.drop(project, 'staging');
     await logs.close();
-    database.close();
+    await database.close();
     rmSync(dataDir, { recursive: true, force: true });
     await withClient(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${production} WITH (FORCE)`));
   });

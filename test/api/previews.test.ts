@@ -1,16 +1,9 @@
-import type * as libsql from '@libsql/client' with { 'resolution-mode': 'import' };
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { PreviewBypass, PreviewLink, PreviewLinkCreated, Problem } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
 import { StagingdProcess } from './support/stagingd-process';
-
-// @libsql/client ships CommonJS at run time but declares its types only for ESM.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createClient } = require('@libsql/client') as typeof libsql;
 
 const links = '/v1/projects/hello-node/environments/staging/previews';
 const day = 86_400_000;
@@ -147,29 +140,20 @@ describe('stagingd: preview links through the API', () => {
   it('stores a SHA-256 of the token and an scrypt hash of the password, never either in the clear', async () => {
     const password = 'stored-only-as-a-hash';
     const { body: link } = await stagingd.api<PreviewLinkCreated>('POST', links, { password });
-    const db = createClient({ url: `file:${join(stagingd.dataDir, 'stagingd.db')}` });
-    try {
-      const row = (await db.execute({ sql: 'SELECT * FROM previews WHERE id = ?', args: [link.id] })).rows[0]!;
-      assert.equal(row['token_hash'], createHash('sha256').update(link.token).digest('hex'));
-      const passwordHash = row['password_hash'];
-      assert.ok(typeof passwordHash === 'string');
-      assert.match(passwordHash, /^\$scrypt\$ln=15,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
-      assert.equal(row['created_by'], 'admin');
-      const values = Object.values(row).map(String).join('\n');
-      assert.ok(!values.includes(link.token) && !values.includes(password));
-      const version = (await db.execute('SELECT MAX(version) AS version FROM schema_migrations')).rows[0]!;
-      assert.ok(Number(version['version']) >= 2);
-    } finally {
-      db.close();
-    }
-    // Nor anywhere else in the database files.
-    for (const file of ['stagingd.db', 'stagingd.db-wal']) {
-      const path = join(stagingd.dataDir, file);
-      if (!existsSync(path)) continue;
-      const bytes = readFileSync(path);
-      assert.equal(bytes.indexOf(link.token), -1, `the token is in ${file}`);
-      assert.equal(bytes.indexOf(password), -1, `the password is in ${file}`);
-    }
+    const row = (await stagingd.storeQuery('SELECT * FROM previews WHERE id = ?', [link.id]))[0]!;
+    assert.equal(row['token_hash'], createHash('sha256').update(link.token).digest('hex'));
+    const passwordHash = row['password_hash'];
+    assert.ok(typeof passwordHash === 'string');
+    assert.match(passwordHash, /^\$scrypt\$ln=15,r=8,p=1\$[\w-]{22}\$[\w-]{43}$/);
+    assert.equal(row['created_by'], 'admin');
+    const values = Object.values(row).map(String).join('\n');
+    assert.ok(!values.includes(link.token) && !values.includes(password));
+    const version = (await stagingd.storeQuery('SELECT MAX(version) AS version FROM schema_migrations'))[0]!;
+    assert.ok(Number(version['version']) >= 2);
+    // Nor anywhere else in the database.
+    const bytes = await stagingd.storedBytes();
+    assert.equal(bytes.indexOf(link.token), -1, 'the token is stored');
+    assert.equal(bytes.indexOf(password), -1, 'the password is stored');
   });
 
   it('needs read to list, deploy to create and revoke, admin for the bypass secret; created_by is the token name', async () => {
@@ -204,10 +188,7 @@ describe('stagingd: preview links through the API', () => {
     assert.notEqual(other.body.secret, rotated.body.secret);
     assert.equal((await stagingd.api('GET', '/v1/projects/hello-node/environments/production/previews/bypass')).status, 409);
     // Sealed at rest, like secrets.
-    const bytes = readFileSync(join(stagingd.dataDir, 'stagingd.db'));
-    const wal = join(stagingd.dataDir, 'stagingd.db-wal');
-    assert.equal(bytes.indexOf(rotated.body.secret), -1);
-    if (existsSync(wal)) assert.equal(readFileSync(wal).indexOf(rotated.body.secret), -1);
+    assert.equal((await stagingd.storedBytes()).indexOf(rotated.body.secret), -1);
   });
 });
 

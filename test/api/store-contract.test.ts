@@ -1,6 +1,6 @@
 /**
  * The store contract: what stagingd needs of its database, as one suite a store implementation must pass. It runs
- * here against SQLite (the embedded default); a PostgreSQL store (issue 14) runs the same suite. It checks what
+ * against SQLite (the embedded default) and PostgreSQL (`--store`, shared by replicas), the same stores on both. It checks what
  * callers rely on (ordering, paging, cascades, secrets sealed at rest, one-time transitions), not how rows look,
  * except where the point is what reaches the disk.
  */
@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../api/src/security/secret-box';
-import { Database, text } from '../../api/src/store/database';
+import { type Database, openDatabase, text } from '../../api/src/store/database';
 import { migrations } from '../../api/src/store/migrations';
 import { type PreviewStore, SqlPreviewStore } from '../../api/src/store/previews';
 import { newEnvironment, type DeploymentRecord, type ProjectRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
+import { onDatabase, testPostgresUrl, withClient, withoutPostgres } from './support/postgres';
 
 interface StoreUnderTest {
   stores: Stores;
@@ -25,11 +26,13 @@ interface StoreUnderTest {
   /** The migration versions the database has applied. */
   versions(): Promise<number[]>;
   reopen(): Promise<void>;
+  /** Another stagingd on the same database (a replica), when the database can be shared. */
+  replica?(): Promise<Stores>;
   close(): Promise<void>;
 }
 
-function storeContract(name: string, open: () => Promise<StoreUnderTest>): void {
-  describe(`store contract: ${name}`, () => {
+function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: string | false = false): void {
+  describe(`store contract: ${name}`, { skip }, () => {
     let store: StoreUnderTest;
     let s: Stores;
     const project: ProjectRecord = {
@@ -307,6 +310,72 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
       assert.equal(await s.events.latestId(), second.id);
     });
 
+    it('orders threads newest first and replies oldest first, in the order made within one millisecond', async () => {
+      await s.projects.insert({ ...project, name: 'notes' });
+      const env = newEnvironment({ project: 'notes', name: 'staging', kind: 'fixed', branch: 'main', resources: {} });
+      await s.environments.insert(env);
+      const at = '2026-03-01T10:00:00.000Z';
+      const comment = (body: string, parentId: string | null) => ({
+        id: randomUUID(),
+        environmentId: env.id,
+        deploymentId: null,
+        parentId,
+        author: 'ana',
+        authorKind: 'visitor' as const,
+        previewLinkId: null,
+        body,
+        pageUrl: '/',
+        pin: null,
+        viewport: null,
+        screenshot: null,
+        createdAt: at,
+      });
+      const first = await s.comments.insert(comment('first', null));
+      const second = await s.comments.insert(comment('second', null));
+      const replies = [];
+      for (const body of ['r1', 'r2', 'r3']) replies.push(await s.comments.insert(comment(body, first.id)));
+      assert.deepEqual(
+        (await s.comments.threads(env.id, { status: 'all', limit: 10 })).map((c) => c.body),
+        ['second', 'first'],
+      );
+      assert.deepEqual(
+        (await s.comments.replies([first.id])).map((c) => c.body),
+        ['r1', 'r2', 'r3'],
+      );
+      assert.ok(await s.comments.setResolved(second.id, { name: 'ana', kind: 'visitor', at }));
+      assert.equal(await s.comments.setResolved(second.id, { name: 'ana', kind: 'visitor', at }), false, 'resolved once');
+      assert.deepEqual(await s.comments.counts(env.id), { open: 1, resolved: 1 });
+      await s.comments.setScreenshot(first.id, 'ready');
+      assert.deepEqual(await s.comments.withScreenshots({ environmentId: env.id }), [{ id: first.id, environmentId: env.id }]);
+      assert.deepEqual(await s.comments.withScreenshots({ environmentId: env.id, createdBefore: '2026-01-01T00:00:00.000Z' }), []);
+      await s.projects.delete('notes');
+    });
+
+    it("delivers every replica's events to every replica, in one order, and finds an event's previous state", async (t) => {
+      if (!store.replica) return t.skip('an embedded database has one stagingd');
+      const other = await store.replica();
+      const seenHere: number[] = [];
+      const seenThere: number[] = [];
+      const controller = new AbortController();
+      await s.events.follow(await s.events.latestId(), (event) => seenHere.push(event.id), controller.signal);
+      await other.events.follow(await other.events.latestId(), (event) => seenThere.push(event.id), controller.signal);
+      const published = await Promise.all([
+        s.events.publish('deployment.updated', { id: 'd-1', status: 'building' } as never),
+        other.events.publish('deployment.updated', { id: 'd-1', status: 'live' } as never),
+        s.events.publish('environment.deleted', { project: 'shop', name: 'x' }),
+      ]);
+      const ids = published.map((event) => event.id).sort((a, b) => a - b);
+      for (let i = 0; i < 100 && (seenHere.length < 3 || seenThere.length < 3); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      controller.abort();
+      assert.deepEqual(seenHere, ids, 'this replica saw all three, in id order');
+      assert.deepEqual(seenThere, ids, 'the other replica saw the same, in the same order');
+      const last = published.find(
+        (event) => event.type === 'deployment.updated' && event.id === Math.max(...published.filter((e) => e.type === 'deployment.updated').map((e) => e.id)),
+      )!;
+      assert.ok(await s.events.previous('deployment.updated', last.id, 'd-1'));
+      await other.events.stop();
+    });
+
     it('moves the webhook cursor with the deliveries an event made, in one step, and leases a due delivery', async () => {
       assert.equal(await s.webhookDeliveries.cursor(), undefined);
       const id = randomUUID();
@@ -352,7 +421,7 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>): void 
 storeContract('SQLite (the embedded default)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
   const box = SecretBox.open(dir);
-  let database = await Database.open(dir);
+  let database = await openDatabase(dir);
   const under: StoreUnderTest = {
     stores: openStores(database, box),
     previews: new SqlPreviewStore(database, box),
@@ -363,16 +432,66 @@ storeContract('SQLite (the embedded default)', async () => {
     },
     versions: async () => (await database.all('SELECT version FROM schema_migrations ORDER BY version')).map((row) => Number(row['version'])),
     reopen: async () => {
-      database.close();
-      database = await Database.open(dir);
+      await database.close();
+      database = await openDatabase(dir);
       under.stores = openStores(database, box);
       under.previews = new SqlPreviewStore(database, box);
     },
-    close: () => {
-      database.close();
+    close: async () => {
+      await database.close();
       rmSync(dir, { recursive: true, force: true });
-      return Promise.resolve();
     },
   };
   return under;
 });
+
+storeContract(
+  'PostgreSQL (--store, shared by replicas)',
+  async () => {
+    const name = `store_contract_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    await withClient(testPostgresUrl!, (client) => client.query(`CREATE DATABASE ${name}`));
+    const url = onDatabase(testPostgresUrl!, name);
+    const dir = mkdtempSync(join(tmpdir(), 'store-contract-pg-'));
+    const box = SecretBox.open(dir);
+    const opened: Database[] = [];
+    const open = async (): Promise<Stores> => {
+      const database = await openDatabase(dir, url);
+      opened.push(database);
+      const stores = openStores(database, box);
+      await stores.events.start();
+      return stores;
+    };
+    let database: Database;
+    const use = async (): Promise<void> => {
+      const stores = await open();
+      database = opened.at(-1)!;
+      under.stores = stores;
+      under.previews = new SqlPreviewStore(database, box);
+    };
+    const under: StoreUnderTest = {
+      stores: undefined as unknown as Stores,
+      previews: undefined as unknown as PreviewStore,
+      everything: async () => {
+        const tables = await database.all(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`);
+        const rows = await Promise.all(tables.map((table) => database.all(`SELECT * FROM "${text(table, 'table_name')}"`)));
+        return JSON.stringify(rows);
+      },
+      versions: async () => (await database.all('SELECT version FROM schema_migrations ORDER BY version')).map((row) => Number(row['version'])),
+      reopen: async () => {
+        await under.stores.events.stop();
+        await database.close();
+        await use();
+      },
+      replica: open,
+      close: async () => {
+        for (const each of opened) await each.close().catch(() => undefined);
+        await under.stores.events.stop();
+        await withClient(testPostgresUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    await use();
+    return under;
+  },
+  withoutPostgres,
+);

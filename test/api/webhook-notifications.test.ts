@@ -15,7 +15,7 @@ import { ProcessLedger } from '../../api/src/runtime/process-ledger';
 import { openSandbox } from '../../api/src/runtime/sandbox';
 import { RouteTable } from '../../api/src/runtime/route-table';
 import { SecretBox } from '../../api/src/security/secret-box';
-import { Database } from '../../api/src/store/database';
+import { type Database, openDatabase } from '../../api/src/store/database';
 import { newEnvironment, now } from '../../api/src/store/records';
 import { openStores } from '../../api/src/store/stores';
 import { CheckService } from '../../api/src/checks/check-service';
@@ -115,7 +115,7 @@ describe('webhooks for the events other parts of stagingd publish', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'webhooks-bus-'));
     receiver = await WebhookReceiver.start();
-    database = await Database.open(dataDir);
+    database = await openDatabase(dataDir);
     const box = SecretBox.open(dataDir);
     const stores = openStores(database, box);
     const logs = new LogStore(join(dataDir, 'logs'));
@@ -187,7 +187,7 @@ describe('webhooks for the events other parts of stagingd publish', () => {
   after(async () => {
     await service.close();
     await context.logs.close();
-    database.close();
+    await database.close();
     await receiver.close();
     rmSync(dataDir, { recursive: true, force: true });
   });

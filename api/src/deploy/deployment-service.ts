@@ -392,29 +392,33 @@ export class DeploymentService {
     this.running.route(project, env, release.port);
     const current = await this.context.environments.byId(env.id);
     const previousId = current?.liveDeploymentId;
-    const live = await this.setStatus(deployment, 'live', { completedAt: now(), reason: null });
-    await this.setEnvironment(current ?? env, { status: 'active', liveDeploymentId: deployment.id });
+    // Every record changes before any event goes out: whoever hears of one and reads another sees them agree.
+    const live = await this.context.deployments.update(deployment.id, { completedAt: now(), reason: null, status: 'live' });
+    const active = await this.context.environments.update((current ?? env).id, { status: 'active', liveDeploymentId: deployment.id });
     this.context.logs.append(deployment.id, 'system', `Live at ${this.context.previewUrl(project.name, env.kind === 'production' ? null : env.name)}`);
-    if (previousId && previousId !== deployment.id) {
-      const previous = await this.context.deployments.get(previousId);
-      if (previous)
-        await this.setStatus(
-          previous,
-          previousBecomes,
-          previousBecomes === 'rolled_back' ? { reason: previousReason ?? `rolled back to ${deployment.id}` } : {},
-        );
-      this.running.keepWarm(env.id, previousId);
-    }
+    const previous = previousId && previousId !== deployment.id ? await this.context.deployments.get(previousId) : undefined;
+    const replaced = previous
+      ? await this.context.deployments.update(previous.id, {
+          status: previousBecomes,
+          ...(previousBecomes === 'rolled_back' ? { reason: previousReason ?? `rolled back to ${deployment.id}` } : {}),
+        })
+      : undefined;
+    await this.publish(live);
+    await this.publishEnvironment(active);
+    if (replaced) await this.publish(replaced);
+    if (previousId && previousId !== deployment.id) this.running.keepWarm(env.id, previousId);
     return live;
   }
 
   private async fail(deployment: DeploymentRecord, reason: string): Promise<void> {
     this.context.logs.append(deployment.id, 'system', `Deployment failed: ${reason}`);
-    await this.setStatus(deployment, 'failed', { reason, completedAt: now() });
+    const failed = await this.context.deployments.update(deployment.id, { reason, completedAt: now(), status: 'failed' });
     this.context.logs.finish(deployment.id);
     const env = await this.context.environments.byId(deployment.environmentId);
-    // The previous release, if any, is still serving: the environment stays active.
-    if (env) await this.setEnvironment(env, { status: env.liveDeploymentId ? 'active' : 'error' });
+    // The previous release, if any, is still serving: the environment stays active. Both change before either event.
+    const updated = env ? await this.context.environments.update(env.id, { status: env.liveDeploymentId ? 'active' : 'error' }) : undefined;
+    await this.publish(failed);
+    if (updated) await this.publishEnvironment(updated);
   }
 
   private async setStatus(
@@ -429,8 +433,12 @@ export class DeploymentService {
 
   private async setEnvironment(env: EnvironmentRecord, changes: Parameters<ServerContext['environments']['update']>[1]): Promise<EnvironmentRecord> {
     const updated = await this.context.environments.update(env.id, changes);
-    await this.context.events.publish('environment.updated', await presentEnvironment(this.context, updated));
+    await this.publishEnvironment(updated);
     return updated;
+  }
+
+  private async publishEnvironment(env: EnvironmentRecord): Promise<void> {
+    await this.context.events.publish('environment.updated', await presentEnvironment(this.context, env));
   }
 
   private async publish(deployment: DeploymentRecord): Promise<void> {

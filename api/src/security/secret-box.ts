@@ -2,9 +2,19 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** Encrypts secrets at rest with AES-256-GCM; the key lives in the data directory (mode 0600). */
+/**
+ * Encrypts secrets at rest with AES-256-GCM. The key lives in the data directory (mode 0600), or comes from
+ * STAGINGD_SECRET_KEY where replicas sharing one store must all hold the same key.
+ */
 export class SecretBox {
   private constructor(private readonly key: Buffer) {}
+
+  /** The key given as base64 (STAGINGD_SECRET_KEY); the error never repeats it. */
+  static fromKey(base64: string): SecretBox {
+    const key = Buffer.from(base64.trim(), 'base64');
+    if (key.length !== 32) throw new Error('STAGINGD_SECRET_KEY is not a 256-bit key in base64 (make one with: openssl rand -base64 32)');
+    return new SecretBox(key);
+  }
 
   static open(dataDir: string): SecretBox {
     const file = path.join(dataDir, 'secret.key');

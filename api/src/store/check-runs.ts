@@ -86,7 +86,7 @@ export class SqlCheckRunStore extends SqlSyncRecords<CheckRunRecord, CheckRunSta
   override async insert(run: NewCheckRun): Promise<CheckRunRecord> {
     await this.db.run(
       `INSERT INTO check_runs (id, environment_id, deployment_id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM check_runs), ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ${this.database.nextSeq('check_runs')}, ?, ?, ?, ?)`,
       [run.id, run.environmentId, run.deploymentId, run.trigger, run.requestedBy, run.status, run.createdAt],
     );
     return (await this.get(run.id))!;

@@ -110,8 +110,8 @@ export class SqlCommentStore implements CommentStore {
   async insert(comment: NewComment): Promise<CommentRecord> {
     await this.database.run(
       `INSERT INTO comments (id, environment_id, deployment_id, parent_id, author, author_kind, preview_link_id, body, page_url, selector, x, y,
-         viewport_width, viewport_height, screenshot, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         viewport_width, viewport_height, screenshot, created_at, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.database.nextSeq('comments')})`,
       [
         comment.id,
         comment.environmentId,
@@ -149,15 +149,15 @@ export class SqlCommentStore implements CommentStore {
       where.push('c.deployment_id = ?');
       args.push(filter.deploymentId);
     }
-    // rowid breaks ties between comments made in the same millisecond.
-    const rows = await this.database.all(`${select} WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.rowid DESC LIMIT ?`, [...args, filter.limit]);
+    // seq breaks ties between comments made in the same millisecond.
+    const rows = await this.database.all(`${select} WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.seq DESC LIMIT ?`, [...args, filter.limit]);
     return rows.map(fromRow);
   }
 
   /** The replies to these threads, oldest first. */
   async replies(parentIds: string[]): Promise<CommentRecord[]> {
     if (parentIds.length === 0) return [];
-    const rows = await this.database.all(`${select} WHERE c.parent_id IN (${parentIds.map(() => '?').join(', ')}) ORDER BY c.created_at, c.rowid`, parentIds);
+    const rows = await this.database.all(`${select} WHERE c.parent_id IN (${parentIds.map(() => '?').join(', ')}) ORDER BY c.created_at, c.seq`, parentIds);
     return rows.map(fromRow);
   }
 
@@ -199,10 +199,17 @@ export class SqlCommentStore implements CommentStore {
   }
 
   async withScreenshots(filter: { environmentId?: string; createdBefore?: string }): Promise<{ id: string; environmentId: string }[]> {
-    const rows = await this.database.all(
-      `SELECT id, environment_id FROM comments WHERE screenshot = 'ready' AND (? IS NULL OR environment_id = ?) AND (? IS NULL OR created_at < ?)`,
-      [filter.environmentId ?? null, filter.environmentId ?? null, filter.createdBefore ?? null, filter.createdBefore ?? null],
-    );
+    const where = [`screenshot = 'ready'`];
+    const args: string[] = [];
+    if (filter.environmentId !== undefined) {
+      where.push('environment_id = ?');
+      args.push(filter.environmentId);
+    }
+    if (filter.createdBefore !== undefined) {
+      where.push('created_at < ?');
+      args.push(filter.createdBefore);
+    }
+    const rows = await this.database.all(`SELECT id, environment_id FROM comments WHERE ${where.join(' AND ')}`, args);
     return rows.map((row) => ({ id: text(row, 'id'), environmentId: text(row, 'environment_id') }));
   }
 }

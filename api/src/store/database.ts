@@ -1,64 +1,43 @@
-import type * as libsql from '@libsql/client' with { 'resolution-mode': 'import' };
-import { mkdirSync } from 'node:fs';
-import * as path from 'node:path';
-import { migrations } from './migrations';
+import { PostgresDatabase } from './postgres-database';
+import { SqliteDatabase } from './sqlite-database';
 
-// @libsql/client ships CommonJS at run time but declares its types only for ESM.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createClient } = require('@libsql/client') as typeof libsql;
-type Client = libsql.Client;
-type InArgs = libsql.InArgs;
-export type Row = libsql.Row;
+/** What a value bound to a `?` placeholder may be (a boolean is stored as 1 or 0). */
+export type SqlValue = string | number | bigint | boolean | null;
+export type Row = Record<string, unknown>;
+export interface Statement {
+  sql: string;
+  args: SqlValue[];
+}
 
-/** The embedded store: one SQLite file (libSQL) in the data directory, migrated at open. */
-export class Database {
-  private constructor(readonly client: Client) {}
+/**
+ * stagingd's state store: SQLite (one file, the embedded default) or PostgreSQL (several replicas share it). Stores
+ * write one SQL for both, with `?` placeholders; the few places where the dialects differ ask the database.
+ */
+export interface Database {
+  readonly dialect: 'sqlite' | 'postgres';
+  all(sql: string, args?: SqlValue[]): Promise<Row[]>;
+  get(sql: string, args?: SqlValue[]): Promise<Row | undefined>;
+  /** The number of rows changed. */
+  run(sql: string, args?: SqlValue[]): Promise<number>;
+  /** Runs the statements in one transaction: all or none. */
+  batch(statements: Statement[]): Promise<void>;
+  /** An SQL expression for the next `seq` of a table's rows (unique even when replicas insert at once). */
+  nextSeq(table: string): string;
+  /** An SQL expression for a top-level field of a JSON text column, as text. */
+  jsonField(column: string, field: string): string;
+  /** Appends an event to the event log; its id. Ids become visible in order. */
+  appendEvent(type: string, data: string, createdAt: string): Promise<number>;
+  /**
+   * Calls `changed` whenever any replica appended events, when the database is shared between replicas; undefined
+   * for an embedded database, where only this process appends. Resolves to a function that stops watching.
+   */
+  watchEvents?(changed: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
 
-  static async open(dataDir: string): Promise<Database> {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const client = createClient({ url: `file:${path.join(dataDir, 'stagingd.db')}` });
-    const database = new Database(client);
-    // WAL keeps readers off the writer's back; foreign keys make deletes cascade.
-    await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA foreign_keys = ON');
-    await client.execute('PRAGMA busy_timeout = 5000');
-    await database.migrate();
-    return database;
-  }
-
-  async migrate(): Promise<void> {
-    await this.client.execute('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const applied = new Set((await this.client.execute('SELECT version FROM schema_migrations')).rows.map((row) => Number(row['version'])));
-    for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
-      await this.client.batch(
-        [
-          ...migration.statements,
-          {
-            sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-            args: [migration.version, migration.name, new Date().toISOString()],
-          },
-        ],
-        'write',
-      );
-    }
-  }
-
-  async all(sql: string, args: InArgs = []): Promise<Row[]> {
-    return (await this.client.execute({ sql, args })).rows;
-  }
-
-  async get(sql: string, args: InArgs = []): Promise<Row | undefined> {
-    return (await this.client.execute({ sql, args })).rows[0];
-  }
-
-  async run(sql: string, args: InArgs = []): Promise<number> {
-    return (await this.client.execute({ sql, args })).rowsAffected;
-  }
-
-  close(): void {
-    this.client.close();
-  }
+/** Opens the store: PostgreSQL when `storeUrl` is given (postgres://…), else SQLite in the data directory. */
+export async function openDatabase(dataDir: string, storeUrl?: string): Promise<Database> {
+  return storeUrl !== undefined ? PostgresDatabase.open(storeUrl) : SqliteDatabase.open(dataDir);
 }
 
 /**
@@ -72,12 +51,12 @@ export function newestFirst(database: Database, select: string, alias: string, e
   );
 }
 
-/** Row field readers: SQLite hands back loosely typed values. */
+/** Row field readers: the drivers hand back loosely typed values. */
 export function text(row: Row, column: string): string {
   return scalar(row[column]);
 }
 
-// SQLite values are strings, numbers, bigints, blobs or null; a blob is never a text column here.
+// Values are strings, numbers, bigints or null; a blob is never a text column here.
 function scalar(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'bigint' ? value.toString() : '';
 }

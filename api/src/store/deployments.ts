@@ -57,7 +57,7 @@ export class SqlDeploymentStore implements DeploymentStore {
     // seq orders the history even when two deployments share a timestamp.
     await this.database.run(
       `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, issue_keys, release_dir, port, pid, created_at, started_at, completed_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM deployments), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ${this.database.nextSeq('deployments')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         deployment.id,
         deployment.environmentId,

@@ -11,28 +11,72 @@ type Listener = (event: StoredEvent) => void;
 
 /**
  * Every state change, persisted with a global monotonically increasing id and fanned out live, so a
- * client resuming with Last-Event-ID gets exactly what it missed.
+ * client resuming with Last-Event-ID gets exactly what it missed. On a database shared by replicas, every
+ * replica's events reach every replica's listeners: they are read back from the log, in id order, whenever
+ * the database says events were appended (and after this replica appends one).
  */
 export class EventBus {
   private readonly listeners = new Set<Listener>();
   // Publishing one at a time keeps live delivery in id order.
   private tail: Promise<unknown> = Promise.resolve();
+  // Shared database: the last id delivered to listeners, and the reading in progress.
+  private delivered = 0;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+  private stopWatching: (() => Promise<void>) | undefined;
 
   constructor(private readonly database: Database) {}
+
+  /** On a shared database: starts delivering other replicas' events, from now on. */
+  async start(): Promise<void> {
+    if (!this.database.watchEvents || this.stopWatching) return;
+    this.delivered = await this.latestId();
+    this.stopWatching = await this.database.watchEvents(() => void this.readNew());
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWatching?.();
+    this.stopWatching = undefined;
+  }
 
   /** Events and their data are declared once, in common/src/api/events.ts. */
   publish<Name extends ApiEventName>(type: Name, data: ApiEvents[Name]): Promise<StoredEvent> {
     const published = this.tail.then(async () => {
-      const result = await this.database.client.execute({
-        sql: 'INSERT INTO events (type, data, created_at) VALUES (?, ?, ?)',
-        args: [type, JSON.stringify(data), new Date().toISOString()],
-      });
-      const event: StoredEvent = { id: Number(result.lastInsertRowid), type, data };
-      for (const listener of this.listeners) listener(event);
+      const id = await this.database.appendEvent(type, JSON.stringify(data), new Date().toISOString());
+      const event: StoredEvent = { id, type, data };
+      // Read back rather than delivered here when replicas share the log, so every replica delivers in one order.
+      if (this.stopWatching) await this.readNew();
+      else this.deliver(event);
       return event;
     });
     this.tail = published.catch(() => undefined);
     return published;
+  }
+
+  private deliver(event: StoredEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Delivers what the log holds past the last delivered id; one reading at a time, again if asked meanwhile. */
+  private readNew(): Promise<void> {
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.readAgain = false;
+        for (let page = await this.since(this.delivered); page.length > 0; page = await this.since(this.delivered)) {
+          for (const event of page) {
+            this.delivered = event.id;
+            this.deliver(event);
+          }
+        }
+      } while (this.readAgain);
+    })()
+      .catch(() => undefined)
+      .finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   async latestId(): Promise<number> {
@@ -47,11 +91,10 @@ export class EventBus {
 
   /** The data of the last event of `type` before `beforeId` about the resource with this `id`, if any. */
   async previous(type: string, beforeId: number, resourceId: string): Promise<unknown> {
-    const row = await this.database.get(`SELECT data FROM events WHERE type = ? AND id < ? AND json_extract(data, '$.id') = ? ORDER BY id DESC LIMIT 1`, [
-      type,
-      beforeId,
-      resourceId,
-    ]);
+    const row = await this.database.get(
+      `SELECT data FROM events WHERE type = ? AND id < ? AND ${this.database.jsonField('data', 'id')} = ? ORDER BY id DESC LIMIT 1`,
+      [type, beforeId, resourceId],
+    );
     return row ? (JSON.parse(text(row, 'data')) as unknown) : undefined;
   }
 

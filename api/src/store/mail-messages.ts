@@ -76,7 +76,7 @@ export class SqlMailMessageStore implements MailMessageStore {
     await this.database.run(
       `INSERT INTO mail_messages (id, environment_id, seq, envelope_from, envelope_to, header_from, subject, preview, size, attachments,
          disposition, relay_error, received_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM mail_messages), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ${this.database.nextSeq('mail_messages')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         message.id,
         message.environmentId,
@@ -118,7 +118,7 @@ export class SqlMailMessageStore implements MailMessageStore {
       `SELECT id FROM (
          SELECT id, seq, ROW_NUMBER() OVER newest AS n, SUM(size) OVER newest AS running
          FROM mail_messages WHERE environment_id = ? WINDOW newest AS (ORDER BY seq DESC)
-       ) WHERE n > ? OR (n > 1 AND running > ?) ORDER BY seq`,
+       ) ranked WHERE n > ? OR (n > 1 AND running > ?) ORDER BY seq`,
       [environmentId, count, bytes],
     );
     return rows.map((row) => text(row, 'id'));
@@ -139,9 +139,10 @@ export class SqlMailMessageStore implements MailMessageStore {
   }
 
   async countBlocked(environmentId: string): Promise<number> {
-    await this.database.run(`INSERT INTO mail_blocked (environment_id, count) VALUES (?, 1) ON CONFLICT (environment_id) DO UPDATE SET count = count + 1`, [
-      environmentId,
-    ]);
+    await this.database.run(
+      `INSERT INTO mail_blocked (environment_id, count) VALUES (?, 1) ON CONFLICT (environment_id) DO UPDATE SET count = mail_blocked.count + 1`,
+      [environmentId],
+    );
     return this.blocked(environmentId);
   }
 

@@ -326,4 +326,14 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 12,
+    name: 'creation order',
+    // Comments, reviews and preview links made in the same millisecond keep the order they were made in: SQLite's
+    // rowid did this, and PostgreSQL has none. Existing rows are numbered by time, then id.
+    statements: ['comments', 'reviews', 'previews'].flatMap((table) => [
+      `ALTER TABLE ${table} ADD COLUMN seq INTEGER NOT NULL DEFAULT 0`,
+      `UPDATE ${table} SET seq = (SELECT COUNT(*) FROM ${table} t2 WHERE t2.created_at < ${table}.created_at OR (t2.created_at = ${table}.created_at AND t2.id <= ${table}.id))`,
+    ]),
+  },
 ];

@@ -78,7 +78,7 @@ export class SqlPreviewStore implements PreviewStore {
 
   async insert(preview: Omit<PreviewRecord, 'project' | 'environment' | 'revokedAt' | 'lastUsedAt'>): Promise<PreviewRecord> {
     await this.database.run(
-      `INSERT INTO previews (id, environment_id, token_hash, password_hash, label, expires_at, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO previews (id, environment_id, token_hash, password_hash, label, expires_at, created_by, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${this.database.nextSeq('previews')})`,
       [preview.id, preview.environmentId, preview.tokenHash, preview.passwordHash, preview.label, preview.expiresAt, preview.createdBy, preview.createdAt],
     );
     return (await this.get(preview.id))!;
@@ -96,7 +96,7 @@ export class SqlPreviewStore implements PreviewStore {
 
   /** Newest first. */
   async list(environmentId: string): Promise<PreviewRecord[]> {
-    return (await this.database.all(`${select} WHERE p.environment_id = ? ORDER BY p.created_at DESC, p.rowid DESC`, [environmentId])).map(fromRow);
+    return (await this.database.all(`${select} WHERE p.environment_id = ? ORDER BY p.created_at DESC, p.seq DESC`, [environmentId])).map(fromRow);
   }
 
   /** False when it was already revoked (the first revocation's time stays). */

@@ -36,19 +36,14 @@ export class SqlReviewStore implements ReviewStore {
   constructor(private readonly database: Database) {}
 
   async insert(review: ReviewRecord): Promise<void> {
-    await this.database.run('INSERT INTO reviews (id, deployment_id, reviewer, decision, comment, preview_link_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      review.id,
-      review.deploymentId,
-      review.reviewer,
-      review.decision,
-      review.comment,
-      review.previewLinkId,
-      review.createdAt,
-    ]);
+    await this.database.run(
+      `INSERT INTO reviews (id, deployment_id, reviewer, decision, comment, preview_link_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ${this.database.nextSeq('reviews')})`,
+      [review.id, review.deploymentId, review.reviewer, review.decision, review.comment, review.previewLinkId, review.createdAt],
+    );
   }
 
   async list(deploymentId: string): Promise<ReviewRecord[]> {
-    // rowid breaks ties between reviews made in the same millisecond.
-    return (await this.database.all('SELECT * FROM reviews WHERE deployment_id = ? ORDER BY created_at, rowid', [deploymentId])).map(fromRow);
+    // seq breaks ties between reviews made in the same millisecond.
+    return (await this.database.all('SELECT * FROM reviews WHERE deployment_id = ? ORDER BY created_at, seq', [deploymentId])).map(fromRow);
   }
 }

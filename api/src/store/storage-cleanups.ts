@@ -58,7 +58,7 @@ export class SqlStorageCleanupStore implements StorageCleanupStore {
   async insert(cleanup: Pick<StorageCleanupRecord, 'id' | 'trigger' | 'requestedBy' | 'createdAt'>): Promise<StorageCleanupRecord> {
     await this.database.run(
       `INSERT INTO storage_cleanups (id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM storage_cleanups), ?, ?, 'running', ?)`,
+       VALUES (?, ${this.database.nextSeq('storage_cleanups')}, ?, ?, 'running', ?)`,
       [cleanup.id, cleanup.trigger, cleanup.requestedBy, cleanup.createdAt],
     );
     return (await this.get(cleanup.id))!;

@@ -69,7 +69,7 @@ export class SqlSyncRecords<Record_, Status extends string, Changes extends obje
   private readonly select: string;
 
   constructor(
-    private readonly database: Database,
+    protected readonly database: Database,
     private readonly table: string,
     private readonly fromRow: (row: Row) => Record_,
     private readonly columnOf: Record<keyof Changes, string>,
@@ -81,7 +81,7 @@ export class SqlSyncRecords<Record_, Status extends string, Changes extends obje
   async insert(sync: NewSync): Promise<Record_> {
     await this.database.run(
       `INSERT INTO ${this.table} (id, environment_id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ${this.table}), ?, ?, ?, ?)`,
+       VALUES (?, ?, ${this.database.nextSeq(this.table)}, ?, ?, ?, ?)`,
       [sync.id, sync.environmentId, sync.trigger, sync.requestedBy, sync.status, sync.createdAt],
     );
     return (await this.get(sync.id))!;

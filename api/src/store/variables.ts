@@ -71,7 +71,7 @@ export class SqlVariableStore implements VariableStore {
         args: [environmentId, item.name, stored, item.secret ? 1 : 0],
       });
     }
-    if (missing.length === 0) await this.database.client.batch(statements, 'write');
+    if (missing.length === 0) await this.database.batch(statements);
     return missing;
   }
 

@@ -1,6 +1,5 @@
-import type { InStatement } from '@libsql/client' with { 'resolution-mode': 'import' };
 import type { SecretBox } from '../security/secret-box';
-import { type Database, optionalNumber, optionalText, type Row, text } from './database';
+import { type Database, optionalNumber, optionalText, type Row, type Statement, text } from './database';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
@@ -94,16 +93,16 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
 
   /** Stores the deliveries an event caused and moves the cursor past it, in one transaction: none is lost or made twice. */
   async insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<void> {
-    const statements: InStatement[] = deliveries.map((d) => ({
+    const statements: Statement[] = deliveries.map((d) => ({
       sql: `INSERT INTO webhook_deliveries (id, project, seq, webhook_url, target_sealed, secret_name, format, event, payload, status, attempts, next_attempt_at, created_at)
-            VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM webhook_deliveries), ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+            VALUES (?, ?, ${this.database.nextSeq('webhook_deliveries')}, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
       args: [d.id, d.project, d.webhookUrl, this.box.seal(d.target), d.secretName, d.format, d.event, d.payload, d.nextAttemptAt, d.createdAt],
     }));
     statements.push({
       sql: 'INSERT INTO webhook_event_cursor (name, event_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id',
       args: [cursorName, eventId],
     });
-    await this.database.client.batch(statements, 'write');
+    await this.database.batch(statements);
   }
 
   async get(id: string): Promise<WebhookDeliveryRecord | undefined> {

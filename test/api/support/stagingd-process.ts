@@ -1,11 +1,18 @@
+import type * as libsql from '@libsql/client' with { 'resolution-mode': 'import' };
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Deployment, Environment } from './api-types';
 import { httpRequest } from './http-client';
+import { onDatabase, withClient } from './postgres';
 import { readEventStream, type SseFrame } from './sse-reader';
+
+// @libsql/client ships CommonJS at run time but declares its types only for ESM.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createClient } = require('@libsql/client') as typeof libsql;
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
 
@@ -23,6 +30,24 @@ function stagingdNode(): string {
   return process.env['STAGING_TEST_NODE'] || process.execPath;
 }
 
+/**
+ * With STAGING_TEST_STORE_URL (a PostgreSQL server), every stagingd keeps its state there (`--store`): a database
+ * of its own, named for its data directory so that a restarted stagingd finds its state again, and a secret key
+ * made from the same name.
+ */
+async function storeOf(dataDir: string): Promise<{ url?: string; args: string[]; env: Record<string, string> }> {
+  const server = process.env['STAGING_TEST_STORE_URL'];
+  if (!server) return { args: [], env: {} };
+  const digest = createHash('sha256').update(dataDir).digest();
+  const name = `stagingd_${digest.toString('hex').slice(0, 16)}`;
+  await withClient(server, async (client) => {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  });
+  const url = onDatabase(server, name);
+  return { url, args: ['--store', url], env: { STAGINGD_SECRET_KEY: digest.toString('base64') } };
+}
+
 /** A real stagingd (bin/stagingd.js) on free loopback ports, with its own data directory. */
 export class StagingdProcess {
   private events: (SseFrame & { receivedAt: number })[] = [];
@@ -36,10 +61,40 @@ export class StagingdProcess {
     readonly apiUrl: string,
     readonly proxyPort: number,
     readonly token: string,
+    /** The PostgreSQL database holding its state, when it has one (STAGING_TEST_STORE_URL). */
+    readonly storeUrl: string | undefined,
   ) {}
+
+  /** Rows of its store (`?` placeholders), read beside it: SQLite's file or its PostgreSQL database. */
+  async storeQuery(sql: string, args: (string | number)[] = []): Promise<Record<string, unknown>[]> {
+    if (this.storeUrl) {
+      let n = 0;
+      const numbered = sql.replace(/\?/g, () => `$${++n}`);
+      return withClient(this.storeUrl, async (client) => (await client.query(numbered, args)).rows as Record<string, unknown>[]);
+    }
+    const db = createClient({ url: `file:${join(this.dataDir, 'stagingd.db')}` });
+    try {
+      return (await db.execute({ sql, args })).rows;
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Everything its store holds as bytes: the SQLite file and its write-ahead log, or every PostgreSQL row. */
+  async storedBytes(): Promise<Buffer> {
+    if (this.storeUrl)
+      return withClient(this.storeUrl, async (client) => {
+        const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`);
+        const rows = await Promise.all(tables.rows.map(async ({ table_name }) => (await client.query<Record<string, unknown>>(`SELECT * FROM "${table_name}"`)).rows));
+        return Buffer.from(JSON.stringify(rows));
+      });
+    const file = join(this.dataDir, 'stagingd.db');
+    return Buffer.concat([file, `${file}-wal`].filter((each) => existsSync(each)).map((each) => readFileSync(each)));
+  }
 
   static async start(options: { dataDir?: string; keepWarm?: string; tls?: boolean; extraArgs?: string[] } = {}): Promise<StagingdProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
+    const store = await storeOf(dataDir);
     const child = spawn(
       stagingdNode(),
       [
@@ -54,14 +109,18 @@ export class StagingdProcess {
         options.keepWarm ?? '5m',
         ...(options.tls ? ['--tls'] : []),
         ...(options.extraArgs ?? []),
+        ...store.args,
       ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, STAGINGD_TOKEN: '' },
+        env: { ...process.env, STAGINGD_TOKEN: '', ...store.env },
       },
     );
     let output = '';
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // To read what every stagingd of a run said: STAGING_TEST_STAGINGD_LOG=/tmp/stagingd.log
+    const logFile = process.env['STAGING_TEST_STAGINGD_LOG'];
+    if (logFile) child.stderr.on('data', (chunk: Buffer) => appendFileSync(logFile, chunk));
     const lines = createInterface({ input: child.stdout });
     const seen: string[] = [];
     await new Promise<void>((resolve, reject) => {
@@ -74,7 +133,7 @@ export class StagingdProcess {
     const apiUrl = /^stagingd (\S+) api$/.exec(seen[0]!)![1]!;
     const proxyPort = Number(/:(\d+) previews/.exec(seen[1]!)![1]);
     const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-    const stagingd = new StagingdProcess(child, dataDir, apiUrl, proxyPort, token);
+    const stagingd = new StagingdProcess(child, dataDir, apiUrl, proxyPort, token, store.url);
     child.stderr.on('data', (chunk: Buffer) => (stagingd.output += chunk.toString()));
     stagingd.output = output;
     stagingd.followEvents();

@@ -35,6 +35,7 @@ export function startSchedules(stores: Stores, databases: DatabaseSyncService, a
       conflict: SyncConflict,
       log,
       intervalMs: TICK_MS,
+      firings: stores.replicas.firings,
     }),
     new SyncScheduler({
       what: 'asset sync',
@@ -48,6 +49,7 @@ export function startSchedules(stores: Stores, databases: DatabaseSyncService, a
       conflict: AssetSyncConflict,
       log,
       intervalMs: TICK_MS,
+      firings: stores.replicas.firings,
     }),
   ];
   for (const scheduler of schedulers) scheduler.start();

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
@@ -38,7 +38,9 @@ import { openSandbox, type Sandbox } from './runtime/sandbox';
 import { RouteTable } from './runtime/route-table';
 import { SecretBox } from './security/secret-box';
 import { TokenStore } from './store/tokens';
-import { openDatabase } from './store/database';
+import { openDatabase } from './store/open-database';
+import { ReplicaWatch } from './deploy/replica-watch';
+import { SharedLogCopy } from './logs/shared-log-copy';
 import { SqlPreviewStore } from './store/previews';
 import { openStores } from './store/stores';
 import type { ServerLog } from './logs/server-log';
@@ -91,6 +93,18 @@ function assetCopyTool(): string {
   return shippedFile('asset-copy-tool.js', path.join('dist', 'asset-copy-tool.js')) ?? path.join(__dirname, 'assets', 'asset-copy-tool.js');
 }
 
+/**
+ * This stagingd's name among the replicas sharing a store: STAGINGD_REPLICA_ID (a pod's name, say), else one made
+ * once in the data directory, so that a restarted stagingd finds its own work again.
+ */
+function replicaId(dataDir: string): string {
+  const given = process.env['STAGINGD_REPLICA_ID']?.trim();
+  if (given) return given;
+  const file = path.join(dataDir, 'replica-id');
+  if (!existsSync(file)) writeFileSync(file, `${crypto.randomUUID()}\n`, { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
+}
+
 /** The key sealing secrets in the store: every replica sharing a PostgreSQL store needs the same one. */
 function secretBox(options: StagingdOptions): SecretBox {
   const key = process.env['STAGINGD_SECRET_KEY'];
@@ -104,11 +118,13 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const box = secretBox(options);
   const database = await openDatabase(options.dataDir, options.storeUrl);
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);
-  const logs = new LogStore(path.join(options.dataDir, 'logs'));
+  // Replicas sharing PostgreSQL share their logs through it too: each reads every log, and a log outlives its replica.
+  const shared = options.storeUrl ? new SharedLogCopy(database, (error) => log(`logs: writing to the store failed: ${error.message}`, 'warn')) : undefined;
+  const logs = new LogStore(path.join(options.dataDir, 'logs'), { shared });
   const routes = new RouteTable();
   const { backend, sandbox } = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
-  const stores = openStores(database, box);
+  const stores = openStores(database, box, replicaId(options.dataDir));
   await stores.events.start();
   const previews = await PreviewLinks.open(new SqlPreviewStore(database, box), stores.events, log);
   // The embedded cluster counts as used once it exists on disk: its databases are dropped with their environments.
@@ -238,6 +254,12 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     // Then, with the releases back, the validators no request has needed yet; one that does not compile stops
     // stagingd here (an unhandled rejection), as it would have before the API listened.
     .then(() => compileValidators());
+  // Beats while it lives; takes over the work of replicas that fell silent. Taken for dead while only slow, it stops
+  // (its work is another's now) and its supervisor starts it again.
+  const replicas = new ReplicaWatch(stores.replicas, [deployments, databases, assets, checks, storage], log, () => {
+    void running.close().finally(() => process.exit(75));
+  });
+  await replicas.start();
   const schedules = startSchedules(stores, databases, assets, log);
   storage.startSchedule();
   const address = app.server.address() as AddressInfo;
@@ -248,7 +270,7 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   );
   sweeper.unref();
   let closing: Promise<void> | undefined;
-  return {
+  const running: RunningStagingd = {
     apiUrl: `http://${host}:${address.port}`,
     proxyPort,
     adminToken,
@@ -279,4 +301,5 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
       return closing;
     },
   };
+  return running;
 }

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openApiDocument } from './http/openapi-routes';
 import type { Scope } from './security/tokens';
-import { type Database, openDatabase } from './store/database';
+import type { Database } from './store/database';
+import { openDatabase } from './store/open-database';
 import { TokenStore } from './store/tokens';
 
 export const tokenUsage = `Usage: stagingd token create --name NAME --scope read|deploy|admin [--scope ...] [--data-dir DIR]

@@ -19,7 +19,8 @@ import { SyncConflict } from '../../api/src/databases/sync-service';
 import { DatabaseSyncService } from '../../api/src/databases/sync-service';
 import { LogStore } from '../../api/src/logs/log-store';
 import { SecretBox } from '../../api/src/security/secret-box';
-import { type Database, openDatabase } from '../../api/src/store/database';
+import type { Database } from '../../api/src/store/database';
+import { openDatabase } from '../../api/src/store/open-database';
 import type { DatabaseSyncRecord } from '../../api/src/store/database-syncs';
 import { newEnvironment, now, type EnvironmentRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
@@ -63,6 +64,7 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
       log: () => undefined,
       intervalMs: 60_000,
       now: () => new Date(at),
+      firings: stores.replicas.firings,
     });
   const scheduled = async (): Promise<DatabaseSyncRecord[]> => (await stores.databaseSyncs.page(env.id, 50)).filter((sync) => sync.trigger === 'schedule');
   const ended = async (id: string): Promise<DatabaseSyncRecord> => {

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SecretBox } from '../../api/src/security/secret-box';
-import { type Database, openDatabase, text } from '../../api/src/store/database';
+import { type Database, text } from '../../api/src/store/database';
+import { openDatabase } from '../../api/src/store/open-database';
 import { migrations } from '../../api/src/store/migrations';
 import { type PreviewStore, SqlPreviewStore } from '../../api/src/store/previews';
 import { newEnvironment, type DeploymentRecord, type ProjectRecord } from '../../api/src/store/records';
@@ -43,7 +44,7 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
       webhookSecret: 'hook',
       createdAt: '2026-01-01T00:00:00.000Z',
     };
-    const deployment = (environmentId: string, ref: string): Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'> => ({
+    const deployment = (environmentId: string, ref: string): Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers' | 'owner'> => ({
       id: randomUUID(),
       environmentId,
       ref,
@@ -379,7 +380,7 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
     it('moves the webhook cursor with the deliveries an event made, in one step, and leases a due delivery', async () => {
       assert.equal(await s.webhookDeliveries.cursor(), undefined);
       const id = randomUUID();
-      await s.webhookDeliveries.insertForEvent(7, [
+      const made = await s.webhookDeliveries.insertForEvent(7, [
         {
           id,
           project: 'shop',
@@ -393,15 +394,18 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
           createdAt: '2026-01-01T00:00:00.000Z',
         },
       ]);
+      assert.equal(made, true);
+      assert.equal(await s.webhookDeliveries.cursor(), 7);
+      assert.equal(await s.webhookDeliveries.insertForEvent(7, []), false, 'an event is handled once');
+      assert.equal(await s.webhookDeliveries.insertForEvent(6, []), false, 'nor one before it');
       assert.equal(await s.webhookDeliveries.cursor(), 7);
       assert.doesNotMatch(await store.everything(), /user:token@/, 'the target is sealed');
       assert.equal((await s.webhookDeliveries.get(id))?.target, 'https://user:token@hooks.example.com/x');
       assert.deepEqual(
-        (await s.webhookDeliveries.due('2026-01-02T00:00:00.000Z', 10)).map((d) => d.id),
+        (await s.webhookDeliveries.claimDue('2026-01-02T00:00:00.000Z', 10, '2026-01-03T00:00:00.000Z')).map((d) => d.id),
         [id],
       );
-      await s.webhookDeliveries.lease(id, '2026-01-03T00:00:00.000Z');
-      assert.deepEqual(await s.webhookDeliveries.due('2026-01-02T00:00:00.000Z', 10), [], 'leased until later');
+      assert.deepEqual(await s.webhookDeliveries.claimDue('2026-01-02T00:00:00.000Z', 10, '2026-01-03T00:00:00.000Z'), [], 'leased until later');
       assert.equal(await s.webhookDeliveries.nextDueAt(), '2026-01-03T00:00:00.000Z');
     });
 

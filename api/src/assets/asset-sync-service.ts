@@ -157,11 +157,20 @@ export class AssetSyncService {
 
   /** After a restart: a sync the previous stagingd left unfinished failed (its copy keeps what it wrote: files are whole). */
   async recover(): Promise<void> {
-    for (const sync of await this.deps.stores.assetSyncs.withStatus(['queued', 'running']))
-      await this.publish(
-        await this.deps.stores.assetSyncs.update(sync.id, { status: 'failed', reason: 'stagingd stopped while this sync ran', completedAt: now() }),
-      );
+    await this.abandon(await this.deps.stores.assetSyncs.withStatus(['queued', 'running']), 'stagingd stopped while this sync ran');
     for (const env of await this.deps.stores.environments.all()) if (existsSync(this.folder(env.id))) await this.serve(env);
+  }
+
+  /** A silent replica's syncs, claimed for this one: they died with it. */
+  async takeOver(silent: string): Promise<number> {
+    const claimed = await this.deps.stores.assetSyncs.claim(silent, ['queued', 'running']);
+    for (const sync of claimed) await this.deps.logs.adopt(sync.id);
+    await this.abandon(claimed, `the stagingd replica running it (${silent}) stopped answering`);
+    return claimed.length;
+  }
+
+  private async abandon(syncs: AssetSyncRecord[], reason: string): Promise<void> {
+    for (const sync of syncs) await this.publish(await this.deps.stores.assetSyncs.update(sync.id, { status: 'failed', reason, completedAt: now() }));
   }
 
   /** With its environment: cancels its sync and removes its files. */

@@ -195,10 +195,19 @@ export class CheckService {
 
   /** After a restart: a run the previous stagingd left unfinished ended in an error. */
   async recover(): Promise<void> {
-    for (const run of await this.deps.stores.checkRuns.withStatus(['queued', 'running']))
-      await this.publish(
-        await this.deps.stores.checkRuns.update(run.id, { status: 'error', reason: 'stagingd stopped while this run ran', completedAt: now() }),
-      );
+    await this.abandon(await this.deps.stores.checkRuns.withStatus(['queued', 'running']), 'stagingd stopped while this run ran');
+  }
+
+  /** A silent replica's runs, claimed for this one: they died with it. */
+  async takeOver(silent: string): Promise<number> {
+    const claimed = await this.deps.stores.checkRuns.claim(silent, ['queued', 'running']);
+    for (const run of claimed) await this.deps.logs.adopt(run.id);
+    await this.abandon(claimed, `the stagingd replica running it (${silent}) stopped answering`);
+    return claimed.length;
+  }
+
+  private async abandon(runs: CheckRunRecord[], reason: string): Promise<void> {
+    for (const run of runs) await this.publish(await this.deps.stores.checkRuns.update(run.id, { status: 'error', reason, completedAt: now() }));
   }
 
   cancel(id: string, reason: string): boolean {

@@ -54,6 +54,8 @@ export class SyncScheduler {
       conflict: abstract new (...args: never[]) => Error;
       log: ServerLog;
       intervalMs: number;
+      /** Replicas sharing a store each tick, and exactly one acts on a firing: the one that claims it. */
+      firings: { claim(schedule: string, dueAt: string): Promise<boolean>; release(schedule: string, dueAt: string): Promise<void> };
       now?: () => Date;
     },
   ) {}
@@ -83,6 +85,8 @@ export class SyncScheduler {
       const since = new Date(lastScheduled?.createdAt ?? env.createdAt);
       const { latest, count } = firings(schedule, since, now);
       if (!latest) continue;
+      const firing = [`${this.options.what}:${env.id}`, latest.toISOString()] as const;
+      if (!(await this.options.firings.claim(...firing))) continue;
       try {
         const sync = await this.options.syncs.start(config, env, 'schedule', 'schedule');
         if (count > 1)
@@ -91,7 +95,9 @@ export class SyncScheduler {
             `${count - 1} scheduled run${count === 2 ? ' was' : 's were'} missed (stagingd was not running); this sync makes up for them`,
           );
       } catch (error) {
-        // Under way already: due again at the next tick. Unavailable: the environment's state says why.
+        // Under way already: due again at the next tick (on whichever replica claims it then). Unavailable: the
+        // environment's state says why.
+        await this.options.firings.release(...firing);
         if (!(error instanceof this.options.conflict)) throw error;
       }
     }

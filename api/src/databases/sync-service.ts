@@ -193,22 +193,44 @@ export class DatabaseSyncService {
    * building are dropped. The environments' own databases were never touched by them.
    */
   async recover(): Promise<void> {
-    const interrupted = await this.options.stores.databaseSyncs.withStatus([...underWay]);
+    await this.settle(await this.options.stores.databaseSyncs.withStatus([...underWay]), 'stagingd stopped while this sync was running');
+    // SQLite syncs' folders (their copies): nothing runs yet.
+    for (const entry of readdirSync(this.workDir(), { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name.startsWith(SQLITE_WORK)) rmSync(path.join(this.workDir(), entry.name), { recursive: true, force: true });
+    }
+    await this.dropLeftWorkDatabases();
+  }
+
+  /** A silent replica's syncs, claimed for this one: they died with it (or switched just before). */
+  async takeOver(silent: string): Promise<number> {
+    const claimed = await this.options.stores.databaseSyncs.claim(silent, [...underWay]);
+    for (const sync of claimed) await this.options.logs.adopt(sync.id);
+    await this.settle(claimed, `the stagingd replica running it (${silent}) stopped answering`);
+    if (claimed.length > 0) await this.dropLeftWorkDatabases();
+    return claimed.length;
+  }
+
+  /** Syncs that stopped with their stagingd: failed, unless their switch had been committed. */
+  private async settle(interrupted: DatabaseSyncRecord[], reason: string): Promise<void> {
     const databases = interrupted.length > 0 ? await this.options.postgres?.existing().catch(() => undefined) : undefined;
     for (const sync of interrupted) {
       // Killed between the switch's commit and its record: the copy serves; only the figures are lost.
       const switched = sync.workDatabase && (await databases?.switchedBy(sync.project, sync.environment).catch(() => undefined)) === sync.workDatabase;
       if (switched) await this.recovered(sync);
-      else await this.end(sync, 'failed', 'stagingd stopped while this sync was running');
+      else await this.end(sync, 'failed', reason);
     }
-    // SQLite syncs' folders (their copies): nothing runs yet.
-    for (const entry of readdirSync(this.workDir(), { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name.startsWith(SQLITE_WORK)) rmSync(path.join(this.workDir(), entry.name), { recursive: true, force: true });
-    }
-    // Every work database left on the server goes: those of the syncs just ended, and any whose drop failed before.
-    // (One stagingd per server: another's sync under way would lose its copy.)
+  }
+
+  /**
+   * Every work database left on the server goes: those of the syncs just ended, and any whose drop failed before;
+   * not those of syncs under way (on another replica sharing the store).
+   */
+  private async dropLeftWorkDatabases(): Promise<void> {
+    const databases = await this.options.postgres?.existing().catch(() => undefined);
     if (!databases) return;
+    const inUse = new Set(await this.options.stores.databaseSyncs.workDatabasesInUse());
     for (const name of await databases.workDatabases().catch(() => [])) {
+      if (inUse.has(name)) continue;
       await databases.dropWorkDatabase(name).catch((error: unknown) => this.options.log(`could not drop ${name}: ${String(error)}`, 'warn'));
     }
   }

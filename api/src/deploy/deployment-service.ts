@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { findIssueKeys } from './issue-keys';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
@@ -519,13 +519,15 @@ export class DeploymentService {
    * (restartReleases stops what the previous one left running, then brings them back).
    */
   async recover(): Promise<void> {
+    // Only this replica's work: another replica sharing the store runs its own (null: from before replicas).
+    const ours = (deployment: DeploymentRecord): boolean => deployment.owner === null || deployment.owner === this.context.replicas.id;
     for (const deployment of await this.context.deployments.withStatus([...underWayStatuses])) {
       await this.fail(deployment, 'stagingd stopped while this deployment was in progress');
     }
     for (const env of await this.context.environments.all()) {
       if (!env.liveDeploymentId || env.status === 'stopped') continue;
       const deployment = await this.context.deployments.get(env.liveDeploymentId);
-      if (!deployment?.releaseDir || !(await this.context.projects.get(env.project))) continue;
+      if (!deployment?.releaseDir || !ours(deployment) || !(await this.context.projects.get(env.project))) continue;
       await this.setEnvironment(env, { status: 'starting' });
       this.restarts.push({ environmentId: env.id, deploymentId: deployment.id });
     }
@@ -552,14 +554,46 @@ export class DeploymentService {
     await Promise.all(Array.from({ length: RESTARTS_AT_ONCE }, worker));
   }
 
-  private async restartRelease(environmentId: string, deploymentId: string, signal: AbortSignal): Promise<void> {
+  /**
+   * The work of a replica that fell silent, claimed for this one (each deployment by one replica only): its
+   * deployments under way fail, since their builds died with it, and the releases it served start here when their
+   * files can be reached from here (the Docker runner's images; the local runner's folders on a shared disk).
+   */
+  async takeOver(silent: string): Promise<number> {
+    const claimed = await this.context.deployments.claim(silent, underWayStatuses);
+    for (const deployment of claimed) {
+      const id = deployment.id;
+      await this.context.logs.adopt(id);
+      if (isUnderWay(deployment.status)) {
+        await this.fail(deployment, `the stagingd replica running it (${silent}) stopped answering while it was ${deployment.status}: deploy again`);
+        continue;
+      }
+      const env = await this.context.environments.byId(deployment.environmentId);
+      if (!env || env.liveDeploymentId !== id || env.status === 'stopped') continue;
+      if (!deployment.releaseDir || !existsSync(deployment.releaseDir)) {
+        this.context.logs.reopen(id);
+        this.context.logs.append(
+          id,
+          'system',
+          `The stagingd replica serving this release (${silent}) stopped answering, and its files are not here: deploy again`,
+        );
+        await this.setEnvironment(env, { status: 'error' });
+        continue;
+      }
+      await this.setEnvironment(env, { status: 'starting' });
+      void this.work.queue(env.id, id, (signal) => this.restartRelease(env.id, id, signal, `the stagingd replica serving it (${silent}) stopped answering`));
+    }
+    return claimed.length;
+  }
+
+  private async restartRelease(environmentId: string, deploymentId: string, signal: AbortSignal, why = 'stagingd restarted'): Promise<void> {
     const env = await this.context.environments.byId(environmentId);
     const deployment = await this.context.deployments.get(deploymentId);
     const project = env && (await this.context.projects.get(env.project));
     // A rollback or a deletion came first.
     if (!env || !project || !deployment?.releaseDir || env.liveDeploymentId !== deploymentId || signal.aborted) return;
     this.context.logs.reopen(deploymentId);
-    this.context.logs.append(deploymentId, 'system', 'stagingd restarted: starting this release again');
+    this.context.logs.append(deploymentId, 'system', `${why}: starting this release again`);
     const release = await this.running.start(project, env, deployment, deployment.releaseDir, signal);
     await this.work.switching(environmentId, async () => {
       const current = await this.context.environments.byId(environmentId);
@@ -582,8 +616,15 @@ export class DeploymentService {
     const due = new Date().toISOString();
     for (const env of await this.context.environments.all()) {
       if (env.kind !== 'branch' || !env.expiresAt || env.expiresAt > due) continue;
+      // One replica removes it; the others find it claimed. If removing fails, the next sweep tries again.
+      const firing = [`expiry:${env.id}`, env.expiresAt] as const;
+      if (!(await this.context.replicas.firings.claim(...firing))) continue;
       const project = await this.context.projects.get(env.project);
-      if (project) await this.deleteEnvironment(project, env);
+      if (project)
+        await this.deleteEnvironment(project, env).catch(async (error: unknown) => {
+          await this.context.replicas.firings.release(...firing);
+          throw error;
+        });
     }
   }
 

@@ -57,6 +57,20 @@ export class DeploymentLog {
     return log;
   }
 
+  /** A new log on this replica that continues one another replica wrote up to `lastId` (its lines are elsewhere). */
+  static continuing(directory: string, deploymentId: string, lastId: number, limits: TailLimits & FileLimits): DeploymentLog {
+    const path = join(directory, `${deploymentId}.log`);
+    const ids = IdReservation.load(join(directory, `${deploymentId}.ids`));
+    return new DeploymentLog(
+      path,
+      join(directory, `${deploymentId}.finished`),
+      new LogTail(lastId, limits.lines, limits.chars),
+      new LogFileWriter(path, lastId, 0, limits.maxFileBytes),
+      ids,
+      false,
+    );
+  }
+
   get lastId(): number {
     return this.tail.lastId;
   }

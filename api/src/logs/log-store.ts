@@ -1,10 +1,12 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeploymentLog, type FileLimits, type TailLimits } from './deployment-log';
 import { assertSafeDeploymentId } from './deployment-id';
 import { LineSplitter } from './line-splitter';
 import { previousLogFile, readLogFiles } from './log-file';
 import { isLogStream, type LogLine, type LogStream } from './log-line';
+import type { LogReader } from './log-reader';
+import type { SharedLogCopy } from './shared-log-copy';
 
 export type { LogLine, LogStream } from './log-line';
 
@@ -17,6 +19,8 @@ export interface LogStoreOptions {
   idleMs?: number;
   /** A log file past this size is set aside for a new one, and the one set aside before is deleted (default 64 MiB). */
   maxFileBytes?: number;
+  /** Replicas sharing a store: every line, finish and removal goes there too, and logs are read from there. */
+  shared?: SharedLogCopy;
 }
 
 export interface LogWriter {
@@ -35,9 +39,10 @@ export interface LogWriter {
  * disk ahead of use, so numbering then continues past every id handed out (never reusing one a client saw), after a
  * line saying lines may be missing.
  */
-export class LogStore {
+export class LogStore implements LogReader {
   private readonly logs = new Map<string, DeploymentLog>();
   private readonly limits: TailLimits & FileLimits;
+  private readonly shared: SharedLogCopy | undefined;
   private readonly sweeper: NodeJS.Timeout;
   private isClosed = false;
 
@@ -47,6 +52,7 @@ export class LogStore {
   ) {
     mkdirSync(directory, { recursive: true });
     this.limits = { lines: options.tailLines ?? 10_000, chars: options.tailChars ?? 4 * 1024 * 1024, maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024 };
+    this.shared = options.shared;
     const idleMs = options.idleMs ?? 60_000;
     this.sweeper = setInterval(() => this.releaseIdle(), idleMs).unref();
   }
@@ -54,7 +60,27 @@ export class LogStore {
   /** Appends one line (text without its newline; a trailing \r is dropped, text over 16 Ki characters truncated). */
   append(deploymentId: string, stream: LogStream, text: string): LogLine {
     if (!isLogStream(stream)) throw new Error(`Unknown log stream: ${String(stream)}`);
-    return this.log(deploymentId).append(stream, text);
+    const line = this.log(deploymentId).append(stream, text);
+    this.shared?.appended(deploymentId, line);
+    return line;
+  }
+
+  /**
+   * Where logs are read: the copy replicas share when there is one (it holds every replica's lines, this one's among
+   * them), else this replica's files.
+   */
+  get reader(): LogReader {
+    return this.shared ?? this;
+  }
+
+  /**
+   * Takes over a log another replica wrote (it fell silent): lines appended here from now on are numbered after the
+   * ones the shared copy holds. Without a shared copy, or with a log of its own already, nothing changes.
+   */
+  async adopt(deploymentId: string): Promise<void> {
+    if (!this.shared || this.logs.has(deploymentId) || this.files(deploymentId).some((file) => existsSync(file))) return;
+    const lastId = await this.shared.lastId(deploymentId);
+    if (!this.logs.has(deploymentId)) this.logs.set(deploymentId, DeploymentLog.continuing(this.directory, deploymentId, lastId, this.limits));
   }
 
   /** Feeds raw process output: splits it into lines, keeping a partial last line until the next chunk or flushPartial(). */
@@ -79,11 +105,13 @@ export class LogStore {
   /** The log is complete (its release stopped for good, or it failed): followers end after its last line. Persisted. */
   finish(deploymentId: string): void {
     this.log(deploymentId).finish();
+    this.shared?.finished(deploymentId, true);
   }
 
   /** Reopens a finished log (a rolled-back-to release starts running again). */
   reopen(deploymentId: string): void {
     this.log(deploymentId).reopen();
+    this.shared?.finished(deploymentId, false);
   }
 
   isFinished(deploymentId: string): boolean {
@@ -104,6 +132,7 @@ export class LogStore {
   /** Waits until the lines appended so far are on disk (for tests and shutdown). */
   async flush(): Promise<void> {
     await Promise.all([...this.logs.values()].map((log) => log.file.whenWritten(log.lastId)));
+    await this.shared?.flush();
   }
 
   /**
@@ -119,6 +148,7 @@ export class LogStore {
       await log.close();
     }
     for (const file of this.files(deploymentId)) rmSync(file, { force: true });
+    this.shared?.removedLog(deploymentId);
   }
 
   /** The files a log may have on disk: its file, the one rotation set aside, its id reservation and finished mark. */
@@ -136,6 +166,7 @@ export class LogStore {
     this.logs.clear();
     for (const log of logs) log.notify();
     await Promise.all(logs.map((log) => log.close()));
+    await this.shared?.close();
   }
 
   /** The deployment's log, loaded from disk on first use (after a restart, or after it was released as idle). */

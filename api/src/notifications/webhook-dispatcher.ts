@@ -58,7 +58,8 @@ export class WebhookDispatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.inFlight.size < parallel) {
-      for (const delivery of await this.store.due(new Date().toISOString(), parallel)) {
+      const lease = new Date(Date.now() + this.policy.timeoutMs + 1000).toISOString();
+      for (const delivery of await this.store.claimDue(new Date().toISOString(), parallel - this.inFlight.size, lease)) {
         if (this.inFlight.size >= parallel || this.inFlight.has(delivery.id) || this.shutdown.signal.aborted) continue;
         const attempt = this.attempt(delivery)
           .catch((error: unknown) => this.log(`webhook delivery ${delivery.id}: ${error instanceof Error ? error.message : String(error)}`, 'warn'))
@@ -78,7 +79,6 @@ export class WebhookDispatcher {
 
   private async attempt(delivery: WebhookDeliveryRecord): Promise<void> {
     const attempts = delivery.attempts + 1;
-    await this.store.lease(delivery.id, new Date(Date.now() + this.policy.timeoutMs + 1000).toISOString());
     const secret = delivery.secretName ? await this.secretValue(delivery.project, delivery.secretName) : undefined;
     if (delivery.secretName && secret === undefined) {
       const error = `the secret '${delivery.secretName}' that signs this webhook is not set for project '${delivery.project}'`;

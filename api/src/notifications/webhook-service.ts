@@ -72,7 +72,8 @@ export class WebhookService {
   private async handle(event: StoredEvent): Promise<void> {
     const deliveries: NewDelivery[] = [];
     for (const notification of await this.mapper.map(event)) deliveries.push(...(await this.deliveriesFor(notification)));
-    await this.context.webhookDeliveries.insertForEvent(event.id, deliveries);
+    // Another replica sharing the store handled it: its deliveries are made there.
+    if (!(await this.context.webhookDeliveries.insertForEvent(event.id, deliveries))) return;
     if (deliveries.length === 0) return;
     for (const delivery of deliveries) await this.published((await this.context.webhookDeliveries.get(delivery.id))!);
     this.dispatcher.wake();

@@ -44,6 +44,11 @@ export class StorageService {
     await this.deps.context.storageCleanups.failRunning('stagingd stopped while this cleanup ran', now());
   }
 
+  /** A silent replica's cleanup, if it was running one: failed (the next one goes on). */
+  takeOver(silent: string): Promise<number> {
+    return this.deps.context.storageCleanups.failRunning(`the stagingd replica running it (${silent}) stopped answering`, now(), silent);
+  }
+
   startSchedule(): void {
     this.timer = setInterval(() => {
       void this.start('schedule', 'schedule').catch((error: unknown) => {

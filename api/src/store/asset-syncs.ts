@@ -45,12 +45,15 @@ export interface AssetSyncStore {
   get(id: string): Promise<AssetSyncRecord | undefined>;
   /** Newest first; `beforeSeq` continues a page. */
   page(environmentId: string, limit: number, beforeSeq?: number): Promise<AssetSyncRecord[]>;
+  /** This replica's with one of the statuses (and those from before replicas). */
   withStatus(statuses: AssetSyncStatus[]): Promise<AssetSyncRecord[]>;
+  /** Takes over a silent replica's with one of the statuses: each goes to one replica. */
+  claim(from: string, statuses: AssetSyncStatus[]): Promise<AssetSyncRecord[]>;
   update(id: string, changes: AssetSyncChanges): Promise<AssetSyncRecord>;
 }
 
 export class SqlAssetSyncStore extends SqlSyncRecords<AssetSyncRecord, AssetSyncStatus, AssetSyncChanges> implements AssetSyncStore {
-  constructor(database: Database) {
-    super(database, 'asset_syncs', fromRow, columnOf);
+  constructor(database: Database, replica: string) {
+    super(database, replica, 'asset_syncs', fromRow, columnOf);
   }
 }

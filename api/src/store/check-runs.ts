@@ -67,7 +67,10 @@ export interface CheckRunStore {
   get(id: string): Promise<CheckRunRecord | undefined>;
   /** Newest first; `beforeSeq` continues a page. */
   page(environmentId: string, limit: number, beforeSeq?: number): Promise<CheckRunRecord[]>;
+  /** This replica's with one of the statuses (and those from before replicas). */
   withStatus(statuses: CheckRunStatus[]): Promise<CheckRunRecord[]>;
+  /** Takes over a silent replica's with one of the statuses: each goes to one replica. */
+  claim(from: string, statuses: CheckRunStatus[]): Promise<CheckRunRecord[]>;
   update(id: string, changes: CheckRunChanges): Promise<CheckRunRecord>;
   /** The newest finished run of the environment with this status, if any. */
   newest(environmentId: string, status: CheckRunStatus): Promise<CheckRunRecord | undefined>;
@@ -79,15 +82,18 @@ export interface CheckRunStore {
 }
 
 export class SqlCheckRunStore extends SqlSyncRecords<CheckRunRecord, CheckRunStatus, CheckRunChanges> implements CheckRunStore {
-  constructor(private readonly db: Database) {
-    super(db, 'check_runs', fromRow, columnOf, new Set<keyof CheckRunChanges>(['baseline', 'visual', 'performance', 'failures']));
+  constructor(
+    private readonly db: Database,
+    replica: string,
+  ) {
+    super(db, replica, 'check_runs', fromRow, columnOf, new Set<keyof CheckRunChanges>(['baseline', 'visual', 'performance', 'failures']));
   }
 
   override async insert(run: NewCheckRun): Promise<CheckRunRecord> {
     await this.db.run(
-      `INSERT INTO check_runs (id, environment_id, deployment_id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ?, ?, ${this.database.nextSeq('check_runs')}, ?, ?, ?, ?)`,
-      [run.id, run.environmentId, run.deploymentId, run.trigger, run.requestedBy, run.status, run.createdAt],
+      `INSERT INTO check_runs (id, environment_id, deployment_id, seq, trigger, requested_by, status, created_at, owner)
+       VALUES (?, ?, ?, ${this.database.nextSeq('check_runs')}, ?, ?, ?, ?, ?)`,
+      [run.id, run.environmentId, run.deploymentId, run.trigger, run.requestedBy, run.status, run.createdAt, this.replica],
     );
     return (await this.get(run.id))!;
   }

@@ -67,12 +67,22 @@ export interface DatabaseSyncStore {
   get(id: string): Promise<DatabaseSyncRecord | undefined>;
   /** Newest first; `beforeSeq` continues a page. */
   page(environmentId: string, limit: number, beforeSeq?: number): Promise<DatabaseSyncRecord[]>;
+  /** This replica's with one of the statuses (and those from before replicas). */
   withStatus(statuses: DatabaseSyncStatus[]): Promise<DatabaseSyncRecord[]>;
+  /** Takes over a silent replica's with one of the statuses: each goes to one replica. */
+  claim(from: string, statuses: DatabaseSyncStatus[]): Promise<DatabaseSyncRecord[]>;
   update(id: string, changes: DatabaseSyncChanges): Promise<DatabaseSyncRecord>;
+  /** The work databases of the syncs under way, whichever replica runs them. */
+  workDatabasesInUse(): Promise<string[]>;
 }
 
 export class SqlDatabaseSyncStore extends SqlSyncRecords<DatabaseSyncRecord, DatabaseSyncStatus, DatabaseSyncChanges> implements DatabaseSyncStore {
-  constructor(database: Database) {
-    super(database, 'database_syncs', fromRow, columnOf, jsonColumns);
+  constructor(database: Database, replica: string) {
+    super(database, replica, 'database_syncs', fromRow, columnOf, jsonColumns);
+  }
+
+  async workDatabasesInUse(): Promise<string[]> {
+    const rows = await this.database.all(`SELECT work_database FROM database_syncs WHERE status IN ('queued', 'running') AND work_database IS NOT NULL`);
+    return rows.map((row) => text(row, 'work_database'));
   }
 }

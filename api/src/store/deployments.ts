@@ -1,4 +1,4 @@
-import { type Database, optionalNumber, optionalText, type Row, text } from './database';
+import { claimRows, type Database, optionalNumber, optionalText, type Row, text } from './database';
 import type { DeploymentRecord, DeploymentStatus } from './records';
 
 const select = `SELECT d.*, e.project AS project, e.name AS environment FROM deployments d JOIN environments e ON e.id = d.environment_id`;
@@ -24,6 +24,7 @@ function fromRow(row: Row): DeploymentRecord {
     createdAt: text(row, 'created_at'),
     startedAt: optionalText(row, 'started_at'),
     completedAt: optionalText(row, 'completed_at'),
+    owner: optionalText(row, 'owner'),
   };
 }
 
@@ -42,22 +43,29 @@ const columnOf: Record<keyof Changes, string> = {
 
 /** What stagingd needs of its deployments: the seam another database's store implements (test/api/store-contract.test.ts). */
 export interface DeploymentStore {
-  insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'>): Promise<DeploymentRecord>;
+  insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers' | 'owner'>): Promise<DeploymentRecord>;
   get(id: string): Promise<DeploymentRecord | undefined>;
   /** Newest first; `beforeSeq` continues a page. */
   page(environmentId: string, limit: number, beforeSeq?: number): Promise<DeploymentRecord[]>;
+  /** This replica's with one of the statuses (and those from before replicas). */
   withStatus(statuses: DeploymentStatus[]): Promise<DeploymentRecord[]>;
+  /** Takes over a silent replica's deployments with one of the statuses or live in an environment: each goes to one replica. */
+  claim(from: string, statuses: readonly DeploymentStatus[]): Promise<DeploymentRecord[]>;
   update(id: string, changes: Changes): Promise<DeploymentRecord>;
 }
 
 export class SqlDeploymentStore implements DeploymentStore {
-  constructor(private readonly database: Database) {}
+  /** `replica`: this stagingd, which runs the deployments it inserts. */
+  constructor(
+    private readonly database: Database,
+    private readonly replica: string,
+  ) {}
 
-  async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers'>): Promise<DeploymentRecord> {
+  async insert(deployment: Omit<DeploymentRecord, 'seq' | 'project' | 'environment' | 'configDiffers' | 'owner'>): Promise<DeploymentRecord> {
     // seq orders the history even when two deployments share a timestamp.
     await this.database.run(
-      `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, issue_keys, release_dir, port, pid, created_at, started_at, completed_at)
-       VALUES (?, ?, ${this.database.nextSeq('deployments')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deployments (id, environment_id, seq, ref, commit_sha, status, deployed_by, reason, source_deployment_id, issue_keys, release_dir, port, pid, created_at, started_at, completed_at, owner)
+       VALUES (?, ?, ${this.database.nextSeq('deployments')}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         deployment.id,
         deployment.environmentId,
@@ -74,6 +82,7 @@ export class SqlDeploymentStore implements DeploymentStore {
         deployment.createdAt,
         deployment.startedAt,
         deployment.completedAt,
+        this.replica,
       ],
     );
     return (await this.get(deployment.id))!;
@@ -95,8 +104,23 @@ export class SqlDeploymentStore implements DeploymentStore {
   }
 
   async withStatus(statuses: DeploymentStatus[]): Promise<DeploymentRecord[]> {
-    const rows = await this.database.all(`${select} WHERE d.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY d.seq`, statuses);
+    const rows = await this.database.all(
+      `${select} WHERE d.status IN (${statuses.map(() => '?').join(', ')}) AND (d.owner = ? OR d.owner IS NULL) ORDER BY d.seq`,
+      [...statuses, this.replica],
+    );
     return rows.map(fromRow);
+  }
+
+  async claim(from: string, statuses: readonly DeploymentStatus[]): Promise<DeploymentRecord[]> {
+    const ids = await claimRows(
+      this.database,
+      'deployments',
+      this.replica,
+      from,
+      `status IN (${statuses.map(() => '?').join(', ')}) OR id IN (SELECT live_deployment_id FROM environments WHERE live_deployment_id IS NOT NULL)`,
+      [...statuses],
+    );
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((deployment) => deployment !== undefined);
   }
 
   async update(id: string, changes: Changes): Promise<DeploymentRecord> {

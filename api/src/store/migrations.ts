@@ -336,4 +336,40 @@ export const migrations: { version: number; name: string; statements: string[] }
       `UPDATE ${table} SET seq = (SELECT COUNT(*) FROM ${table} t2 WHERE t2.created_at < ${table}.created_at OR (t2.created_at = ${table}.created_at AND t2.id <= ${table}.id))`,
     ]),
   },
+  {
+    version: 14,
+    name: 'replicas',
+    statements: [
+      // stagingd processes sharing this store, each beating while it lives; a silent one's work is taken over.
+      `CREATE TABLE replicas (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        heartbeat_at TEXT NOT NULL
+      )`,
+      // The replica that runs a deployment (builds it, serves its release) or a sync, a check run or a cleanup;
+      // null: the one stagingd before replicas.
+      ...['deployments', 'database_syncs', 'asset_syncs', 'check_runs', 'storage_cleanups'].map((table) => `ALTER TABLE ${table} ADD COLUMN owner TEXT`),
+      // Every log's lines where every replica reads them (PostgreSQL; SQLite's stagingd reads its files), and
+      // whether each log is finished.
+      `CREATE TABLE log_lines (
+        log_id TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        time TEXT NOT NULL,
+        stream TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (log_id, id)
+      )`,
+      `CREATE TABLE log_ends (
+        log_id TEXT PRIMARY KEY,
+        finished INTEGER NOT NULL
+      )`,
+      // A schedule's firing, claimed by the one replica that acts on it.
+      `CREATE TABLE schedule_firings (
+        schedule TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        replica_id TEXT NOT NULL,
+        PRIMARY KEY (schedule, due_at)
+      )`,
+    ],
+  },
 ];

@@ -1,5 +1,5 @@
 import { Client, Pool, type PoolClient, types } from 'pg';
-import type { Database, Row, SqlValue, Statement } from './database';
+import type { Database, Queries, Row, SqlValue, Statement } from './database';
 import { migrations } from './migrations';
 
 // Advisory lock keys: one for migrating (replicas starting at once migrate once), one for appending events.
@@ -24,6 +24,7 @@ const parsers = { getTypeParser: typeParser as typeof types.getTypeParser };
  */
 export class PostgresDatabase implements Database {
   readonly dialect = 'postgres';
+  readonly skipLocked = ' FOR UPDATE SKIP LOCKED';
   private readonly translated = new Map<string, string>();
 
   private constructor(
@@ -100,6 +101,22 @@ export class PostgresDatabase implements Database {
       await inTransaction(client, async () => {
         for (const statement of statements) await client.query(this.placeholders(statement.sql), bound(statement.args));
       });
+    } finally {
+      client.release();
+    }
+  }
+
+  async transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      const all = async (sql: string, args: SqlValue[] = []): Promise<Row[]> => (await client.query(this.placeholders(sql), bound(args))).rows as Row[];
+      return await inTransaction(client, () =>
+        work({
+          all,
+          get: async (sql, args) => (await all(sql, args))[0],
+          run: async (sql, args = []) => (await client.query(this.placeholders(sql), bound(args))).rowCount ?? 0,
+        }),
+      );
     } finally {
       client.release();
     }

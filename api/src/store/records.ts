@@ -54,6 +54,8 @@ export interface DeploymentRecord {
   createdAt: string;
   startedAt: string | null;
   completedAt: string | null;
+  /** The replica that runs it (builds it, serves its release); null for one made before replicas. */
+  owner: string | null;
 }
 
 export function now(): string {

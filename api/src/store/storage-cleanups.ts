@@ -48,18 +48,21 @@ export interface StorageCleanupStore {
     id: string,
     outcome: { status: 'succeeded' | 'failed'; reason: string | null; removed: RemovedCounts; completedAt: string },
   ): Promise<StorageCleanupRecord>;
-  /** Cleanups a previous stagingd left running: failed. */
-  failRunning(reason: string, completedAt: string): Promise<void>;
+  /** Cleanups a replica left running (this one, before it restarted: the default): failed; how many. */
+  failRunning(reason: string, completedAt: string, owner?: string): Promise<number>;
 }
 
 export class SqlStorageCleanupStore implements StorageCleanupStore {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly replica: string,
+  ) {}
 
   async insert(cleanup: Pick<StorageCleanupRecord, 'id' | 'trigger' | 'requestedBy' | 'createdAt'>): Promise<StorageCleanupRecord> {
     await this.database.run(
-      `INSERT INTO storage_cleanups (id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ${this.database.nextSeq('storage_cleanups')}, ?, ?, 'running', ?)`,
-      [cleanup.id, cleanup.trigger, cleanup.requestedBy, cleanup.createdAt],
+      `INSERT INTO storage_cleanups (id, seq, trigger, requested_by, status, created_at, owner)
+       VALUES (?, ${this.database.nextSeq('storage_cleanups')}, ?, ?, 'running', ?, ?)`,
+      [cleanup.id, cleanup.trigger, cleanup.requestedBy, cleanup.createdAt, this.replica],
     );
     return (await this.get(cleanup.id))!;
   }
@@ -87,7 +90,10 @@ export class SqlStorageCleanupStore implements StorageCleanupStore {
     return (await this.get(id))!;
   }
 
-  async failRunning(reason: string, completedAt: string): Promise<void> {
-    await this.database.run(`UPDATE storage_cleanups SET status = 'failed', reason = ?, completed_at = ? WHERE status = 'running'`, [reason, completedAt]);
+  async failRunning(reason: string, completedAt: string, owner = this.replica): Promise<number> {
+    return this.database.run(
+      `UPDATE storage_cleanups SET status = 'failed', reason = ?, completed_at = ? WHERE status = 'running' AND (owner = ? OR owner IS NULL)`,
+      [reason, completedAt, owner],
+    );
   }
 }

@@ -10,6 +10,7 @@ import { type MailMessageStore, SqlMailMessageStore } from './mail-messages';
 import { type DeploymentStore, SqlDeploymentStore } from './deployments';
 import { type EnvironmentStore, SqlEnvironmentStore } from './environments';
 import { type ProjectStore, SqlProjectStore } from './projects';
+import { type ReplicaStore, SqlReplicaStore } from './replicas';
 import { type ReviewStore, SqlReviewStore } from './reviews';
 import { type VariableStore, SqlVariableStore } from './variables';
 import { type WebhookDeliveryStore, SqlWebhookDeliveryStore } from './webhook-deliveries';
@@ -35,23 +36,27 @@ export interface Stores {
   checkRuns: CheckRunStore;
   /** Environments' inboxes: the e-mail their releases sent. */
   mailMessages: MailMessageStore;
+  /** The stagingd processes sharing this store, this one among them. */
+  replicas: ReplicaStore;
   events: EventBus;
 }
 
-export function openStores(database: Database, box: SecretBox): Stores {
+/** `replica`: this stagingd's id among the replicas sharing the database (one alone: any fixed name). */
+export function openStores(database: Database, box: SecretBox, replica = 'local'): Stores {
   return {
     projects: new SqlProjectStore(database),
     environments: new SqlEnvironmentStore(database),
-    deployments: new SqlDeploymentStore(database),
+    deployments: new SqlDeploymentStore(database, replica),
     variables: new SqlVariableStore(database, box),
     reviews: new SqlReviewStore(database),
     comments: new SqlCommentStore(database),
     webhookDeliveries: new SqlWebhookDeliveryStore(database, box),
-    databaseSyncs: new SqlDatabaseSyncStore(database),
-    assetSyncs: new SqlAssetSyncStore(database),
+    databaseSyncs: new SqlDatabaseSyncStore(database, replica),
+    assetSyncs: new SqlAssetSyncStore(database, replica),
     mailMessages: new SqlMailMessageStore(database),
-    storageCleanups: new SqlStorageCleanupStore(database),
-    checkRuns: new SqlCheckRunStore(database),
+    storageCleanups: new SqlStorageCleanupStore(database, replica),
+    checkRuns: new SqlCheckRunStore(database, replica),
+    replicas: new SqlReplicaStore(database, replica),
     events: new EventBus(database),
   };
 }

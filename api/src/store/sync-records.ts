@@ -1,4 +1,4 @@
-import { type Database, newestFirst, optionalText, type Row, text } from './database';
+import { claimRows, type Database, newestFirst, optionalText, type Row, text } from './database';
 
 /** What a new sync record (of a database or of assets) holds: every sync table has these columns. */
 export interface NewSync {
@@ -70,6 +70,8 @@ export class SqlSyncRecords<Record_, Status extends string, Changes extends obje
 
   constructor(
     protected readonly database: Database,
+    /** This stagingd, which runs the syncs it inserts. */
+    protected readonly replica: string,
     private readonly table: string,
     private readonly fromRow: (row: Row) => Record_,
     private readonly columnOf: Record<keyof Changes, string>,
@@ -80,9 +82,9 @@ export class SqlSyncRecords<Record_, Status extends string, Changes extends obje
 
   async insert(sync: NewSync): Promise<Record_> {
     await this.database.run(
-      `INSERT INTO ${this.table} (id, environment_id, seq, trigger, requested_by, status, created_at)
-       VALUES (?, ?, ${this.database.nextSeq(this.table)}, ?, ?, ?, ?)`,
-      [sync.id, sync.environmentId, sync.trigger, sync.requestedBy, sync.status, sync.createdAt],
+      `INSERT INTO ${this.table} (id, environment_id, seq, trigger, requested_by, status, created_at, owner)
+       VALUES (?, ?, ${this.database.nextSeq(this.table)}, ?, ?, ?, ?, ?)`,
+      [sync.id, sync.environmentId, sync.trigger, sync.requestedBy, sync.status, sync.createdAt, this.replica],
     );
     return (await this.get(sync.id))!;
   }
@@ -97,9 +99,19 @@ export class SqlSyncRecords<Record_, Status extends string, Changes extends obje
     return (await newestFirst(this.database, this.select, 'x', environmentId, limit, beforeSeq)).map(this.fromRow);
   }
 
+  /** This replica's records with one of the statuses (and those from before replicas). */
   async withStatus(statuses: Status[]): Promise<Record_[]> {
-    const rows = await this.database.all(`${this.select} WHERE x.status IN (${statuses.map(() => '?').join(', ')}) ORDER BY x.seq`, statuses);
+    const rows = await this.database.all(
+      `${this.select} WHERE x.status IN (${statuses.map(() => '?').join(', ')}) AND (x.owner = ? OR x.owner IS NULL) ORDER BY x.seq`,
+      [...statuses, this.replica],
+    );
     return rows.map(this.fromRow);
+  }
+
+  /** Takes over, for this replica, the records of a silent one with one of the statuses: each goes to one replica. */
+  async claim(from: string, statuses: Status[]): Promise<Record_[]> {
+    const ids = await claimRows(this.database, this.table, this.replica, from, `status IN (${statuses.map(() => '?').join(', ')})`, statuses);
+    return (await Promise.all(ids.map((id) => this.get(id)))).filter((record) => record !== undefined);
   }
 
   async update(id: string, changes: Changes): Promise<Record_> {

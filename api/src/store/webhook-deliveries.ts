@@ -1,5 +1,5 @@
 import type { SecretBox } from '../security/secret-box';
-import { type Database, optionalNumber, optionalText, type Row, type Statement, text } from './database';
+import { type Database, optionalNumber, optionalText, type Row, text } from './database';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
@@ -37,7 +37,11 @@ export interface WebhookDeliveryStore {
   /** The event id the notifier has handled up to, or undefined before its first run. */
   cursor(): Promise<number | undefined>;
   /** Stores the deliveries an event caused and moves the cursor past it, in one transaction: none is lost or made twice. */
-  insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<void>;
+  /**
+   * Stores the deliveries an event caused and moves the cursor to it, in one transaction; false (and nothing stored)
+   * when the cursor was there already: another replica sharing the store handled the event.
+   */
+  insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<boolean>;
   get(id: string): Promise<WebhookDeliveryRecord | undefined>;
   /** Newest first; `beforeSeq` continues a page. */
   page(
@@ -48,12 +52,13 @@ export interface WebhookDeliveryStore {
       status?: DeliveryStatus | undefined;
     },
   ): Promise<WebhookDeliveryRecord[]>;
-  /** Pending deliveries whose next attempt is due, oldest first. */
-  due(at: string, limit: number): Promise<WebhookDeliveryRecord[]>;
+  /**
+   * Pending deliveries whose next attempt is due at `at`, oldest first, each held until `until` for this replica to
+   * attempt: no other replica gets it meanwhile, and if this one stops, it is attempted again from then.
+   */
+  claimDue(at: string, limit: number, until: string): Promise<WebhookDeliveryRecord[]>;
   /** When the next pending delivery is due, if any. */
   nextDueAt(): Promise<string | undefined>;
-  /** Holds a pending delivery until `until` while it is attempted: if stagingd stops meanwhile, it is attempted again from then. */
-  lease(id: string, until: string): Promise<void>;
   record(id: string, outcome: Outcome): Promise<WebhookDeliveryRecord>;
 }
 
@@ -91,18 +96,20 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
     return row ? Number(row['event_id']) : undefined;
   }
 
-  /** Stores the deliveries an event caused and moves the cursor past it, in one transaction: none is lost or made twice. */
-  async insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<void> {
-    const statements: Statement[] = deliveries.map((d) => ({
-      sql: `INSERT INTO webhook_deliveries (id, project, seq, webhook_url, target_sealed, secret_name, format, event, payload, status, attempts, next_attempt_at, created_at)
-            VALUES (?, ?, ${this.database.nextSeq('webhook_deliveries')}, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
-      args: [d.id, d.project, d.webhookUrl, this.box.seal(d.target), d.secretName, d.format, d.event, d.payload, d.nextAttemptAt, d.createdAt],
-    }));
-    statements.push({
-      sql: 'INSERT INTO webhook_event_cursor (name, event_id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET event_id = excluded.event_id',
-      args: [cursorName, eventId],
+  // Each replica handles every event in id order, so whoever moves the cursor to an event has seen all before it:
+  // none is lost, and the conditional move makes none handled twice.
+  insertForEvent(eventId: number, deliveries: NewDelivery[]): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      await tx.run('INSERT INTO webhook_event_cursor (name, event_id) VALUES (?, 0) ON CONFLICT (name) DO NOTHING', [cursorName]);
+      if ((await tx.run('UPDATE webhook_event_cursor SET event_id = ? WHERE name = ? AND event_id < ?', [eventId, cursorName, eventId])) === 0) return false;
+      for (const d of deliveries)
+        await tx.run(
+          `INSERT INTO webhook_deliveries (id, project, seq, webhook_url, target_sealed, secret_name, format, event, payload, status, attempts, next_attempt_at, created_at)
+           VALUES (?, ?, ${this.database.nextSeq('webhook_deliveries')}, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+          [d.id, d.project, d.webhookUrl, this.box.seal(d.target), d.secretName, d.format, d.event, d.payload, d.nextAttemptAt, d.createdAt],
+        );
+      return true;
     });
-    await this.database.batch(statements);
   }
 
   async get(id: string): Promise<WebhookDeliveryRecord | undefined> {
@@ -123,12 +130,15 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
     return rows.map((row) => this.fromRow(row));
   }
 
-  /** Pending deliveries whose next attempt is due, oldest first. */
-  async due(at: string, limit: number): Promise<WebhookDeliveryRecord[]> {
-    const rows = await this.database.all(
-      `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?`,
-      [at, limit],
-    );
+  async claimDue(at: string, limit: number, until: string): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.database.transaction(async (tx) => {
+      const due = await tx.all(
+        `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?${this.database.skipLocked}`,
+        [at, limit],
+      );
+      for (const row of due) await tx.run(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?`, [until, text(row, 'id')]);
+      return due;
+    });
     return rows.map((row) => this.fromRow(row));
   }
 
@@ -136,11 +146,6 @@ export class SqlWebhookDeliveryStore implements WebhookDeliveryStore {
   async nextDueAt(): Promise<string | undefined> {
     const row = await this.database.get(`SELECT MIN(next_attempt_at) AS due FROM webhook_deliveries WHERE status = 'pending'`);
     return (row && optionalText(row, 'due')) ?? undefined;
-  }
-
-  /** Holds a pending delivery until `until` while it is attempted: if stagingd stops meanwhile, it is attempted again from then. */
-  async lease(id: string, until: string): Promise<void> {
-    await this.database.run(`UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending'`, [until, id]);
   }
 
   async record(id: string, outcome: Outcome): Promise<WebhookDeliveryRecord> {

@@ -85,16 +85,33 @@ export class StagingdProcess {
     if (this.storeUrl)
       return withClient(this.storeUrl, async (client) => {
         const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`);
-        const rows = await Promise.all(tables.rows.map(async ({ table_name }) => (await client.query<Record<string, unknown>>(`SELECT * FROM "${table_name}"`)).rows));
+        const rows = await Promise.all(
+          tables.rows.map(async ({ table_name }) => (await client.query<Record<string, unknown>>(`SELECT * FROM "${table_name}"`)).rows),
+        );
         return Buffer.from(JSON.stringify(rows));
       });
     const file = join(this.dataDir, 'stagingd.db');
     return Buffer.concat([file, `${file}-wal`].filter((each) => existsSync(each)).map((each) => readFileSync(each)));
   }
 
-  static async start(options: { dataDir?: string; keepWarm?: string; tls?: boolean; extraArgs?: string[] } = {}): Promise<StagingdProcess> {
+  /**
+   * `replicaOf`: a replica sharing a PostgreSQL store (its URL, the admin token and the secret key every replica of
+   * it gets), instead of a store of its own.
+   */
+  static async start(
+    options: {
+      dataDir?: string;
+      keepWarm?: string;
+      tls?: boolean;
+      extraArgs?: string[];
+      replicaOf?: { storeUrl: string; token: string; secretKey: string };
+    } = {},
+  ): Promise<StagingdProcess> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stagingd-test-'));
-    const store = await storeOf(dataDir);
+    const shared = options.replicaOf;
+    const store = shared
+      ? { url: shared.storeUrl, args: ['--store', shared.storeUrl], env: { STAGINGD_SECRET_KEY: shared.secretKey, STAGINGD_TOKEN: shared.token } }
+      : await storeOf(dataDir);
     const child = spawn(
       stagingdNode(),
       [
@@ -132,7 +149,7 @@ export class StagingdProcess {
     });
     const apiUrl = /^stagingd (\S+) api$/.exec(seen[0]!)![1]!;
     const proxyPort = Number(/:(\d+) previews/.exec(seen[1]!)![1]);
-    const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+    const token = shared?.token ?? readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
     const stagingd = new StagingdProcess(child, dataDir, apiUrl, proxyPort, token, store.url);
     child.stderr.on('data', (chunk: Buffer) => (stagingd.output += chunk.toString()));
     stagingd.output = output;
@@ -197,6 +214,11 @@ export class StagingdProcess {
         this.waiters.add(wake);
       });
     }
+  }
+
+  /** The ids of the events of `type` received so far that match. */
+  eventIds<T>(type: string, match: (data: T) => boolean): Promise<number[]> {
+    return Promise.resolve(this.events.filter((e) => e.event === type && match(JSON.parse(e.data) as T)).map((e) => Number(e.id)));
   }
 
   /** Waits until the deployment reaches one of the final statuses and returns it. */

@@ -22,7 +22,7 @@ function hijack(reply: FastifyReply): ReturnType<typeof openEventStream> {
 
 /** A log (a deployment's or a database sync's): plain text of what exists now, or followed as resumable server-sent events. */
 export async function replyWithLog(services: Services, id: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const { logs } = services.context;
+  const logs = services.context.logs.reader;
   const after = lastEventId(request.headers, request.query);
   if (wantsEventStream(request)) {
     // The response is ours now: a read error can only be logged, the stream is already closed.

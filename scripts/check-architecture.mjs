@@ -23,7 +23,7 @@ const apiLayers = [
   ['deploy'],
   ['previews'],
   ['context'],
-  ['databases', 'mail', 'assets', 'checks'],
+  ['databases', 'mail', 'assets', 'checks', 'certificates'],
   ['runtime'],
   ['proxy'],
   ['logs'],

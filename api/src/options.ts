@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../../common/src/config/duration';
+import type { AcmeSettings } from './certificates/acme-certificates';
 import type { RetryPolicy } from './notifications/webhook-dispatcher';
 import type { SandboxMode } from './runtime/sandbox';
 import type { ServerLogLevel } from './logs/server-log';
@@ -14,6 +16,8 @@ export interface StagingdOptions {
   keepWarmMs: number;
   /** Serve previews over HTTPS with certificates from a local CA in the data directory. */
   tls: boolean;
+  /** With --tls: certificates from an ACME CA (the local CA's until one is issued). */
+  acme?: AcmeSettings;
   /** How often per-branch environments past their expiry are removed. */
   expiryCheckMs: number;
   /** Where releases run: local processes, or containers on Docker Engine (its socket from DOCKER_HOST or the usual places). */
@@ -53,6 +57,18 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
                          the data directory: auto (default) where bubblewrap works here, saying so at start when it
                          does not; bubblewrap: refuse to start without it; none: never (they can read stagingd's files)
   --tls                  serve previews over HTTPS, certificates from a local CA (trust DATA-DIR/tls/ca.crt)
+  --acme-directory URL   with --tls: certificates for the preview hosts from this ACME CA (e.g. Let's Encrypt's
+                         https://acme-v02.api.letsencrypt.org/directory), agreeing to its terms of service; the local
+                         CA's serve a host until its own is issued. Ordered when an environment is made or deployed
+  --acme-email ADDRESS   the ACME account's contact, for the CA's notices
+  --acme-ca-file FILE    a CA (PEM) to trust for the ACME directory's own HTTPS, e.g. a test CA's
+  --acme-http-listen HOST:PORT  where HTTP-01 challenges are answered over plain HTTP (default: the proxy's host, port
+                         80, where a CA connects); other requests there are redirected to HTTPS
+  --acme-dns-hook COMMAND  validate over DNS-01 instead: COMMAND runs (sh -c) with ACME_ACTION (add or remove),
+                         ACME_DOMAIN, ACME_RECORD_NAME and ACME_RECORD_VALUE, and exits 0 once the TXT record is served
+  --acme-wildcard        one certificate for *.DOMAIN (--base-domain) covering every preview host (needs --acme-dns-hook)
+  --acme-renew-before DURATION  renew a certificate that expires within this long (default 30d)
+  --acme-renew-check DURATION  how often to check for renewals and retry failed orders (default 12h)
   --webhook-attempts N   attempts per outbound webhook delivery (default 5)
   --webhook-backoff DURATION  wait before the first retry, doubling after each (default 1s)
   --webhook-timeout DURATION  how long one attempt waits for the receiver's answer (default 10s)
@@ -104,6 +120,14 @@ const flags = {
   runner: { type: 'string' },
   sandbox: { type: 'string' },
   tls: { type: 'boolean' },
+  'acme-directory': { type: 'string' },
+  'acme-email': { type: 'string' },
+  'acme-ca-file': { type: 'string' },
+  'acme-http-listen': { type: 'string' },
+  'acme-dns-hook': { type: 'string' },
+  'acme-wildcard': { type: 'boolean' },
+  'acme-renew-before': { type: 'string' },
+  'acme-renew-check': { type: 'string' },
   'webhook-attempts': { type: 'string' },
   'webhook-backoff': { type: 'string' },
   'webhook-timeout': { type: 'string' },
@@ -123,9 +147,45 @@ const flags = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
+type FlagValues = ReturnType<typeof parseArgs<{ args: string[]; options: typeof flags; strict: true }>>['values'];
+
+/** The --acme-* flags, checked against each other and --tls; undefined without --acme-directory. */
+function acmeSettings(values: FlagValues, proxyHost: string, cwd: string): AcmeSettings | undefined {
+  const directory = values['acme-directory'];
+  if (directory === undefined) {
+    const stray = Object.keys(values).find((name) => name.startsWith('acme-'));
+    if (stray) throw new Error(`--${stray} needs --acme-directory`);
+    return undefined;
+  }
+  if (values.tls !== true) throw new Error('--acme-directory needs --tls: ACME certificates are for previews served over HTTPS');
+  if (!URL.canParse(directory) || new URL(directory).protocol !== 'https:')
+    throw new Error(`--acme-directory expects an https:// URL, not ${JSON.stringify(directory)}`);
+  const email = values['acme-email'];
+  if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw new Error(`--acme-email expects an e-mail address, not ${JSON.stringify(email)}`);
+  const caFile = values['acme-ca-file'] === undefined ? undefined : path.resolve(cwd, values['acme-ca-file']);
+  if (caFile !== undefined && !existsSync(caFile)) throw new Error(`--acme-ca-file: no such file ${JSON.stringify(caFile)}`);
+  const hook = values['acme-dns-hook'];
+  if (hook !== undefined && hook.trim() === '') throw new Error('--acme-dns-hook expects a command');
+  if (values['acme-wildcard'] === true && hook === undefined)
+    throw new Error('--acme-wildcard needs --acme-dns-hook: a CA validates a wildcard name only over DNS-01');
+  if (hook !== undefined && values['acme-http-listen'] !== undefined)
+    throw new Error('--acme-http-listen is for HTTP-01, and with --acme-dns-hook every order is validated over DNS-01');
+  return {
+    directoryUrl: directory,
+    ...(email !== undefined ? { email } : {}),
+    ...(caFile !== undefined ? { caFile } : {}),
+    ...(hook !== undefined
+      ? { dnsHook: hook }
+      : { httpListen: values['acme-http-listen'] === undefined ? { host: proxyHost, port: 80 } : address(values['acme-http-listen'], '--acme-http-listen') }),
+    wildcard: values['acme-wildcard'] === true,
+    renewBeforeMs: values['acme-renew-before'] === undefined ? 30 * DAY : duration(values['acme-renew-before'], '--acme-renew-before'),
+    renewCheckMs: values['acme-renew-check'] === undefined ? 12 * 60 * 60_000 : Math.max(1000, duration(values['acme-renew-check'], '--acme-renew-check')),
+  };
+}
+
 /** Reads the command line (`--flag value` and `--flag=value` alike); throws with the usage text on anything else. */
 export function parseOptions(argv: readonly string[], cwd: string): StagingdOptions | 'help' | 'version' {
-  let values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof flags; strict: true }>>['values'];
+  let values: FlagValues;
   try {
     ({ values } = parseArgs({ args: [...argv], options: flags, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -208,6 +268,8 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
     if (!/^smtps?:\/\/[^/]/.test(smtpRelay)) throw new Error('--smtp-relay expects an smtp:// or smtps:// URL');
     options.smtpRelay = smtpRelay;
   }
+  const acme = acmeSettings(values, options.proxy.host, cwd);
+  if (acme) options.acme = acme;
   return options;
 }
 

@@ -25,6 +25,7 @@ import type { StagingdOptions } from './options';
 import { PreviewLinks } from './previews/preview-links';
 import { FeedbackEndpoints } from './proxy/feedback-endpoints';
 import { LocalCertificateAuthority } from './proxy/local-ca';
+import { AcmeCertificates } from './certificates/acme-certificates';
 import { BYPASS_HEADER, PreviewGate } from './proxy/preview-gate';
 import { PreviewProxy, previewHost } from './proxy/preview-proxy';
 import { PreviewSessions } from './proxy/preview-sessions';
@@ -151,6 +152,17 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const chromium = findChromium(options.chromium);
   const authority = options.tls ? await LocalCertificateAuthority.open(path.join(options.dataDir, 'tls')) : undefined;
   const secureContext = authority ? (servername: string) => authority.secureContext(servername) : undefined;
+  const acme = options.acme
+    ? await AcmeCertificates.open(options.acme, {
+        store: stores.certificates,
+        environments: stores.environments,
+        events: stores.events,
+        baseDomain: options.baseDomain,
+        log,
+      })
+    : undefined;
+  // Previews get the ACME certificate of their host once there is one, the local CA's until then.
+  const previewContext = acme && secureContext ? (servername: string) => acme.secureContext(servername, secureContext) : secureContext;
   const previewUrl = (project: string, environment: string | null): string =>
     `${options.tls ? 'https' : 'http'}://${previewHost(project, environment, options.baseDomain)}:${proxyPort}`;
   // A private environment lets a check's browser or a comment's screenshot in with its bypass secret.
@@ -204,7 +216,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const comments = new Comments(context, screenshots, log);
   await comments.failInterrupted();
   const proxy = await PreviewProxy.start({
-    ...(secureContext ? { tls: { secureContext } } : {}),
+    ...(previewContext ? { tls: { secureContext: previewContext } } : {}),
+    ...(acme?.httpChallenges ? { acme: { answers: acme.httpChallenges, ...(options.acme?.httpListen ? { httpListen: options.acme.httpListen } : {}) } } : {}),
     host: options.proxy.host,
     port: options.proxy.port,
     baseDomain: options.baseDomain,
@@ -223,6 +236,11 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     }),
   });
   proxyPort = proxy.port;
+  if (acme) {
+    await acme.begin();
+    const http01 = proxy.acmeHttpPort === undefined ? 'DNS-01 through --acme-dns-hook' : `HTTP-01 answered on port ${proxy.acmeHttpPort}`;
+    log(`certificates from the ACME directory ${options.acme!.directoryUrl} (${http01}); the local CA's serve a host until its own is issued`);
+  }
   // Before recovery, so what it marks failed is notified too.
   const webhooks = new WebhookService(context, options.webhooks, log);
   await webhooks.start();
@@ -278,6 +296,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     close: () => {
       closing ??= (async () => {
         clearInterval(sweeper);
+        await replicas.close();
+        acme?.close();
         await app.close();
         await proxy.close();
         await comments.settle();

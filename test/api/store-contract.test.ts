@@ -409,6 +409,54 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
       assert.equal(await s.webhookDeliveries.nextDueAt(), '2026-01-03T00:00:00.000Z');
     });
 
+    describe('ACME accounts and certificates', () => {
+      const directoryUrl = 'https://acme.example.test/dir';
+      const certificate = (name: string, key: string, issuedAt: string): Parameters<Stores['certificates']['put']>[0] => ({
+        directoryUrl,
+        name,
+        chain: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        key,
+        notBefore: issuedAt,
+        notAfter: '2027-01-01T00:00:00.000Z',
+        issuedAt,
+      });
+
+      it('keeps one account a directory (the first added, when replicas race), its key sealed', async () => {
+        assert.equal(await s.certificates.account(directoryUrl), undefined);
+        const account = { directoryUrl, url: null, createdAt: '2026-01-01T00:00:00.000Z' };
+        assert.equal((await s.certificates.addAccount({ ...account, key: 'account-key-sealed-1' })).key, 'account-key-sealed-1');
+        assert.equal((await s.certificates.addAccount({ ...account, key: 'account-key-sealed-2' })).key, 'account-key-sealed-1', 'the first one stays');
+        await s.certificates.setAccountUrl(directoryUrl, 'https://acme.example.test/account/1');
+        assert.equal((await s.certificates.account(directoryUrl))?.url, 'https://acme.example.test/account/1');
+        assert.doesNotMatch(await store.everything(), /account-key-sealed/);
+      });
+
+      it("lists a directory's certificates by name, replaces one on renewal, keeps keys sealed, and forgets a name", async () => {
+        await s.certificates.put(certificate('b.example.test', 'cert-key-sealed-b1', '2026-01-01T00:00:00.000Z'));
+        await s.certificates.put(certificate('a.example.test', 'cert-key-sealed-a', '2026-01-01T00:00:00.000Z'));
+        await s.certificates.put(certificate('b.example.test', 'cert-key-sealed-b2', '2026-02-01T00:00:00.000Z'));
+        await s.certificates.put({
+          ...certificate('a.example.test', 'cert-key-sealed-other', '2026-01-01T00:00:00.000Z'),
+          directoryUrl: 'https://other.example.test/dir',
+        });
+        assert.deepEqual(
+          (await s.certificates.list(directoryUrl)).map((c) => [c.name, c.key, c.issuedAt]),
+          [
+            ['a.example.test', 'cert-key-sealed-a', '2026-01-01T00:00:00.000Z'],
+            ['b.example.test', 'cert-key-sealed-b2', '2026-02-01T00:00:00.000Z'],
+          ],
+        );
+        assert.doesNotMatch(await store.everything(), /cert-key-sealed/);
+        assert.equal(await s.certificates.delete('a.example.test'), true);
+        assert.equal(await s.certificates.delete('a.example.test'), false);
+        assert.deepEqual(
+          (await s.certificates.list(directoryUrl)).map((c) => c.name),
+          ['b.example.test'],
+        );
+        assert.deepEqual(await s.certificates.list('https://other.example.test/dir'), [], "gone from every directory's");
+      });
+    });
+
     it('removes a project with everything that hangs off it', async () => {
       await s.variables.putSecret('shop', 'TOKEN', 'x');
       await s.projects.delete('shop');

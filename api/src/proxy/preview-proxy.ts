@@ -12,6 +12,7 @@ import type * as tls from 'node:tls';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
+import { type AcmeChallengeAnswers, AcmeHttpListener, answerAcmeChallenge } from './acme-challenges';
 import { type AssetRoute, isAssetRequest, serveAsset } from './asset-files';
 import { FEEDBACK_SCRIPT_TAG } from './feedback-endpoints';
 import { CLIENT_CLAIMS, HttpForwarder } from './forward-http';
@@ -48,6 +49,8 @@ export interface PreviewProxyOptions {
   tls?: { secureContext: (servername: string) => Promise<tls.SecureContext> };
   /** Preview links: admits their visitors, and keeps `access: links` environments to them. */
   gate?: PreviewGate;
+  /** ACME HTTP-01: the challenges being answered, and the plain-HTTP address a CA validates on (port 80 for a real CA). */
+  acme?: { answers: AcmeChallengeAnswers; httpListen?: { host: string; port: number } };
 }
 
 /** Longest wait for an upstream to connect and answer a WebSocket upgrade. */
@@ -105,6 +108,7 @@ export class PreviewProxy {
   private readonly webSocketSockets = new Set<Duplex>();
   private closing: Promise<void> | undefined;
   private boundPort = 0;
+  private acmeListener: AcmeHttpListener | undefined;
 
   private constructor(private readonly options: PreviewProxyOptions) {
     this.hosts = new PreviewHostParser(options.baseDomain);
@@ -147,12 +151,29 @@ export class PreviewProxy {
       });
     });
     proxy.boundPort = (proxy.server.address() as net.AddressInfo).port;
+    const acme = options.acme;
+    if (acme?.httpListen) {
+      try {
+        proxy.acmeListener = await AcmeHttpListener.start({ ...acme.httpListen, hosts: proxy.hosts, answers: acme.answers, httpsPort: () => proxy.port });
+      } catch (error) {
+        await proxy.close();
+        const { host, port } = acme.httpListen;
+        throw new Error(
+          `the ACME HTTP-01 listener (--acme-http-listen ${host}:${port}) cannot listen: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
     return proxy;
   }
 
   /** The bound port. */
   get port(): number {
     return this.boundPort;
+  }
+
+  /** The bound port of the ACME HTTP-01 listener, if there is one. */
+  get acmeHttpPort(): number | undefined {
+    return this.acmeListener?.port;
   }
 
   /** Stops accepting, and ends every open connection: requests in flight, kept-alive sockets, WebSockets. */
@@ -166,13 +187,15 @@ export class PreviewProxy {
     this.server.closeAllConnections();
     for (const socket of this.webSocketSockets) socket.destroy();
     this.webSocketSockets.clear();
-    await Promise.all([stopped, this.httpForwarder.close()]);
+    await Promise.all([stopped, this.httpForwarder.close(), this.acmeListener?.close()]);
   }
 
   private readonly onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     if (hostCount(req) !== 1) return sendCanned(res, BAD_REQUEST_PAGE);
     const address = this.hosts.parse(req.headers.host);
     if (address === undefined) return sendCanned(res, NOT_FOUND_PAGE);
+    // A CA's check comes before the route and the gate: an environment not yet deployed, or private, still gets its certificate.
+    if (this.options.acme && answerAcmeChallenge(req, res, this.options.acme.answers)) return;
     const route = this.routeOf(address);
     if (route === undefined) return sendCanned(res, NOT_FOUND_PAGE);
     if (route === RESOLVE_FAILED) return sendCanned(res, ROUTING_FAILED_PAGE);

@@ -337,6 +337,30 @@ export const migrations: { version: number; name: string; statements: string[] }
     ]),
   },
   {
+    version: 13,
+    name: 'acme certificates',
+    statements: [
+      // stagingd's account with each ACME directory (account_key sealed), and the certificates it issued, by name (a
+      // preview host or *.<base domain>; private_key sealed). Dates are ISO text, as elsewhere.
+      `CREATE TABLE acme_accounts (
+        directory_url TEXT PRIMARY KEY,
+        account_key TEXT NOT NULL,
+        account_url TEXT,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE certificates (
+        directory_url TEXT NOT NULL,
+        name TEXT NOT NULL,
+        chain TEXT NOT NULL,
+        private_key TEXT NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        PRIMARY KEY (directory_url, name)
+      )`,
+    ],
+  },
+  {
     version: 14,
     name: 'replicas',
     statements: [

@@ -5,6 +5,7 @@ import type { Database } from './database';
 import { type DatabaseSyncStore, SqlDatabaseSyncStore } from './database-syncs';
 import { type AssetSyncStore, SqlAssetSyncStore } from './asset-syncs';
 import { type CheckRunStore, SqlCheckRunStore } from './check-runs';
+import { type CertificateStore, SqlCertificateStore } from './certificates';
 import { SqlStorageCleanupStore, type StorageCleanupStore } from './storage-cleanups';
 import { type MailMessageStore, SqlMailMessageStore } from './mail-messages';
 import { type DeploymentStore, SqlDeploymentStore } from './deployments';
@@ -36,6 +37,8 @@ export interface Stores {
   checkRuns: CheckRunStore;
   /** Environments' inboxes: the e-mail their releases sent. */
   mailMessages: MailMessageStore;
+  /** The ACME account and the certificates it was issued (--acme-directory). */
+  certificates: CertificateStore;
   /** The stagingd processes sharing this store, this one among them. */
   replicas: ReplicaStore;
   events: EventBus;
@@ -56,6 +59,7 @@ export function openStores(database: Database, box: SecretBox, replica = 'local'
     mailMessages: new SqlMailMessageStore(database),
     storageCleanups: new SqlStorageCleanupStore(database, replica),
     checkRuns: new SqlCheckRunStore(database, replica),
+    certificates: new SqlCertificateStore(database, box),
     replicas: new SqlReplicaStore(database, replica),
     events: new EventBus(database),
   };

@@ -1,16 +1,46 @@
 // Runs every test layer that exists (compiled by `tsc -b` into out/test) and ends with
 // "N passed, N failed". Usage: node scripts/test.mjs [layer ...]
-// (layers: unit, lsp, property, api, vscode, vscode-oldest, vsix, ui)
+// (layers: unit, lsp, property, api, api-postgres, vscode, vscode-oldest, vsix, ui)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const allLayers = ['unit', 'lsp', 'property', 'api', 'vscode', 'vscode-oldest', 'vsix', 'ui'];
+const allLayers = ['unit', 'lsp', 'property', 'api', 'api-postgres', 'vscode', 'vscode-oldest', 'vsix', 'ui'];
+
+// The api-postgres layer: the API tests of what the store holds run again with every stagingd keeping its state in
+// PostgreSQL (--store, STAGING_TEST_STORE_URL): the same behaviour on both stores. The others are left out because
+// they test what does not change with the store (the proxy, the runners, the language of staging.yaml) or the SQLite
+// file itself (sqlite-sync, release-sandbox, preview-links-browser read or attack stagingd.db).
+const onPostgres = [
+  'stagingd',
+  'previews',
+  'comments',
+  'approvals',
+  'webhooks',
+  'sse',
+  'restart-recovery',
+  'storage',
+  'asset-sync',
+  'mail-capture',
+  'concurrent-deploys',
+  'cancel-deployments',
+  'project-updates',
+  'database-sync',
+  'checks',
+  'crash-loop',
+  'warm-releases',
+];
 const layers = process.argv.slice(2).length > 0 ? process.argv.slice(2) : allLayers;
 
 function testFiles(layer) {
+  if (layer === 'api-postgres') {
+    const files = onPostgres.map((name) => join('out', 'test', 'api', `${name}.test.js`));
+    const missing = files.filter((file) => !existsSync(file));
+    if (missing.length > 0) throw new Error(`api-postgres names tests that do not exist: ${missing.join(', ')}`);
+    return files;
+  }
   const folder = join('out', 'test', layer);
   if (!existsSync(folder)) return [];
   return readdirSync(folder, { recursive: true })
@@ -68,6 +98,15 @@ for (const layer of layers) {
   }
   const files = testFiles(layer);
   if (files.length === 0) continue;
+  if (layer === 'api-postgres') {
+    if (!process.env.STAGING_TEST_POSTGRES_URL) {
+      console.log('\n# api-postgres: no PostgreSQL (export STAGING_TEST_POSTGRES_URL="$(bash scripts/start-postgres.sh)")');
+      if (process.env.STAGINGD_REQUIRE_POSTGRES === '1') failed++;
+      continue;
+    }
+    // Every stagingd these tests start keeps its state in a database of its own on this server.
+    process.env.STAGING_TEST_STORE_URL = process.env.STAGING_TEST_POSTGRES_URL;
+  } else delete process.env.STAGING_TEST_STORE_URL;
   console.log(`\n# ${layer} (${files.length} file${files.length === 1 ? '' : 's'})`);
   const stream = run({ files, concurrency: layer === 'unit' ? true : 1 });
   stream.on('test:pass', (event) => {

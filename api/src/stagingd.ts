@@ -224,7 +224,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     resolve: (project, environment) => routes.resolve(project, environment),
     gate: new PreviewGate({
       admission: previews,
-      sessions: PreviewSessions.open(options.dataDir),
+      // Replicas share the key (made from the secret key they share), so a visitor's session holds on any of them.
+      sessions: options.storeUrl ? new PreviewSessions(Buffer.from(box.derive('preview-sessions'), 'base64url')) : PreviewSessions.open(options.dataDir),
       secure: options.tls,
       onError: (error) => log(`preview gate: ${error.message}`, 'error'),
       feedback: new FeedbackEndpoints({

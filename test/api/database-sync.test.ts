@@ -5,8 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import type { Deployment } from './support/api-types';
 import { helloNodeConfig, helloNodeRepository } from './support/git-fixture';
@@ -384,9 +382,7 @@ describe('database sync: production into an environment, anonymised (PostgreSQL)
     assert.ok(work, comment.rows[0]?.comment);
     // As if killed in between: the record still says running, with that work database.
     await stagingd.stop('SIGKILL');
-    const store = new DatabaseSync(join(stagingd.dataDir, 'stagingd.db'));
-    store.prepare("UPDATE database_syncs SET status = 'running', completed_at = NULL, work_database = ? WHERE id = ?").run(work, done.id);
-    store.close();
+    await stagingd.storeQuery("UPDATE database_syncs SET status = 'running', completed_at = NULL, work_database = ? WHERE id = ?", [work, done.id]);
     stagingd = await StagingdProcess.start({ dataDir: stagingd.dataDir, extraArgs: ['--postgres-url', serverUrl!] });
     const after = (await stagingd.api<Sync>('GET', `/v1/database-syncs/${done.id}`)).body;
     assert.equal(after.status, 'succeeded');

@@ -15,7 +15,7 @@ import { type Database, text } from '../../api/src/store/database';
 import { openDatabase } from '../../api/src/store/open-database';
 import { migrations } from '../../api/src/store/migrations';
 import { type PreviewStore, SqlPreviewStore } from '../../api/src/store/previews';
-import { newEnvironment, type DeploymentRecord, type ProjectRecord } from '../../api/src/store/records';
+import { newEnvironment, now, type DeploymentRecord, type ProjectRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
 import { onDatabase, testPostgresUrl, withClient, withoutPostgres } from './support/postgres';
 
@@ -29,6 +29,8 @@ interface StoreUnderTest {
   reopen(): Promise<void>;
   /** Another stagingd on the same database (a replica), when the database can be shared. */
   replica?(): Promise<Stores>;
+  /** The stores as the stagingd named `replica` sees them, on this same database. */
+  as(replica: string): Stores;
   close(): Promise<void>;
 }
 
@@ -352,6 +354,66 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
       await s.projects.delete('notes');
     });
 
+    it("claims a silent replica's work once however many claim at once, and each replica recovers only its own", async () => {
+      await s.projects.insert({ ...project, name: 'owned' });
+      const env = newEnvironment({ project: 'owned', name: 'staging', kind: 'fixed', branch: 'main', resources: {} });
+      await s.environments.insert(env);
+      const ghost = store.as('ghost');
+      const building = await Promise.all(['a', 'b', 'c', 'd'].map((ref) => ghost.deployments.insert(deployment(env.id, ref))));
+      await ghost.deployments.update(building[0]!.id, { status: 'building' });
+      await ghost.deployments.update(building[1]!.id, { status: 'live' });
+      await s.environments.update(env.id, { liveDeploymentId: building[1]!.id });
+      await ghost.deployments.update(building[2]!.id, { status: 'failed' });
+      const sync = await ghost.databaseSyncs.insert({
+        id: randomUUID(),
+        environmentId: env.id,
+        trigger: 'manual',
+        requestedBy: 'admin',
+        status: 'running',
+        createdAt: now(),
+      });
+      assert.deepEqual(
+        (await s.deployments.withStatus(['queued', 'building'])).filter((d) => d.environmentId === env.id),
+        [],
+        "another replica's deployments are not this one's to recover",
+      );
+      assert.deepEqual(
+        (await ghost.deployments.withStatus(['queued', 'building'])).map((d) => d.id),
+        [building[0]!.id, building[3]!.id],
+      );
+      const claimers = ['one', 'two', 'three'].map((replica) => store.as(replica));
+      const claimed = await Promise.all(claimers.map((replica) => replica.deployments.claim('ghost', ['queued', 'building', 'starting'])));
+      const ids = claimed.flat().map((d) => d.id);
+      assert.deepEqual([...ids].sort(), [building[0]!.id, building[1]!.id, building[3]!.id].sort(), 'under way or live, each claimed by one replica');
+      claimed.forEach((mine, i) => mine.forEach((d) => assert.equal(d.owner, ['one', 'two', 'three'][i])));
+      assert.deepEqual(await claimers[0]!.deployments.claim('ghost', ['building']), [], 'nothing is left to claim');
+      const syncs = await Promise.all(claimers.map((replica) => replica.databaseSyncs.claim('ghost', ['queued', 'running'])));
+      assert.deepEqual(
+        syncs.flat().map((x) => x.id),
+        [sync.id],
+      );
+      const firings = await Promise.all(claimers.map((replica) => replica.replicas.firings.claim('database sync:x', '2026-01-01T00:00:00.000Z')));
+      assert.equal(firings.filter(Boolean).length, 1, 'a firing goes to one replica');
+      const winner = claimers[firings.indexOf(true)]!;
+      await winner.replicas.firings.release('database sync:x', '2026-01-01T00:00:00.000Z');
+      assert.equal(await claimers[0]!.replicas.firings.claim('database sync:x', '2026-01-01T00:00:00.000Z'), true, 'a released firing can be claimed again');
+      await s.projects.delete('owned');
+    });
+
+    it('keeps replicas by their beats: the silent ones, forgotten once taken over; a forgotten one learns it', async () => {
+      const [one, two] = [store.as('beat-one'), store.as('beat-two')];
+      assert.equal(await one.replicas.beat(), true);
+      assert.equal(await two.replicas.beat(), true);
+      assert.deepEqual(await one.replicas.silent(new Date(Date.now() - 60_000).toISOString()), [], 'both beat within the minute');
+      const later = new Date(Date.now() + 60_000).toISOString();
+      assert.ok((await one.replicas.silent(later)).includes('beat-two'));
+      assert.ok(!(await one.replicas.silent(later)).includes('beat-one'), 'never itself');
+      assert.equal(await one.replicas.beat(), true);
+      await one.replicas.forget('beat-two');
+      assert.equal(await two.replicas.beat(), false, 'taken for dead: its next beat says so');
+      await one.replicas.forget('beat-one');
+    });
+
     it("delivers every replica's events to every replica, in one order, and finds an event's previous state", async (t) => {
       if (!store.replica) return t.skip('an embedded database has one stagingd');
       const other = await store.replica();
@@ -489,6 +551,7 @@ storeContract('SQLite (the embedded default)', async () => {
       under.stores = openStores(database, box);
       under.previews = new SqlPreviewStore(database, box);
     },
+    as: (replica) => openStores(database, box, replica),
     close: async () => {
       await database.close();
       rmSync(dir, { recursive: true, force: true });
@@ -535,6 +598,7 @@ storeContract(
         await use();
       },
       replica: open,
+      as: (replica) => openStores(database, box, replica),
       close: async () => {
         for (const each of opened) await each.close().catch(() => undefined);
         await under.stores.events.stop();

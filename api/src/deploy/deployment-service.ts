@@ -330,10 +330,21 @@ export class DeploymentService {
   private async endCancelled(deployment: DeploymentRecord, signal: AbortSignal): Promise<void> {
     const reason = abortReason(signal);
     this.context.logs.append(deployment.id, 'system', `Deployment ${reason}`);
-    await this.setStatus(deployment, 'cancelled', { reason, completedAt: now() });
+    await this.end(deployment, 'cancelled', reason, (env) => env.status === 'building');
+  }
+
+  /**
+   * A deployment that did not go live ends: its log finishes, and its environment (when `settles` says so) is active
+   * again if a previous release serves, else in error. Both records change before either event goes out: whoever hears
+   * of one and reads the other sees them agree.
+   */
+  private async end(deployment: DeploymentRecord, status: 'failed' | 'cancelled', reason: string, settles: (env: EnvironmentRecord) => boolean): Promise<void> {
+    const ended = await this.context.deployments.update(deployment.id, { reason, completedAt: now(), status });
     this.context.logs.finish(deployment.id);
     const env = await this.context.environments.byId(deployment.environmentId);
-    if (env?.status === 'building') await this.setEnvironment(env, { status: env.liveDeploymentId ? 'active' : 'error' });
+    const updated = env && settles(env) ? await this.context.environments.update(env.id, { status: env.liveDeploymentId ? 'active' : 'error' }) : undefined;
+    await this.publish(ended);
+    if (updated) await this.publishEnvironment(updated);
   }
 
   private async onReleaseState(deploymentId: string, state: string, detail: string): Promise<void> {
@@ -412,13 +423,8 @@ export class DeploymentService {
 
   private async fail(deployment: DeploymentRecord, reason: string): Promise<void> {
     this.context.logs.append(deployment.id, 'system', `Deployment failed: ${reason}`);
-    const failed = await this.context.deployments.update(deployment.id, { reason, completedAt: now(), status: 'failed' });
-    this.context.logs.finish(deployment.id);
-    const env = await this.context.environments.byId(deployment.environmentId);
-    // The previous release, if any, is still serving: the environment stays active. Both change before either event.
-    const updated = env ? await this.context.environments.update(env.id, { status: env.liveDeploymentId ? 'active' : 'error' }) : undefined;
-    await this.publish(failed);
-    if (updated) await this.publishEnvironment(updated);
+    // The previous release, if any, is still serving: the environment stays active.
+    await this.end(deployment, 'failed', reason, () => true);
   }
 
   private async setStatus(

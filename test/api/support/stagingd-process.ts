@@ -222,8 +222,8 @@ export class StagingdProcess {
   }
 
   /** Waits until the deployment reaches one of the final statuses and returns it. */
-  waitForDeployment(id: string, statuses: string[] = ['live', 'failed']): Promise<Deployment> {
-    return this.waitForEvent('deployment.updated', (d: Deployment) => d.id === id && statuses.includes(d.status));
+  waitForDeployment(id: string, statuses: string[] = ['live', 'failed'], timeoutMs?: number): Promise<Deployment> {
+    return this.waitForEvent('deployment.updated', (d: Deployment) => d.id === id && statuses.includes(d.status), timeoutMs);
   }
 
   /**

@@ -11,10 +11,10 @@ import { StagingdProcess } from './support/stagingd-process';
 const root = join(__dirname, '..', '..', '..');
 const bin = join(root, 'bin', 'stagingd.js');
 
-function stagingd(args: string[], options: { preload?: string } = {}): { status: number | null; stdout: string; stderr: string } {
+function stagingd(args: string[], options: { preload?: string; env?: Record<string, string> } = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [...(options.preload ? ['--require', options.preload] : []), bin, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, STAGINGD_TOKEN: '' },
+    env: { ...process.env, STAGINGD_TOKEN: '', ...options.env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -44,6 +44,26 @@ describe('stagingd on the command line', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--postgres-url expects a postgres:\/\/ URL/);
     assert.ok(!bad.stderr.includes('hunter2'), bad.stderr);
+  });
+
+  it('keeps its state on PostgreSQL only with a postgres:// --store and a shared secret key, never echoing the password', () => {
+    const bad = stagingd(['--store', 'mysql://root:hunter2@db/x']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--store expects a postgres:\/\/ URL/);
+    const dataDir = mkdtempSync(join(tmpdir(), 'stagingd-store-'));
+    const store = ['--data-dir', dataDir, '--store', 'postgres://stagingd:hunter2@127.0.0.1:1/stagingd'];
+    const keyless = stagingd(store);
+    assert.equal(keyless.status, 1);
+    assert.match(keyless.stderr, /--store: give every replica the same STAGINGD_SECRET_KEY/);
+    const short = stagingd(store, { env: { STAGINGD_SECRET_KEY: 'c2hvcnQ=' } });
+    assert.match(short.stderr, /STAGINGD_SECRET_KEY is not a 256-bit key in base64/);
+    const unreachable = stagingd(store, { env: { STAGINGD_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') } });
+    assert.equal(unreachable.status, 1);
+    assert.match(unreachable.stderr, /--store: PostgreSQL at postgres:\/\/stagingd:\*\*\*@127\.0\.0\.1:1\/stagingd: connect ECONNREFUSED/);
+    for (const result of [bad, keyless, short, unreachable]) {
+      assert.ok(!result.stderr.includes('hunter2'), result.stderr);
+      assert.ok(!result.stderr.includes(Buffer.alloc(32, 7).toString('base64')), 'nor the key');
+    }
   });
 
   it('says it needs Linux, and starts nothing, elsewhere', () => {

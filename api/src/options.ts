@@ -8,6 +8,20 @@ import type { SandboxMode } from './runtime/sandbox';
 import type { ServerLogLevel } from './logs/server-log';
 import type { LogFormat } from './server-logger';
 
+/** The --runner kubernetes flags (--kubeconfig, --registry, …), checked against each other. */
+export interface KubernetesSettings {
+  /** A kubeconfig file, or 'in-cluster' for the service account of the pod stagingd runs in. */
+  kubeconfig: string;
+  /** `HOST[:PORT]/PREFIX`: images are pushed as `<registry>/<project>:<deployment>` and run by digest. */
+  registry: string;
+  ingressClassName?: string;
+  /** cert-manager's ClusterIssuer for the Ingresses' certificates. */
+  certManagerIssuer?: string;
+  /** Namespaces whose pods may connect to releases: the ingress controller's, stagingd's own. */
+  allowFromNamespaces: string[];
+  imagePullSecret?: string;
+}
+
 export interface StagingdOptions {
   dataDir: string;
   api: { host: string; port: number };
@@ -20,8 +34,13 @@ export interface StagingdOptions {
   acme?: AcmeSettings;
   /** How often per-branch environments past their expiry are removed. */
   expiryCheckMs: number;
-  /** Where releases run: local processes, or containers on Docker Engine (its socket from DOCKER_HOST or the usual places). */
-  runner: 'local' | 'docker';
+  /**
+   * Where releases run: local processes, containers on Docker Engine (its socket from DOCKER_HOST or the usual
+   * places), or a Kubernetes cluster (images built on that Docker Engine and pushed to a registry).
+   */
+  runner: 'local' | 'docker' | 'kubernetes';
+  /** With --runner kubernetes: the cluster, the registry and how environments are reached. */
+  kubernetes?: KubernetesSettings;
   /** How local releases are kept from stagingd's files: bubblewrap where it works (auto), always, or not at all. */
   sandbox: SandboxMode;
   /** Outbound webhooks: attempts per delivery, the first retry's wait (doubling after), the timeout of one attempt. */
@@ -51,8 +70,18 @@ const usage = `Usage: stagingd [options]        (--flag value or --flag=value)
   --base-domain DOMAIN   preview hosts are <env>--<project>.DOMAIN (default localhost)
   --keep-warm DURATION   how long a replaced release keeps running for instant rollback (default 10m)
   --expiry-check DURATION  how often expired per-branch environments are removed (default 1m)
-  --runner local|docker  run releases as local processes (default) or as containers built from the
-                         repository's Dockerfile on Docker Engine (socket from DOCKER_HOST)
+  --runner local|docker|kubernetes  run releases as local processes (default), as containers built from the
+                         repository's Dockerfile on Docker Engine (socket from DOCKER_HOST), or on a Kubernetes
+                         cluster (images built on that Docker Engine, pushed to --registry, run by digest)
+  --kubeconfig FILE      --runner kubernetes: the cluster (the file's current context), or in-cluster for the
+                         service account of the pod stagingd runs in
+  --registry HOST[:PORT]/PREFIX  --runner kubernetes: where images are pushed (HOST/PREFIX/<project>:<deployment>);
+                         the Docker Engine must be able to push there and the cluster to pull from it
+  --ingress-class NAME   --runner kubernetes: the Ingresses' ingressClassName (default: the cluster's default)
+  --cert-manager-issuer NAME  --runner kubernetes: TLS for the Ingresses from this cert-manager ClusterIssuer
+  --kube-allow-from NS[,NS]  --runner kubernetes: the namespaces whose pods may connect to releases (the ingress
+                         controller's, and stagingd's own for its proxy; default ingress-nginx)
+  --image-pull-secret NAME  --runner kubernetes: the Secret (in each environment's namespace) to pull images with
   --sandbox auto|bubblewrap|none  local releases (builds included) in a bubblewrap sandbox that keeps them from
                          the data directory: auto (default) where bubblewrap works here, saying so at start when it
                          does not; bubblewrap: refuse to start without it; none: never (they can read stagingd's files)
@@ -118,6 +147,12 @@ const flags = {
   'keep-warm': { type: 'string' },
   'expiry-check': { type: 'string' },
   runner: { type: 'string' },
+  kubeconfig: { type: 'string' },
+  registry: { type: 'string' },
+  'ingress-class': { type: 'string' },
+  'cert-manager-issuer': { type: 'string' },
+  'kube-allow-from': { type: 'string' },
+  'image-pull-secret': { type: 'string' },
   sandbox: { type: 'string' },
   tls: { type: 'boolean' },
   'acme-directory': { type: 'string' },
@@ -183,6 +218,42 @@ function acmeSettings(values: FlagValues, proxyHost: string, cwd: string): AcmeS
   };
 }
 
+const KUBERNETES_FLAGS = ['kubeconfig', 'registry', 'ingress-class', 'cert-manager-issuer', 'kube-allow-from', 'image-pull-secret'] as const;
+/** An RFC 1123 label: a namespace, an ingress class, a Secret's or an issuer's name. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A registry host (a name or an IPv4 address, an optional port) and at least one lower-case path component. */
+const REGISTRY = /^[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/;
+
+/** The --runner kubernetes flags; undefined for the other runners, which take none of them. */
+function kubernetesSettings(values: FlagValues, runner: StagingdOptions['runner'], cwd: string): KubernetesSettings | undefined {
+  if (runner !== 'kubernetes') {
+    const stray = KUBERNETES_FLAGS.find((name) => values[name] !== undefined);
+    if (stray) throw new Error(`--${stray} needs --runner kubernetes`);
+    return undefined;
+  }
+  const kubeconfig = values.kubeconfig;
+  if (kubeconfig === undefined) throw new Error('--runner kubernetes needs --kubeconfig FILE (or --kubeconfig in-cluster inside a pod)');
+  const file = kubeconfig === 'in-cluster' ? kubeconfig : path.resolve(cwd, kubeconfig);
+  if (file !== 'in-cluster' && !existsSync(file)) throw new Error(`--kubeconfig: no such file ${JSON.stringify(file)}`);
+  const registry = values.registry;
+  if (registry === undefined) throw new Error('--runner kubernetes needs --registry HOST[:PORT]/PREFIX, where images are pushed for the cluster to pull');
+  if (!REGISTRY.test(registry))
+    throw new Error(`--registry expects HOST[:PORT]/PREFIX (e.g. registry.example.com/staging, lower case after the host), not ${JSON.stringify(registry)}`);
+  const label = (flag: (typeof KUBERNETES_FLAGS)[number], value: string): string => {
+    if (!DNS_LABEL.test(value)) throw new Error(`--${flag} expects a Kubernetes name (lower case letters, digits and -), not ${JSON.stringify(value)}`);
+    return value;
+  };
+  const allowFrom = (values['kube-allow-from'] ?? 'ingress-nginx').split(',').map((name) => label('kube-allow-from', name.trim()));
+  return {
+    kubeconfig: file,
+    registry,
+    ...(values['ingress-class'] !== undefined ? { ingressClassName: label('ingress-class', values['ingress-class']) } : {}),
+    ...(values['cert-manager-issuer'] !== undefined ? { certManagerIssuer: label('cert-manager-issuer', values['cert-manager-issuer']) } : {}),
+    allowFromNamespaces: allowFrom,
+    ...(values['image-pull-secret'] !== undefined ? { imagePullSecret: label('image-pull-secret', values['image-pull-secret']) } : {}),
+  };
+}
+
 /** Reads the command line (`--flag value` and `--flag=value` alike); throws with the usage text on anything else. */
 export function parseOptions(argv: readonly string[], cwd: string): StagingdOptions | 'help' | 'version' {
   let values: FlagValues;
@@ -226,9 +297,12 @@ export function parseOptions(argv: readonly string[], cwd: string): StagingdOpti
   }
   const runner = values.runner;
   if (runner !== undefined) {
-    if (runner !== 'local' && runner !== 'docker') throw new Error(`--runner is local or docker, not ${JSON.stringify(runner)}`);
+    if (runner !== 'local' && runner !== 'docker' && runner !== 'kubernetes')
+      throw new Error(`--runner is local, docker or kubernetes, not ${JSON.stringify(runner)}`);
     options.runner = runner;
   }
+  const kubernetes = kubernetesSettings(values, options.runner, cwd);
+  if (kubernetes) options.kubernetes = kubernetes;
   const sandbox = values.sandbox;
   if (sandbox !== undefined) {
     if (sandbox !== 'auto' && sandbox !== 'bubblewrap' && sandbox !== 'none')

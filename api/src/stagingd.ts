@@ -21,7 +21,7 @@ import type { ServerContext } from './context/server-context';
 import { buildApp } from './http/app';
 import { LogStore } from './logs/log-store';
 import { WebhookService } from './notifications/webhook-service';
-import type { StagingdOptions } from './options';
+import type { KubernetesSettings, StagingdOptions } from './options';
 import { PreviewLinks } from './previews/preview-links';
 import { FeedbackEndpoints } from './proxy/feedback-endpoints';
 import { LocalCertificateAuthority } from './proxy/local-ca';
@@ -33,6 +33,8 @@ import type { ReleaseBackend } from './runtime/backend';
 import { DockerBackend } from './runtime/docker/docker-backend';
 import { DockerEngine } from './runtime/docker/docker-engine';
 import { findDockerSocket } from './runtime/docker/socket';
+import { KubernetesBackend } from './runtime/kubernetes/kubernetes-backend';
+import { KubernetesRunner } from './runtime/kubernetes/kubernetes-runner';
 import { LocalBackend } from './runtime/local-backend';
 import { ProcessLedger } from './runtime/process-ledger';
 import { openSandbox, type Sandbox } from './runtime/sandbox';
@@ -74,9 +76,34 @@ async function releaseBackend(options: StagingdOptions, log: ServerLog): Promise
     return { backend: new LocalBackend(sandbox, ProcessLedger.in(options.dataDir)), sandbox };
   }
   const socket = await findDockerSocket();
-  if (!('socketPath' in socket)) throw new Error(`--runner docker: no Docker Engine answers (${socket.reason})`);
+  if (!('socketPath' in socket)) throw new Error(`--runner ${options.runner}: no Docker Engine answers (${socket.reason})`);
+  const engine = new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion });
+  if (options.runner === 'kubernetes') return { backend: kubernetesBackend(engine, options.kubernetes!, log) };
   log('releases run as containers on Docker Engine, which never mounts the data directory into them');
-  return { backend: new DockerBackend(new DockerEngine({ socketPath: socket.socketPath, apiVersion: socket.apiVersion })) };
+  return { backend: new DockerBackend(engine) };
+}
+
+/** --runner kubernetes: images built on the engine and pushed to --registry, releases rolled out to the cluster. */
+function kubernetesBackend(engine: DockerEngine, settings: KubernetesSettings, log: ServerLog): KubernetesBackend {
+  const runner = new KubernetesRunner({
+    kubeconfigPath: settings.kubeconfig,
+    ...(settings.ingressClassName ? { ingressClassName: settings.ingressClassName } : {}),
+    ...(settings.certManagerIssuer ? { tls: { certManagerClusterIssuer: settings.certManagerIssuer } } : {}),
+    allowFromNamespaces: settings.allowFromNamespaces,
+    egress: [],
+    ...(settings.imagePullSecret ? { imagePullSecret: settings.imagePullSecret } : {}),
+  });
+  log(
+    `releases run on Kubernetes (${settings.kubeconfig === 'in-cluster' ? "this pod's service account" : settings.kubeconfig}), ` +
+      `images built on Docker Engine and pushed to ${settings.registry}`,
+  );
+  log(
+    "the preview proxy forwards each environment's host to its Service (app.<namespace>.svc.cluster.local:80), which only resolves " +
+      "when stagingd runs in the cluster; each environment's Ingress is the public way in and bypasses the preview-link gate and " +
+      `the feedback widget, so environments with access: links get no Ingress and are reached only through this proxy ` +
+      `(pods admit connections from the namespaces ${settings.allowFromNamespaces.join(', ')}: list stagingd's own there)`,
+  );
+  return new KubernetesBackend(engine, runner, settings.registry);
 }
 
 /** Lighthouse's runner: beside the bundle (dist/), or compiled beside its source (out/). */

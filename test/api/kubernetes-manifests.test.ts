@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment' with { 'resolution-mode': 'import' };
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget' with { 'resolution-mode': 'import' };
+import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress' with { 'resolution-mode': 'import' };
 import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole' with { 'resolution-mode': 'import' };
 import type { IService } from 'kubernetes-models/v1/Service' with { 'resolution-mode': 'import' };
 import { parseAllDocuments } from 'yaml';
@@ -45,7 +46,7 @@ const RUNNER_CALLS: [group: string, resource: string, verbs: string[]][] = [
   ['', 'events', ['list', 'watch']],
   ['apps', 'deployments', ['get', 'list', 'watch', 'create', 'update', 'patch']],
   ['apps', 'replicasets', ['list']],
-  ['networking.k8s.io', 'ingresses', ['get', 'create', 'update']],
+  ['networking.k8s.io', 'ingresses', ['get', 'create', 'update', 'delete']],
   ['networking.k8s.io', 'networkpolicies', ['get', 'create', 'update']],
 ];
 
@@ -101,6 +102,36 @@ describe('deploy/kubernetes manifests', () => {
     const budget = find<IPodDisruptionBudget>('PodDisruptionBudget');
     assert.deepEqual(budget.spec?.selector?.matchLabels, labels);
     assert.ok(Number(budget.spec?.minAvailable) < (deployment.spec!.replicas ?? 1), 'a drain can still evict one replica');
+  });
+
+  it('run releases in the cluster: --runner kubernetes in-cluster, pushing from a Docker Engine beside stagingd', () => {
+    const pod = find<IDeployment>('Deployment').spec!.template.spec!;
+    const [stagingd, docker] = pod.containers;
+    const args = stagingd!.args ?? [];
+    for (const flag of ['--runner=kubernetes', '--kubeconfig=in-cluster']) assert.ok(args.includes(flag), flag);
+    assert.match(args.find((a) => a.startsWith('--registry=')) ?? '', /^--registry=[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/);
+    // stagingd's own namespace is admitted to releases: its proxy is the only way into access: links environments.
+    assert.ok((args.find((a) => a.startsWith('--kube-allow-from=')) ?? '').split('=')[1]!.split(',').includes('stagingd'));
+    assert.equal(pod.automountServiceAccountToken, undefined, 'in-cluster needs the service account token');
+    // DOCKER_HOST is the socket the docker container serves, in a volume both mount.
+    const socket = stagingd!.env?.find((e) => e.name === 'DOCKER_HOST')?.value ?? '';
+    assert.ok(docker?.args?.includes(`--host=${socket}`), socket);
+    const folder = socket.replace(/^unix:\/\//, '').replace(/\/[^/]+$/, '');
+    const mounted = (c: typeof docker) => c?.volumeMounts?.find((m) => m.mountPath === folder)?.name;
+    assert.ok(mounted(stagingd) && mounted(stagingd) === mounted(docker));
+    // The engine's socket is given to stagingd's group.
+    assert.ok(docker?.args?.includes(`--group=${pod.securityContext?.fsGroup}`));
+  });
+
+  it('send preview hosts without an Ingress of their own to the proxy', () => {
+    const ingress = find<IIngress>('Ingress', 'stagingd-previews');
+    const args = find<IDeployment>('Deployment').spec!.template.spec!.containers[0]!.args ?? [];
+    const domain = args.find((a) => a.startsWith('--base-domain='))!.split('=')[1];
+    const rule = ingress.spec?.rules?.[0];
+    assert.equal(rule?.host, `*.${domain}`);
+    const backend = rule?.http?.paths[0]?.backend.service;
+    assert.equal(backend?.name, 'stagingd');
+    assert.ok((find<IService>('Service').spec?.ports ?? []).some((p) => p.name === backend?.port?.name && p.targetPort === 'proxy'));
   });
 
   it('grant the runner every call it makes, bound to stagingd', () => {

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { findIssueKeys } from './issue-keys';
 import { BadRefError, GitRepository } from '../runtime/git-repository';
-import type { Release } from '../runtime/release';
+import type { ServingRelease } from '../runtime/release';
 import type { DeploymentRecord, DeploymentStatus, EnvironmentRecord, ProjectRecord } from '../store/records';
 import { now } from '../store/records';
 import { type ServerContext } from '../context/server-context';
@@ -14,7 +14,8 @@ import { EnvironmentWork } from './environment-work';
 import { abortReason } from '../runtime/abort-reason';
 import { isUnderWay, underWayStatuses } from '../../../common/src/api/deployment-status';
 import { releaseVariables, stagingConfig } from './project-config';
-import { imageOf, RunningReleases } from './running-releases';
+import { imageOf } from './release-image';
+import { RunningReleases } from './running-releases';
 import { type PrunedReleases, pruneReleases, removeUnneededImages } from './release-retention';
 import { commentScreenshotFile } from '../context/screenshot-files';
 import { environmentSyncs } from '../context/environment-syncs';
@@ -163,8 +164,7 @@ export class DeploymentService {
       this.running.cancelWarmStop(target.id);
       this.context.logs.append(target.id, 'system', 'Rolled back to this release (it was still running)');
     } else {
-      this.context.logs.append(target.id, 'system', 'Rolling back to this release: restarting its build');
-      const started = await this.running.start(project, env, target, target.releaseDir!);
+      const started = await this.running.restore(project, env, target);
       if ('failure' in started) throw new ClientError(409, `Rolling back failed: ${started.failure}`);
       release = started;
     }
@@ -396,11 +396,11 @@ export class DeploymentService {
     project: ProjectRecord,
     env: EnvironmentRecord,
     deployment: DeploymentRecord,
-    release: Release,
+    release: ServingRelease,
     previousBecomes: DeploymentStatus,
     previousReason?: string,
   ): Promise<DeploymentRecord> {
-    this.running.route(project, env, release.port);
+    this.running.route(project, env, release.upstream);
     const current = await this.context.environments.byId(env.id);
     const previousId = current?.liveDeploymentId;
     // Every record changes before any event goes out: whoever hears of one and reads another sees them agree.
@@ -460,15 +460,15 @@ export class DeploymentService {
     const deployment = await this.context.deployments.get(env.liveDeploymentId);
     if (!running) {
       this.context.routes.delete(project.name, env.kind === 'production' ? null : env.name);
-      await this.running.stop(env.liveDeploymentId);
+      await this.running.suspend(project, env, env.liveDeploymentId);
       return this.setEnvironment(env, { status: 'stopped' });
     }
     if (!deployment?.releaseDir) throw new ClientError(409, `The live release of '${env.name}' is gone: deploy again.`);
     if (!this.running.get(deployment.id)) {
       this.context.logs.reopen(deployment.id);
-      const release = await this.running.start(project, env, deployment, deployment.releaseDir);
+      const release = await this.running.resume(project, env, deployment, deployment.releaseDir);
       if ('failure' in release) return this.setEnvironment(env, { status: 'error' });
-      this.running.route(project, env, release.port);
+      this.running.route(project, env, release.upstream);
     }
     return this.setEnvironment(env, { status: 'active' });
   }
@@ -485,6 +485,7 @@ export class DeploymentService {
           await this.running.stop(deployment.id);
           if (deployment.releaseDir) await repository.removeWorktree(deployment.releaseDir);
         }
+        await this.running.removeEnvironment(project, env);
         await this.context.databases.remove(env);
         // Read before the records go (they cascade): the syncs' logs and the comments' screenshots.
         const syncs = await environmentSyncs(this.context, env.id);
@@ -576,7 +577,8 @@ export class DeploymentService {
       }
       const env = await this.context.environments.byId(deployment.environmentId);
       if (!env || env.liveDeploymentId !== id || env.status === 'stopped') continue;
-      if (!deployment.releaseDir || !existsSync(deployment.releaseDir)) {
+      // A cluster's release needs no files from the replica that rolled it out.
+      if (!deployment.releaseDir || (!this.running.inCluster && !existsSync(deployment.releaseDir))) {
         this.context.logs.reopen(id);
         this.context.logs.append(
           id,
@@ -600,7 +602,7 @@ export class DeploymentService {
     if (!env || !project || !deployment?.releaseDir || env.liveDeploymentId !== deploymentId || signal.aborted) return;
     this.context.logs.reopen(deploymentId);
     this.context.logs.append(deploymentId, 'system', `${why}: starting this release again`);
-    const release = await this.running.start(project, env, deployment, deployment.releaseDir, signal);
+    const release = await this.running.resume(project, env, deployment, deployment.releaseDir, signal);
     await this.work.switching(environmentId, async () => {
       const current = await this.context.environments.byId(environmentId);
       const stillLive = current?.liveDeploymentId === deploymentId;
@@ -612,7 +614,7 @@ export class DeploymentService {
         if (!stillLive) await this.running.stop(deploymentId);
         return;
       }
-      this.running.route(project, current, release.port);
+      this.running.route(project, current, release.upstream);
       await this.setEnvironment(current, { status: 'active' });
     });
   }

@@ -46,7 +46,7 @@ export function branchEnvironmentName(template: string, branch: string): string 
 }
 
 /** What a release inherits from stagingd's own environment. */
-const INHERITED: ReadonlySet<string> = new Set(['PATH', 'HOME', 'LANG', 'TZ', 'NODE_OPTIONS']);
+export const INHERITED: ReadonlySet<string> = new Set(['PATH', 'HOME', 'LANG', 'TZ', 'NODE_OPTIONS']);
 
 /**
  * The environment a release runs with: a minimal inherited base, staging.yaml's variables (with secret

@@ -3,7 +3,7 @@ import type { ServerContext } from '../context/server-context';
 import { diskUsage } from '../runtime/disk-usage';
 import type { GitRepository } from '../runtime/git-repository';
 import type { DeploymentRecord, EnvironmentRecord, ProjectRecord } from '../store/records';
-import { imageOf } from './running-releases';
+import { imageOf } from './release-image';
 
 export interface PrunedReleases {
   releases: number;

@@ -20,7 +20,7 @@ export class MailService {
     readonly inboxes: MailInboxes,
     private readonly box: SecretBox,
     private readonly endpoint: SmtpEndpoint,
-    private readonly runner: 'local' | 'docker',
+    private readonly runner: 'local' | 'docker' | 'kubernetes',
   ) {}
 
   state(config: StagingConfig, env: Pick<EnvironmentRecord, 'kind'>): MailState {
@@ -32,6 +32,13 @@ export class MailService {
         available: false,
         reason:
           "with the Docker runner, containers do not reach stagingd's SMTP server yet: the mail variables point at the container's own loopback, so mail sent through them fails instead of leaving",
+      };
+    if (this.runner === 'kubernetes')
+      return {
+        mode: config.isolation.email,
+        available: false,
+        reason:
+          "with the Kubernetes runner, pods do not reach stagingd's SMTP server yet: the mail variables point at the pod's own loopback, and the environment's NetworkPolicy lets no mail out",
       };
     return { mode: config.isolation.email, available: true, reason: null };
   }

@@ -1,5 +1,6 @@
 import type { LogStore } from '../logs/log-store';
 import type { LaunchSpec, Launcher } from './instance';
+import type { KubernetesRunner } from './kubernetes/kubernetes-runner';
 import type { AssetMount } from './sandbox';
 
 export interface BuildRequest {
@@ -38,15 +39,12 @@ export interface ReleaseStepRequest {
   signal: AbortSignal;
 }
 
-/** How releases are built and run: local processes, or containers on Docker Engine. */
-export interface ReleaseBackend {
-  readonly name: 'local' | 'docker';
+/** What every runner does besides running releases: the build, the release step, promotions' files, images, leftovers. */
+interface BackendSteps {
   /** Builds the release; the failure reason, or undefined. */
   build(request: BuildRequest): Promise<string | undefined>;
   /** Runs the release step where the release will run (the sandbox, or a container of its image); the failure reason, or undefined. */
   runReleaseStep(request: ReleaseStepRequest): Promise<string | undefined>;
-  /** A launcher for the release's runs (`port` is the app's own port when staging.yaml fixes one). */
-  launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher>;
   /** Copies a release's files for a promotion (the build runs again nowhere). */
   copyRelease(source: string, target: string): Promise<void>;
   /** Removes a deployment's image (container backend) once nothing kept needs it; false when there was none. */
@@ -58,3 +56,24 @@ export interface ReleaseBackend {
    */
   stopLeftovers(ours: (deploymentId: string) => Promise<boolean>): Promise<number>;
 }
+
+/** Releases on this machine, each serving on a loopback port: local processes, or containers on Docker Engine. */
+export interface HostBackend extends BackendSteps {
+  readonly name: 'local' | 'docker';
+  /** A launcher for the release's runs (`port` is the app's own port when staging.yaml fixes one). */
+  launcher(spec: LaunchSpec & { image: string; port: number | undefined }): Promise<Launcher>;
+}
+
+/**
+ * Releases in a Kubernetes cluster: the build pushes the image to a registry, and the runner rolls releases out,
+ * rolls them back and promotes them there; they serve at the cluster's Service address, not on this machine.
+ */
+export interface ClusterBackend extends BackendSteps {
+  readonly name: 'kubernetes';
+  readonly runner: KubernetesRunner;
+  /** The pushed image of a deployment's build (`registry/name@sha256:…`), from its local name (BuildRequest.image). */
+  pushedImage(image: string): Promise<string>;
+}
+
+/** How releases are built and run: local processes, containers on Docker Engine, or a Kubernetes cluster. */
+export type ReleaseBackend = HostBackend | ClusterBackend;

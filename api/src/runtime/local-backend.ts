@@ -1,5 +1,5 @@
 import { runStep } from './build-command';
-import type { BuildRequest, ReleaseBackend, ReleaseStepRequest } from './backend';
+import type { BuildRequest, HostBackend, ReleaseStepRequest } from './backend';
 import type { LaunchSpec, Launcher } from './instance';
 import { ProcessLauncher } from './process-launcher';
 import type { ProcessLedger } from './process-ledger';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
  * Builds with staging.yaml's build command in the worktree and runs the release as a local process group, both in
  * the sandbox (sandbox.ts) where the machine has one.
  */
-export class LocalBackend implements ReleaseBackend {
+export class LocalBackend implements HostBackend {
   readonly name = 'local' as const;
 
   constructor(

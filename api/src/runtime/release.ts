@@ -5,13 +5,20 @@ import type { Instance, Launcher } from './instance';
 
 export type ReleaseState = 'crashed' | 'recovered';
 
+/** A release that serves, wherever it runs: where the preview proxy forwards to, and how this stagingd lets go of it. */
+export interface ServingRelease {
+  readonly upstream: { host: string; port: number };
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
 const backoffMs = [1000, 2000, 4000, 8000, 16000, 30000];
 
 /**
  * One running release of a deployment, however it runs (a process group or a container): started and
  * checked healthy, then supervised: a crash after it was healthy is reported and restarted with backoff.
  */
-export class Release {
+export class Release implements ServingRelease {
   private instance: Instance | undefined;
   private stopping = false;
   private restarts = 0;
@@ -26,6 +33,11 @@ export class Release {
 
   get port(): number {
     return this.launcher.port;
+  }
+
+  /** On this machine's loopback, the port its launcher chose. */
+  get upstream(): { host: string; port: number } {
+    return { host: '127.0.0.1', port: this.launcher.port };
   }
 
   get pid(): number | undefined {

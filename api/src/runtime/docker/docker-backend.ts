@@ -1,4 +1,4 @@
-import type { BuildRequest, ReleaseBackend, ReleaseStepRequest } from '../backend';
+import type { BuildRequest, HostBackend, ReleaseStepRequest } from '../backend';
 import type { LaunchSpec, Launcher } from '../instance';
 import { abortReason } from '../abort-reason';
 import { copyTree } from '../sandbox';
@@ -7,7 +7,7 @@ import { runContainerStep } from './container-step';
 import type { DockerEngine } from './docker-engine';
 
 /** Builds the repository's Dockerfile into an image per deployment and runs releases as containers. */
-export class DockerBackend implements ReleaseBackend {
+export class DockerBackend implements HostBackend {
   readonly name = 'docker' as const;
 
   constructor(private readonly engine: DockerEngine) {}

@@ -337,8 +337,44 @@ export class DockerEngine {
     return { imageId };
   }
 
-  inspectImage(name: string): Promise<{ Id: string; RepoTags: string[] | null; Config: { Labels: Record<string, string> | null } | null; Size: number }> {
+  inspectImage(
+    name: string,
+  ): Promise<{ Id: string; RepoTags: string[] | null; RepoDigests: string[] | null; Config: { Labels: Record<string, string> | null } | null; Size: number }> {
     return this.json('GET', `/images/${encodeURIComponent(name)}/json`, `image ${name}`);
+  }
+
+  /** Gives an image another name, `repository:tag`. */
+  async tagImage(name: string, repository: string, tag: string): Promise<void> {
+    await this.empty('POST', `/images/${encodeURIComponent(name)}/tag`, `tag ${name} as ${repository}:${tag}`, { query: { repo: repository, tag } });
+  }
+
+  /**
+   * Pushes `repository:tag` to its registry (anonymously: the engine's own credentials are not used), each progress
+   * line to `onLog`; resolves with the manifest's digest the registry answered (`sha256:…`).
+   */
+  async pushImage(repository: string, tag: string, onLog: (line: string) => void, signal?: AbortSignal): Promise<{ digest: string }> {
+    const response = await this.call('POST', `/images/${encodeURIComponent(repository)}/push`, {
+      query: { tag },
+      // The engine requires the header; an empty credential pushes anonymously.
+      headers: { 'X-Registry-Auth': Buffer.from('{}').toString('base64url') },
+      ...(signal ? { signal } : {}),
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    await this.check(response, `push of ${repository}:${tag}`);
+    let digest: string | undefined;
+    for await (const message of jsonLines(response.body as AsyncIterable<Buffer>)) {
+      const detail = message.errorDetail as { message?: unknown } | undefined;
+      const error = typeof message.error === 'string' ? message.error : typeof detail?.message === 'string' ? detail.message : undefined;
+      if (error !== undefined) throw new DockerEngineError(`push of ${repository}:${tag} failed: ${error}`, 200);
+      const aux = message.aux as { Digest?: unknown } | undefined;
+      if (aux && typeof aux.Digest === 'string') digest = aux.Digest;
+      // Progress repeats many times per layer; its last word (Pushed, Layer already exists) is enough.
+      if (typeof message.status === 'string' && !['Preparing', 'Waiting', 'Pushing'].includes(message.status))
+        onLog(`${typeof message.id === 'string' ? `${message.id}: ` : ''}${message.status}`);
+    }
+    if (!digest) throw new DockerEngineError(`push of ${repository}:${tag}: the engine reported no digest`, 200);
+    return { digest };
   }
 
   listImages(options: { label?: LabelFilter } = {}): Promise<ImageSummary[]> {

@@ -19,10 +19,11 @@ export interface KubernetesApis {
   readonly log: k8s.Log;
 }
 
-/** Clients for the current context of a kubeconfig file. */
+/** Clients for the current context of a kubeconfig file, or (`in-cluster`) for the service account of the pod we run in. */
 export function connect(kubeconfigPath: string): KubernetesApis {
   const config = new client.KubeConfig();
-  config.loadFromFile(kubeconfigPath);
+  if (kubeconfigPath === 'in-cluster') config.loadFromCluster();
+  else config.loadFromFile(kubeconfigPath);
   return {
     config,
     core: config.makeApiClient(client.CoreV1Api),

@@ -28,9 +28,12 @@ export interface KubernetesRunnerOptions extends ExposureOptions {
   imagePullSecret?: string;
 }
 
-/** An environment and the host its Ingress answers for. */
+/**
+ * An environment and the host its Ingress answers for; without a host it gets no Ingress (one it had is removed):
+ * the environment is then reached only through stagingd's preview proxy (see --kube-allow-from).
+ */
 export interface EnvironmentTarget extends EnvironmentRef {
-  host: string;
+  host?: string;
 }
 
 export interface RolloutOptions {
@@ -75,6 +78,12 @@ export class KubernetesRunner {
     await applyNamespace(this.apis, namespaceManifest(namespace, target));
     await applyNetworkPolicy(this.apis, networkPolicyManifest(namespace, target, this.options));
     await applyService(this.apis, serviceManifest(namespace, target));
+    if (target.host === undefined) {
+      await this.apis.networking
+        .deleteNamespacedIngress({ name: APP, namespace })
+        .catch((error: unknown) => (isNotFound(error) ? undefined : attempt(`deleting Ingress ${namespace}/${APP}`, () => Promise.reject(error as Error))));
+      return namespace;
+    }
     const { tls } = this.options;
     if (tls && 'sourceNamespace' in tls) await this.copyTlsSecret(tls.secretName, tls.sourceNamespace, namespace, target);
     await applyIngress(this.apis, ingressManifest(namespace, target, target.host, this.options));
@@ -125,6 +134,32 @@ export class KubernetesRunner {
     const image = kept?.spec?.template?.spec?.containers[0]?.image;
     if (!image) return { ok: false, reason: `release ${deploymentId} is not kept in ${this.namespaceOf(from)}: nothing to promote`, restored: false };
     return this.applyRelease(to, { ...release, image }, options);
+  }
+
+  /**
+   * The release the environment's Deployment runs, at its replicas again (after suspend, or as found after a
+   * restart of stagingd: then nothing changes and the rollout is already over); a failure when the Deployment
+   * runs another release or none.
+   */
+  async resume(ref: EnvironmentRef, deploymentId: string, timeoutMs: number, options: RolloutOptions = {}): Promise<ReleaseOutcome> {
+    const namespace = this.namespaceOf(ref);
+    const template = await this.currentTemplate(namespace);
+    const running = template?.metadata?.labels?.[LABELS.release];
+    if (running !== labelValue(deploymentId))
+      return { ok: false, reason: `the cluster runs ${running ? `release ${running}` : 'no release'} in ${namespace}, not ${deploymentId}`, restored: false };
+    const written = await this.patchReplicas(namespace, this.workload.replicas);
+    const result = await this.waitFor(namespace, written, labelValue(deploymentId), timeoutMs, options);
+    return result.ok
+      ? { ok: true, revision: result.deployment.metadata?.annotations?.[REVISION] ?? '' }
+      : { ok: false, reason: result.reason, restored: false };
+  }
+
+  /** Scales the environment's Deployment to no pods (its ReplicaSets stay, for resume and rollbacks); false when there is none. */
+  async suspend(ref: EnvironmentRef): Promise<boolean> {
+    const namespace = this.namespaceOf(ref);
+    if ((await this.currentTemplate(namespace)) === undefined) return false;
+    await this.patchReplicas(namespace, 0);
+    return true;
   }
 
   /** Follows the logs of a release's pods until the signal aborts. */
@@ -193,6 +228,12 @@ export class KubernetesRunner {
   private patchTemplate(namespace: string, template: k8s.V1PodTemplateSpec): Promise<k8s.V1Deployment> {
     return attempt(`updating Deployment ${namespace}/${APP}`, () =>
       this.apis.apps.patchNamespacedDeployment({ name: APP, namespace, body: [{ op: 'replace', path: '/spec/template', value: template }] }),
+    );
+  }
+
+  private patchReplicas(namespace: string, replicas: number): Promise<k8s.V1Deployment> {
+    return attempt(`scaling Deployment ${namespace}/${APP}`, () =>
+      this.apis.apps.patchNamespacedDeployment({ name: APP, namespace, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }] }),
     );
   }
 

@@ -5,7 +5,8 @@
  *  - `crash`: prints its lines, exits with the code, then waits in CrashLoopBackOff (restartCount 1, lastState
  *    terminated) with a BackOff event; the back-off does not end (on a cluster it is 10 s and growing);
  *  - `unready`: running and never Ready, with an Unhealthy event carrying the probe's failure;
- *  - an image the test never described is not in the registry: ErrImagePull, then ImagePullBackOff.
+ *  - an image the test never described is not in the registry: ErrImagePull, then ImagePullBackOff; unless the
+ *    test gave a `pullWith` function, which pulls it (from a real registry, say) and says how it behaves.
  * A container prints its `logs` lines when it starts; `print` adds a line to every running pod of an image.
  * Deleted pods stop at once (as with a grace period of 0).
  */
@@ -49,6 +50,7 @@ export class Kubelet {
   /** By pod uid, then container name. */
   private readonly logs = new Map<string, Map<string, ContainerLog>>();
   private nextPodIp = 2;
+  private pull: ((image: string) => Promise<ImageBehaviour | undefined>) | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -61,6 +63,11 @@ export class Kubelet {
   /** How containers of an image behave from now on (pods already running keep what they do). */
   setImage(image: string, behaviour: ImageBehaviour): void {
     this.images.set(image, behaviour);
+  }
+
+  /** Asked for an image no setImage described, as a kubelet pulls: its behaviour, or undefined when there is no such image. */
+  pullWith(pull: (image: string) => Promise<ImageBehaviour | undefined>): void {
+    this.pull = pull;
   }
 
   /** A line printed by every running container of the image. */
@@ -175,10 +182,20 @@ export class Kubelet {
   }
 
   /** Plays container `i` of the pod as its image's behaviour says, reporting every change of `all`. */
-  private run(pod: KubeObject, container: { name: string; image: string }, all: ContainerRun[], i: number): void {
+  private run(pod: KubeObject, container: { name: string; image: string }, all: ContainerRun[], i: number, pulled = false): void {
     const state = all[i]!;
     const behaviour = this.images.get(container.image);
     const field = `spec.containers{${container.name}}`;
+    if (!behaviour && this.pull && !pulled) {
+      this.events.record(pod, 'Normal', 'Pulling', `Pulling image "${container.image}"`, 'kubelet', field);
+      const found = (image: ImageBehaviour | undefined) => {
+        if (image) this.images.set(container.image, image);
+        // The pod may have gone while the image was pulled.
+        if (this.timers.has(pod.metadata.uid!)) this.run(pod, container, all, i, true);
+      };
+      this.pull(container.image).then(found, () => found(undefined));
+      return;
+    }
     if (!behaviour) {
       state.state = { waiting: { reason: 'ErrImagePull', message: `failed to pull and unpack image "${container.image}": not found` } };
       this.report(pod, all);

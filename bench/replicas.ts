@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     const acrossReplicas = stats(replicaTimes.fromOrigin);
 
     // Takeover: a build on B, B killed.
-    const [b, c] = others as [StagingdProcess, StagingdProcess];
+    const [b, c] = others;
     await b.api('POST', '/v1/projects/hello-node/environments', { name: 'qa-slow', branch: 'slow-build' });
     const building = await b.api<Deployment>('POST', '/v1/projects/hello-node/environments/qa-slow/deployments', { ref: 'slow-build' });
     await b.waitForDeployment(building.body.id, ['building']);

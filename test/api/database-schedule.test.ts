@@ -2,7 +2,8 @@
  * database.schedule on a real PostgreSQL 15 (CI sets STAGINGD_REQUIRE_POSTGRES=1), with the scheduler's clock given
  * by the test: it fires once per due environment, never while a sync of it is under way, and after a gap (stagingd
  * down) runs once, saying how many runs were missed. Its state is the sync records, so a new scheduler (a restart)
- * carries on.
+ * carries on. stagingd's own store is on PostgreSQL here too, where three replicas' schedulers tick at the same firing
+ * and one sync runs.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +26,7 @@ import type { DatabaseSyncRecord } from '../../api/src/store/database-syncs';
 import { newEnvironment, now, type EnvironmentRecord } from '../../api/src/store/records';
 import { openStores, type Stores } from '../../api/src/store/stores';
 import { helloNodeConfig } from './support/git-fixture';
-import { testPostgresUrl as serverUrl, withClient, withoutPostgres as skip } from './support/postgres';
+import { onDatabase, testPostgresUrl as serverUrl, withClient, withoutPostgres as skip } from './support/postgres';
 
 const minutes = (n: number): number => n * 60_000;
 
@@ -44,6 +45,7 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
   const suffix = randomBytes(4).toString('hex');
   const project = `sched${suffix}`;
   const production = `prod_${suffix}`;
+  const storeDatabase = `store_${suffix}`;
   let dataDir: string;
   let database: Database;
   let stores: Stores;
@@ -89,7 +91,8 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
       client.query("CREATE TABLE items (id serial PRIMARY KEY, title text); INSERT INTO items (title) VALUES ('one'), ('two')"),
     );
     dataDir = mkdtempSync(join(tmpdir(), 'schedule-'));
-    database = await openDatabase(dataDir);
+    await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${storeDatabase}`));
+    database = await openDatabase(dataDir, onDatabase(serverUrl, storeDatabase));
     const box = SecretBox.open(dataDir);
     stores = openStores(database, box);
     logs = new LogStore(join(dataDir, 'logs'));
@@ -119,6 +122,7 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
     await database.close();
     rmSync(dataDir, { recursive: true, force: true });
     await withClient(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${production} WITH (FORCE)`));
+    await withClient(serverUrl!, (client) => client.query(`DROP DATABASE IF EXISTS ${storeDatabase} WITH (FORCE)`));
   });
 
   it('does nothing before the first firing after the environment was created', async () => {
@@ -147,5 +151,39 @@ describe('database sync schedule (PostgreSQL)', { skip }, () => {
     assert.equal(all.length, 2);
     assert.equal((await ended(all[0]!.id)).status, 'succeeded');
     assert.doesNotMatch(await logText(all[0]!.id), /missed/);
+  });
+
+  it('runs one sync when three replicas sharing the store tick at the same firing', async () => {
+    const before = (await scheduled()).length;
+    const at = Date.now() + minutes(10);
+    const replicas = ['replica-1', 'replica-2', 'replica-3'].map((id) => {
+      const box = SecretBox.open(dataDir);
+      const theirs = openStores(database, box, id);
+      const service = new DatabaseSyncService({
+        stores: theirs,
+        logs: new LogStore(join(dataDir, `logs-${id}`)),
+        box,
+        dataDir,
+        postgres: givenServer(serverUrl!, (name) => box.derive(`database-role:${name}`)),
+        log: () => undefined,
+      });
+      const ticker = new SyncScheduler({
+        what: 'database sync',
+        syncs: service,
+        records: theirs.databaseSyncs,
+        environments: () => Promise.resolve([{ config, env, schedule: config.database!.schedule! }]),
+        conflict: SyncConflict,
+        log: () => undefined,
+        intervalMs: 60_000,
+        now: () => new Date(at),
+        firings: theirs.replicas.firings,
+      });
+      return { service, ticker };
+    });
+    await Promise.all(replicas.map(({ ticker }) => ticker.tickNow()));
+    const all = await scheduled();
+    assert.equal(all.length, before + 1, 'one sync for the firing, not one per replica');
+    assert.equal((await ended(all[0]!.id)).status, 'succeeded');
+    await Promise.all(replicas.map(({ service }) => service.close()));
   });
 });

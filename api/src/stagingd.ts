@@ -153,6 +153,14 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
   const { backend, sandbox } = await releaseBackend(options, log);
   let proxyPort = options.proxy.port;
   const stores = openStores(database, box, replicaId(options.dataDir));
+  // Beating before anything else: a replica restarted within moments finds its own work again, not claimed by another,
+  // and a slow start never looks like a dead replica. Taken for dead while only slow, it stops (its work is another's
+  // now) and its supervisor starts it again.
+  let stopEverything = (): Promise<void> => Promise.resolve();
+  const replicas = new ReplicaWatch(stores.replicas, log, () => {
+    void stopEverything().finally(() => process.exit(75));
+  });
+  await replicas.start();
   await stores.events.start();
   const previews = await PreviewLinks.open(new SqlPreviewStore(database, box), stores.events, log);
   // The embedded cluster counts as used once it exists on disk: its databases are dropped with their environments.
@@ -300,12 +308,8 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
     // Then, with the releases back, the validators no request has needed yet; one that does not compile stops
     // stagingd here (an unhandled rejection), as it would have before the API listened.
     .then(() => compileValidators());
-  // Beats while it lives; takes over the work of replicas that fell silent. Taken for dead while only slow, it stops
-  // (its work is another's now) and its supervisor starts it again.
-  const replicas = new ReplicaWatch(stores.replicas, [deployments, databases, assets, checks, storage], log, () => {
-    void running.close().finally(() => process.exit(75));
-  });
-  await replicas.start();
+  // Its own work recovered, it takes over that of replicas that fall silent.
+  replicas.takeOverFor([deployments, databases, assets, checks, storage]);
   const schedules = startSchedules(stores, databases, assets, log);
   storage.startSchedule();
   const address = app.server.address() as AddressInfo;
@@ -349,5 +353,6 @@ export async function startStagingd(options: StagingdOptions, log: ServerLog, re
       return closing;
     },
   };
+  stopEverything = () => running.close();
   return running;
 }

@@ -25,21 +25,27 @@ export class ReplicaWatch {
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> = Promise.resolve();
   private closed = false;
+  private services: readonly TakesOver[] = [];
 
   constructor(
     private readonly replicas: ReplicaStore,
-    private readonly services: readonly TakesOver[],
     private readonly log: ServerLog,
     private readonly lost: () => void,
     private readonly timings: ReplicaTimings = replicaTimings,
   ) {}
 
+  /** Beats from now on (first thing at start: a slow start must not look like a dead replica). */
   async start(): Promise<void> {
     await this.replicas.beat();
     this.timer = setInterval(() => {
       this.round = this.round.then(() => this.tick());
     }, this.timings.beatMs);
     this.timer.unref();
+  }
+
+  /** Takes over silent replicas' work from now on, for these services (once they have recovered their own). */
+  takeOverFor(services: readonly TakesOver[]): void {
+    this.services = services;
   }
 
   private async tick(): Promise<void> {
@@ -51,6 +57,7 @@ export class ReplicaWatch {
         this.lost();
         return;
       }
+      if (this.services.length === 0) return;
       const before = new Date(Date.now() - this.timings.silentMs).toISOString();
       for (const silent of await this.replicas.silent(before)) {
         let claimed = 0;

@@ -377,10 +377,8 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
         [],
         "another replica's deployments are not this one's to recover",
       );
-      assert.deepEqual(
-        (await ghost.deployments.withStatus(['queued', 'building'])).map((d) => d.id),
-        [building[0]!.id, building[3]!.id],
-      );
+      // Inserted at once: numbered in any order.
+      assert.deepEqual((await ghost.deployments.withStatus(['queued', 'building'])).map((d) => d.id).sort(), [building[0]!.id, building[3]!.id].sort());
       const claimers = ['one', 'two', 'three'].map((replica) => store.as(replica));
       const claimed = await Promise.all(claimers.map((replica) => replica.deployments.claim('ghost', ['queued', 'building', 'starting'])));
       const ids = claimed.flat().map((d) => d.id);
@@ -516,6 +514,41 @@ function storeContract(name: string, open: () => Promise<StoreUnderTest>, skip: 
           ['b.example.test'],
         );
         assert.deepEqual(await s.certificates.list('https://other.example.test/dir'), [], "gone from every directory's");
+        assert.equal((await s.certificates.get(directoryUrl, 'b.example.test'))?.key, 'cert-key-sealed-b2');
+        assert.equal(await s.certificates.get(directoryUrl, 'a.example.test'), undefined);
+      });
+
+      it('keeps HTTP-01 challenges for every replica until removed or expired, and gives an order to one replica at a time', async () => {
+        const replicas = [store.as('acme-one'), store.as('acme-two'), store.as('acme-three')];
+        const [one, two] = replicas as [Stores, Stores, Stores];
+        const now = '2026-01-01T00:00:00.000Z';
+        const soon = new Date(Date.now() + 60_000).toISOString();
+        await one.certificates.addChallenge({ host: 'Staging--Shop.example.test', token: 'tok-1', keyAuthorization: 'tok-1.thumb', expiresAt: soon });
+        await one.certificates.addChallenge({ host: 'staging--shop.example.test', token: 'tok-2', keyAuthorization: 'tok-2.thumb', expiresAt: soon });
+        assert.equal(await two.certificates.challenge('staging--shop.example.test', 'tok-1', now), 'tok-1.thumb', 'another replica reads it');
+        assert.equal(await two.certificates.challenge('review--shop.example.test', 'tok-1', now), undefined, 'only for its host');
+        assert.equal(await two.certificates.challenge('staging--shop.example.test', 'tok-1', soon), undefined, 'not past its expiry');
+        await one.certificates.removeChallenge('staging--shop.example.test', 'tok-1');
+        assert.equal(await two.certificates.challenge('staging--shop.example.test', 'tok-1', now), undefined, 'removed');
+        assert.equal(await two.certificates.challenge('staging--shop.example.test', 'tok-2', now), 'tok-2.thumb', 'the other stays');
+        // An expired challenge is dropped when the next one is added.
+        await one.certificates.addChallenge({ host: 'a.example.test', token: 'old', keyAuthorization: 'old.thumb', expiresAt: '2000-01-01T00:00:00.000Z' });
+        await one.certificates.addChallenge({ host: 'a.example.test', token: 'new', keyAuthorization: 'new.thumb', expiresAt: soon });
+        assert.equal(await one.certificates.challenge('a.example.test', 'old', '1999-01-01T00:00:00.000Z'), undefined);
+
+        const claimAt = (replica: Stores, at: string, staleBefore: string): Promise<boolean> =>
+          replica.certificates.claimOrder('b.example.test', at, staleBefore);
+        const claims = await Promise.all(replicas.map((replica) => claimAt(replica, '2026-01-01T00:00:00.000Z', '2025-12-31T23:00:00.000Z')));
+        assert.equal(claims.filter(Boolean).length, 1, 'one replica orders');
+        const winner = replicas[claims.indexOf(true)]!;
+        const loser = winner === one ? two : one;
+        await loser.certificates.releaseOrder('b.example.test');
+        assert.equal(await claimAt(loser, '2026-01-01T00:00:01.000Z', '2025-12-31T23:00:01.000Z'), false, 'a replica gives back only its own claim');
+        await winner.certificates.releaseOrder('b.example.test');
+        assert.equal(await claimAt(loser, '2026-01-01T00:00:02.000Z', '2025-12-31T23:00:02.000Z'), true, 'a released order can be claimed again');
+        assert.equal(await claimAt(winner, '2026-01-01T00:30:00.000Z', '2025-12-31T23:30:00.000Z'), false, 'held while it is fresh');
+        assert.equal(await claimAt(winner, '2026-01-01T02:00:00.000Z', '2026-01-01T01:00:00.000Z'), true, 'a stale claim (its replica died) is taken over');
+        assert.equal(await claimAt(loser, '2026-01-01T02:00:01.000Z', '2026-01-01T01:00:01.000Z'), false, 'by one replica');
       });
     });
 

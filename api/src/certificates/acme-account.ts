@@ -54,9 +54,24 @@ export class AcmeAccount {
     const client = new acme.Client({ directoryUrl: url, accountKey: account.key, ...(account.url ? { accountUrl: account.url } : {}) });
     if (!account.url) {
       // For a key the CA knows already this finds its account rather than making another.
-      await client.createAccount({ termsOfServiceAgreed: true, ...(this.directory.email ? { contact: [`mailto:${this.directory.email}`] } : {}) });
+      try {
+        await client.createAccount({ termsOfServiceAgreed: true, ...(this.directory.email ? { contact: [`mailto:${this.directory.email}`] } : {}) });
+      } catch (error) {
+        // Another replica registered this key a moment before: the CA answered with its account (so the client has
+        // its URL), and acme-client's update of it that follows is refused by some CAs (pebble) as an empty update.
+        if (!hasAccountUrl(client)) throw error;
+      }
       await this.store.setAccountUrl(url, client.getAccountUrl());
     }
     return client;
+  }
+}
+
+function hasAccountUrl(client: acme.Client): boolean {
+  try {
+    client.getAccountUrl();
+    return true;
+  } catch {
+    return false;
   }
 }

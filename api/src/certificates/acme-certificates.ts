@@ -1,8 +1,10 @@
 /**
  * Certificates from an ACME CA for the preview proxy: which names get one, serving them by TLS server name, and
  * when to order (an environment created or deployed, a sweep at start and every --acme-renew-check, renewing what
- * expires within --acme-renew-before). A name without one yet is served the local CA's certificate.
+ * expires within --acme-renew-before). A name without one yet is served the local CA's certificate. Replicas sharing a
+ * store each sweep, but one of them orders a name at a time (a claim in the store), and the others serve what it stores.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { ServerLog } from '../logs/server-log';
 import { previewHost } from '../proxy/hosts';
@@ -31,6 +33,16 @@ export interface AcmeSettings {
   renewCheckMs: number;
 }
 
+// A handshake for a name not served looks in the store (another replica's new certificate) at most this often a name,
+// and waits at most LOOKUP_WAIT_MS for it before it is served the local CA's (the lookup goes on for the next one).
+const LOOKUP_EVERY_MS = 5_000;
+const LOOKUP_WAIT_MS = 250;
+// Bounds the names remembered for that: server names come from clients.
+const LOOKUPS_KEPT = 10_000;
+// A claim on an order older than this was left by a replica that died mid-order: longer than any order takes (a DNS
+// hook has 10 minutes to add its record and as long to remove it).
+const ORDER_CLAIM_STALE_MS = 60 * 60_000;
+
 interface Served {
   record: CertificateRecord;
   context: SecureContext;
@@ -44,6 +56,8 @@ export class AcmeCertificates {
   readonly httpChallenges: HttpChallenges | undefined;
   private readonly served = new Map<string, Served>();
   private readonly failed = new Set<string>();
+  /** When the store was last asked for a name's certificate at a handshake. */
+  private readonly lookedUp = new Map<string, number>();
   private readonly account: AcmeAccount;
   private readonly validation: Validation;
   private readonly following = new AbortController();
@@ -67,7 +81,7 @@ export class AcmeCertificates {
       deps.store,
     );
     if (settings.dnsHook === undefined) {
-      this.httpChallenges = new HttpChallenges();
+      this.httpChallenges = new HttpChallenges(deps.store, deps.log);
       this.validation = { type: 'http-01', challenges: this.httpChallenges };
     } else {
       this.httpChallenges = undefined;
@@ -103,11 +117,14 @@ export class AcmeCertificates {
    * The context for a TLS server name: its own certificate, else the wildcard's, else `fallback`'s (the local CA's)
    * until one is issued: previews stay reachable while the CA is slow or down, to clients that trust the local CA.
    */
-  secureContext(servername: string, fallback: (servername: string) => Promise<SecureContext>): Promise<SecureContext> {
+  async secureContext(servername: string, fallback: (servername: string) => Promise<SecureContext>): Promise<SecureContext> {
     const host = servername.toLowerCase();
     const dot = host.indexOf('.');
     const served = this.served.get(host) ?? (dot > 0 ? this.served.get(`*${host.slice(dot)}`) : undefined);
-    return served ? Promise.resolve(served.context) : fallback(servername);
+    if (served) return served.context;
+    const name = this.nameFor(host);
+    const found = name === undefined ? undefined : await this.lookUp(name);
+    return found ? found.context : fallback(servername);
   }
 
   /** Stops ordering. An order under way is left to end on its own: it may be waiting minutes on a DNS hook. */
@@ -119,10 +136,40 @@ export class AcmeCertificates {
 
   /** Takes what the store has that is newer than what is served (another replica's renewal, say). */
   private async load(): Promise<void> {
-    for (const record of await this.deps.store.list(this.settings.directoryUrl)) {
-      const current = this.served.get(record.name);
-      if (!current || current.record.issuedAt < record.issuedAt) this.serve(record);
-    }
+    for (const record of await this.deps.store.list(this.settings.directoryUrl)) this.take(record);
+  }
+
+  private take(record: CertificateRecord): void {
+    const current = this.served.get(record.name);
+    if (!current || current.record.issuedAt < record.issuedAt) this.serve(record);
+  }
+
+  /** The name whose certificate serves a host: the wildcard, or the host when it is one label under the base domain. */
+  private nameFor(host: string): string | undefined {
+    const suffix = `.${this.deps.baseDomain}`;
+    const label = host.endsWith(suffix) ? host.slice(0, -suffix.length) : '';
+    if (label === '' || label.includes('.')) return undefined;
+    return this.settings.wildcard ? `*${suffix}` : host;
+  }
+
+  /**
+   * The certificate another replica stored for `name` since this one last looked (without waiting for a sweep), at
+   * most every LOOKUP_EVERY_MS a name, and at most LOOKUP_WAIT_MS of a handshake's time.
+   */
+  private async lookUp(name: string): Promise<Served | undefined> {
+    const now = Date.now();
+    if (now - (this.lookedUp.get(name) ?? 0) < LOOKUP_EVERY_MS) return undefined;
+    if (this.lookedUp.size >= LOOKUPS_KEPT) for (const [key, at] of this.lookedUp) if (now - at >= LOOKUP_EVERY_MS) this.lookedUp.delete(key);
+    if (this.lookedUp.size >= LOOKUPS_KEPT) return undefined;
+    this.lookedUp.set(name, now);
+    const lookup = this.deps.store.get(this.settings.directoryUrl, name).then(
+      (record) => {
+        if (record && !this.closed) this.take(record);
+        return this.served.get(name);
+      },
+      () => undefined, // The store is unreachable: the local CA's serves, and the next lookup tries again.
+    );
+    return Promise.race([lookup, delay(LOOKUP_WAIT_MS, undefined, { ref: false })]);
   }
 
   private serve(record: CertificateRecord): void {
@@ -180,11 +227,28 @@ export class AcmeCertificates {
       if (this.closed) return;
       const current = this.served.get(name);
       if ((current && !this.due(current.record)) || this.failed.has(name)) continue;
+      let claimed = false;
       try {
-        await this.order(name, current !== undefined);
+        // Every replica sweeps on the same events: one orders a name (CAs rate-limit orders), the others skip it and
+        // serve what it stores.
+        claimed = await this.deps.store.claimOrder(name, new Date().toISOString(), new Date(Date.now() - ORDER_CLAIM_STALE_MS).toISOString());
+        if (!claimed) {
+          this.deps.log(`ACME: another replica is ordering the certificate for ${name}`, 'debug');
+          continue;
+        }
+        // Another replica may have stored one since this sweep loaded (its claim given back since).
+        const stored = await this.deps.store.get(this.settings.directoryUrl, name);
+        if (stored) this.take(stored);
+        const latest = this.served.get(name);
+        if (latest && !this.due(latest.record)) continue;
+        await this.order(name, latest !== undefined);
       } catch (error) {
         this.failed.add(name);
         this.report(`ACME: no certificate for ${name} (${current ? 'its current one stays' : "the local CA's serves meanwhile"}): ${orderFailure(error)}`);
+      } finally {
+        // Done or failed: a later sweep (this replica's or another's) may order it again when it is due.
+        if (claimed)
+          await this.deps.store.releaseOrder(name).catch((error: unknown) => this.report(`ACME: releasing the order of ${name}: ${orderFailure(error)}`));
       }
     }
   }

@@ -25,11 +25,12 @@ export async function orderCertificate(client: acme.Client, name: string, valida
     // NAT or split DNS does not have.
     skipChallengeVerification: true,
     challengeCreateFn: async (authz, challenge, keyAuthorization) => {
-      if (validation.type === 'http-01') validation.challenges.add(authz.identifier.value, challenge.token, keyAuthorization);
+      // In the store before the CA is asked to validate: its request may reach another replica.
+      if (validation.type === 'http-01') await validation.challenges.add(authz.identifier.value, challenge.token, keyAuthorization);
       else await runDnsHook(validation.hook, dnsChange('add', authz.identifier.value, keyAuthorization));
     },
     challengeRemoveFn: async (authz, challenge, keyAuthorization) => {
-      if (validation.type === 'http-01') validation.challenges.remove(authz.identifier.value, challenge.token);
+      if (validation.type === 'http-01') await validation.challenges.remove(authz.identifier.value, challenge.token);
       else await runDnsHook(validation.hook, dnsChange('remove', authz.identifier.value, keyAuthorization));
     },
   });

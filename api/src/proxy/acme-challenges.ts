@@ -1,8 +1,8 @@
 /**
  * ACME HTTP-01 in the preview proxy: to see that whoever orders a certificate for a host serves that host, a CA
  * fetches `http://<host>/.well-known/acme-challenge/<token>` (port 80) and expects the key authorization. The
- * answers come from whoever is ordering (api/src/certificates/), only for the tokens it is waiting on: any other
- * token or path is left to the app, as before.
+ * answers come from whoever is ordering (api/src/certificates/: this replica, or another through the store), only
+ * for the tokens one is waiting on: any other token or path is left to the app, as before.
  */
 import * as http from 'node:http';
 import type * as net from 'node:net';
@@ -10,12 +10,13 @@ import type { PreviewHostParser } from './hosts';
 import { NOT_FOUND_PAGE, sendCanned } from './pages';
 
 export const ACME_CHALLENGE_PATH = '/.well-known/acme-challenge/';
-// RFC 8555 8.3: a token is base64url.
-const TOKEN = /^[A-Za-z0-9_-]+$/;
+// RFC 8555 8.3: a token is base64url (CAs send 43 characters; a longer one is nobody's).
+const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
-/** The key authorizations of the HTTP-01 challenges being answered, by host and token. */
+/** The key authorizations of the HTTP-01 challenges being answered, by host and token (the store's may be asked). */
 export interface AcmeChallengeAnswers {
-  answer(host: string, token: string): string | undefined;
+  /** Never rejects: a challenge that cannot be read is not answered. */
+  answer(host: string, token: string): Promise<string | undefined>;
 }
 
 /** The host a Host header names, without its port, lowercase. */
@@ -23,13 +24,25 @@ function hostName(header: string): string {
   return header.toLowerCase().replace(/:\d+$/, '');
 }
 
-/** Answers a CA's request for a token we wait on for this host; false when the request is not ours to answer. */
-export function answerAcmeChallenge(req: http.IncomingMessage, res: http.ServerResponse, answers: AcmeChallengeAnswers): boolean {
+/**
+ * Whether a request is shaped like a CA's HTTP-01 check (GET or HEAD, a Host, a well-formed token): only those
+ * are looked up, so nothing else waits on the store, and a malformed token never reaches it.
+ */
+export function isAcmeChallenge(req: http.IncomingMessage): boolean {
   const url = req.url ?? '';
-  if ((req.method !== 'GET' && req.method !== 'HEAD') || !url.startsWith(ACME_CHALLENGE_PATH) || req.headers.host === undefined) return false;
-  const token = url.slice(ACME_CHALLENGE_PATH.length);
-  const body = TOKEN.test(token) ? answers.answer(hostName(req.headers.host), token) : undefined;
-  if (body === undefined) return false;
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    url.startsWith(ACME_CHALLENGE_PATH) &&
+    req.headers.host !== undefined &&
+    TOKEN.test(url.slice(ACME_CHALLENGE_PATH.length))
+  );
+}
+
+/** Answers a CA's check (isAcmeChallenge) of a token some replica waits on for this host; false when none does. */
+export async function answerAcmeChallenge(req: http.IncomingMessage, res: http.ServerResponse, answers: AcmeChallengeAnswers): Promise<boolean> {
+  const token = (req.url ?? '').slice(ACME_CHALLENGE_PATH.length);
+  const body = await answers.answer(hostName(req.headers.host ?? ''), token).catch(() => undefined);
+  if (body === undefined || res.headersSent) return false;
   res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
@@ -53,11 +66,16 @@ export class AcmeHttpListener {
     const server = http.createServer((req, res) => {
       const header = req.headers.host;
       if (header === undefined || options.hosts.parse(header) === undefined) return sendCanned(res, NOT_FOUND_PAGE);
-      if (answerAcmeChallenge(req, res, options.answers)) return;
-      const port = options.httpsPort();
-      const path = req.url?.startsWith('/') ? req.url : '/';
-      res.writeHead(308, { location: `https://${hostName(header)}${port === 443 ? '' : `:${port}`}${path}`, 'content-length': 0 });
-      res.end();
+      const redirect = (): void => {
+        const port = options.httpsPort();
+        const path = req.url?.startsWith('/') ? req.url : '/';
+        res.writeHead(308, { location: `https://${hostName(header)}${port === 443 ? '' : `:${port}`}${path}`, 'content-length': 0 });
+        res.end();
+      };
+      if (!isAcmeChallenge(req)) return redirect();
+      void answerAcmeChallenge(req, res, options.answers).then((answered) => {
+        if (!answered) redirect();
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -12,7 +12,7 @@ import type * as tls from 'node:tls';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ProxyServer } from 'http-proxy-3';
-import { type AcmeChallengeAnswers, AcmeHttpListener, answerAcmeChallenge } from './acme-challenges';
+import { type AcmeChallengeAnswers, AcmeHttpListener, answerAcmeChallenge, isAcmeChallenge } from './acme-challenges';
 import { type AssetRoute, isAssetRequest, serveAsset } from './asset-files';
 import { FEEDBACK_SCRIPT_TAG } from './feedback-endpoints';
 import { CLIENT_CLAIMS, HttpForwarder } from './forward-http';
@@ -194,8 +194,18 @@ export class PreviewProxy {
     if (hostCount(req) !== 1) return sendCanned(res, BAD_REQUEST_PAGE);
     const address = this.hosts.parse(req.headers.host);
     if (address === undefined) return sendCanned(res, NOT_FOUND_PAGE);
-    // A CA's check comes before the route and the gate: an environment not yet deployed, or private, still gets its certificate.
-    if (this.options.acme && answerAcmeChallenge(req, res, this.options.acme.answers)) return;
+    // A CA's check comes before the route and the gate: an environment not yet deployed, or private, still gets its
+    // certificate. Only a well-formed check waits on the store (another replica's order); the rest go on at once.
+    const acme = this.options.acme;
+    if (acme && isAcmeChallenge(req))
+      return void answerAcmeChallenge(req, res, acme.answers).then((answered) => {
+        if (!answered) this.serve(req, res, address);
+      });
+    this.serve(req, res, address);
+  };
+
+  /** A request on a preview host, past ACME: its route, gate, assets or app. */
+  private serve(req: http.IncomingMessage, res: http.ServerResponse, address: PreviewAddress): void {
     const route = this.routeOf(address);
     if (route === undefined) return sendCanned(res, NOT_FOUND_PAGE);
     if (route === RESOLVE_FAILED) return sendCanned(res, ROUTING_FAILED_PAGE);
@@ -220,7 +230,7 @@ export class PreviewProxy {
         return this.forwardToVisitor(req, res, route.target, blockRobots);
     }
     this.httpForwarder.forward(req, res, route.target, blockRobots);
-  };
+  }
 
   /**
    * A preview link visitor's request, on an environment with feedback: a page load gets the widget's script

@@ -396,4 +396,26 @@ export const migrations: { version: number; name: string; statements: string[] }
       )`,
     ],
   },
+  {
+    version: 15,
+    name: 'acme with replicas',
+    statements: [
+      // The HTTP-01 challenges an order waits on, where every replica's port 80 finds them (a load balancer may send
+      // the CA's request to any). The key authorization is public by design: the CA fetches it over plain HTTP.
+      `CREATE TABLE acme_challenges (
+        host TEXT NOT NULL,
+        token TEXT NOT NULL,
+        key_authorization TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (host, token)
+      )`,
+      // The replica ordering a name's certificate, so that one order goes to the CA however many replicas sweep; a
+      // claim older than an order can take is another's to take (its replica died mid-order).
+      `CREATE TABLE acme_orders (
+        name TEXT PRIMARY KEY,
+        replica_id TEXT NOT NULL,
+        claimed_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -59,7 +59,7 @@ export function openStores(database: Database, box: SecretBox, replica = 'local'
     mailMessages: new SqlMailMessageStore(database),
     storageCleanups: new SqlStorageCleanupStore(database, replica),
     checkRuns: new SqlCheckRunStore(database, replica),
-    certificates: new SqlCertificateStore(database, box),
+    certificates: new SqlCertificateStore(database, box, replica),
     replicas: new SqlReplicaStore(database, replica),
     events: new EventBus(database),
   };

@@ -343,6 +343,7 @@ export class DeploymentService {
     this.context.logs.finish(deployment.id);
     const env = await this.context.environments.byId(deployment.environmentId);
     const updated = env && settles(env) ? await this.context.environments.update(env.id, { status: env.liveDeploymentId ? 'active' : 'error' }) : undefined;
+    await this.context.logs.shared();
     await this.publish(ended);
     if (updated) await this.publishEnvironment(updated);
   }
@@ -408,6 +409,7 @@ export class DeploymentService {
     const active = await this.context.environments.update((current ?? env).id, { status: 'active', liveDeploymentId: deployment.id });
     this.context.logs.append(deployment.id, 'system', `Live at ${this.context.previewUrl(project.name, env.kind === 'production' ? null : env.name)}`);
     const previous = previousId && previousId !== deployment.id ? await this.context.deployments.get(previousId) : undefined;
+    await this.context.logs.shared();
     const replaced = previous
       ? await this.context.deployments.update(previous.id, {
           status: previousBecomes,

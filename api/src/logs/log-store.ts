@@ -42,7 +42,7 @@ export interface LogWriter {
 export class LogStore implements LogReader {
   private readonly logs = new Map<string, DeploymentLog>();
   private readonly limits: TailLimits & FileLimits;
-  private readonly shared: SharedLogCopy | undefined;
+  private readonly sharedCopy: SharedLogCopy | undefined;
   private readonly sweeper: NodeJS.Timeout;
   private isClosed = false;
 
@@ -52,7 +52,7 @@ export class LogStore implements LogReader {
   ) {
     mkdirSync(directory, { recursive: true });
     this.limits = { lines: options.tailLines ?? 10_000, chars: options.tailChars ?? 4 * 1024 * 1024, maxFileBytes: options.maxFileBytes ?? 64 * 1024 * 1024 };
-    this.shared = options.shared;
+    this.sharedCopy = options.shared;
     const idleMs = options.idleMs ?? 60_000;
     this.sweeper = setInterval(() => this.releaseIdle(), idleMs).unref();
   }
@@ -61,7 +61,7 @@ export class LogStore implements LogReader {
   append(deploymentId: string, stream: LogStream, text: string): LogLine {
     if (!isLogStream(stream)) throw new Error(`Unknown log stream: ${String(stream)}`);
     const line = this.log(deploymentId).append(stream, text);
-    this.shared?.appended(deploymentId, line);
+    this.sharedCopy?.appended(deploymentId, line);
     return line;
   }
 
@@ -70,7 +70,7 @@ export class LogStore implements LogReader {
    * them), else this replica's files.
    */
   get reader(): LogReader {
-    return this.shared ?? this;
+    return this.sharedCopy ?? this;
   }
 
   /**
@@ -78,8 +78,8 @@ export class LogStore implements LogReader {
    * ones the shared copy holds. Without a shared copy, or with a log of its own already, nothing changes.
    */
   async adopt(deploymentId: string): Promise<void> {
-    if (!this.shared || this.logs.has(deploymentId) || this.files(deploymentId).some((file) => existsSync(file))) return;
-    const lastId = await this.shared.lastId(deploymentId);
+    if (!this.sharedCopy || this.logs.has(deploymentId) || this.files(deploymentId).some((file) => existsSync(file))) return;
+    const lastId = await this.sharedCopy.lastId(deploymentId);
     if (!this.logs.has(deploymentId)) this.logs.set(deploymentId, DeploymentLog.continuing(this.directory, deploymentId, lastId, this.limits));
   }
 
@@ -105,13 +105,13 @@ export class LogStore implements LogReader {
   /** The log is complete (its release stopped for good, or it failed): followers end after its last line. Persisted. */
   finish(deploymentId: string): void {
     this.log(deploymentId).finish();
-    this.shared?.finished(deploymentId, true);
+    this.sharedCopy?.finished(deploymentId, true);
   }
 
   /** Reopens a finished log (a rolled-back-to release starts running again). */
   reopen(deploymentId: string): void {
     this.log(deploymentId).reopen();
-    this.shared?.finished(deploymentId, false);
+    this.sharedCopy?.finished(deploymentId, false);
   }
 
   isFinished(deploymentId: string): boolean {
@@ -129,10 +129,18 @@ export class LogStore implements LogReader {
     return this.followLines(this.log(deploymentId), afterId, signal);
   }
 
+  /**
+   * Waits until the lines appended so far are in the copy replicas share (at once without one): before saying a
+   * deployment ended, so that whoever hears it on another replica reads its whole log.
+   */
+  async shared(): Promise<void> {
+    await this.sharedCopy?.flush();
+  }
+
   /** Waits until the lines appended so far are on disk (for tests and shutdown). */
   async flush(): Promise<void> {
     await Promise.all([...this.logs.values()].map((log) => log.file.whenWritten(log.lastId)));
-    await this.shared?.flush();
+    await this.sharedCopy?.flush();
   }
 
   /**
@@ -148,7 +156,7 @@ export class LogStore implements LogReader {
       await log.close();
     }
     for (const file of this.files(deploymentId)) rmSync(file, { force: true });
-    this.shared?.removedLog(deploymentId);
+    this.sharedCopy?.removedLog(deploymentId);
   }
 
   /** The files a log may have on disk: its file, the one rotation set aside, its id reservation and finished mark. */
@@ -166,7 +174,7 @@ export class LogStore implements LogReader {
     this.logs.clear();
     for (const log of logs) log.notify();
     await Promise.all(logs.map((log) => log.close()));
-    await this.shared?.close();
+    await this.sharedCopy?.close();
   }
 
   /** The deployment's log, loaded from disk on first use (after a restart, or after it was released as idle). */

@@ -85,9 +85,9 @@ export class StagingdProcess {
     if (this.storeUrl)
       return withClient(this.storeUrl, async (client) => {
         const tables = await client.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`);
-        const rows = await Promise.all(
-          tables.rows.map(async ({ table_name }) => (await client.query<Record<string, unknown>>(`SELECT * FROM "${table_name}"`)).rows),
-        );
+        // One query at a time: a client runs one.
+        const rows: Record<string, unknown>[][] = [];
+        for (const { table_name } of tables.rows) rows.push((await client.query<Record<string, unknown>>(`SELECT * FROM "${table_name}"`)).rows);
         return Buffer.from(JSON.stringify(rows));
       });
     const file = join(this.dataDir, 'stagingd.db');

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DeploymentService } from './deploy/deployment-service';
@@ -143,6 +143,8 @@ function secretBox(options: StagingdOptions): SecretBox {
 
 /** Starts the API and the preview proxy, after recovering what a previous run left behind. */
 export async function startStagingd(options: StagingdOptions, log: ServerLog, requestLogger?: FastifyBaseLogger): Promise<RunningStagingd> {
+  // The data directory first: the secret key and the replica's id go there, whichever database keeps the state.
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const box = secretBox(options);
   const database = await openDatabase(options.dataDir, options.storeUrl);
   const { store: tokens, adminToken, generated } = TokenStore.open(database, options.dataDir, process.env['STAGINGD_TOKEN']);

@@ -2,7 +2,7 @@
 // and CI against the data directory of a running stagingd.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -131,5 +131,19 @@ describe('stagingd token, against a running stagingd', () => {
     assert.equal(nowhere.status, 2);
     assert.match(nowhere.stderr, /holds no stagingd data/);
     assert.equal(spawnSync('ls', [empty], { encoding: 'utf8' }).stdout, '', 'nothing was created there');
+  });
+});
+
+describe('stagingd in a data directory that does not exist yet', () => {
+  it('makes it, for itself only (0700), with its key and admin token, and answers', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'stagingd-fresh-')), 'new', 'data');
+    const fresh = await StagingdProcess.start({ dataDir });
+    try {
+      assert.equal(statSync(dataDir).mode & 0o777, 0o700);
+      assert.ok(existsSync(join(dataDir, 'secret.key')) && existsSync(join(dataDir, 'admin-token')));
+      assert.equal((await fresh.api('GET', '/v1/projects')).status, 200);
+    } finally {
+      await fresh.stop();
+    }
   });
 });

@@ -72,6 +72,8 @@ async function scriptLayer(title, script, args = []) {
 }
 
 for (const layer of layers) {
+  // Only the api-postgres layer's stagingd keep their state in PostgreSQL (set below); every other layer's use SQLite.
+  delete process.env.STAGING_TEST_STORE_URL;
   if (layer.startsWith('vscode') || layer === 'ui' || layer === 'vsix') {
     if (!existsSync(join('out', 'test', 'vscode', 'index.js'))) continue;
     // The VSIX once per run, for the layers that install it.
@@ -106,7 +108,7 @@ for (const layer of layers) {
     }
     // Every stagingd these tests start keeps its state in a database of its own on this server.
     process.env.STAGING_TEST_STORE_URL = process.env.STAGING_TEST_POSTGRES_URL;
-  } else delete process.env.STAGING_TEST_STORE_URL;
+  }
   console.log(`\n# ${layer} (${files.length} file${files.length === 1 ? '' : 's'})`);
   const stream = run({ files, concurrency: layer === 'unit' ? true : 1 });
   stream.on('test:pass', (event) => {

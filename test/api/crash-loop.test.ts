@@ -49,7 +49,12 @@ describe('stagingd: a crash loop after going live', () => {
       rolledBack.reason ?? '',
       new RegExp(`^crash loop: crashed 3 times in \\d+ s \\(last: exited with code 4\\); rolled back automatically to ${healthy.id}$`),
     );
-    const log = (await stagingd.api<string>('GET', `/v1/deployments/${crashing.id}/logs`)).body;
+    // The crashing release is stopped once the rollback has switched: just after the environment is active again.
+    let log = '';
+    for (let i = 0; i < 100 && !/Release stopped/.test(log); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      log = (await stagingd.api<string>('GET', `/v1/deployments/${crashing.id}/logs`)).body;
+    }
     assert.match(log, /crash loop: crashed 3 times .*; rolling back to .* automatically/);
     assert.match(log, /Release stopped/);
   });

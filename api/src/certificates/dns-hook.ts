@@ -30,6 +30,7 @@ export function runDnsHook(command: string, change: DnsRecordChange, timeoutMs =
   };
   delete env['STAGINGD_TOKEN'];
   delete env['STAGINGD_SECRET_KEY'];
+  delete env['STAGINGD_STORE_URL']; // holds the store's password
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], { env, stdio: 'ignore', detached: true });
     let timedOut = false;
